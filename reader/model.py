@@ -1,0 +1,97 @@
+"""Immutable data that the parser produces and everything else consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: Block kinds an article body may hold.
+#: ``paragraph``: running text; ``heading``: a short standalone subheading;
+#: ``related``: an inline link to another story (its headline);
+#: ``list_item``: a bulleted or numbered line (marker removed);
+#: ``quote``: a ``>`` quoted line (marker removed).
+BLOCK_KINDS = ("paragraph", "heading", "related", "list_item", "quote")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One piece of an article body, in page order."""
+
+    kind: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The block as JSON-ready data."""
+        return {"kind": self.kind, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """The lead image: its alt text, caption and credit (each may be missing)."""
+
+    alt: str | None
+    caption: str | None
+    credit: str | None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The image as JSON-ready data."""
+        return {"alt": self.alt, "caption": self.caption, "credit": self.credit}
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A parsed news page."""
+
+    id: str
+    title: str
+    section: str | None = None
+    read_minutes: int | None = None
+    dek: str | None = None
+    image: Image | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    body: tuple[Block, ...] = ()
+    related: tuple[str, ...] = ()
+    source: str | None = None
+    explore: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The article as JSON-ready data, in the documented field order."""
+        return {
+            "id": self.id,
+            "section": self.section,
+            "read_minutes": self.read_minutes,
+            "title": self.title,
+            "dek": self.dek,
+            "image": self.image.to_dict() if self.image else None,
+            "authors": list(self.authors),
+            "published": self.published,
+            "body": [block.to_dict() for block in self.body],
+            "related": list(self.related),
+            "source": self.source,
+            "explore": list(self.explore),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Rebuild an article from :meth:`to_dict` output (used by the parse cache)."""
+        image = data.get("image")
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            section=data.get("section"),
+            read_minutes=data.get("read_minutes"),
+            dek=data.get("dek"),
+            image=Image(image.get("alt"), image.get("caption"), image.get("credit")) if image else None,
+            authors=tuple(data.get("authors") or ()),
+            published=data.get("published"),
+            body=tuple(Block(b["kind"], b["text"]) for b in data.get("body") or ()),
+            related=tuple(data.get("related") or ()),
+            source=data.get("source"),
+            explore=tuple(data.get("explore") or ()),
+        )
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        """Every headline this article points at: Related first, then Explore."""
+        return self.related + self.explore

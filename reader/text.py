@@ -1,0 +1,76 @@
+"""Turning untrusted bytes into clean, safe text: decoding, escapes, normalisation."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+
+class ParseError(ValueError):
+    """An input that cannot be read as an article; ``str()`` is the reason."""
+
+
+# Terminal escape sequences are removed whole; other control characters one by one.
+_UNSAFE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
+    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC, BEL or ST terminated
+    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    r"|\x1b[ -/]*[0-~]?"  # other ESC sequences, or a lone ESC
+    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x9c\n]*[\x07\x9c]?"  # 8-bit DCS/SOS/OSC/PM/APC
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_QUICK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def decode(data: bytes) -> str:
+    """Decode a file's bytes: UTF-8 (BOM or not), UTF-16/32 with BOM, else cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return data.decode("utf-32", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data:
+        return _decode_nul_bearing(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _decode_nul_bearing(data: bytes) -> str:
+    """UTF-16 without a BOM is accepted when it clearly is; anything else is binary."""
+    if len(data) % 2 == 0 and len(data) >= 4:
+        even, odd = data[0::2], data[1::2]
+        for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
+            if zeros.count(0) >= 0.9 * len(zeros):
+                text = data.decode(codec, errors="replace")
+                if "\x00" not in text:
+                    return text
+    raise ParseError("binary file, not text")
+
+
+def clean(text: str) -> str:
+    """Unify line endings, remove escape sequences and control characters, apply NFC.
+
+    Newline and tab are the only control characters that survive. Raises
+    :class:`ParseError` when the text is mostly control characters (binary).
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _QUICK_UNSAFE.search(text):
+        if _looks_binary(text):
+            raise ParseError("binary file, not text")
+        text = _UNSAFE.sub("", text)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def _looks_binary(raw: str) -> bool:
+    """True when a decoded text is mostly control characters (a binary file)."""
+    sample = raw[:4096]
+    controls = len(_QUICK_UNSAFE.findall(sample)) - sample.count("\x1b")
+    return controls > 0.1 * len(sample)

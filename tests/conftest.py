@@ -1,0 +1,20 @@
+"""Shared fixtures: every test runs with its own data and cache folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point reader (and platformdirs, through XDG) at temp folders, never the user's own."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("READER_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("READER_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.delenv("READER_STATE_FILE", raising=False)
+    return home
