@@ -15,7 +15,10 @@ import re
 from reader.model import Article, Block, Image
 from reader.text import ParseError, clean, decode
 
-__all__ = ["ParseError", "parse", "slugify"]
+__all__ = ["PARSER_VERSION", "ParseError", "parse", "slugify"]
+
+#: Bumped whenever the parser's output changes, so cached results are re-parsed.
+PARSER_VERSION = 1
 
 _CRAWLER = re.compile(r"\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
 _READ_TIME = re.compile(r"(\d{1,3})\s*min(?:ute)?s?\.?\s+read", re.I)

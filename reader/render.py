@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
 from rich.rule import Rule
 from rich.text import Text
 
+from reader.library import Link
 from reader.model import Article
 
 
@@ -29,8 +30,13 @@ def byline(article: Article) -> Text:
     return Text(" · ".join(parts), style="italic")
 
 
-def article_renderable(article: Article, *, link_style: str = "underline") -> RenderableType:
-    """The whole article as one rich renderable, with a clear hierarchy."""
+def article_renderable(
+    article: Article, *, link_style: str = "underline", links: Sequence[Link] | None = None
+) -> RenderableType:
+    """The whole article as one rich renderable, with a clear hierarchy.
+
+    With ``links`` (resolved), the Explore list says which stories are in the library.
+    """
     parts: list[RenderableType] = []
     meta = meta_line(article)
     if meta:
@@ -50,30 +56,37 @@ def article_renderable(article: Article, *, link_style: str = "underline") -> Re
     parts.append(Rule(style="dim"))
     for block in article.body:
         if block.kind == "heading":
-            parts.append(Padding(Text(block.text, style="bold"), (0, 0, 1, 0)))
+            parts += [Text(block.text, style="bold"), Text()]
         elif block.kind == "related":
             text = Text("Related: ", style="dim")
             text.append(block.text, style=link_style)
-            parts.append(Padding(text, (0, 0, 1, 0)))
+            parts += [text, Text()]
         elif block.kind == "list_item":
-            parts.append(Padding(Text.assemble("• ", block.text), (0, 0, 0, 2)))
+            parts.append(Text.assemble("  • ", block.text))
         elif block.kind == "quote":
-            parts.append(Padding(Text.assemble(("│ ", "dim"), (block.text, "italic")), (0, 0, 1, 0)))
+            parts += [Text.assemble(("│ ", "dim"), (block.text, "italic")), Text()]
         else:
-            parts.append(Padding(Text(block.text), (0, 0, 1, 0)))
+            parts += [Text(block.text), Text()]
     if article.source:
         parts.append(Text(f"Source: {article.source}", style="dim"))
     if article.explore:
         parts.append(Rule("Explore", style="dim"))
+        targets = {link.headline: link.target for link in links or () if link.kind == "explore"}
         for headline in article.explore:
-            parts.append(Text.assemble("• ", headline))
+            if links is not None and targets.get(headline):
+                line = Text.assemble(("→ ", "bold"), headline)
+            else:
+                line = Text.assemble("• ", headline)
+                if links is not None:
+                    line.append("  (not in library)", style="dim")
+            parts.append(line)
     return Group(*parts)
 
 
-def render_to_console(article: Article, console: Console | None = None) -> None:
+def render_to_console(article: Article, console: Console | None = None, links: Sequence[Link] | None = None) -> None:
     """Print an article; plain text (no colour codes) when stdout is not a terminal."""
     console = console or Console(highlight=False, emoji=False, markup=False)
-    console.print(article_renderable(article))
+    console.print(article_renderable(article, links=links))
 
 
 def print_library(extra: list[Path]) -> int:

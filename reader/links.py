@@ -1,0 +1,105 @@
+"""Matching a Related or Explore headline to the library article it names. No Textual.
+
+Headlines are compared as word lists: case, accents, quotes and apostrophes,
+dashes, punctuation and spacing do not count. A headline with one word changed
+(two in long headlines; adding or dropping "a", "the" and the like costs half)
+still matches; anything further apart is another story.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
+_WORD = re.compile(r"\w+")
+_STOPWORDS = frozenset("a an the of to in on at for and or by with as is are its from".split())
+_RAREST = 3
+_MAX_POSTINGS = 20_000
+
+
+def words(headline: str) -> tuple[str, ...]:
+    """The comparable words of a headline: case-folded, accents and apostrophes dropped."""
+    text = unicodedata.normalize("NFKD", headline.casefold().translate(_APOSTROPHES))
+    if not text.isascii():
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return tuple(_WORD.findall(text))
+
+
+def allowed_distance(length: int) -> float:
+    """How far apart two headlines of ``length`` words may be and still match."""
+    if length < 6:
+        return 0.5
+    if length < 12:
+        return 1.0
+    return 2.0
+
+
+def distance(a: tuple[str, ...], b: tuple[str, ...], limit: float) -> float:
+    """Word-level edit distance; stopword insertions cost 0.5. Returns > limit early."""
+    previous = [0.0]
+    for word in b:
+        previous.append(previous[-1] + (0.5 if word in _STOPWORDS else 1.0))
+    for word_a in a:
+        cost_a = 0.5 if word_a in _STOPWORDS else 1.0
+        current = [previous[0] + cost_a]
+        for j, word_b in enumerate(b, start=1):
+            cost_b = 0.5 if word_b in _STOPWORDS else 1.0
+            current.append(
+                min(
+                    previous[j] + cost_a,
+                    current[j - 1] + cost_b,
+                    previous[j - 1] + (0.0 if word_a == word_b else 1.0),
+                )
+            )
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+class Resolver:
+    """Finds the article a headline names among ``(id, title)`` pairs, newest first."""
+
+    def __init__(self, titles: Iterable[tuple[str, str]]) -> None:
+        self._ids: list[str] = []
+        self._words: list[tuple[str, ...]] = []
+        self._exact: dict[tuple[str, ...], int] = {}
+        self._postings: dict[str, list[int]] = {}
+        for index, (article_id, title) in enumerate(titles):
+            key = words(title)
+            self._ids.append(article_id)
+            self._words.append(key)
+            self._exact.setdefault(key, index)
+            for word in set(key):
+                self._postings.setdefault(word, []).append(index)
+        self._cache: dict[str, str | None] = {}
+
+    def resolve(self, headline: str) -> str | None:
+        """The id of the article ``headline`` names, or None."""
+        try:
+            return self._cache[headline]
+        except KeyError:
+            pass
+        key = words(headline)
+        index = self._exact.get(key)
+        if index is None and key:
+            index = self._near(key)
+        found = None if index is None else self._ids[index]
+        self._cache[headline] = found
+        return found
+
+    def _near(self, key: tuple[str, ...]) -> int | None:
+        postings = sorted((p for w in set(key) if (p := self._postings.get(w))), key=len)[:_RAREST]
+        candidates = sorted({i for p in postings if len(p) <= _MAX_POSTINGS for i in p})
+        best, best_distance = None, 0.0
+        for index in candidates:
+            other = self._words[index]
+            limit = allowed_distance(max(len(key), len(other)))
+            if abs(len(other) - len(key)) > 2 * limit:
+                continue
+            found = distance(key, other, limit)
+            if found <= limit and (best is None or found < best_distance):
+                best, best_distance = index, found
+        return best
