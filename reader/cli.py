@@ -97,7 +97,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     """``reader show ID``: the article rendered with rich (plain when piped)."""
     library = _library(args)
-    article = _find(library, args.id)
+    article = library.full(_find(library, args.id))
     from reader.render import render_to_console
 
     render_to_console(article, links=library.links(article))

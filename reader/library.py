@@ -54,7 +54,11 @@ def read_article(path: Path) -> Article:
 
 
 class ParseCache:
-    """Parsed articles keyed by path, size and mtime; disposable (rebuilt when unreadable)."""
+    """Parsed headline data keyed by path, size and mtime; disposable (rebuilt when unreadable).
+
+    Bodies are not cached: they are re-parsed from the file when an article is opened
+    (well under a millisecond), which keeps the cache small and a warm start fast.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -75,7 +79,7 @@ class ParseCache:
             self.entries = {}  # missing, corrupt or old: start again
 
     def get(self, path: str, size: int, mtime: int) -> Article | None:
-        """The cached article for this exact file version, if any."""
+        """The cached (partial: no body) article for this exact file version, if any."""
         entry = self.entries.get(path)
         if entry is None or entry[0] != size or entry[1] != mtime:
             return None
@@ -86,7 +90,7 @@ class ParseCache:
 
     def put(self, path: str, size: int, mtime: int, article: Article) -> None:
         """Remember a freshly parsed article."""
-        self.entries[path] = [size, mtime, article.to_dict()]
+        self.entries[path] = [size, mtime, article.head()]
         self.dirty = True
 
     def save(self, keep: set[str] | None = None) -> None:
@@ -161,6 +165,27 @@ class Library:
         if self._resolver is None:
             self._resolver = Resolver((a.id, a.title) for a in self.articles)
         return self._resolver
+
+    def full(self, article: Article) -> Article:
+        """The article with its body (re-read from its file when only the headline was cached).
+
+        If the file can no longer be read, the partial article is returned and a problem noted.
+        """
+        if not article.partial:
+            return article
+        path = self.paths.get(article.id)
+        try:
+            if path is None:
+                raise ParseError("file unknown")
+            loaded = read_article(path)
+        except ParseError as error:
+            self.problems.append(Problem(path or Path(article.id), str(error)))
+            return article
+        if loaded.id != article.id:
+            self.problems.append(Problem(path, "changed on disk since it was loaded"))
+            return article
+        self.by_id[article.id] = loaded
+        return loaded
 
     def resolve(self, headline: str) -> Article | None:
         """The library article a headline names, if any."""

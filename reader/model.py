@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Block kinds an article body may hold.
@@ -54,6 +54,8 @@ class Article:
     related: tuple[str, ...] = ()
     source: str | None = None
     explore: tuple[str, ...] = ()
+    #: True when only the headline data was loaded (from the parse cache), not the body.
+    partial: bool = field(default=False, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The article as JSON-ready data, in the documented field order."""
@@ -89,7 +91,14 @@ class Article:
             related=tuple(data.get("related") or ()),
             source=data.get("source"),
             explore=tuple(data.get("explore") or ()),
+            partial="body" not in data,
         )
+
+    def head(self) -> dict[str, Any]:
+        """Everything but the body, as JSON-ready data (what the parse cache keeps)."""
+        data = self.to_dict()
+        del data["body"]
+        return data
 
     @property
     def links(self) -> tuple[str, ...]:

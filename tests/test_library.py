@@ -138,3 +138,15 @@ def test_seed_stories_link_to_each_other() -> None:
     resolved = sum(1 for article in library.articles for link in library.links(article) if link.target)
     assert resolved >= 20
     assert isinstance(library, Library)
+
+
+def test_a_cached_article_gets_its_body_back_when_opened(tmp_path: Path) -> None:
+    write(tmp_path / "lib", "s.txt", "A cached story")
+    cache_file = tmp_path / "cache.json"
+    load_library([tmp_path / "lib"], cache=ParseCache(cache_file))
+    library = load_library([tmp_path / "lib"], cache=ParseCache(cache_file))
+    article = library.articles[0]
+    assert article.partial and article.body == ()
+    full = library.full(article)
+    assert not full.partial and full.body[0].text == "Body text of A cached story."
+    assert library.get(article.id) is full
