@@ -209,10 +209,23 @@ def tui_parser() -> argparse.ArgumentParser:
 
 
 def run_tui(args: argparse.Namespace) -> int:
-    """Open the interactive reader."""
-    from reader.render import print_library
+    """Open the interactive reader on the bundled and the user's library, plus PATHs."""
+    from reader.app import ReaderApp
+    from reader.config import Config
+    from reader.paths import config_file
 
-    return print_library([Path(p) for p in args.paths])
+    extra = [Path(p) for p in args.paths]
+
+    def load() -> tuple[Library, Store]:
+        return default_library(extra), open_store()
+
+    path = config_file()
+    app = ReaderApp(config=Config.load(path), config_path=path, loader=load)
+    app.run()
+    if app.store is not None and app.store.unsaved:
+        fail("some changes could not be saved; see the messages above")
+        return 1
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,7 @@ class CorruptState(Exception):
     """The state file cannot be read as a state file at all."""
 
 
-class JournalStorage(Storage):  # type: ignore[misc]
+class JournalStorage(Storage):
     """TinyDB storage over a snapshot + journal file; see the module docstring."""
 
     def __init__(self, path: str | Path) -> None:
@@ -253,7 +253,7 @@ def _valid_tables(data: Any) -> bool:
 
 def _read_from(fd: int, offset: int) -> bytes:
     """Everything in the file behind ``fd`` from ``offset`` on."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         chunk = os.pread(fd, 1 << 20, offset)
         if not chunk:
@@ -315,7 +315,7 @@ class _TrackedTable(MutableMapping[int, Any]):
         self.raw.clear()
 
 
-class JournalTable(Table):  # type: ignore[misc]
+class JournalTable(Table):
     """A TinyDB table whose updates cost O(changed documents), not O(table)."""
 
     def _update_table(self, updater: Any) -> None:
@@ -334,7 +334,7 @@ class JournalTable(Table):  # type: ignore[misc]
                 storage.commit(self.name, changes)
 
 
-class JournalDB(TinyDB):  # type: ignore[misc]
+class JournalDB(TinyDB):
     """TinyDB over :class:`JournalStorage` with :class:`JournalTable` tables."""
 
     table_class = JournalTable

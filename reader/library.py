@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,9 +106,7 @@ class ParseCache:
         with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(
-                orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION, "entries": self.entries})
-            )
+            tmp.write_bytes(orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION, "entries": self.entries}))
             os.replace(tmp, self.path)
             self.dirty = False
 
@@ -139,6 +138,8 @@ class Library:
         self.problems = list(problems)
         self._resolver: Resolver | None = None
         self._backlinks: dict[str, list[str]] | None = None
+        self._search_text: dict[str, str] = {}
+        self._building = threading.Lock()  # the UI resolves links from worker threads
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -163,7 +164,9 @@ class Library:
     def resolver(self) -> Resolver:
         """The headline matcher over this library (built on first use)."""
         if self._resolver is None:
-            self._resolver = Resolver((a.id, a.title) for a in self.articles)
+            with self._building:
+                if self._resolver is None:
+                    self._resolver = Resolver((a.id, a.title) for a in self.articles)
         return self._resolver
 
     def full(self, article: Article) -> Article:
@@ -187,6 +190,16 @@ class Library:
         self.by_id[article.id] = loaded
         return loaded
 
+    def search_text(self, article: Article) -> str:
+        """Lower-cased title, dek and body, for the filter (loads the body if needed)."""
+        text = self._search_text.get(article.id)
+        if text is None:
+            full = self.full(article)
+            parts = [full.title, full.dek or "", *(block.text for block in full.body)]
+            text = "\n".join(parts).casefold()
+            self._search_text[article.id] = text
+        return text
+
     def resolve(self, headline: str) -> Article | None:
         """The library article a headline names, if any."""
         found = self.resolver.resolve(headline)
@@ -204,12 +217,20 @@ class Library:
     def backlinks(self, article_id: str) -> list[Article]:
         """Articles whose Related or Explore lists point at this one ("Linked from")."""
         if self._backlinks is None:
-            self._backlinks = self._build_backlinks()
+            resolver = self.resolver
+            with self._building:
+                if self._backlinks is None:
+                    self._backlinks = self._build_backlinks(resolver)
         return [self.by_id[i] for i in self._backlinks.get(article_id, ())]
 
-    def _build_backlinks(self) -> dict[str, list[str]]:
+    @property
+    def backlinks_ready(self) -> bool:
+        """Have backlinks been computed (so :meth:`backlinks` returns at once)?"""
+        return self._backlinks is not None
+
+    def _build_backlinks(self, resolver: Resolver) -> dict[str, list[str]]:
         graph: dict[str, list[str]] = {}
-        resolve = self.resolver.resolve
+        resolve = resolver.resolve
         for article in self.articles:
             seen: set[str] = set()
             for headline in article.related + article.explore:

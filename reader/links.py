@@ -14,7 +14,9 @@ from collections.abc import Iterable
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
 _WORD = re.compile(r"\w+")
-_STOPWORDS = frozenset("a an the of to in on at for and or by with as is are its from".split())
+_STOPWORDS = frozenset(
+    ["a", "an", "the", "of", "to", "in", "on", "at", "for", "and", "or", "by", "with", "as", "is", "are", "its", "from"]
+)
 _RAREST = 3
 _MAX_POSTINGS = 20_000
 

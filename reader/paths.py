@@ -1,6 +1,7 @@
 """Every path reader uses, from platformdirs; created on demand.
 
-``READER_DATA_DIR`` and ``READER_CACHE_DIR`` override the platform folders
+``READER_DATA_DIR``, ``READER_CACHE_DIR``, ``READER_CONFIG_DIR`` and
+``READER_STATE_FILE`` override the platform folders
 (tests and scripts use them); otherwise the XDG variables apply as usual.
 """
 
@@ -10,7 +11,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-from platformdirs import user_cache_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP_NAME = "reader"
 
@@ -36,6 +37,13 @@ def state_file() -> Path:
     """The TinyDB file holding read marks, bookmarks and the last opened article."""
     override = os.environ.get("READER_STATE_FILE")
     return Path(override) if override else data_dir() / "state.json"
+
+
+def config_file() -> Path:
+    """The settings file (theme, sidebar)."""
+    override = os.environ.get("READER_CONFIG_DIR")
+    folder = Path(override) if override else user_config_path(APP_NAME, appauthor=False)
+    return folder / "config.json"
 
 
 def seeds_dir() -> Path:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
 from rich.rule import Rule
+from rich.style import Style
 from rich.text import Text
 
 from reader.library import Link
@@ -31,12 +30,20 @@ def byline(article: Article) -> Text:
 
 
 def article_renderable(
-    article: Article, *, link_style: str = "underline", links: Sequence[Link] | None = None
+    article: Article,
+    *,
+    links: Sequence[Link] | None = None,
+    link_style: Style | str = "underline",
+    selected: int | None = None,
+    clickable: bool = False,
 ) -> RenderableType:
     """The whole article as one rich renderable, with a clear hierarchy.
 
-    With ``links`` (resolved), the Explore list says which stories are in the library.
+    Inline Related links are numbered in page order; with ``clickable`` each carries
+    ``{"link": n}`` in its style's meta, and link ``selected`` is shown reversed.
+    With ``links`` (resolved), headlines not in the library are marked as such.
     """
+    targets = {(link.kind, link.headline): link.target for link in links or ()}
     parts: list[RenderableType] = []
     meta = meta_line(article)
     if meta:
@@ -54,13 +61,25 @@ def article_renderable(
     if line:
         parts.append(line)
     parts.append(Rule(style="dim"))
+    number = 0
     for block in article.body:
         if block.kind == "heading":
             parts += [Text(block.text, style="bold"), Text()]
         elif block.kind == "related":
             text = Text("Related: ", style="dim")
-            text.append(block.text, style=link_style)
+            resolved = links is None or targets.get(("related", block.text)) is not None
+            style = Style.parse(link_style) if isinstance(link_style, str) else link_style
+            if not resolved:
+                style = Style(dim=True)
+            if clickable:
+                style += Style(meta={"link": number})
+            if number == selected:
+                style += Style(reverse=True)
+            text.append(block.text, style=style)
+            if not resolved:
+                text.append("  (not in library)", style="dim italic")
             parts += [text, Text()]
+            number += 1
         elif block.kind == "list_item":
             parts.append(Text.assemble("  • ", block.text))
         elif block.kind == "quote":
@@ -69,11 +88,10 @@ def article_renderable(
             parts += [Text(block.text), Text()]
     if article.source:
         parts.append(Text(f"Source: {article.source}", style="dim"))
-    if article.explore:
+    if article.explore and not clickable:
         parts.append(Rule("Explore", style="dim"))
-        targets = {link.headline: link.target for link in links or () if link.kind == "explore"}
         for headline in article.explore:
-            if links is not None and targets.get(headline):
+            if links is not None and targets.get(("explore", headline)):
                 line = Text.assemble(("→ ", "bold"), headline)
             else:
                 line = Text.assemble("• ", headline)
@@ -83,18 +101,12 @@ def article_renderable(
     return Group(*parts)
 
 
+def related_count(article: Article) -> int:
+    """How many inline Related links the article body has."""
+    return sum(1 for block in article.body if block.kind == "related")
+
+
 def render_to_console(article: Article, console: Console | None = None, links: Sequence[Link] | None = None) -> None:
     """Print an article; plain text (no colour codes) when stdout is not a terminal."""
     console = console or Console(highlight=False, emoji=False, markup=False)
     console.print(article_renderable(article, links=links))
-
-
-def print_library(extra: list[Path]) -> int:
-    """Placeholder until the TUI lands: list the bundled library's titles."""
-    from reader.parse import parse
-    from reader.paths import seeds_dir
-
-    for path in sorted(seeds_dir().glob("*.txt")):
-        article = parse(path.read_bytes())
-        sys.stdout.write(f"{article.published or '':10}  {article.title}\n")
-    return 0

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ class Store:
         self._reads: dict[str, str] = {}
         self._bookmarks: dict[str, Bookmark] = {}
         self._last_opened: str | None = None
+        self._guard = threading.RLock()  # the app saves from worker threads
         self._sync()
 
     # -- opening ----------------------------------------------------------------
@@ -78,22 +80,26 @@ class Store:
             db = JournalDB(self.path, storage=JournalStorage)
         except CorruptState as error:
             aside = self._move_aside()
-            self.notices.append(f"state file {self.path} was unreadable ({error}); moved it to {aside.name}, starting empty")
+            self.notices.append(
+                f"state file {self.path} was unreadable ({error}); moved it to {aside.name}, starting empty"
+            )
             db = JournalDB(self.path, storage=JournalStorage)
         except OSError as error:
             self.notices.append(f"cannot read state file {self.path}: {error.strerror}; changes will not be saved")
             self.path = None
             return TinyDB(storage=MemoryStorage)
-        self.storage = db.storage
-        if self.storage.damaged:
+        storage = db.storage
+        assert isinstance(storage, JournalStorage)
+        self.storage = storage
+        if storage.damaged:
             copy = self._aside_name()
             with contextlib.suppress(OSError):
                 shutil.copy2(self.path, copy)
             self.notices.append(
-                f"state file {self.path} had {self.storage.damaged} damaged entries; kept the rest (copy in {copy.name})"
+                f"state file {self.path} had {storage.damaged} damaged entries; kept the rest (copy in {copy.name})"
             )
-            with contextlib.suppress(OSError), self.storage.locked():
-                self.storage.compact()
+            with contextlib.suppress(OSError), storage.locked():
+                storage.compact()
         return db
 
     def _aside_name(self) -> Path:
@@ -121,7 +127,9 @@ class Store:
                 return
         self._reads = {doc["id"]: doc.get("at", "") for doc in self.db.table(READS).all() if "id" in doc}
         self._bookmarks = {
-            doc["id"]: Bookmark(doc["id"], doc.get("title", ""), doc.get("section"), doc.get("published"), doc.get("at", ""))
+            doc["id"]: Bookmark(
+                doc["id"], doc.get("title", ""), doc.get("section"), doc.get("published"), doc.get("at", "")
+            )
             for doc in self.db.table(BOOKMARKS).all()
             if "id" in doc
         }
@@ -133,9 +141,16 @@ class Store:
     @contextlib.contextmanager
     def _change(self) -> Iterator[None]:
         """Lock, refresh, apply one change; translate a failed save into :class:`StoreError`."""
-        if self.storage is None:
-            yield
-            return
+        with self._guard:
+            if self.storage is None:
+                yield
+                return
+            with self._saving():
+                yield
+
+    @contextlib.contextmanager
+    def _saving(self) -> Iterator[None]:
+        assert self.storage is not None
         try:
             with self._lock():
                 self._sync()
@@ -165,7 +180,8 @@ class Store:
 
     def refresh(self) -> None:
         """Pick up changes made by other processes."""
-        self._sync()
+        with self._guard:
+            self._sync()
 
     def is_read(self, article_id: str) -> bool:
         """Has the article been read?"""
@@ -213,7 +229,13 @@ class Store:
         return True
 
     def set_bookmark(
-        self, article_id: str, on: bool = True, *, title: str = "", section: str | None = None, published: str | None = None
+        self,
+        article_id: str,
+        on: bool = True,
+        *,
+        title: str = "",
+        section: str | None = None,
+        published: str | None = None,
     ) -> bool:
         """Add or remove a bookmark; True when that changed anything."""
         with self._change():

@@ -42,7 +42,7 @@ def test_read_unread_and_bookmark_show_up_in_list(capsys: pytest.CaptureFixture[
     assert rows[NATO]["read"] and rows[NATO]["bookmarked"]
     assert NATO not in {r["id"] for r in listed(capsys, "--unread")}
     assert [r["id"] for r in listed(capsys, "--bookmarked")] == [NATO]
-    code, out, _ = run(capsys, "list")
+    _, out, _ = run(capsys, "list")
     line = next(line for line in out.splitlines() if NATO in line)
     assert line.startswith("* ")  # bookmarked, read
     assert run(capsys, "unread", NATO)[0] == 0
@@ -75,7 +75,9 @@ def test_show_renders_the_article_and_its_explore_links(capsys: pytest.CaptureFi
         (("bookmarks", "--format", "xml"), 2, "invalid choice"),
     ],
 )
-def test_unknown_ids_and_bad_arguments(capsys: pytest.CaptureFixture[str], args: tuple[str, ...], code: int, message: str) -> None:
+def test_unknown_ids_and_bad_arguments(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], code: int, message: str
+) -> None:
     if code == 2:
         with pytest.raises(SystemExit) as exit_info:
             main(list(args))

@@ -112,8 +112,20 @@ def test_headline_resolution(headline: str, expected: str | None) -> None:
 
 
 def test_links_backlinks_and_unresolved_headlines(tmp_path: Path) -> None:
-    write(tmp_path, "a.txt", "Harbour wall repairs begin", date="May 3, 2025", related="Ferry timetable changes for winter")
-    write(tmp_path, "b.txt", "Ferry timetable changes for winter", date="May 2, 2025", explore="Harbour wall repairs begin\nA story not in the library")
+    write(
+        tmp_path,
+        "a.txt",
+        "Harbour wall repairs begin",
+        date="May 3, 2025",
+        related="Ferry timetable changes for winter",
+    )
+    write(
+        tmp_path,
+        "b.txt",
+        "Ferry timetable changes for winter",
+        date="May 2, 2025",
+        explore="Harbour wall repairs begin\nA story not in the library",
+    )
     write(tmp_path, "c.txt", "Lighthouse reopens", date="May 1, 2025", explore="“Ferry timetable changes for winter”")
     library = load_library([tmp_path])
     a, b, c = library.articles

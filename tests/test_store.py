@@ -164,7 +164,7 @@ def test_read_only_folder_gives_a_clear_error_and_keeps_state_in_memory(
         return real_open(path, flags, *args)
 
     monkeypatch.setattr(os, "open", read_only)  # root ignores chmod, so the refusal is simulated
-    with pytest.raises(StoreError, match="cannot save state .*Permission denied"):
+    with pytest.raises(StoreError, match=r"cannot save state .*Permission denied"):
         store.set_read("a")
     assert store.is_read("a") and store.unsaved
     monkeypatch.setattr(os, "open", real_open)
@@ -172,7 +172,9 @@ def test_read_only_folder_gives_a_clear_error_and_keeps_state_in_memory(
     assert set(Store(folder / "state.json").read_ids) == {"a", "b"}
 
 
-def test_full_disk_gives_a_clear_error_and_keeps_state_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_disk_gives_a_clear_error_and_keeps_state_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "state.json"
     store = Store(path)
     store.set_read("a")

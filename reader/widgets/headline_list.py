@@ -1,0 +1,210 @@
+"""The headline list: a Line API widget that draws only the visible rows.
+
+Each headline takes two lines: markers and title, then a dim section and date.
+The list holds a plain sequence of articles; 100,000 rows cost no more to show
+than ten, because ``render_line`` only ever looks at the rows on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.model import Article
+
+ROW_HEIGHT = 2
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells, with an ellipsis when cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1).rstrip() + "…"
+
+
+def meta_text(article: Article) -> str:
+    """``WORLD · 2024-11-23`` (whatever of the two the article has)."""
+    return " · ".join(p for p in (article.section, article.published) if p)
+
+
+class HeadlineList(ScrollView, can_focus=True):
+    """A virtual list of headlines with a cursor; posts Highlighted and Selected."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="headlines.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="headlines.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="headlines.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="headlines.page_up"),
+        Binding("home,g", "first", "First", show=False, id="headlines.first"),
+        Binding("end,G", "last", "Last", show=False, id="headlines.last"),
+        Binding("enter", "select", "Open", id="headlines.open"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "headline-list--cursor",
+        "headline-list--unread",
+        "headline-list--read",
+        "headline-list--marker",
+        "headline-list--bookmark",
+        "headline-list--meta",
+        "headline-list--current",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to a headline."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class Selected(Message):
+        """The user chose a headline to open (Enter or click)."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.rows: Sequence[Article] = ()
+        self._positions: dict[str, int] | None = None
+        self.current_id: str | None = None
+        self.is_read: Callable[[str], bool] = lambda _id: False
+        self.is_bookmarked: Callable[[str], bool] = lambda _id: False
+        self.empty_message = "No headlines"
+
+    # -- data -------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Article], keep: str | None = None) -> None:
+        """Show ``rows``; keep the cursor on article ``keep`` when it is among them."""
+        self.rows = rows
+        self._positions = None
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) * ROW_HEIGHT)
+        position = self.position_of(keep) if keep else None
+        self.set_reactive(HeadlineList.cursor, 0 if position is None else position)
+        self.refresh()
+        if position is not None:
+            self.call_after_refresh(self._scroll_to_cursor, True)
+        else:
+            self.scroll_to(y=0, animate=False, immediate=True)
+
+    def position_of(self, article_id: str | None) -> int | None:
+        """The row of an article in the current rows, if it is there."""
+        if article_id is None:
+            return None
+        if self._positions is None:
+            self._positions = {article.id: n for n, article in enumerate(self.rows)}
+        return self._positions.get(article_id)
+
+    @property
+    def highlighted(self) -> Article | None:
+        """The article under the cursor."""
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def refresh_article(self, article_id: str) -> None:
+        """Repaint one headline (after its read or bookmark state changed)."""
+        position = self.position_of(article_id)
+        if position is not None:
+            self.refresh_lines(position * ROW_HEIGHT, ROW_HEIGHT)
+
+    def move_to(self, article_id: str) -> None:
+        """Put the cursor on an article (the list follows the current story)."""
+        position = self.position_of(article_id)
+        if position is not None:
+            self.cursor = position
+
+    # -- cursor -----------------------------------------------------------------
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.rows) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
+        self._scroll_to_cursor()
+        article = self.highlighted
+        if article is not None:
+            self.post_message(self.Highlighted(article.id))
+
+    def _scroll_to_cursor(self, center: bool = False) -> None:
+        region = Region(0, self.cursor * ROW_HEIGHT, 1, ROW_HEIGHT)
+        self.scroll_to_region(region, animate=False, center=center, immediate=True, force=True)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height // ROW_HEIGHT - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def action_select(self) -> None:
+        article = self.highlighted
+        if article is not None:
+            self.post_message(self.Selected(article.id))
+
+    def on_click(self, event: events.Click) -> None:
+        row = (event.y + int(self.scroll_offset.y)) // ROW_HEIGHT
+        if 0 <= row < len(self.rows):
+            self.cursor = row
+            self.post_message(self.Selected(self.rows[row].id))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) * ROW_HEIGHT)
+
+    # -- drawing ------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        line = int(self.scroll_offset.y) + y
+        row, part = divmod(line, ROW_HEIGHT)
+        if not self.rows:
+            if y == 1:
+                return Strip([Segment(fit(f"  {self.empty_message}", width), base)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        if row >= len(self.rows):
+            return Strip.blank(width, base)
+        article = self.rows[row]
+        style = base
+        if row == self.cursor:
+            style = base + self.get_component_rich_style("headline-list--cursor")
+        return self._render_row(article, part, width, style).adjust_cell_length(width, style)
+
+    def _render_row(self, article: Article, part: int, width: int, style: Style) -> Strip:
+        component = self.get_component_rich_style
+        bar = Segment("▌" if article.id == self.current_id else " ", style + component("headline-list--current"))
+        if part == 1:
+            return Strip(
+                [bar, Segment(fit("    " + meta_text(article), width - 1), style + component("headline-list--meta"))]
+            )
+        read = self.is_read(article.id)
+        unread_marker = Segment(" " if read else "●", style + component("headline-list--marker"))
+        bookmark = Segment("★" if self.is_bookmarked(article.id) else " ", style + component("headline-list--bookmark"))
+        title_style = style + component("headline-list--read" if read else "headline-list--unread")
+        title = Segment(fit(article.title, width - 5), title_style)
+        return Strip([bar, unread_marker, Segment(" ", style), bookmark, Segment(" ", style), title])
