@@ -178,10 +178,12 @@ class Store:
 
     # -- queries ----------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Pick up changes made by other processes."""
+    def refresh(self) -> bool:
+        """Pick up changes made by other processes; True when there were any."""
         with self._guard:
+            before = self._generation
             self._sync()
+            return self._generation != before
 
     def is_read(self, article_id: str) -> bool:
         """Has the article been read?"""

@@ -53,6 +53,11 @@ def main(app: ReaderApp) -> MainScreen:
     return screen
 
 
+def visible_lines(widget: Widget) -> list[str]:
+    """The lines a widget draws, as plain text."""
+    return [strip.text for strip in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))]
+
+
 def visible(widget: Widget) -> str:
     """The text a widget draws on screen, line by line, whitespace folded."""
     lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
@@ -319,3 +324,29 @@ async def test_loader_runs_in_a_worker_and_fills_the_list(library: Library, stat
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert len(app.screen.query_one(HeadlineList).rows) == len(library)
+
+
+async def test_marks_made_by_another_process_show_up(library: Library, state: Path) -> None:
+    app = make_app(library, state)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        Store(state).set_read(TRAM)  # as `reader read` in another terminal would
+        await pilot.pause(2.5)
+        await settle(pilot)
+        assert app.store is not None and app.store.is_read(TRAM)
+        assert f"{len(library) - 1} unread" in app.sub_title
+
+
+async def test_clicking_an_inline_related_link_follows_it(library: Library, state: Path) -> None:
+    app = make_app(library, state)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        body = app.screen.query_one("#article-body", Static)
+        lines = visible_lines(body)
+        row = next(n for n, line in enumerate(lines) if "Related: Cobalt Bay" in line)
+        column = lines[row].index("Cobalt Bay") + 3
+        await pilot.click(body, offset=(column, row))
+        await settle(pilot)
+        assert main(app).current == COBALT

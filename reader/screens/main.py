@@ -41,9 +41,9 @@ class MainScreen(Screen[None]):
         Binding("3", "view('bookmarks')", "Bookmarks", show=False, id="main.view_bookmarks"),
         Binding("m", "toggle_read", "Read", id="main.toggle_read"),
         Binding("b", "toggle_bookmark", "Bookmark", id="main.toggle_bookmark"),
-        Binding("n", "next_unread", "Next unread", id="main.next_unread"),
+        Binding("n", "next_unread", "Next unread", show=False, id="main.next_unread"),
         Binding("backspace,left_square_bracket,alt+left", "back", "Back", id="main.back"),
-        Binding("right_square_bracket,alt+right", "forward", "Fwd", id="main.forward"),
+        Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="main.forward"),
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
     ]
 
@@ -83,6 +83,13 @@ class MainScreen(Screen[None]):
             self.query = query
             self.rows = rows
             self.final = final
+
+    class StateChangedElsewhere(Message):
+        """Another process changed read marks or bookmarks."""
+
+        def __init__(self, unread: int) -> None:
+            super().__init__()
+            self.unread = unread
 
     class Saved(Message):
         """A state change was saved (or failed to be)."""
@@ -178,6 +185,21 @@ class MainScreen(Screen[None]):
             self.notify(notice, severity="error", timeout=10)
         if last and message.library.get(last) is not None:
             self.open_article(last, mark_read=False)
+        self.set_interval(2.0, self._poll_store)
+
+    @work(thread=True, exclusive=True, group="poll")
+    def _poll_store(self) -> None:
+        """Pick up marks made elsewhere (``reader read`` in a shell, a second window)."""
+        if self.store is not None and self.library is not None and self.store.refresh():
+            read = self.store.read_ids
+            unread = sum(1 for article in self.library.articles if article.id not in read)
+            self.post_message(self.StateChangedElsewhere(unread))
+
+    def on_main_screen_state_changed_elsewhere(self, message: StateChangedElsewhere) -> None:
+        self.unread = message.unread
+        self.query_one(HeadlineList).refresh()
+        self.query_one(Sidebar).refresh_states()
+        self._update_title()
 
     # -- rows, views and the filter -----------------------------------------------------
 

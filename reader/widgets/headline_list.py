@@ -26,12 +26,18 @@ ROW_HEIGHT = 2
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells, with an ellipsis when cut."""
+    """``text`` cut to ``width`` cells, with an ellipsis when cut: at a word break when
+    one is near, so words are not cut in the middle."""
     if width <= 0:
         return ""
     if cell_len(text) <= width:
         return text
-    return set_cell_size(text, width - 1).rstrip() + "…"
+    cut = set_cell_size(text, width - 1)
+    if text[len(cut) : len(cut) + 1] not in (" ", ""):
+        space = cut.rfind(" ")
+        if space >= (width - 1) * 2 // 3:
+            cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def meta_text(article: Article) -> str:
@@ -192,11 +198,13 @@ class HeadlineList(ScrollView, can_focus=True):
         article = self.rows[row]
         style = base
         if row == self.cursor:
-            style = base + self.get_component_rich_style("headline-list--cursor")
+            style = base + self.get_component_rich_style("headline-list--cursor", partial=True)
         return self._render_row(article, part, width, style).adjust_cell_length(width, style)
 
     def _render_row(self, article: Article, part: int, width: int, style: Style) -> Strip:
-        component = self.get_component_rich_style
+        def component(name: str) -> Style:
+            return self.get_component_rich_style(name, partial=True)
+
         bar = Segment("▌" if article.id == self.current_id else " ", style + component("headline-list--current"))
         if part == 1:
             return Strip(

@@ -87,7 +87,7 @@ class Sidebar(OptionList):
         grid.add_column(ratio=1)
         if entry.target is None:
             headline = Text(entry.headline, style="dim")
-            headline.append("  not in library", style="dim italic")
+            headline.append("  (not in library)", style="dim italic")
             grid.add_row(Text(" ○", style="dim"), headline)
             return grid
         unread = not self.is_read(entry.target)

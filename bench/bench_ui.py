@@ -1,0 +1,157 @@
+"""UI speed: launch to first headline painted (10,000 articles, warm parse cache, real
+terminal through tmux), and key press to repaint / opening an article with 100,000
+headlines (headless Textual, in process).
+
+Run: ``python -m bench.bench_ui [RUNS]``. Prints medians; needs tmux for the launch figure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.pages import headline, page, write_library
+from reader.app import ReaderApp
+from reader.library import Library, default_library
+from reader.parse import parse
+from reader.store import Store
+
+
+def launch_to_first_headline(count: int, runs: int) -> list[float]:
+    """Seconds from starting ``reader`` in tmux until a headline of the library shows."""
+    if shutil.which("tmux") is None:
+        return []
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "READER_DATA_DIR": f"{tmp}/data", "READER_CACHE_DIR": f"{tmp}/cache"}
+        env["READER_CONFIG_DIR"] = f"{tmp}/config"
+        write_library(Path(tmp) / "data" / "articles", count)
+        os.environ.update({k: v for k, v in env.items() if k.startswith("READER_")})
+        default_library()  # fills the parse cache: the launch below is warm
+        newest = parse(page(count - 1, count)).title[:20]  # generated pages are dated by number
+        reader = str(Path(sys.executable).with_name("reader"))
+        for run in range(runs):
+            session = f"bench-{os.getpid()}-{run}"
+            start = time.perf_counter()
+            subprocess.run(
+                ["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "48", reader],
+                env=env,
+                check=True,
+            )
+            found = None
+            while time.perf_counter() - start < 20:
+                screen = subprocess.run(
+                    ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+                ).stdout
+                if newest in screen or "Heatwave" in screen:
+                    found = time.perf_counter() - start
+                    break
+                time.sleep(0.01)
+            subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+            if found is not None:
+                times.append(found)
+    return times
+
+
+def big_library(count: int) -> Library:
+    """``count`` distinct articles sharing one parsed body (no files needed)."""
+    base = parse(page(0, 1000))
+    articles = []
+    for n in range(count):
+        title = headline(__import__("random").Random(n), n)
+        day = f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        articles.append(dataclasses.replace(base, id=f"{day}-{n}", title=title, published=day))
+    return Library(articles)
+
+
+def run_big(count: int) -> None:
+    """The app over ``count`` synthetic headlines, in this terminal (what tmux runs)."""
+    ReaderApp(big_library(count), Store(None)).run()
+
+
+def _screen(session: str) -> str:
+    """The pane's text with its colours (the cursor is a colour change)."""
+    return subprocess.run(["tmux", "capture-pane", "-p", "-e", "-t", session], capture_output=True, text=True).stdout
+
+
+def _until_changed(session: str, before: str, limit: float = 5.0) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if _screen(session) != before:
+            return time.perf_counter() - start
+    return limit
+
+
+def key_latency(count: int, presses: int) -> tuple[list[float], list[float], float]:
+    """In a real terminal (tmux): seconds from a key until the screen shows its effect.
+
+    Returns moves (down/up in the list), opens (Enter), and the cost of one screen
+    capture (the measuring floor, included in every figure).
+    """
+    session = f"bench-keys-{os.getpid()}-{count}"
+    time.sleep(0.5)  # let a tmux server that just lost its last session exit first
+    command = [sys.executable, "-m", "bench.bench_ui", "--run-big", str(count)]
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "48", *command], check=True)
+    try:
+        start = time.perf_counter()
+        while "Explore" not in _screen(session) and "·" not in _screen(session):
+            if time.perf_counter() - start > 60:
+                raise RuntimeError("the app did not start")
+            time.sleep(0.05)
+        time.sleep(1.0)
+        floor_start = time.perf_counter()
+        for _ in range(20):
+            _screen(session)
+        floor = (time.perf_counter() - floor_start) / 20
+        subprocess.run(["tmux", "send-keys", "-t", session, "G"], check=True)  # the far end of the list
+        time.sleep(0.5)
+        moves, opens = [], []
+        for n in range(presses):
+            before = _screen(session)
+            subprocess.run(["tmux", "send-keys", "-t", session, "j" if n % 2 else "k"], check=True)
+            moves.append(_until_changed(session, before))
+        for _ in range(min(presses, 20)):
+            subprocess.run(["tmux", "send-keys", "-t", session, "k"], check=True)
+            time.sleep(0.1)
+            before = _screen(session)
+            subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+            opens.append(_until_changed(session, before))
+            time.sleep(0.1)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+    return moves, opens, floor
+
+
+def main() -> None:
+    """Print the figures, medians of several runs."""
+    if sys.argv[1:2] == ["--run-big"]:
+        run_big(int(sys.argv[2]))
+        return
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    launch = launch_to_first_headline(10_000, runs)
+    if launch:
+        print(
+            f"launch → first headline, 10,000 articles, warm cache: median {statistics.median(launch):.3f} s "
+            f"(min {min(launch):.3f}, max {max(launch):.3f}, {len(launch)} runs)"
+        )
+    if shutil.which("tmux") is None:
+        print("tmux not found: key latency not measured")
+        return
+    for count in (1_000, 100_000):
+        moves, opens, floor = key_latency(count, 100)
+        print(
+            f"{count:>7} headlines: key → repaint median {statistics.median(moves) * 1000:.1f} ms "
+            f"(p90 {sorted(moves)[int(len(moves) * 0.9)] * 1000:.1f}); open article median "
+            f"{statistics.median(opens) * 1000:.1f} ms; one screen capture costs {floor * 1000:.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()
