@@ -92,7 +92,11 @@ class ReaderApp(App[None]):
         problems += self.store.notices if self.store else []
         self.push_screen(ProblemsScreen(problems + self.runtime_problems))
 
-    def action_quit(self) -> None:  # type: ignore[override]
+    async def action_quit(self) -> None:
+        """Quit once every change is saved (saves in flight finish first)."""
+        saving = [worker for worker in self.workers if worker.group == "store"]
+        if saving:
+            await self.workers.wait_for_complete(saving)
         if self.store is not None and self.store.unsaved:
             try:
                 self.store.flush()

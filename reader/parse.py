@@ -18,7 +18,7 @@ from reader.text import ParseError, clean, decode
 __all__ = ["PARSER_VERSION", "ParseError", "parse", "slugify"]
 
 #: Bumped whenever the parser's output changes, so cached results are re-parsed.
-PARSER_VERSION = 1
+PARSER_VERSION = 2
 
 _CRAWLER = re.compile(r"\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
 _READ_TIME = re.compile(r"(\d{1,3})\s*min(?:ute)?s?\.?\s+read", re.I)
@@ -27,18 +27,19 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
+            # English, Turkish, French, German, Spanish
+            ("january", "jan", "ocak", "janvier", "januar", "enero"),
+            ("february", "feb", "şubat", "février", "februar", "febrero"),
+            ("march", "mar", "mart", "mars", "märz", "marzo"),
+            ("april", "apr", "nisan", "avril", "abril"),
+            ("may", "mayıs", "mai", "mayo"),
+            ("june", "jun", "haziran", "juin", "juni", "junio"),
+            ("july", "jul", "temmuz", "juillet", "juli", "julio"),
+            ("august", "aug", "ağustos", "août", "agosto"),
+            ("september", "sep", "sept", "eylül", "septembre", "septiembre"),
+            ("october", "oct", "ekim", "octobre", "oktober", "octubre"),
+            ("november", "nov", "kasım", "novembre", "noviembre"),
+            ("december", "dec", "aralık", "décembre", "dezember", "diciembre"),
         ),
         start=1,
     )
@@ -46,8 +47,10 @@ _MONTHS = {
 }
 _TIME_TAIL = r"(?:\s*(?:[,|•·-]\s*)?\d{1,2}[:.]\d{2}(?:\s*[APap]\.?[Mm]\.?)?(?:\s*\(?[A-Z]{2,4}(?:[+-]\d{1,2})?\)?)?)?"
 _DATE_PREFIX = r"(?:(?:published|updated|posted)(?:\s+on)?:?\s+)?"
-_DATE_MDY = re.compile(_DATE_PREFIX + r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})" + _TIME_TAIL, re.I)
-_DATE_DMY = re.compile(_DATE_PREFIX + r"(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})" + _TIME_TAIL, re.I)
+_DATE_MDY = re.compile(_DATE_PREFIX + r"([^\W\d_]{3,10})\.?\s+(\d{1,2}),?\s+(\d{4})" + _TIME_TAIL, re.I)
+_DATE_DMY = re.compile(
+    _DATE_PREFIX + r"(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]{3,10})\.?,?\s+(?:de\s+)?(\d{4})" + _TIME_TAIL, re.I
+)
 _DATE_ISO = re.compile(_DATE_PREFIX + r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{1,2}:\d{2}\S*)?", re.I)
 _RELATIVE = re.compile(
     r"(?:updated\s+)?(?:(?:\d+|an?|one)\s+(?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s?\s+ago"

@@ -323,3 +323,18 @@ def test_shuffled_seed_lines_never_crash(lines: list[str]) -> None:
         return
     article = parse(text)
     assert article.title
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("7 Temmuz 2025", "2025-07-07"),
+        ("7 de julio de 2025", "2025-07-07"),
+        ("3. März 2024", "2024-03-03"),
+        ("Nov 5, 2024 10:41 GMT", "2024-11-05"),
+    ],
+)
+def test_date_lines_in_other_languages_and_with_times(line: str, iso: str) -> None:
+    article = parse(f"DÜNYA\n2 MIN READ\nBir başlık burada\nBir özet cümlesi.\n{line}\n\nMetin.")
+    assert article.published == iso
+    assert [b.text for b in article.body] == ["Metin."]
