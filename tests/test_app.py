@@ -218,12 +218,16 @@ async def test_narrow_terminal_folds_the_sidebar_and_s_shows_it(library: Library
         await settle(pilot)
         sidebar = app.screen.query_one(Sidebar)
         assert not sidebar.display
+        left = app.screen.query_one("#left")
         await pilot.press("s")
         await pilot.pause()
-        assert sidebar.display
+        assert sidebar.display and sidebar.has_focus
+        assert not left.display  # the sidebar takes the list's place: the article keeps its width
+        assert app.screen.query_one(ArticleView).size.width >= 40
         await pilot.press("s")
         await pilot.pause()
-        assert not sidebar.display
+        assert not sidebar.display and left.display
+        assert app.screen.query_one(HeadlineList).has_focus
 
 
 async def test_app_starts_where_the_user_left_off(library: Library, state: Path) -> None:

@@ -423,10 +423,15 @@ class MainScreen(Screen[None]):
         sidebar = self.query_one(Sidebar)
         if self.has_class("narrow"):
             self.toggle_class("sidebar-forced")
-        else:
-            self.sidebar_wanted = not sidebar.display
-            self.reader.config.show_sidebar = self.sidebar_wanted
-            self.reader.save_config()
+            self._apply_width(self.size.width)
+            if self.has_class("sidebar-forced"):
+                sidebar.focus()
+            else:
+                self.query_one(HeadlineList).focus()
+            return
+        self.sidebar_wanted = not sidebar.display
+        self.reader.config.show_sidebar = self.sidebar_wanted
+        self.reader.save_config()
         self._apply_width(self.size.width)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
