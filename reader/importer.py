@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.library import Problem, article_files, read_article
-from reader.parse import ParseError
+from reader.library import Problem, article_files, read_file
+from reader.parse import ParseError, parse
 from reader.paths import articles_dir
 
 
@@ -45,9 +45,9 @@ def import_paths(paths: Sequence[Path], destination: Path | None = None) -> Impo
             report.problems.append(Problem(path, "no such file or folder"))
     for path in files:
         try:
-            article = read_article(path)
-            data = path.read_bytes()
-        except (ParseError, OSError) as error:
+            data = read_file(path)
+            article = parse(data, name=path.name)
+        except ParseError as error:
             report.problems.append(Problem(path, str(error)))
             continue
         name = path.name if path.suffix == ".txt" else path.name + ".txt"

@@ -41,8 +41,13 @@ class Link:
 
 def read_article(path: Path) -> Article:
     """Read and parse one file; OS errors become a readable :class:`ParseError`."""
+    return parse(read_file(path), name=path.name)
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes; OS errors become a readable :class:`ParseError`."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         raise ParseError("is a folder, not a file") from None
     except FileNotFoundError:
@@ -51,7 +56,6 @@ def read_article(path: Path) -> Article:
         raise ParseError("permission denied") from None
     except OSError as error:
         raise ParseError(error.strerror or str(error)) from None
-    return parse(data, name=path.name)
 
 
 class ParseCache:
