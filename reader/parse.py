@@ -135,7 +135,7 @@ def _parse_date(line: str) -> str | None:
     """An absolute date line as ISO 8601, or None."""
     if len(line) > 60:
         return None
-    word = line[: line.find(" ")].rstrip(".,").lower() if " " in line else line
+    word = line[: line.find(" ")].rstrip(".,:").lower() if " " in line else line
     if not (word in _MONTHS or word[:1].isdigit() or word in ("published", "updated", "posted")):
         return None
     if (match := _DATE_MDY.fullmatch(line)) is not None:
