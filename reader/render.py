@@ -101,11 +101,6 @@ def article_renderable(
     return Group(*parts)
 
 
-def related_count(article: Article) -> int:
-    """How many inline Related links the article body has."""
-    return sum(1 for block in article.body if block.kind == "related")
-
-
 def render_to_console(article: Article, console: Console | None = None, links: Sequence[Link] | None = None) -> None:
     """Print an article; plain text (no colour codes) when stdout is not a terminal."""
     console = console or Console(highlight=False, emoji=False, markup=False)

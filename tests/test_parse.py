@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.model import BLOCK_KINDS
 from reader.parse import ParseError, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,6 +314,7 @@ def test_any_input_gives_an_article_or_a_parse_error_and_no_control_characters(d
     for text in _strings(article):
         assert not any(_is_control(ch) for ch in text), repr(text)
     assert article.title and article.id
+    assert all(block.kind in BLOCK_KINDS for block in article.body)
 
 
 @settings(max_examples=100, deadline=None)
