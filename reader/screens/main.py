@@ -268,7 +268,7 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
-        box.focus()
+        self.set_focus(box)  # at once, so keys typed right after "/" reach the box
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
