@@ -16,7 +16,7 @@ from reader.library import Library
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
-from reader.store import Store
+from reader.store import Store, StoreError
 
 Loader = Callable[[], tuple[Library, Store]]
 
@@ -100,7 +100,7 @@ class ReaderApp(App[None]):
         if self.store is not None and self.store.unsaved:
             try:
                 self.store.flush()
-            except Exception as error:
+            except StoreError as error:
                 self.exit(message=f"reader: some changes could not be saved: {error}")
                 return
         self.exit()

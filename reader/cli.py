@@ -222,10 +222,7 @@ def run_tui(args: argparse.Namespace) -> int:
     path = config_file()
     app = ReaderApp(config=Config.load(path), config_path=path, loader=load)
     app.run()
-    if app.store is not None and app.store.unsaved:
-        fail("some changes could not be saved; see the messages above")
-        return 1
-    return 0
+    return 1 if app.store is not None and app.store.unsaved else 0  # the app said why on exit
 
 
 def main(argv: Sequence[str] | None = None) -> int:

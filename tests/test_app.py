@@ -354,3 +354,21 @@ async def test_clicking_an_inline_related_link_follows_it(library: Library, stat
         await pilot.click(body, offset=(column, row))
         await settle(pilot)
         assert main(app).current == COBALT
+
+
+async def test_a_bookmark_survives_its_file_being_deleted(tmp_path: Path, state: Path) -> None:
+    page = tmp_path / "gone.txt"
+    page.write_text("WORLD\n1 MIN READ\nA story that will vanish\nIts dek.\n\nBody.", encoding="utf-8")
+    article = load_library([page]).articles[0]
+    Store(state).set_bookmark(article.id, title=article.title, section=article.section)
+    page.unlink()
+    app = make_app(load_library([tmp_path]), state)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert [a.title for a in app.screen.query_one(HeadlineList).rows] == ["A story that will vanish"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "no longer in the library; the bookmark keeps its title" in article_text(app)
+        assert app.store is not None and app.store.is_bookmarked(article.id)

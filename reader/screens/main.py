@@ -213,13 +213,16 @@ class MainScreen(Screen[None]):
             marks = self.store.bookmark_ids
             rows = [a for a in articles if a.id in marks]
             known = {a.id for a in rows}
-            missing = [
-                Article(id=m.id, title=m.title, section=m.section, published=m.published, partial=True)
-                for m in self.store.bookmarks
-                if m.id not in known
-            ]
-            return rows + missing
+            missing = [self._bookmark_only(m.id) for m in self.store.bookmarks if m.id not in known]
+            return rows + [a for a in missing if a is not None]
         return articles
+
+    def _bookmark_only(self, article_id: str) -> Article | None:
+        """A bookmarked story whose file is gone, as far as the bookmark remembers it."""
+        mark = self.store.bookmark_ids.get(article_id) if self.store else None
+        if mark is None:
+            return None
+        return Article(id=mark.id, title=mark.title, section=mark.section, published=mark.published, partial=True)
 
     def _show_rows(self, keep: str | None = None) -> None:
         if self.library is None:
@@ -298,7 +301,8 @@ class MainScreen(Screen[None]):
         """Show a story; ``record`` adds it to the history (following a link or a headline)."""
         if self.library is None:
             return
-        article = self.library.get(article_id)
+        in_library = self.library.get(article_id)
+        article = in_library or self._bookmark_only(article_id)
         if article is None:
             self.notify("That story is not in the library", severity="warning")
             return
@@ -309,7 +313,7 @@ class MainScreen(Screen[None]):
         if mark_read:
             self._save_read(article_id, True)
         self._save_last_opened(article_id)
-        if article.partial and self.library.paths.get(article_id) is None:
+        if in_library is None:
             self.post_message(self.ArticleReady(article, [], scroll_y))  # a bookmark whose file is gone
         else:
             self._prepare(article, scroll_y)
