@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
 from reader.store import Store, StoreError
+from reader.text import clean_line
 
 Loader = Callable[[], tuple[Library, Store]]
 
@@ -88,8 +90,8 @@ class ReaderApp(App[None]):
     def action_problems(self) -> None:
         if isinstance(self.screen, ProblemsScreen):
             return
-        problems = [str(p) for p in self.library.problems] if self.library else []
-        problems += self.store.notices if self.store else []
+        problems = [str(p) for p in self.library.problems] if self.library is not None else []
+        problems += self.store.notices if self.store is not None else []
         self.push_screen(ProblemsScreen(problems + self.runtime_problems))
 
     async def action_quit(self) -> None:
@@ -101,6 +103,6 @@ class ReaderApp(App[None]):
             try:
                 self.store.flush()
             except StoreError as error:
-                self.exit(message=f"reader: some changes could not be saved: {error}")
+                self.exit(message=Text(clean_line(f"reader: some changes could not be saved: {error}")))
                 return
         self.exit()

@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+
+from reader.text import clean_line
 
 if TYPE_CHECKING:
     from reader.screens.main import MainScreen
@@ -22,6 +25,30 @@ COMMANDS = (
     ("Forward", "forward", "The next story in the trail"),
     ("Toggle sidebar", "toggle_sidebar", "Show or hide Related, Explore and Linked from"),
 )
+
+
+def as_markup(text: str) -> str:
+    """Markup that shows ``text`` exactly as it is (for the palette's help line, which is markup).
+
+    Every ``[`` is escaped: Textual's own ``escape`` leaves ``[REVERSE]`` and ``[[x]]`` live.
+    """
+    return text.replace("[", "\\[")
+
+
+def highlight(matcher: Matcher, candidate: str) -> Content:
+    """``candidate`` as plain text with the matched letters styled; never read as markup.
+
+    Textual's ``Matcher.highlight`` parses its argument as markup, so a story title
+    such as ``[@click=app.quit]`` would become a live action in the palette.
+    """
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if not score:
+        return content
+    for offset in offsets:
+        if not candidate[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 def _main_screen(provider: Provider) -> MainScreen | None:
@@ -48,14 +75,14 @@ class ReaderCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(Content(name), callback, text=name, help=as_markup(help_text))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, highlight(matcher, name), callback, text=name, help=as_markup(help_text))  # type: ignore[arg-type]
 
 
 class OpenArticle(Provider):
@@ -77,14 +104,16 @@ class OpenArticle(Provider):
         matcher = self.matcher(query)
         scored = []
         for article in candidates:
-            score = matcher.match(article.title)
+            score = matcher.match(title := clean_line(article.title))
             if score > 0:
-                scored.append((score, article))
-        scored.sort(key=lambda pair: pair[0], reverse=True)
-        for score, article in scored[: self.LIMIT]:
+                scored.append((score, title, article))
+        scored.sort(key=lambda hit: hit[0], reverse=True)
+        for score, title, article in scored[: self.LIMIT]:
+            about = " · ".join(clean_line(p) for p in (article.section, article.published) if p)
             yield Hit(
                 score,
-                matcher.highlight(article.title),
+                highlight(matcher, title),
                 partial(screen.open_article, article.id),
-                help=" · ".join(p for p in (article.section, article.published) if p) or None,
+                text=title,
+                help=as_markup(about) if about else None,
             )

@@ -74,3 +74,19 @@ def _looks_binary(raw: str) -> bool:
     sample = raw[:4096]
     controls = len(_QUICK_UNSAFE.findall(sample)) - sample.count("\x1b")
     return controls > 0.1 * len(sample)
+
+
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def clean_line(text: str) -> str:
+    """Make external text (a file name, a message, a title) safe to show on one line.
+
+    Escape sequences and control characters are removed, and tabs and line breaks
+    become single spaces, so the text can neither drive the terminal nor spill
+    out of its place on screen.
+    """
+    text = _LINE_BREAKS.sub(" ", text)
+    if _QUICK_UNSAFE.search(text):
+        text = _UNSAFE.sub("", text)
+    return text

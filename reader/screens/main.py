@@ -19,6 +19,7 @@ from reader.history import History
 from reader.library import Library, Link
 from reader.model import Article
 from reader.store import Store, StoreError
+from reader.text import clean_line
 from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList, fit
 from reader.widgets.sidebar import Sidebar
@@ -182,7 +183,7 @@ class MainScreen(Screen[None]):
                 timeout=8,
             )
         for notice in message.store.notices:
-            self.notify(notice, severity="error", timeout=10)
+            self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
         if last and message.library.get(last) is not None:
             self.open_article(last, mark_read=False)
         self.set_interval(2.0, self._poll_store)
@@ -508,7 +509,7 @@ class MainScreen(Screen[None]):
     def on_main_screen_saved(self, message: Saved) -> None:
         if message.error:
             self.reader.runtime_problems.append(message.error)
-            self.notify(message.error, severity="error", timeout=10)
+            self.notify(clean_line(message.error), severity="error", timeout=10, markup=False)
         self.query_one(HeadlineList).refresh_article(message.article_id)
         self.query_one(Sidebar).refresh_states()
         self.unread += message.unread_delta

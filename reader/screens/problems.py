@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.text import clean_line
+
 
 class ProblemsScreen(ModalScreen[None]):
     """A list of every problem met since the app started."""
@@ -25,7 +27,7 @@ class ProblemsScreen(ModalScreen[None]):
             if not self.problems:
                 yield Static(Text("No problems: every file loaded and every change was saved.", style="italic"))
             for problem in self.problems:
-                yield Static(Text.assemble(("• ", "bold"), problem), classes="problem")
+                yield Static(Text.assemble(("• ", "bold"), clean_line(problem)), classes="problem")
             yield Static(Text("Esc closes this screen", style="dim"))
 
     async def action_dismiss(self, result: None = None) -> None:
