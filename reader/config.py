@@ -5,8 +5,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+
+from reader.files import read_regular
+
+#: The largest article page read by default (5 MB); ``max_page_bytes`` in config.json
+#: or the ``READER_MAX_PAGE_BYTES`` environment variable change it.
+DEFAULT_MAX_PAGE_BYTES = 5_000_000
+MAX_CONFIG_BYTES = 1_000_000
 
 
 @dataclass
@@ -15,6 +23,8 @@ class Config:
 
     theme: str = "textual-dark"
     show_sidebar: bool = True
+    #: Pages larger than this many bytes are refused (load, parse, show, import).
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
 
     @classmethod
     def load(cls, path: Path | None) -> Config:
@@ -22,16 +32,19 @@ class Config:
         if path is None:
             return cls()
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
+        except (OSError, ValueError):  # ParseError (not a regular file, too large) is a ValueError
             return cls()
         if not isinstance(data, dict):
             return cls()
         config = cls()
         for item in fields(cls):
             value = data.get(item.name)
-            if isinstance(value, type(getattr(config, item.name))):
+            default = getattr(config, item.name)
+            if isinstance(value, type(default)) and isinstance(value, bool) == isinstance(default, bool):
                 setattr(config, item.name, value)
+        if config.max_page_bytes <= 0:
+            config.max_page_bytes = DEFAULT_MAX_PAGE_BYTES
         return config
 
     def save(self, path: Path | None) -> None:
@@ -40,6 +53,24 @@ class Config:
             return
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
-            os.replace(tmp, path)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as file:
+                    file.write(json.dumps(asdict(self), indent=2))
+                os.replace(tmp, path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+
+
+def max_page_bytes(config: Config | None = None) -> int:
+    """The page size limit: ``READER_MAX_PAGE_BYTES`` if set to a positive number, else the config's."""
+    override = os.environ.get("READER_MAX_PAGE_BYTES", "").strip().replace("_", "")
+    if override.isdigit() and int(override) > 0:
+        return int(override)
+    if config is None:
+        from reader.paths import config_file
+
+        config = Config.load(config_file())
+    return config.max_page_bytes

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from reader.files import check_regular, describe_os_error, read_regular
 from reader.links import Resolver
 from reader.model import Article
 from reader.parse import PARSER_VERSION, ParseError, parse
+from reader.text import clean_line
 
 CACHE_FORMAT = 1
+#: A parse cache file larger than this is not read (it is rebuilt instead).
+MAX_CACHE_BYTES = 512_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +33,16 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        """``path: reason``, safe to print: no escape sequence, control character or line break."""
+        return f"{clean_line(str(self.path))}: {clean_line(self.reason)}"
+
+
+class AmbiguousId(LookupError):
+    """An id prefix that more than one article starts with; ``candidates`` holds them."""
+
+    def __init__(self, prefix: str, candidates: Sequence[Article]) -> None:
+        super().__init__(f"id {prefix!r} is ambiguous: {len(candidates)} articles start with it")
+        self.candidates = list(candidates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,23 +54,25 @@ class Link:
     target: str | None  # article id, or None when not in the library
 
 
-def read_article(path: Path) -> Article:
-    """Read and parse one file; OS errors become a readable :class:`ParseError`."""
-    return parse(read_file(path), name=path.name)
+def read_article(path: Path, limit: int | None = None, st: os.stat_result | None = None) -> Article:
+    """Read and parse one file (see :func:`read_file`)."""
+    return parse(read_file(path, limit, st), name=path.name)
 
 
-def read_file(path: Path) -> bytes:
-    """A file's bytes; OS errors become a readable :class:`ParseError`."""
+def read_file(path: Path, limit: int | None = None, st: os.stat_result | None = None) -> bytes:
+    """A regular file's bytes, at most ``limit`` (the configured page limit by default).
+
+    Everything that stops it (not a regular file, too large, OS errors) becomes a
+    :class:`ParseError` with a readable reason. ``st`` is reused when given.
+    """
+    if limit is None:
+        from reader.config import max_page_bytes
+
+        limit = max_page_bytes()
     try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise ParseError("is a folder, not a file") from None
-    except FileNotFoundError:
-        raise ParseError("no such file") from None
-    except PermissionError:
-        raise ParseError("permission denied") from None
+        return read_regular(path, limit, st)
     except OSError as error:
-        raise ParseError(error.strerror or str(error)) from None
+        raise ParseError(describe_os_error(error)) from None
 
 
 class ParseCache:
@@ -69,28 +86,41 @@ class ParseCache:
         self.path = path
         self.entries: dict[str, list[Any]] = {}
         self.dirty = False
+        self._check_text = True  # does any entry need its text checked? (see _suspicious)
         self._load()
 
     def _load(self) -> None:
         if self.path is None:
             return
+        remove_stale_temp_files(self.path)
         try:
-            data = orjson.loads(self.path.read_bytes())
+            raw = read_regular(self.path, MAX_CACHE_BYTES)
+            self._check_text = _suspicious(raw)
+            data = orjson.loads(raw)
             if data.get("format") == CACHE_FORMAT and data.get("parser") == PARSER_VERSION:
                 entries = data["entries"]
                 if isinstance(entries, dict):
                     self.entries = entries
-        except (OSError, orjson.JSONDecodeError, AttributeError, KeyError, TypeError):
-            self.entries = {}  # missing, corrupt or old: start again
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            self.entries = {}  # missing, corrupt, not a regular file or old: start again
 
     def get(self, path: str, size: int, mtime: int) -> Article | None:
-        """The cached (partial: no body) article for this exact file version, if any."""
+        """The cached (partial: no body) article for this exact file version, if any.
+
+        An entry of the wrong shape or with unsafe text is ignored (the file is re-parsed).
+        """
         entry = self.entries.get(path)
-        if entry is None or entry[0] != size or entry[1] != mtime:
+        if (
+            type(entry) is not list
+            or len(entry) != 3
+            or entry[0] != size
+            or entry[1] != mtime
+            or not valid_head(entry[2], self._check_text)
+        ):
             return None
         try:
             return Article.from_dict(entry[2])
-        except (KeyError, TypeError, AttributeError, IndexError):
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
             return None
 
     def put(self, path: str, size: int, mtime: int, article: Article) -> None:
@@ -107,26 +137,142 @@ class ParseCache:
             self.dirty = True
         if not self.dirty:
             return
+        data = orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION, "entries": self.entries})
         with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION, "entries": self.entries}))
-            os.replace(tmp, self.path)
+            write_atomically(self.path, data)
             self.dirty = False
 
 
-def _walk(root: str) -> Iterator[str]:
-    """``*.txt`` files below a folder, recursively, in a stable order (plain strings: fast)."""
-    for folder, dirs, files in os.walk(root):
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` through a uniquely named temp file, removed on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def remove_stale_temp_files(path: Path) -> int:
+    """Remove temp files of ``path`` left by runs that were killed (their process is gone)."""
+    pattern = re.compile(re.escape(_temp_prefix(path)) + r"(\d+)(?:\.[^/]*)?\.tmp")
+    removed = 0
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return 0
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(path.parent / name)
+            removed += 1
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # an earlier failed save of this very process
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True
+    return True
+
+
+_OPTIONAL_TEXT = ("section", "dek", "published", "source")
+# What the parser never leaves in text: escape sequences, control characters but tab and
+# newline, bidirectional overrides, lone surrogates.
+_UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# How any of those can look in a cache file as JSON writes it: orjson escapes only C0
+# controls (``\u001b``, ``\b``...), the rest is raw UTF-8. A cache without any of these needs
+# no per-entry text check; false alarms only make the check run.
+_JSON_ESCAPE = re.compile(rb"\\[ubfr]")
+_RAW_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+_RAW_BIDI = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
+
+
+def _suspicious(raw: bytes) -> bool:
+    """Could this JSON hold text the parser never produces? (Cheap: single-byte scans first.)"""
+    if b"\x7f" in raw or (b"\\" in raw and _JSON_ESCAPE.search(raw) is not None):
+        return True
+    return _RAW_C1.search(raw) is not None or _RAW_BIDI.search(raw) is not None
+
+
+def valid_head(head: object, check_text: bool = True) -> bool:
+    """Is this cached headline data of the shape :meth:`Article.head` makes (and, with
+    ``check_text``, free of anything the parser removes from text)?"""
+    if type(head) is not dict:
+        return False
+    get = head.get
+    ident, title = get("id"), get("title")
+    if type(ident) is not str or type(title) is not str or not ident or not title:
+        return False
+    for key in _OPTIONAL_TEXT:
+        value = get(key)
+        if value is not None and type(value) is not str:
+            return False
+    minutes = get("read_minutes")
+    if minutes is not None and type(minutes) is not int:
+        return False
+    authors, related, explore = get("authors"), get("related"), get("explore")
+    if type(authors) is not list or type(related) is not list or type(explore) is not list:
+        return False
+    image = get("image")
+    if image is not None and (
+        type(image) is not dict or not _optional_texts(image.get("alt"), image.get("caption"), image.get("credit"))
+    ):
+        return False
+    try:  # join raises TypeError for anything but strings
+        lists = "\n".join(authors) + "\n".join(related) + "\n".join(explore)
+    except TypeError:
+        return False
+    if not check_text:
+        return True
+    texts = [ident, title, lists, *(get(key) or "" for key in _OPTIONAL_TEXT)]
+    if image is not None:
+        texts += (image.get("alt") or "", image.get("caption") or "", image.get("credit") or "")
+    return _UNSAFE_TEXT.search("\n".join(texts)) is None
+
+
+def _optional_texts(*values: object) -> bool:
+    return all(value is None or type(value) is str for value in values)
+
+
+def _walk(root: str, problems: list[Problem] | None = None) -> Iterator[str]:
+    """``*.txt`` files below a folder, recursively, in a stable order (plain strings: fast).
+
+    A folder that cannot be read is reported in ``problems`` (when given).
+    """
+    onerror: Callable[[OSError], None] | None = None
+    if problems is not None:
+        found = problems
+
+        def onerror(error: OSError) -> None:
+            where = Path(error.filename) if error.filename else Path(root)
+            found.append(Problem(where, f"folder skipped: {describe_os_error(error)}"))
+
+    for folder, dirs, files in os.walk(root, onerror=onerror):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.endswith(".txt") and not name.startswith("."):
                 yield os.path.join(folder, name)
 
 
-def article_files(root: Path) -> Iterator[Path]:
-    """``*.txt`` files below a folder, recursively, in a stable order."""
-    return (Path(path) for path in _walk(str(root)))
+def article_files(root: Path, problems: list[Problem] | None = None) -> Iterator[Path]:
+    """``*.txt`` files below a folder, recursively, in a stable order; unreadable folders in ``problems``."""
+    return (Path(path) for path in _walk(str(root), problems))
 
 
 class Library:
@@ -137,6 +283,7 @@ class Library:
         articles: Iterable[Article],
         paths: dict[str, str] | None = None,
         problems: Sequence[Problem] = (),
+        limit: int | None = None,
     ) -> None:
         unique: dict[str, Article] = {}
         for article in articles:
@@ -145,6 +292,7 @@ class Library:
         self.by_id = unique
         self.paths = paths or {}  # article id → file path
         self.problems = list(problems)
+        self.limit = limit  # the page size limit (None: the configured one)
         self._resolver: Resolver | None = None
         self._backlinks: dict[str, list[str]] | None = None
         self._search_text: dict[str, str] = {}
@@ -166,7 +314,7 @@ class Library:
         if not matches:
             raise LookupError(f"no article with id {prefix!r}")
         if len(matches) > 1:
-            raise LookupError(f"id {prefix!r} is ambiguous: {len(matches)} articles start with it")
+            raise AmbiguousId(prefix, matches)
         return matches[0]
 
     @property
@@ -190,7 +338,7 @@ class Library:
         try:
             if name is None:
                 raise ParseError("file unknown")
-            loaded = read_article(path)
+            loaded = read_article(path, self.limit)
         except ParseError as error:
             self.problems.append(Problem(path, str(error)))
             return article
@@ -260,11 +408,18 @@ def load_library(
     *,
     folders: Sequence[Path] = (),
     cache: ParseCache | None = None,
+    limit: int | None = None,
 ) -> Library:
     """Load ``extra`` files or folders, then ``folders`` (user library, seeds), with the cache.
 
-    A file that fails to parse is skipped and reported in ``Library.problems``.
+    A file that fails to parse, is not a regular file or is over ``limit`` bytes (the
+    configured page limit by default), and a folder that cannot be read, is skipped and
+    reported in ``Library.problems``.
     """
+    if limit is None:
+        from reader.config import max_page_bytes
+
+        limit = max_page_bytes()
     cache = cache or ParseCache(None)
     articles: list[Article] = []
     paths: dict[str, str] = {}
@@ -278,22 +433,23 @@ def load_library(
         seen.add(key)
         try:
             st = os.stat(path)
+            check_regular(st, limit)  # the one stat serves the cache key too
             article = cache.get(key, st.st_size, st.st_mtime_ns)
             if article is None:
-                article = read_article(Path(path))
+                article = read_article(Path(path), limit, st)
                 cache.put(key, st.st_size, st.st_mtime_ns, article)
         except ParseError as error:
             problems.append(Problem(Path(path), str(error)))
             return
         except OSError as error:
-            problems.append(Problem(Path(path), error.strerror or str(error)))
+            problems.append(Problem(Path(path), describe_os_error(error)))
             return
         articles.append(article)
         paths.setdefault(article.id, path)
 
     for item in extra:
         if item.is_dir():
-            for path in _walk(str(item)):
+            for path in _walk(str(item), problems):
                 add(path)
         elif item.exists():
             add(str(item))
@@ -301,10 +457,10 @@ def load_library(
             problems.append(Problem(item, "no such file or folder"))
     for folder in folders:
         if folder.is_dir():
-            for path in _walk(str(folder)):
+            for path in _walk(str(folder), problems):
                 add(path)
     cache.save(keep=seen)
-    return Library(articles, paths, problems)
+    return Library(articles, paths, problems, limit)
 
 
 def default_library(extra: Sequence[Path] = (), *, use_cache: bool = True) -> Library:

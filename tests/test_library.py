@@ -60,7 +60,7 @@ def test_parse_cache_avoids_reparsing_unchanged_files(tmp_path: Path, monkeypatc
     import reader.library as library_module
 
     real = library_module.read_article
-    monkeypatch.setattr(library_module, "read_article", lambda p: calls.append(p) or real(p))
+    monkeypatch.setattr(library_module, "read_article", lambda p, *rest: calls.append(p) or real(p, *rest))
     again = load_library([folder], cache=ParseCache(cache_file))
     assert len(again) == 5 and calls == []
     changed = write(folder, "s3.txt", "Story number three, edited")

@@ -1,0 +1,256 @@
+"""Hostile files in the library: special files, huge pages, a damaged parse cache, unreadable folders.
+
+Each test names the item of issue 7 it covers.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from reader.config import Config, max_page_bytes
+from reader.files import read_regular
+from reader.library import ParseCache, Problem, load_library, read_file
+from reader.parse import ParseError
+
+PAGE = "WORLD\n{title}\nA dek line for the story.\nMay 1, 2025\n\nBody text of the story, long enough to read.\n"
+
+
+def page(folder: Path, name: str, title: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(PAGE.format(title=title), encoding="utf-8")
+    return path
+
+
+def reader(*args: str, timeout: float = 60, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a subprocess (a hang becomes a TimeoutExpired failure, not a stuck suite)."""
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+# -- item 4: only regular files are opened -----------------------------------------------
+
+
+def test_a_fifo_named_like_an_article_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    """Item 4: a FIFO ``*.txt`` in the library is reported "not a regular file"; every command returns."""
+    folder = tmp_path / "lib"
+    page(folder, "good.txt", "A good story beside a pipe")
+    os.mkfifo(folder / "pipe.txt")
+    listed = reader("list", "--path", str(folder))
+    assert listed.returncode == 0
+    assert "A good story beside a pipe" in listed.stdout
+    assert "pipe.txt: not a regular file (a named pipe)" in listed.stderr
+    parsed = reader("parse", str(folder / "pipe.txt"))
+    assert parsed.returncode == 1 and "not a regular file" in parsed.stderr
+    imported = reader("import", str(folder / "pipe.txt"))
+    assert imported.returncode == 1 and "not a regular file" in imported.stderr
+
+
+def test_a_fifo_at_the_cache_or_config_path_does_not_hang(private_folders: Path) -> None:
+    """Item 4: a FIFO where the parse cache or the config file should be is ignored."""
+    (private_folders / "cache").mkdir(parents=True)
+    os.mkfifo(private_folders / "cache" / "parse-cache.json")
+    (private_folders / "config").mkdir(parents=True)
+    os.mkfifo(private_folders / "config" / "config.json")
+    result = reader("list", "--json")
+    assert result.returncode == 0 and len(result.stdout.splitlines()) >= 11
+    assert Config.load(private_folders / "config" / "config.json") == Config()
+
+
+def test_a_device_is_refused_before_it_is_opened(tmp_path: Path) -> None:
+    """Item 4: a link to a character device (endless bytes) is refused from its stat."""
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ParseError, match="not a regular file \\(a character device\\)"):
+        read_file(link)
+    library = load_library([tmp_path])
+    assert [str(p) for p in library.problems] == [f"{link}: not a regular file (a character device)"]
+
+
+# -- item 6: a size limit ----------------------------------------------------------------
+
+
+def test_a_page_over_the_limit_is_refused_with_its_size(tmp_path: Path) -> None:
+    """Item 6: a 50 MB page is refused from its size (a sparse file: nothing is read) by load and parse."""
+    big = tmp_path / "lib" / "big.txt"
+    page(tmp_path / "lib", "small.txt", "A small story next to a huge one")
+    with big.open("wb") as file:
+        file.truncate(50_000_000)
+    reason = "too large: 50.0 MB, the limit is 5 MB"
+    library = load_library([tmp_path / "lib"])
+    assert [a.title for a in library.articles] == ["A small story next to a huge one"]
+    assert [p.reason for p in library.problems] == [reason]
+    parsed = reader("parse", str(big))
+    assert parsed.returncode == 1 and parsed.stderr == f"reader: {big}: {reason}\n"
+    shown = reader("show", "--path", str(big), "big")
+    assert shown.returncode == 1 and reason in shown.stderr and "Traceback" not in shown.stderr
+    imported = reader("import", str(big))
+    assert imported.returncode == 1 and reason in imported.stderr
+    assert not (tmp_path / "home" / "data" / "articles" / "big.txt").exists()
+
+
+def test_the_limit_comes_from_the_environment_then_the_config_file(
+    tmp_path: Path, private_folders: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item 6: READER_MAX_PAGE_BYTES wins over ``max_page_bytes`` in config.json, which wins over 5 MB."""
+    story = page(tmp_path, "story.txt", "A story of a hundred bytes or so")
+    assert max_page_bytes() == 5_000_000
+    config = private_folders / "config" / "config.json"
+    config.parent.mkdir(parents=True)
+    config.write_text('{"max_page_bytes": 50}')
+    assert max_page_bytes() == 50
+    with pytest.raises(ParseError, match=r"too large: 0\.0 MB, the limit is 0\.0 MB"):
+        read_file(story)
+    monkeypatch.setenv("READER_MAX_PAGE_BYTES", "100000")
+    assert read_file(story).startswith(b"WORLD")
+    monkeypatch.setenv("READER_MAX_PAGE_BYTES", "20")
+    assert load_library([story]).problems[0].reason.startswith("too large")
+    monkeypatch.setenv("READER_MAX_PAGE_BYTES", "not a number")
+    assert max_page_bytes() == 50
+
+
+def test_a_file_that_grows_past_the_limit_after_stat_is_cut_off(tmp_path: Path) -> None:
+    """Item 6: the read stops at the limit even when the stat taken earlier said the file was small."""
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"x" * 10)
+    st = os.stat(path)
+    path.write_bytes(b"x" * 5000)
+    with pytest.raises(ParseError, match="too large"):
+        read_regular(path, 1000, st)
+
+
+# -- item 10: the parse cache is not trusted ------------------------------------------------
+
+
+def cached(tmp_path: Path) -> tuple[Path, Path, dict[str, object]]:
+    """A library of one story and its parse cache, and the cache's data."""
+    folder = tmp_path / "lib"
+    page(folder, "s.txt", "A story from the cache")
+    cache_file = tmp_path / "cache" / "parse-cache.json"
+    load_library([folder], cache=ParseCache(cache_file))
+    return folder, cache_file, orjson.loads(cache_file.read_bytes())
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "entry is 5",
+        "numeric title",
+        "missing title",
+        "missing fields",
+        "authors not a list",
+        "size is text",
+        "escape in title",
+        "clipboard escape in section",
+        "bidi override in explore",
+        "C1 control in dek",
+    ],
+)
+def test_a_damaged_cache_entry_is_dropped_and_the_file_re_parsed(tmp_path: Path, damage: str) -> None:
+    """Item 10: bad entries (wrong shape, wrong types, escape sequences) are re-parsed, never shown."""
+    folder, cache_file, data = cached(tmp_path)
+    entries = data["entries"]
+    assert isinstance(entries, dict)
+    key = next(iter(entries))
+    head = entries[key][2]
+    if damage == "entry is 5":
+        entries[key] = 5
+    elif damage == "numeric title":
+        head["title"] = 5
+    elif damage == "missing title":
+        del head["title"]
+    elif damage == "missing fields":
+        entries[key][2] = {"id": head["id"], "title": head["title"]}
+    elif damage == "authors not a list":
+        head["authors"] = "Somebody"
+    elif damage == "size is text":
+        entries[key][0] = str(entries[key][0])
+    elif damage == "escape in title":
+        head["title"] = "\x1b]0;owned\x07\x1b[2JPwned title"
+    elif damage == "clipboard escape in section":
+        head["section"] = "\x1b]52;c;ZXZpbA==\x07"
+    elif damage == "bidi override in explore":
+        head["explore"] = ["\u202eevil"]
+    elif damage == "C1 control in dek":
+        head["dek"] = "a \x9b31m dek"
+    cache_file.write_bytes(orjson.dumps(data))
+    library = load_library([folder], cache=ParseCache(cache_file))
+    assert library.problems == []
+    [article] = library.articles
+    assert article.title == "A story from the cache" and article.section == "WORLD"
+    assert article.explore == () and article.dek == "A dek line for the story."
+    listed = reader("list", "--path", str(folder), env={"READER_CACHE_DIR": str(cache_file.parent)})
+    assert listed.returncode == 0 and "\x1b" not in listed.stdout + listed.stderr
+    assert "A story from the cache" in listed.stdout
+
+
+def test_a_cache_that_cannot_be_renamed_into_place_leaves_no_temp_file(tmp_path: Path) -> None:
+    """Item 10: the cache path is a folder (rename fails): no ``.tmp`` file is left, run after run."""
+    folder = tmp_path / "lib"
+    page(folder, "s.txt", "A story that will not be cached")
+    cache_file = tmp_path / "cache" / "parse-cache.json"
+    cache_file.mkdir(parents=True)
+    for _ in range(3):
+        library = load_library([folder], cache=ParseCache(cache_file))
+        assert len(library) == 1
+    assert sorted(p.name for p in cache_file.parent.iterdir()) == ["parse-cache.json"]
+
+
+def test_stale_temp_files_of_killed_runs_are_removed_at_start(tmp_path: Path) -> None:
+    """Item 10: temp files of processes that are gone are removed; a live writer's is kept."""
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    dead = cache_dir / f".parse-cache.json.{child.pid}.k1ll3d.tmp"
+    legacy = cache_dir / f".parse-cache.json.{child.pid}.tmp"
+    live = cache_dir / f".parse-cache.json.{os.getppid()}.w0rk1ng.tmp"
+    other = cache_dir / "notes.tmp"
+    for path in (dead, legacy, live, other):
+        path.write_bytes(b"x" * 100)
+    ParseCache(cache_dir / "parse-cache.json")
+    assert sorted(p.name for p in cache_dir.iterdir()) == sorted([live.name, other.name])
+
+
+# -- item 17: unreadable folders are reported ------------------------------------------------
+
+
+def test_an_unreadable_subfolder_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Item 17: a subfolder whose listing fails (permission denied) is a problem, the rest loads."""
+    folder = tmp_path / "lib"
+    page(folder, "a.txt", "A story in a readable folder")
+    page(folder / "private", "b.txt", "A story nobody can list")
+    real = os.scandir
+    blocked = str(folder / "private")
+
+    def scandir(path: str) -> object:
+        if os.fspath(path) == blocked:
+            raise PermissionError(13, "Permission denied", blocked)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    library = load_library([folder])
+    assert [a.title for a in library.articles] == ["A story in a readable folder"]
+    assert [str(p) for p in library.problems] == [f"{blocked}: folder skipped: permission denied"]
+
+
+# -- item 2: problems are safe to print -------------------------------------------------------
+
+
+def test_a_problem_prints_without_escape_sequences() -> None:
+    """Item 2: ``str(Problem)`` removes escape sequences and line breaks from the path and the reason."""
+    problem = Problem(Path("/lib/\x1b]0;title\x07a\x1b[2J\nb.txt"), "bad\x1b]52;c;eA==\x07 file\r\nreally")
+    text = str(problem)
+    assert text == "/lib/a b.txt: bad file really"
