@@ -1,33 +1,66 @@
-"""The ``reader`` command: the TUI by default, subcommands for scripts."""
+"""The ``reader`` command: the TUI by default, subcommands for scripts.
+
+Output shapes: ``list --json``, ``parse --json`` and ``bookmarks --format json`` print
+JSON Lines (one object per line, whatever the number of results). Everything printed
+that holds external text (paths, titles, reasons) goes through ``clean_line``.
+"""
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
+import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import orjson
+from rich.cells import cell_len, set_cell_size
 
-from reader.library import Library, default_library, read_article
+from reader.library import AmbiguousId, Library, default_library, read_article
 from reader.model import Article
 from reader.parse import ParseError
 from reader.store import Store, StoreError, open_store
+from reader.text import clean_line
 
 Handler = Callable[[argparse.Namespace], int]
 
+#: How many candidates an "ambiguous id" error lists.
+MAX_CANDIDATES = 10
+
 
 class CommandError(Exception):
-    """A failure to report as ``reader: message`` on stderr, exit 1."""
+    """A failure to report as ``reader: message`` on stderr (then ``details``, indented), exit 1."""
+
+    def __init__(self, message: str, details: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.details = list(details)
 
 
-def fail(message: str) -> None:
-    """Print one ``reader: ...`` line on stderr."""
-    print(f"reader: {message}", file=sys.stderr)
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with its error messages (which quote the command line) made safe to print."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print usage and one clean error line; exit 2."""
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {clean_line(message)}\n")
+
+
+def fail(message: str, details: Iterable[str] = ()) -> None:
+    """Print one ``reader: ...`` line on stderr (and indented detail lines), made safe to print."""
+    print(f"reader: {clean_line(message)}", file=sys.stderr)
+    for line in details:
+        print(f"  {clean_line(line)}", file=sys.stderr)
+
+
+def _json_line(data: object) -> str:
+    return orjson.dumps(data).decode() + "\n"
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    """``reader parse [--json] FILE...``: show what the parser makes of pages."""
+    """``reader parse [--json] FILE...``: show what the parser makes of pages (JSON Lines with --json)."""
     status = 0
     for name in args.files:
         path = Path(name)
@@ -38,8 +71,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
             status = 1
             continue
         if args.json:
-            option = orjson.OPT_INDENT_2 if len(args.files) == 1 else 0
-            sys.stdout.write(orjson.dumps(article.to_dict(), option=option).decode() + "\n")
+            sys.stdout.write(_json_line(article.to_dict()))
         else:
             from reader.render import render_to_console
 
@@ -62,22 +94,75 @@ def _store() -> Store:
     return store
 
 
+def _candidates(items: Sequence[tuple[str, str]]) -> list[str]:
+    """``id  title`` lines for an ambiguous id (at most :data:`MAX_CANDIDATES`, then a count)."""
+    lines = [f"{ident}  {title}" for ident, title in items[:MAX_CANDIDATES]]
+    if len(items) > MAX_CANDIDATES:
+        lines.append(f"... and {len(items) - MAX_CANDIDATES} more")
+    return lines
+
+
 def _find(library: Library, article_id: str) -> Article:
     try:
         return library.find(article_id)
+    except AmbiguousId as error:
+        raise CommandError(str(error), _candidates([(a.id, a.title) for a in error.candidates])) from None
     except LookupError as error:
         raise CommandError(str(error)) from None
 
 
+# -- list ------------------------------------------------------------------------------------
+
+
+def unique_prefixes(ids: Iterable[str], minimum: int = 8) -> dict[str, str]:
+    """A short prefix of each id that no other id starts with: at least ``minimum`` long,
+    ending where a ``-``-separated part of the id ends."""
+    ordered = sorted(set(ids))
+    result: dict[str, str] = {}
+    for index, ident in enumerate(ordered):
+        need = minimum
+        for other in ordered[max(index - 1, 0) : index + 2]:
+            if other != ident:
+                need = max(need, _common_length(ident, other) + 1)
+        end = ident.find("-", need)
+        result[ident] = ident if end < 0 else ident[:end]
+    return result
+
+
+def _common_length(a: str, b: str) -> int:
+    """How many leading characters two strings share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells, with an ellipsis when cut."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(width - 1, 0)).rstrip() + "…"
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    """``reader list``: one line (or JSON object) per article, newest first."""
+    """``reader list``: aligned columns (flags, id prefix, title) or JSON Lines, newest first.
+
+    Flags: ``*`` bookmarked, ``N`` unread. The id column holds the shortest unique prefix
+    of each id; ids begin with the article's date, so the date shows once. (A date column
+    is added when some listed article's id does not begin with its date.) On a terminal
+    the title is cut, with an ellipsis, to fit its width.
+    """
     library, store = _library(args), _store()
     out = sys.stdout
+    rows = []
     for article in library.articles:
         read, marked = store.is_read(article.id), store.is_bookmarked(article.id)
-        if (args.unread and read) or (args.bookmarked and not marked):
-            continue
-        if args.json:
+        if not (args.unread and read) and not (args.bookmarked and not marked):
+            rows.append((article, read, marked))
+    if args.json:
+        for article, read, marked in rows:
             record = {
                 "id": article.id,
                 "title": article.title,
@@ -87,38 +172,82 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "bookmarked": marked,
                 "path": str(library.paths.get(article.id, "")),
             }
-            out.write(orjson.dumps(record).decode() + "\n")
-        else:
-            marks = ("*" if marked else " ") + (" " if read else "N")
-            out.write(f"{marks} {article.published or '-':10}  {article.id}  {article.title}\n")
+            out.write(_json_line(record))
+        return 0
+    prefixes = unique_prefixes(a.id for a in library.articles)
+    id_width = max((cell_len(clean_line(prefixes[a.id])) for a, _, _ in rows), default=0)
+    dated = any(a.published and not a.id.startswith(a.published) for a, _, _ in rows)
+    date_width = 12 if dated else 0
+    title_width = None
+    if out.isatty():
+        title_width = max(shutil.get_terminal_size().columns - (3 + date_width + id_width + 2) - 1, 12)
+    for article, read, marked in rows:
+        marks = ("*" if marked else " ") + (" " if read else "N")
+        ident = clean_line(prefixes[article.id])
+        ident += " " * (id_width - cell_len(ident))
+        title = clean_line(article.title)
+        if title_width is not None:
+            title = fit(title, title_width)
+        date = f"{clean_line(article.published or '-')[:10]:<10}  " if dated else ""
+        out.write(f"{marks} {date}{ident}  {title}\n")
     return 0
 
 
+# -- show, marks, bookmarks, import ----------------------------------------------------------
+
+
 def cmd_show(args: argparse.Namespace) -> int:
-    """``reader show ID``: the article rendered with rich (plain when piped)."""
+    """``reader show ID``: the article rendered with rich; paged and at most 100 columns on a terminal."""
     library = _library(args)
     article = library.full(_find(library, args.id))
     from reader.render import render_to_console
 
-    render_to_console(article, links=library.links(article))
+    render_to_console(article, links=library.links(article), page=sys.stdout.isatty())
     return 0
 
 
+def _bookmarked_id(store: Store, ident: str) -> str | None:
+    """The bookmarked article ``ident`` names (exactly or as a unique prefix), file or no file."""
+    marks = store.bookmarks
+    exact = [mark for mark in marks if mark.id == ident]
+    matches = exact or ([mark for mark in marks if mark.id.startswith(ident)] if ident else [])
+    if len(matches) > 1:
+        message = f"id {ident!r} is ambiguous: {len(matches)} bookmarks start with it"
+        raise CommandError(message, _candidates([(m.id, m.title) for m in matches]))
+    return matches[0].id if matches else None
+
+
 def cmd_mark(args: argparse.Namespace) -> int:
-    """``reader read|unread|bookmark|unbookmark ID...``."""
-    library, store = _library(args), _store()
-    articles = [_find(library, i) for i in args.ids]
+    """``reader read|unread|bookmark|unbookmark ID...``.
+
+    ``unbookmark`` finds ids among the bookmarks first, so a bookmark whose file is gone
+    can still be removed.
+    """
+    store = _store()
+    loaded: list[Library] = []
+
+    def library() -> Library:
+        if not loaded:
+            loaded.append(_library(args))
+        return loaded[0]
+
+    changes: list[tuple[str, Article | None]] = []
+    for ident in args.ids:
+        found = _bookmarked_id(store, ident) if args.command == "unbookmark" else None
+        if found is not None:
+            changes.append((found, None))
+        else:
+            article = _find(library(), ident)
+            changes.append((article.id, article))
     try:
-        for article in articles:
+        for article_id, known in changes:
             if args.command in ("read", "unread"):
-                store.set_read(article.id, args.command == "read")
-            else:
+                store.set_read(article_id, args.command == "read")
+            elif args.command == "unbookmark":
+                store.set_bookmark(article_id, False)
+            elif known is not None:
                 store.set_bookmark(
-                    article.id,
-                    args.command == "bookmark",
-                    title=article.title,
-                    section=article.section,
-                    published=article.published,
+                    article_id, True, title=known.title, section=known.section, published=known.published
                 )
     except StoreError as error:
         raise CommandError(str(error)) from None
@@ -126,38 +255,50 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_bookmarks(args: argparse.Namespace) -> int:
-    """``reader bookmarks [--format md|json]``: export bookmarks, newest first."""
+    """``reader bookmarks [--format md|json]``: export bookmarks, newest first (json: JSON Lines)."""
     store = _store()
     marks = store.export_bookmarks()
     if args.format == "json":
-        sys.stdout.write(orjson.dumps(marks, option=orjson.OPT_INDENT_2).decode() + "\n")
+        for mark in marks:
+            sys.stdout.write(_json_line(mark))
         return 0
     sys.stdout.write("# Bookmarks\n\n")
     for mark in marks:
-        meta = " · ".join(str(x) for x in (mark["section"], mark["published"]) if x)
-        sys.stdout.write(f"- {mark['title']} (`{mark['id']}`){' · ' + meta if meta else ''}\n")
+        meta = " · ".join(clean_line(str(x)) for x in (mark["section"], mark["published"]) if x)
+        title, ident = clean_line(str(mark["title"])), clean_line(str(mark["id"]))
+        sys.stdout.write(f"- {title} (`{ident}`){' · ' + meta if meta else ''}\n")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """``reader import PATH...``: copy article files into the user library after checking them."""
+    """``reader import [--force] PATH...``: copy article files into the user library after checking them."""
     from reader.importer import import_paths
 
-    report = import_paths([Path(p) for p in args.paths])
+    report = import_paths([Path(p) for p in args.paths], force=args.force)
     for line in report.lines:
-        print(line)
+        print(clean_line(line))
     for problem in report.problems:
         fail(str(problem))
     return 1 if report.problems else 0
 
 
+# -- the parsers -----------------------------------------------------------------------------
+
+
+def _with_path(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--path", action="append", metavar="PATH", help="also load these files or folders")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The subcommand parser (the TUI has its own, see :func:`tui_parser`)."""
-    parser = argparse.ArgumentParser(prog="reader", description="A terminal news reader.")
+    """The subcommand parser (the TUI has its own, see :func:`tui_parser`).
+
+    A subcommand added here (with ``set_defaults(handler=...)``) is all ``main`` needs.
+    """
+    parser = ArgumentParser(prog="reader", description="A terminal news reader.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("parse", help="parse page dumps and print the result")
-    p.add_argument("--json", action="store_true", help="print the structured result as JSON")
+    p.add_argument("--json", action="store_true", help="print the structured result as JSON Lines")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(handler=cmd_parse)
 
@@ -166,12 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--unread", action="store_true", help="only unread articles")
     view.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
     p.add_argument("--json", action="store_true", help="JSON Lines, one object per article")
-    p.add_argument("--path", action="append", metavar="PATH", help="also load these files or folders")
+    _with_path(p)
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("show", help="print an article (an id prefix works when unique)")
     p.add_argument("id", metavar="ID")
-    p.add_argument("--path", action="append", metavar="PATH", help="also load these files or folders")
+    _with_path(p)
     p.set_defaults(handler=cmd_show)
 
     for name, text in (
@@ -182,28 +323,32 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=text)
         p.add_argument("ids", nargs="+", metavar="ID")
-        p.add_argument("--path", action="append", metavar="PATH", help="also load these files or folders")
+        _with_path(p)
         p.set_defaults(handler=cmd_mark)
 
     p = sub.add_parser("bookmarks", help="export bookmarks")
-    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("--format", choices=("md", "json"), default="md", help="markdown, or JSON Lines")
     p.set_defaults(handler=cmd_bookmarks)
 
     p = sub.add_parser("import", help="copy article files or folders into your library")
+    p.add_argument("--force", action="store_true", help="import pages that do not look like articles too")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(handler=cmd_import)
     return parser
 
 
-SUBCOMMANDS = frozenset({"parse", "list", "show", "read", "unread", "bookmark", "unbookmark", "bookmarks", "import"})
+def subcommands(parser: argparse.ArgumentParser) -> list[str]:
+    """The names of a parser's subcommands, in the order they were added."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
 
 
-def tui_parser() -> argparse.ArgumentParser:
+def tui_parser(commands: Sequence[str] = ()) -> argparse.ArgumentParser:
     """Arguments of the interactive reader."""
-    parser = argparse.ArgumentParser(
-        prog="reader",
-        description="A terminal news reader. Subcommands: " + ", ".join(sorted(SUBCOMMANDS)) + ".",
-    )
+    names = ", ".join(sorted(commands or subcommands(build_parser())))
+    parser = ArgumentParser(prog="reader", description=f"A terminal news reader. Subcommands: {names}.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="extra article files or folders to open")
     return parser
 
@@ -225,17 +370,31 @@ def run_tui(args: argparse.Namespace) -> int:
     return 1 if app.store is not None and app.store.unsaved else 0  # the app said why on exit
 
 
+def unknown_command(word: str, commands: Sequence[str]) -> str | None:
+    """Why ``word`` (the first argument) opens nothing: not a command, not an existing path."""
+    if word.startswith("-") or word in commands or os.path.lexists(word):
+        return None
+    close = difflib.get_close_matches(word, commands, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else "commands: " + ", ".join(commands)
+    return f"{word!r} is not a command, nor a file or folder ({hint})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reader`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in SUBCOMMANDS:
-            args = build_parser().parse_args(argv)
+        parser = build_parser()
+        commands = subcommands(parser)
+        if argv and argv[0] in commands:
+            args = parser.parse_args(argv)
             handler: Handler = args.handler
             return handler(args)
-        return run_tui(tui_parser().parse_args(argv))
+        if argv and (problem := unknown_command(argv[0], commands)):
+            fail(problem)
+            return 2
+        return run_tui(tui_parser(commands).parse_args(argv))
     except CommandError as error:
-        fail(str(error))
+        fail(str(error), error.details)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import subprocess
 from collections.abc import Sequence
 
 from rich.console import Console, Group, RenderableType
+from rich.pager import Pager
 from rich.rule import Rule
 from rich.style import Style
 from rich.text import Text
@@ -101,7 +106,68 @@ def article_renderable(
     return Group(*parts)
 
 
-def render_to_console(article: Article, console: Console | None = None, links: Sequence[Link] | None = None) -> None:
-    """Print an article; plain text (no colour codes) when stdout is not a terminal."""
-    console = console or Console(highlight=False, emoji=False, markup=False)
-    console.print(article_renderable(article, links=links))
+#: The widest an article is printed on a terminal (a comfortable measure).
+MAX_WIDTH = 100
+DEFAULT_PAGER = "less -FRX"
+
+
+class CommandPager(Pager):
+    """Pipes text to a pager command (``$PAGER``, else ``less``)."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def show(self, content: str) -> None:
+        """Run the pager on ``content`` and wait for the reader to quit it."""
+        try:
+            proc = subprocess.Popen(self.command, shell=True, stdin=subprocess.PIPE, errors="replace", text=True)
+        except OSError:
+            print(content, end="")
+            return
+        assert proc.stdin is not None
+        try:
+            with proc.stdin as pipe:
+                pipe.write(content)
+        except OSError:
+            pass  # the reader quit the pager early
+        proc.wait()
+
+
+def pager_command() -> tuple[str, bool] | None:
+    """The pager to use and whether it shows colours: ``$PAGER`` (plain text), else ``less -FRX``."""
+    command = os.environ.get("PAGER", "").strip()
+    if command:
+        try:
+            first = shlex.split(command)[0]
+        except (ValueError, IndexError):
+            first = ""
+        return command, os.path.basename(first) == "less" and "R" in os.environ.get("LESS", "").upper()
+    if shutil.which("less"):
+        return DEFAULT_PAGER, True
+    return None
+
+
+def render_to_console(
+    article: Article,
+    console: Console | None = None,
+    links: Sequence[Link] | None = None,
+    *,
+    page: bool = False,
+) -> None:
+    """Print an article; plain text (no colour codes) when stdout is not a terminal.
+
+    On a terminal the text is at most :data:`MAX_WIDTH` columns wide, and with
+    ``page`` it goes through a pager (see :func:`pager_command`).
+    """
+    if console is None:
+        console = Console(highlight=False, emoji=False, markup=False)
+        if console.is_terminal:
+            console.width = min(console.width, MAX_WIDTH)
+    renderable = article_renderable(article, links=links)
+    pager = pager_command() if page and console.is_terminal else None
+    if pager is None:
+        console.print(renderable)
+        return
+    command, styles = pager
+    with console.pager(CommandPager(command), styles=styles):
+        console.print(renderable)

@@ -43,8 +43,10 @@ def test_read_unread_and_bookmark_show_up_in_list(capsys: pytest.CaptureFixture[
     assert NATO not in {r["id"] for r in listed(capsys, "--unread")}
     assert [r["id"] for r in listed(capsys, "--bookmarked")] == [NATO]
     _, out, _ = run(capsys, "list")
-    line = next(line for line in out.splitlines() if NATO in line)
+    line = next(line for line in out.splitlines() if "NATO chief meets" in line)
     assert line.startswith("* ")  # bookmarked, read
+    prefix = line.split()[1]  # the unique id prefix, which holds the date
+    assert NATO.startswith(prefix) and prefix.startswith("2024-11-23")
     assert run(capsys, "unread", NATO)[0] == 0
     assert run(capsys, "unbookmark", NATO)[0] == 0
     rows = {r["id"]: r for r in listed(capsys)}
@@ -54,7 +56,7 @@ def test_read_unread_and_bookmark_show_up_in_list(capsys: pytest.CaptureFixture[
 def test_bookmarks_export_markdown_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "bookmark", NATO)
     code, out, _ = run(capsys, "bookmarks", "--format", "json")
-    assert code == 0 and json.loads(out)[0]["title"].startswith("NATO chief meets")
+    assert code == 0 and json.loads(out.splitlines()[0])["title"].startswith("NATO chief meets")
     code, out, _ = run(capsys, "bookmarks")
     assert out.startswith("# Bookmarks") and f"(`{NATO}`)" in out
 
@@ -85,7 +87,9 @@ def test_unknown_ids_and_bad_arguments(
         assert message in capsys.readouterr().err
     else:
         result, out, err = run(capsys, *args)
-        assert result == 1 and out == "" and message in err and err.count("\n") == 1
+        first, *details = err.splitlines()
+        assert result == 1 and out == "" and message in first and first.startswith("reader: ")
+        assert all(line.startswith("  ") for line in details)  # candidates of an ambiguous id, indented
 
 
 def test_import_checks_files_and_never_overwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
