@@ -16,7 +16,7 @@ import orjson
 
 from reader.files import check_regular, describe_os_error, read_regular
 from reader.links import Resolver
-from reader.model import Article
+from reader.model import Article, Image
 from reader.parse import PARSER_VERSION, ParseError, parse
 from reader.text import clean_line
 
@@ -86,7 +86,6 @@ class ParseCache:
         self.path = path
         self.entries: dict[str, list[Any]] = {}
         self.dirty = False
-        self._check_text = True  # does any entry need its text checked? (see _suspicious)
         self._load()
 
     def _load(self) -> None:
@@ -94,9 +93,7 @@ class ParseCache:
             return
         remove_stale_temp_files(self.path)
         try:
-            raw = read_regular(self.path, MAX_CACHE_BYTES)
-            self._check_text = _suspicious(raw)
-            data = orjson.loads(raw)
+            data = orjson.loads(read_regular(self.path, MAX_CACHE_BYTES))
             if data.get("format") == CACHE_FORMAT and data.get("parser") == PARSER_VERSION:
                 entries = data["entries"]
                 if isinstance(entries, dict):
@@ -110,18 +107,9 @@ class ParseCache:
         An entry of the wrong shape or with unsafe text is ignored (the file is re-parsed).
         """
         entry = self.entries.get(path)
-        if (
-            type(entry) is not list
-            or len(entry) != 3
-            or entry[0] != size
-            or entry[1] != mtime
-            or not valid_head(entry[2], self._check_text)
-        ):
+        if type(entry) is not list or len(entry) != 3 or entry[0] != size or entry[1] != mtime:
             return None
-        try:
-            return Article.from_dict(entry[2])
-        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
-            return None
+        return article_from_head(entry[2])
 
     def put(self, path: str, size: int, mtime: int, article: Article) -> None:
         """Remember a freshly parsed article."""
@@ -191,63 +179,73 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-_OPTIONAL_TEXT = ("section", "dek", "published", "source")
+_TEXT_OR_NONE = frozenset({str, type(None)})
 # What the parser never leaves in text: escape sequences, control characters but tab and
-# newline, bidirectional overrides, lone surrogates.
-_UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-# How any of those can look in a cache file as JSON writes it: orjson escapes only C0
-# controls (``\u001b``, ``\b``...), the rest is raw UTF-8. A cache without any of these needs
-# no per-entry text check; false alarms only make the check run.
-_JSON_ESCAPE = re.compile(rb"\\[ubfr]")
-_RAW_C1 = re.compile(rb"\xc2[\x80-\x9f]")
-_RAW_BIDI = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
+# newline, bidirectional overrides, lone surrogates; found in the UTF-8 bytes (fast).
+_C0_BYTES = bytes(range(9)) + bytes(range(11, 32)) + b"\x7f"
+_UNSAFE_UTF8 = (
+    re.compile(rb"\xc2[\x80-\x9f]"),  # C1 controls
+    re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])"),  # bidirectional overrides and isolates
+    re.compile(rb"\xed[\xa0-\xbf]"),  # surrogates
+)
 
 
-def _suspicious(raw: bytes) -> bool:
-    """Could this JSON hold text the parser never produces? (Cheap: single-byte scans first.)"""
-    if b"\x7f" in raw or (b"\\" in raw and _JSON_ESCAPE.search(raw) is not None):
+def _unsafe(text: str) -> bool:
+    """Does ``text`` hold a character the parser never leaves in article text?"""
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data.translate(None, _C0_BYTES)) != len(data):
         return True
-    return _RAW_C1.search(raw) is not None or _RAW_BIDI.search(raw) is not None
+    return len(data) != len(text) and any(pattern.search(data) is not None for pattern in _UNSAFE_UTF8)
 
 
-def valid_head(head: object, check_text: bool = True) -> bool:
-    """Is this cached headline data of the shape :meth:`Article.head` makes (and, with
-    ``check_text``, free of anything the parser removes from text)?"""
+def article_from_head(head: object) -> Article | None:
+    """The partial article cached headline data describes; ``None`` unless it has the shape
+    :meth:`Article.head` gives it and text the parser could have produced (checked in one pass)."""
     if type(head) is not dict:
-        return False
+        return None
     get = head.get
-    ident, title = get("id"), get("title")
-    if type(ident) is not str or type(title) is not str or not ident or not title:
-        return False
-    for key in _OPTIONAL_TEXT:
-        value = get(key)
-        if value is not None and type(value) is not str:
-            return False
-    minutes = get("read_minutes")
-    if minutes is not None and type(minutes) is not int:
-        return False
+    ident, title, section, dek = get("id"), get("title"), get("section"), get("dek")
+    published, source, minutes, image = get("published"), get("source"), get("read_minutes"), get("image")
     authors, related, explore = get("authors"), get("related"), get("explore")
-    if type(authors) is not list or type(related) is not list or type(explore) is not list:
-        return False
-    image = get("image")
-    if image is not None and (
-        type(image) is not dict or not _optional_texts(image.get("alt"), image.get("caption"), image.get("credit"))
+    if type(ident) is not str or type(title) is not str or not ident or not title:
+        return None
+    maybe = _TEXT_OR_NONE
+    if not (type(section) in maybe and type(dek) in maybe and type(published) in maybe and type(source) in maybe):
+        return None
+    if (minutes is not None and type(minutes) is not int) or not (
+        type(authors) is list and type(related) is list and type(explore) is list
     ):
-        return False
-    try:  # join raises TypeError for anything but strings
-        lists = "\n".join(authors) + "\n".join(related) + "\n".join(explore)
-    except TypeError:
-        return False
-    if not check_text:
-        return True
-    texts = [ident, title, lists, *(get(key) or "" for key in _OPTIONAL_TEXT)]
+        return None
+    texts = [ident, title, section or "", dek or "", published or "", source or "", *authors, *related, *explore]
+    picture = None
     if image is not None:
-        texts += (image.get("alt") or "", image.get("caption") or "", image.get("credit") or "")
-    return _UNSAFE_TEXT.search("\n".join(texts)) is None
-
-
-def _optional_texts(*values: object) -> bool:
-    return all(value is None or type(value) is str for value in values)
+        if type(image) is not dict:
+            return None
+        alt, caption, credit = image.get("alt"), image.get("caption"), image.get("credit")
+        if not (type(alt) in maybe and type(caption) in maybe and type(credit) in maybe):
+            return None
+        texts += (alt or "", caption or "", credit or "")
+        picture = Image(alt, caption, credit)
+    try:
+        joined = " ".join(texts)  # TypeError when a list held anything but strings
+    except TypeError:
+        return None
+    if _unsafe(joined):
+        return None
+    return Article(
+        id=ident,
+        title=title,
+        section=section,
+        read_minutes=minutes,
+        dek=dek,
+        image=picture,
+        authors=tuple(authors),
+        published=published,
+        related=tuple(related),
+        source=source,
+        explore=tuple(explore),
+        partial=True,
+    )
 
 
 def _walk(root: str, problems: list[Problem] | None = None) -> Iterator[str]:
