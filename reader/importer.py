@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.files import FileRefused, describe_os_error, read_regular
-from reader.library import Problem, article_files, read_file
+from reader.library import Problem, article_files, read_file, remove_stale_temp_files
 from reader.model import Article
 from reader.parse import ParseError, parse
 from reader.paths import articles_dir
@@ -106,7 +106,7 @@ def _place(folder: Path, name: str, data: bytes) -> tuple[Path, bool]:
     fails if anything (a file, a dangling symbolic link) is there, and readers never see
     a half-written article. Without hard links, the name is created with ``O_EXCL``.
     """
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".import-", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".import.{os.getpid()}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
@@ -186,6 +186,7 @@ def import_paths(paths: Sequence[Path], destination: Path | None = None, *, forc
     """
     folder = destination or articles_dir()
     report = ImportReport()
+    remove_stale_temp_files(folder / "import")  # ``.import.PID.*.tmp`` left by killed imports
     contents: _Contents | None = None
     for path in _collect(paths, folder, report):
         shown = clean_line(str(path))

@@ -160,3 +160,12 @@ def test_hidden_files_are_refused_with_a_reason(tmp_path: Path) -> None:
     story(tmp_path / "folder", "visible.txt", "A visible story for once")
     assert import_paths([tmp_path / "folder"]).problems == []
     assert [a.title for a in load_library([articles_dir()]).articles] == ["A visible story for once"]
+
+
+def test_temp_files_of_killed_imports_are_removed(tmp_path: Path) -> None:
+    """Item 12: an import killed mid-copy leaves a hidden temp file; the next import removes it."""
+    articles_dir().mkdir(parents=True)
+    stale = articles_dir() / ".import.999999999.abc123.tmp"  # no such process
+    stale.write_bytes(b"half a file")
+    assert import_paths([story(tmp_path, "a.txt", "Harbour wall repairs begin at last")]).problems == []
+    assert sorted(library_files()) == ["a.txt"]
