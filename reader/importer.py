@@ -18,8 +18,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.cache import remove_stale_temp_files
 from reader.files import FileRefused, describe_os_error, read_regular
-from reader.library import Problem, article_files, read_file, remove_stale_temp_files
+from reader.library import Problem, article_files, read_file
 from reader.model import Article
 from reader.parse import ParseError, parse
 from reader.paths import articles_dir

@@ -254,3 +254,10 @@ def test_a_problem_prints_without_escape_sequences() -> None:
     problem = Problem(Path("/lib/\x1b]0;title\x07a\x1b[2J\nb.txt"), "bad\x1b]52;c;eA==\x07 file\r\nreally")
     text = str(problem)
     assert text == "/lib/a b.txt: bad file really"
+
+
+def test_the_new_domain_modules_do_not_import_textual() -> None:
+    """Architecture: ``reader.files`` and ``reader.cache`` are domain modules, free of Textual."""
+    code = "import sys, reader.files, reader.cache, reader.importer\nprint(any(m.startswith('textual') for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.strip() == "False"
