@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reader.cli import main
+from reader.cli import fail, main
+from reader.library import Problem
 
 EVIL = "\x1b]0;pwned title\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J"
 STORY = "WORLD\n{title}\nA dek that says what happened.\nMay 1, 2025\n\nThe body of the story, in a few words.\n"
@@ -81,3 +86,26 @@ def test_a_bookmark_whose_file_is_gone_can_be_removed(tmp_path: Path, capsys: py
     capsys.readouterr()
     assert main(["bookmarks", "--format", "json"]) == 0
     assert capsys.readouterr().out == ""
+
+
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+HOSTILE = st.text(
+    alphabet=st.one_of(st.sampled_from("\x1b\x07\x9b\x9d\x90\n\r\t\x00\u202e[]];/\\0123c"), st.characters()),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=HOSTILE, reason=HOSTILE)
+def test_problems_and_error_lines_are_one_clean_line_for_any_text(path: str, reason: str) -> None:
+    """Item 2 (fuzzed): whatever a file name or reason holds, what is printed is one line, no controls."""
+    shown = str(Problem(Path(path or "x"), reason))
+    assert not UNSAFE.search(shown)
+    capture = io.StringIO()
+    real, sys.stderr = sys.stderr, capture
+    try:
+        fail(f"{path}: {reason}", [reason])
+    finally:
+        sys.stderr = real
+    printed = capture.getvalue()
+    assert printed.count("\n") == 2 and not UNSAFE.search(printed.replace("\n", ""))
