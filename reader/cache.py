@@ -63,7 +63,12 @@ class ParseCache:
         return article_from_head(entry[2])
 
     def put(self, path: str, size: int, mtime: int, article: Article) -> None:
-        """Remember a freshly parsed article."""
+        """Remember a freshly parsed article (not for a path that is not valid UTF-8: JSON cannot hold it)."""
+        if not path.isascii():
+            try:
+                path.encode("utf-8")
+            except UnicodeEncodeError:
+                return
         self.entries[path] = [size, mtime, article.head()]
         self.dirty = True
 
@@ -72,12 +77,14 @@ class ParseCache:
         if self.path is None:
             return
         if keep is not None and len(keep) != len(self.entries):
-            self.entries = {k: v for k, v in self.entries.items() if k in keep}
-            self.dirty = True
+            kept = {k: v for k, v in self.entries.items() if k in keep}
+            if len(kept) != len(self.entries):
+                self.entries = kept
+                self.dirty = True
         if not self.dirty:
             return
-        data = orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION, "entries": self.entries})
-        with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
+        with contextlib.suppress(OSError, TypeError):  # a cache that cannot be written is only slower
+            data = orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION, "entries": self.entries})
             write_atomically(self.path, data)
             self.dirty = False
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -55,8 +56,25 @@ def fail(message: str, details: Iterable[str] = ()) -> None:
         print(f"  {clean_line(line)}", file=sys.stderr)
 
 
+# Characters JSON may carry raw that a terminal could still act on: C1 controls (8-bit
+# escapes), bidirectional overrides, line separators. They are written as \\u escapes.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _json_line(data: object) -> str:
-    return orjson.dumps(data).decode() + "\n"
+    """``data`` as one line of JSON, safe on a terminal (orjson escapes only C0 controls)."""
+    text = orjson.dumps(data).decode()
+    if not text.isascii():
+        text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text + "\n"
+
+
+def _path_text(path: str) -> str:
+    """A path as valid text: bytes that are not UTF-8 (kept as surrogates) become ``\\xNN``."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "replace").decode("utf-8")
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -170,7 +188,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "published": article.published,
                 "read": read,
                 "bookmarked": marked,
-                "path": str(library.paths.get(article.id, "")),
+                "path": _path_text(str(library.paths.get(article.id, ""))),
             }
             out.write(_json_line(record))
         return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -109,3 +110,21 @@ def test_problems_and_error_lines_are_one_clean_line_for_any_text(path: str, rea
         sys.stderr = real
     printed = capture.getvalue()
     assert printed.count("\n") == 2 and not UNSAFE.search(printed.replace("\n", ""))
+
+
+def test_json_lines_stay_valid_and_inert_for_any_file_name(tmp_path: Path) -> None:
+    """Item 2: a name with bytes that are not UTF-8 and an 8-bit CSI gives valid JSON without raw C1 bytes."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    name = os.path.join(os.fsencode(folder), b"bad\xff\xc2\x9b31m\xe2\x80\xaename.txt")
+    with open(name, "wb") as file:
+        file.write(STORY.format(title="A story with an undecodable file name").encode())
+    result = reader("list", "--json", "--path", str(folder))
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert b"\xc2\x9b" not in result.stdout and b"\xe2\x80\xae" not in result.stdout
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    [row] = [r for r in rows if r["title"] == "A story with an undecodable file name"]
+    assert row["path"].endswith("bad\\xff\x9b31m\u202ename.txt")
+    plain = reader("list", "--path", str(folder))
+    assert plain.returncode == 0 and b"A story with an undecodable file name" in plain.stdout
+    assert_clean(plain)

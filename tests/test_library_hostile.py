@@ -261,3 +261,20 @@ def test_the_new_domain_modules_do_not_import_textual() -> None:
     code = "import sys, reader.files, reader.cache, reader.importer\nprint(any(m.startswith('textual') for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "False"
+
+
+def test_a_file_name_that_is_not_utf8_is_loaded_but_not_cached(tmp_path: Path) -> None:
+    """Item 10: a path JSON cannot hold does not break the cache (it used to fail every command)."""
+    folder = tmp_path / "lib"
+    page(folder, "good.txt", "A story with a plain name")
+    with open(os.path.join(os.fsencode(folder), b"bad\xff.txt"), "wb") as file:
+        file.write(PAGE.format(title="A story with a name that is not UTF-8").encode())
+    cache_file = tmp_path / "cache" / "parse-cache.json"
+    for _ in range(2):
+        library = load_library([folder], cache=ParseCache(cache_file))
+        assert len(library) == 2 and library.problems == []
+    stamp = cache_file.stat().st_mtime_ns
+    os.utime(cache_file, ns=(1, 1))
+    load_library([folder], cache=ParseCache(cache_file))
+    assert cache_file.stat().st_mtime_ns == 1 != stamp  # nothing changed: not rewritten
+    assert len(ParseCache(cache_file).entries) == 1
