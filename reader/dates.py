@@ -5,9 +5,10 @@ Every form is checked against the calendar: ``February 31, 2024`` is no date.
 
 from __future__ import annotations
 
+import datetime
 import re
 
-__all__ = ["crawler_date", "is_relative", "parse_date"]
+__all__ = ["crawler_date", "is_date_line", "is_relative", "parse_date"]
 
 _MONTHS = {
     name: number
@@ -47,7 +48,19 @@ _MAX_LINE = 60
 
 
 def parse_date(line: str) -> str | None:
-    """An absolute date line (``November 23, 2024``, ``7 Temmuz 2025``, ``2024-11-23``) as ISO 8601, or None."""
+    """An absolute date line (``November 23, 2024``, ``7 Temmuz 2025``, ``2024-11-23``) as
+    ISO 8601; None when the line is no date or names a day the calendar lacks."""
+    parts = _date_parts(line)
+    return None if parts is None else _iso(*parts)
+
+
+def is_date_line(line: str) -> bool:
+    """A line shaped like an absolute date, valid or not (``February 31, 2024`` is one)."""
+    return _date_parts(line) is not None
+
+
+def _date_parts(line: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date-shaped line, month 1-12 and day 1-31; else None."""
     if len(line) > _MAX_LINE:
         return None
     word = line[: line.find(" ")].rstrip(".,:").lower() if " " in line else line
@@ -61,9 +74,9 @@ def parse_date(line: str) -> str | None:
         month, day, year = int(match.group(2)), match.group(3), match.group(1)
     else:
         return None
-    if month is None:
+    if month is None or not 1 <= month <= 12 or not 1 <= int(day) <= 31:
         return None
-    return _iso(int(year), month, int(day))
+    return int(year), month, int(day)
 
 
 def crawler_date(stamp: str) -> str | None:
@@ -72,8 +85,9 @@ def crawler_date(stamp: str) -> str | None:
     if match is None:
         return None
     year, month = int(match.group(1)), int(match.group(2))
-    del year, month
-    return stamp
+    if match.group(3) is None:
+        return stamp if year >= 1 and 1 <= month <= 12 else None
+    return _iso(year, month, int(match.group(3)))
 
 
 def is_relative(line: str) -> bool:
@@ -83,6 +97,7 @@ def is_relative(line: str) -> bool:
 
 def _iso(year: int, month: int, day: int) -> str | None:
     """``YYYY-MM-DD`` when the day exists in the calendar, else None."""
-    if not 1 <= month <= 12 or not 1 <= day <= 31:
+    try:
+        return datetime.date(year, month, day).isoformat()
+    except ValueError:
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}"

@@ -16,17 +16,19 @@ from itertools import islice
 from typing import NamedTuple
 
 from reader import shapes
-from reader.dates import crawler_date, is_relative, parse_date
+from reader.dates import crawler_date, is_date_line, is_relative, parse_date
 from reader.model import Article, Block, Image
 from reader.text import ParseError, clean, decode
 
 __all__ = ["PARSER_VERSION", "ParseError", "parse", "slugify"]
 
 #: Bumped whenever the parser's output changes, so cached results are re-parsed.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 _CRAWLER = re.compile(r"\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
 _SLUG_JUNK = re.compile(r"[\W_]+")
+_TABS = re.compile(r" *\t[\t ]*")
+_PARAGRAPH_BREAKS = re.compile(r"[\u2028\u2029]")
 _MAX_SLUG = 80
 #: How many non-empty lines the header may span, past the title.
 _HEADER_WINDOW = 10
@@ -71,7 +73,7 @@ def parse(data: bytes | str, *, name: str = "") -> Article:
     Raises :class:`ParseError` with a readable reason for empty or binary input.
     ``name`` (a file name) is accepted for callers' convenience; ids come from the text.
     """
-    text = clean(decode(bytes(data)) if isinstance(data, (bytes, bytearray, memoryview)) else data)
+    text = _one_line_fields(clean(decode(bytes(data)) if isinstance(data, (bytes, bytearray, memoryview)) else data))
     lines = [line.strip() for line in text.split("\n")]
     stamp = _take_crawler_prefix(lines)
     if not any(lines):
@@ -97,10 +99,25 @@ def parse(data: bytes | str, *, name: str = "") -> Article:
 
 def slugify(text: str) -> str:
     """A readable, URL-safe id fragment: lower case words joined by dashes."""
-    slug = _SLUG_JUNK.sub("-", text.lower()).strip("-")
+    for size in (4 * _MAX_SLUG, 64 * _MAX_SLUG, len(text)):
+        # A long text's slug is cut anyway: slug a head of it that gives enough.
+        # Characters near the head's end may slug differently, but only past the cut.
+        slug = _SLUG_JUNK.sub("-", text[:size].lower()).strip("-")
+        if size >= len(text) or len(slug) > _MAX_SLUG + 8:
+            break
     if len(slug) > _MAX_SLUG:
         slug = slug[:_MAX_SLUG].rsplit("-", 1)[0]
     return slug
+
+
+def _one_line_fields(text: str) -> str:
+    """Tabs (with the spaces around them) become one space, and Unicode line and
+    paragraph separators line breaks, so no single-line field holds either."""
+    if "\t" in text:
+        text = _TABS.sub(" ", text)
+    if not text.isascii():
+        text = _PARAGRAPH_BREAKS.sub("\n", text)
+    return text
 
 
 def _article_id(title: str, published: str | None, text: str) -> str:
@@ -168,7 +185,7 @@ def _kind(line: str, title: str) -> str | None:
         return "alt"
     if shapes.is_skipped(line):
         return "skip"
-    if parse_date(line) is not None:
+    if is_date_line(line):
         return "date"
     if is_relative(line):
         return "relative"
@@ -248,8 +265,13 @@ def _header_parts(
 
 
 def _read_body(lines: list[str], start: int) -> Body:
-    """Blocks, Related headlines, source and Explore list from the lines after the header."""
+    """Blocks, Related headlines, source and Explore list from the lines after the header.
+
+    Wrapped lines are gathered in ``wrapped`` and joined once, when the paragraph
+    ends, so a page of many short lines reads in linear time.
+    """
     blocks: list[Block] = []
+    wrapped: list[str] = []  # the text of blocks[-1] and the lines joined onto it so far
     related: list[str] = []
     explore: list[str] = []
     source: str | None = None
@@ -276,7 +298,7 @@ def _read_body(lines: list[str], start: int) -> Body:
             headline = shapes.related_headline(line)
             if headline is not None:
                 if headline:
-                    blocks.append(Block("related", headline))
+                    _add(blocks, wrapped, Block("related", headline))
                     related.append(headline)
                 joinable = False
                 continue
@@ -288,22 +310,36 @@ def _read_body(lines: list[str], start: int) -> Body:
             break
         if first.isdigit() and shapes.is_skipped(line):
             continue
-        if joinable and first.islower() and blocks and blocks[-1].text[-1] not in shapes.SENTENCE_END:
-            blocks[-1] = Block("paragraph", f"{blocks[-1].text} {line}")
-            continue
+        if joinable and first.islower() and blocks:
+            end = wrapped[-1][-1] if wrapped else blocks[-1].text[-1]
+            if end not in shapes.SENTENCE_END:
+                if not wrapped:
+                    wrapped.append(blocks[-1].text)
+                wrapped.append(line)
+                continue
         joinable = True
         if first == ">":
             quoted = line.lstrip("> ")
             if quoted:
-                blocks.append(Block("quote", quoted))
+                _add(blocks, wrapped, Block("quote", quoted))
             continue
         if first in shapes.LIST_MARKERS or first.isdigit():
             match = shapes.LIST_ITEM.fullmatch(line)
             if match is not None:
-                blocks.append(Block("list_item", match.group(1)))
+                _add(blocks, wrapped, Block("list_item", match.group(1)))
                 continue
-        blocks.append(Block("heading" if shapes.is_heading(line) else "paragraph", line))
+        _add(blocks, wrapped, Block("heading" if shapes.is_heading(line) else "paragraph", line))
+    _add(blocks, wrapped, None)
     return Body(tuple(blocks), tuple(related), source, tuple(explore))
+
+
+def _add(blocks: list[Block], wrapped: list[str], block: Block | None) -> None:
+    """Close the paragraph being joined (if any), then append ``block`` (if any)."""
+    if wrapped:
+        blocks[-1] = Block("paragraph", " ".join(wrapped))
+        wrapped.clear()
+    if block is not None:
+        blocks.append(block)
 
 
 def _explore_noise(line: str) -> bool:
@@ -312,6 +348,6 @@ def _explore_noise(line: str) -> bool:
         return True
     if line[0].isdigit() and shapes.is_skipped(line):
         return True
-    if parse_date(line) is not None or (line[-3:] in ("ago", "day") and is_relative(line)):
+    if is_date_line(line) or (line[-3:] in ("ago", "day") and is_relative(line)):
         return True
     return shapes.authors(line) is not None
