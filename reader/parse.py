@@ -23,10 +23,12 @@ from reader.text import ParseError, clean, decode
 __all__ = ["PARSER_VERSION", "ParseError", "parse", "slugify"]
 
 #: Bumped whenever the parser's output changes, so cached results are re-parsed.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 _CRAWLER = re.compile(r"\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
 _SLUG_JUNK = re.compile(r"[\W_]+")
+_SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z0-9]")
+_BARE_BY = frozenset({"By", "BY", "by", "By:", "BY:"})
 _TABS = re.compile(r" *\t[\t ]*")
 _PARAGRAPH_BREAKS = re.compile(r"[\u2028\u2029]")
 _MAX_SLUG = 80
@@ -150,15 +152,43 @@ def _read_header(lines: list[str]) -> Header:
     top = _Top([lines[i] for i in at], at)
     section, read_minutes, pos = _find_section(top.text)
     pos = min(pos, len(at) - 1)
+    dated: str | None = None
+    date_first = (
+        pos + 1 < len(at)
+        and is_date_line(top.text[pos])
+        and _is_text(top.text[pos + 1])
+        and not shapes.is_section(top.text[pos + 1])
+    )
+    if date_first:  # a video page: date, title, description
+        dated = parse_date(top.text[pos])
+        pos += 1
     title = top.text[pos]
     pos += 1
     dek = None
-    if pos < len(at) and _dek_at(top, pos, lines, title, structured=section is not None or read_minutes is not None):
+    if date_first:
+        if pos < len(at) and top.text[pos] != title and _is_text(top.text[pos]):
+            dek = top.text[pos]
+            pos += 1
+    elif pos < len(at) and _dek_at(top, pos, lines, title, structured=section is not None or read_minutes is not None):
         dek = top.text[pos]
         pos += 1
     image, authors, published, pos = _header_parts(top, pos, title)
+    if date_first and dek is None and pos < len(at) and top.text[pos] != title and _is_text(top.text[pos]):
+        dek = top.text[pos]  # the description, after a duration or image line
+        pos += 1
     body_start = at[pos] if pos < len(at) else at[pos - 1] + 1
-    return Header(title, section, read_minutes, dek, image, authors, published, body_start)
+    return Header(title, section, read_minutes, dek, image, authors, dated or published, body_start)
+
+
+def _is_text(line: str) -> bool:
+    """A line of running text or a title: no header part, no list marker, no footer."""
+    return (
+        _kind(line, "") is None
+        and line not in shapes.EXPLORE
+        and line not in shapes.NOISE
+        and not shapes.is_footer(line)
+        and shapes.related_headline(line) is None
+    )
 
 
 def _find_section(top: list[str]) -> tuple[str | None, int | None, int]:
@@ -183,7 +213,7 @@ def _kind(line: str, title: str) -> str | None:
     """What header part a line is, if any: alt, skip, date, relative, byline or caption."""
     if line == title:
         return "alt"
-    if shapes.is_skipped(line):
+    if shapes.is_skipped(line) or line in _BARE_BY:
         return "skip"
     if is_date_line(line):
         return "date"
@@ -209,11 +239,23 @@ def _dek_at(top: _Top, pos: int, lines: list[str], title: str, *, structured: bo
         if name_then_date and shapes.is_name(text[pos + 1]):
             return True
     at = top.at[pos]
+    if at != top.at[pos - 1] + 1 or (at + 1 < len(lines) and lines[at + 1]):
+        return False  # a dek stands right under the title, as a paragraph of its own
+    if structured:
+        return len(lines[at]) <= 400
+    # A title-first dump: a one-sentence standfirst under a title-like title, before the body.
+    return pos + 1 < len(text) and title[-1] not in ".!?" and _is_standfirst(lines[at])
+
+
+def _is_standfirst(line: str) -> bool:
+    """One sentence of a reasonable length, ending in a full stop (or ! or ?)."""
+    end = line.rstrip(shapes.QUOTES + ")")
     return (
-        structured
-        and at == top.at[pos - 1] + 1
-        and (at + 1 >= len(lines) or not lines[at + 1])
-        and len(lines[at]) <= 400
+        20 <= len(line) <= 300
+        and bool(end)
+        and end[-1] in ".!?"
+        and not end.endswith("...")
+        and _SENTENCE_BREAK.search(end) is None
     )
 
 
@@ -277,14 +319,18 @@ def _read_body(lines: list[str], start: int) -> Body:
     source: str | None = None
     in_explore = False
     joinable = False
+    label: str | None = None  # a section label in the Explore list, until a headline follows it
     for line in islice(lines, start, None):
         if not line:
             joinable = False
             continue
         if in_explore:
+            label = None
             if shapes.is_footer(line):
                 break
-            if not _explore_noise(line):
+            if shapes.is_section(line) and line not in shapes.NOISE:
+                label = line  # labels the headline after it; none comes if the page is cut here
+            elif not _explore_noise(line):
                 explore.append(line)
             continue
         if line in shapes.NOISE:
@@ -330,6 +376,11 @@ def _read_body(lines: list[str], start: int) -> Body:
                 continue
         _add(blocks, wrapped, Block("heading" if shapes.is_heading(line) else "paragraph", line))
     _add(blocks, wrapped, None)
+    if blocks and blocks[-1].kind == "heading":
+        # A heading heads what follows it; a page that ends on one was cut mid-paragraph.
+        blocks[-1] = Block("paragraph", blocks[-1].text)
+    if label is not None:
+        explore.append(label)  # a page cut in its Explore list: the cut headline is kept
     return Body(tuple(blocks), tuple(related), source, tuple(explore))
 
 
