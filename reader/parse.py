@@ -29,7 +29,7 @@ _CRAWLER = re.compile(r"\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
 _SLUG_JUNK = re.compile(r"[\W_]+")
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z0-9]")
 _BARE_BY = frozenset({"By", "BY", "by", "By:", "BY:"})
-_TABS = re.compile(r" *\t[\t ]*")
+_TABS = re.compile(r"(?<! ) *\t[\t ]*")  # (?<! ): tried once per run of spaces
 _PARAGRAPH_BREAKS = re.compile(r"[\u2028\u2029]")
 _MAX_SLUG = 80
 #: How many non-empty lines the header may span, past the title.

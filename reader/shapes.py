@@ -20,7 +20,7 @@ EXPLORE = frozenset({"Explore", "EXPLORE", "More Videos", "More videos", "MORE V
 
 _BY = re.compile(r"By\s+(\S.{0,120})", re.I)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*")
-_CREDIT_SPLIT = re.compile(r"\s+/\s+")
+_CREDIT_SPLIT = re.compile(r"(?<!\s)\s+/\s+")  # (?<!\s): tried once per run of spaces
 _PUBLISHER = re.compile(r"TRT\s+\w+(?:\s+\w+)?\s+[-–—]\s+")
 _NOT_IN_NAME = re.compile(r"[\d.!?:;\"“”]")
 _END_PUNCT = ".!?:;,…"
