@@ -15,9 +15,28 @@ import re
 from itertools import islice
 from typing import NamedTuple
 
-from reader import shapes
 from reader.dates import crawler_date, is_date_line, is_relative, parse_date
 from reader.model import Article, Block, Image
+from reader.shapes import (
+    EXPLORE,
+    LIST_ITEM,
+    LIST_MARKERS,
+    NOISE,
+    QUOTES,
+    READ_TIME,
+    SENTENCE_END,
+    byline_authors,
+    is_caption,
+    is_footer,
+    is_glued_nav,
+    is_heading,
+    is_name,
+    is_section,
+    is_skipped,
+    related_headline,
+    source_agency,
+    split_caption,
+)
 from reader.text import ParseError, clean, decode
 
 __all__ = ["PARSER_VERSION", "ParseError", "parse", "slugify"]
@@ -157,7 +176,7 @@ def _read_header(lines: list[str]) -> Header:
         pos + 1 < len(at)
         and is_date_line(top.text[pos])
         and _is_text(top.text[pos + 1])
-        and not shapes.is_section(top.text[pos + 1])
+        and not is_section(top.text[pos + 1])
     )
     if date_first:  # a video page: date, title, description
         dated = parse_date(top.text[pos])
@@ -184,44 +203,44 @@ def _is_text(line: str) -> bool:
     """A line of running text or a title: no header part, no list marker, no footer."""
     return (
         _kind(line, "") is None
-        and line not in shapes.EXPLORE
-        and line not in shapes.NOISE
-        and not shapes.is_footer(line)
-        and shapes.related_headline(line) is None
+        and line not in EXPLORE
+        and line not in NOISE
+        and not is_footer(line)
+        and related_headline(line) is None
     )
 
 
 def _find_section(top: list[str]) -> tuple[str | None, int | None, int]:
     """Section and reading time, and the position (in ``top``) of the title."""
     for pos in range(min(_READ_TIME_WITHIN, len(top))):
-        match = shapes.READ_TIME.fullmatch(top[pos])
+        match = READ_TIME.fullmatch(top[pos])
         if match is None:
             continue
-        section = top[pos - 1] if pos > 0 and shapes.is_section(top[pos - 1]) else None
+        section = top[pos - 1] if pos > 0 and is_section(top[pos - 1]) else None
         pos += 1
-        if section is None and pos < len(top) and shapes.is_section(top[pos]):
+        if section is None and pos < len(top) and is_section(top[pos]):
             section = top[pos]
             pos += 1
         return section, int(match.group(1)), pos
     pos, limit = 0, min(_BANNERS_WITHIN, len(top) - 1)
-    while pos < limit and (shapes.is_section(top[pos]) or shapes.is_glued_nav(top[pos])):
+    while pos < limit and (is_section(top[pos]) or is_glued_nav(top[pos])):
         pos += 1
-    return (top[pos - 1] if pos and shapes.is_section(top[pos - 1]) else None), None, pos
+    return (top[pos - 1] if pos and is_section(top[pos - 1]) else None), None, pos
 
 
 def _kind(line: str, title: str) -> str | None:
     """What header part a line is, if any: alt, skip, date, relative, byline or caption."""
     if line == title:
         return "alt"
-    if shapes.is_skipped(line) or line in _BARE_BY:
+    if is_skipped(line) or line in _BARE_BY:
         return "skip"
     if is_date_line(line):
         return "date"
     if is_relative(line):
         return "relative"
-    if shapes.authors(line) is not None:
+    if byline_authors(line) is not None:
         return "byline"
-    if shapes.is_caption(line):
+    if is_caption(line):
         return "caption"
     return None
 
@@ -236,7 +255,7 @@ def _dek_at(top: _Top, pos: int, lines: list[str], title: str, *, structured: bo
         if _kind(text[pos + 1], title) is not None:
             return True
         name_then_date = pos + 2 < len(text) and _kind(text[pos + 2], title) in ("date", "relative")
-        if name_then_date and shapes.is_name(text[pos + 1]):
+        if name_then_date and is_name(text[pos + 1]):
             return True
     at = top.at[pos]
     if at != top.at[pos - 1] + 1 or (at + 1 < len(lines) and lines[at + 1]):
@@ -249,7 +268,7 @@ def _dek_at(top: _Top, pos: int, lines: list[str], title: str, *, structured: bo
 
 def _is_standfirst(line: str) -> bool:
     """One sentence of a reasonable length, ending in a full stop (or ! or ?)."""
-    end = line.rstrip(shapes.QUOTES + ")")
+    end = line.rstrip(QUOTES + ")")
     return (
         20 <= len(line) <= 300
         and bool(end)
@@ -276,15 +295,15 @@ def _header_parts(
             if pos + 1 < len(text):
                 following = text[pos + 1]
                 if _kind(following, title) in (None, "caption") and len(following) <= 600:
-                    caption, credit = shapes.split_caption(following)
+                    caption, credit = split_caption(following)
                     pos += 1
             image = Image(line, caption, credit)
         elif kind == "caption" and (image is None or image.caption is None):
-            caption, credit = shapes.split_caption(line)
+            caption, credit = split_caption(line)
             alt = image.alt if image else (title if caption == title else None)
             image = Image(alt, caption, credit)
         elif kind == "byline" and not authors:
-            authors = shapes.authors(line) or ()
+            authors = byline_authors(line) or ()
         elif kind == "date" and published is None:
             published = parse_date(line)
         elif kind in ("relative", "skip"):
@@ -292,7 +311,7 @@ def _header_parts(
         elif (
             kind is None
             and not authors
-            and shapes.is_name(line)
+            and is_name(line)
             and pos + 1 < len(text)
             and _kind(text[pos + 1], title) in ("date", "relative")
         ):
@@ -326,39 +345,40 @@ def _read_body(lines: list[str], start: int) -> Body:
             continue
         if in_explore:
             label = None
-            if shapes.is_footer(line):
+            if is_footer(line):
                 break
-            if shapes.is_section(line) and line not in shapes.NOISE:
+            noise = _explore_noise(line)
+            if noise == "label":
                 label = line  # labels the headline after it; none comes if the page is cut here
-            elif not _explore_noise(line):
+            elif not noise:
                 explore.append(line)
             continue
-        if line in shapes.NOISE:
+        if line in NOISE:
             joinable = False
             continue
-        if line in shapes.EXPLORE:
+        if line in EXPLORE:
             in_explore = True
             continue
         first = line[0]
         if first in "RrS":
-            headline = shapes.related_headline(line)
+            headline = related_headline(line)
             if headline is not None:
                 if headline:
                     _add(blocks, wrapped, Block("related", headline))
                     related.append(headline)
                 joinable = False
                 continue
-            if first == "S" and (agency := shapes.source(line)) is not None:
+            if first == "S" and (agency := source_agency(line)) is not None:
                 source = agency
                 joinable = False
                 continue
-        if shapes.is_footer(line):
+        if is_footer(line):
             break
-        if first.isdigit() and shapes.is_skipped(line):
+        if first.isdigit() and is_skipped(line):
             continue
         if joinable and first.islower() and blocks:
             end = wrapped[-1][-1] if wrapped else blocks[-1].text[-1]
-            if end not in shapes.SENTENCE_END:
+            if end not in SENTENCE_END:
                 if not wrapped:
                     wrapped.append(blocks[-1].text)
                 wrapped.append(line)
@@ -369,12 +389,12 @@ def _read_body(lines: list[str], start: int) -> Body:
             if quoted:
                 _add(blocks, wrapped, Block("quote", quoted))
             continue
-        if first in shapes.LIST_MARKERS or first.isdigit():
-            match = shapes.LIST_ITEM.fullmatch(line)
+        if first in LIST_MARKERS or first.isdigit():
+            match = LIST_ITEM.fullmatch(line)
             if match is not None:
                 _add(blocks, wrapped, Block("list_item", match.group(1)))
                 continue
-        _add(blocks, wrapped, Block("heading" if shapes.is_heading(line) else "paragraph", line))
+        _add(blocks, wrapped, Block("heading" if is_heading(line) else "paragraph", line))
     _add(blocks, wrapped, None)
     if blocks and blocks[-1].kind == "heading":
         # A heading heads what follows it; a page that ends on one was cut mid-paragraph.
@@ -393,12 +413,15 @@ def _add(blocks: list[Block], wrapped: list[str], block: Block | None) -> None:
         blocks.append(block)
 
 
-def _explore_noise(line: str) -> bool:
-    """Lines inside the Explore list that are not headlines (labels, bylines, dates, durations)."""
-    if line in shapes.NOISE or shapes.is_section(line):
-        return True
-    if line[0].isdigit() and shapes.is_skipped(line):
-        return True
+def _explore_noise(line: str) -> str:
+    """What a line inside the Explore list is when it is no headline: ``label`` (a
+    section label), ``noise`` (a marker, byline, date or duration); '' for a headline."""
+    if line in NOISE:
+        return "noise"
+    if is_section(line):
+        return "label"
+    if line[0].isdigit() and is_skipped(line):
+        return "noise"
     if is_date_line(line) or (line[-3:] in ("ago", "day") and is_relative(line)):
-        return True
-    return shapes.authors(line) is not None
+        return "noise"
+    return "noise" if byline_authors(line) is not None else ""

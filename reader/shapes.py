@@ -20,7 +20,6 @@ EXPLORE = frozenset({"Explore", "EXPLORE", "More Videos", "More videos", "MORE V
 
 _BY = re.compile(r"By\s+(\S.{0,120})", re.I)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*")
-_CREDIT_SPLIT = re.compile(r"(?<!\s)\s+/\s+")  # (?<!\s): tried once per run of spaces
 _PUBLISHER = re.compile(r"TRT\s+\w+(?:\s+\w+)?\s+[-–—]\s+")
 _NOT_IN_NAME = re.compile(r"[\d.!?:;\"“”]")
 _END_PUNCT = ".!?:;,…"
@@ -49,7 +48,7 @@ def is_skipped(line: str) -> bool:
     return DURATION.fullmatch(line) is not None or READ_TIME.fullmatch(line) is not None
 
 
-def authors(line: str) -> tuple[str, ...] | None:
+def byline_authors(line: str) -> tuple[str, ...] | None:
     """Authors from a byline (doubled ``NameName`` or ``By Name``), or None."""
     if len(line) > 160 or line[-1] in _END_PUNCT:
         return None
@@ -98,9 +97,31 @@ def is_name(text: str) -> bool:
     return capitals * 2 > len(words) and _NOT_IN_NAME.search(text) is None
 
 
+def credit_parts(line: str) -> list[str]:
+    r"""``caption / Photo: X / Y`` → ``["caption", "Photo: X", "Y"]``: split at each slash
+    with white space on both sides (like ``re.split(r"\s+/\s+")``, but linear on long
+    runs of spaces)."""
+    parts: list[str] = []
+    start, size = 0, len(line)
+    slash = line.find("/")
+    while slash != -1:
+        left = slash
+        while left > start and line[left - 1].isspace():
+            left -= 1
+        right = slash + 1
+        while right < size and line[right].isspace():
+            right += 1
+        if left < slash and right > slash + 1:
+            parts.append(line[start:left])
+            start = right
+        slash = line.find("/", max(slash + 1, start))
+    parts.append(line[start:])
+    return parts
+
+
 def split_caption(line: str) -> tuple[str | None, str | None]:
     """``caption / Photo: X / Y`` → (caption, credit). No `` / `` means no credit."""
-    parts = _CREDIT_SPLIT.split(line)
+    parts = credit_parts(line)
     if len(parts) == 1:
         return line, None
     credit = _strip_photo(parts[-1])
@@ -125,7 +146,7 @@ def _looks_credit(part: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """A caption line without a preceding alt line: it must end in a short credit."""
-    parts = _CREDIT_SPLIT.split(line)
+    parts = credit_parts(line)
     if len(parts) < 2:
         return False
     credit = _strip_photo(parts[-1])
@@ -158,7 +179,7 @@ def related_headline(line: str) -> str | None:
     return rest.strip()
 
 
-def source(line: str) -> str | None:
+def source_agency(line: str) -> str | None:
     """The agency of a ``SOURCE:AFP`` line, or None."""
     match = SOURCE.fullmatch(line)
     return None if match is None else (match.group(1) or match.group(2)).strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tracemalloc
 import unicodedata
 
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from reader.model import BLOCK_KINDS, Article
 from reader.parse import ParseError, parse, slugify
+from reader.shapes import credit_parts
 
 
 def single_line_fields(article: Article) -> list[str]:
@@ -100,6 +102,17 @@ def test_a_long_title_slugs_like_its_head() -> None:
     title = "Ünïcode Ωmega " * 5000
     assert slugify(title) == slugify(title[:200])
     assert slugify("!" * 10_000 + " Harbour talks") == "harbour-talks"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "/", "\xa0", "\u2003", " / "]), max_size=20))
+def test_caption_credit_split_is_the_documented_regular_split(line: str) -> None:
+    assert credit_parts(line) == re.split(r"\s+/\s+", line)
+
+
+def test_caption_credit_split_is_linear_on_long_runs_of_spaces() -> None:
+    line = "A quay at dawn" + " " * 200_000 + "x / AP"
+    assert credit_parts(line) == ["A quay at dawn" + " " * 200_000 + "x", "AP"]
 
 
 # -- fuzzing ------------------------------------------------------------------------
