@@ -92,7 +92,8 @@ def parse(data: bytes | str, *, name: str = "") -> Article:
     """Parse a page dump (bytes in any supported encoding, or text) into an Article.
 
     Raises :class:`ParseError` with a readable reason for empty or binary input.
-    ``name`` (a file name) is accepted for callers' convenience; ids come from the text.
+    ``name`` (a file name) is accepted for callers' convenience: the id comes from the
+    text alone (date and title slug, or a hash of the text when the title has no slug).
     """
     text = _one_line_fields(clean(decode(bytes(data)) if isinstance(data, (bytes, bytearray, memoryview)) else data))
     lines = [line.strip() for line in text.split("\n")]
@@ -178,7 +179,7 @@ def _read_header(lines: list[str]) -> Header:
         and _is_text(top.text[pos + 1])
         and not is_section(top.text[pos + 1])
     )
-    if date_first:  # a video page: date, title, description
+    if date_first:  # a video page: the date, the title, then a description (the dek)
         dated = parse_date(top.text[pos])
         pos += 1
     title = top.text[pos]
@@ -200,7 +201,7 @@ def _read_header(lines: list[str]) -> Header:
 
 
 def _is_text(line: str) -> bool:
-    """A line of running text or a title: no header part, no list marker, no footer."""
+    """A line of running text or a title: no header part, marker, footer or Related line."""
     return (
         _kind(line, "") is None
         and line not in EXPLORE
