@@ -30,18 +30,26 @@ _QUICK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2
 
 
 def decode(data: bytes) -> str:
-    """Decode a file's bytes: UTF-8 (BOM or not), UTF-16/32 with BOM, else cp1252."""
+    """Decode a file's bytes: UTF-8 (BOM or not), UTF-16/32 with BOM, else cp1252.
+
+    A text cut at a fixed byte length may end inside a character: that partial
+    character is dropped, and the rest read in its own encoding.
+    """
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return data.decode("utf-32", errors="replace")
+        return data[: len(data) - len(data) % 4].decode("utf-32", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
+        return data[: len(data) - len(data) % 2].decode("utf-16", errors="replace")
     if b"\x00" in data:
         return _decode_nul_bearing(data)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        head = data[: error.start]
+        if error.reason == "unexpected end of data" and error.start >= len(data) - 3 and not head.isascii():
+            # UTF-8 throughout, but cut at a fixed length inside its last character.
+            return head.decode("utf-8")
         return data.decode("cp1252", errors="replace")
 
 

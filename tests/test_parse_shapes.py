@@ -222,3 +222,18 @@ def test_cut_explore_entries(tail: str, explore: list[str]) -> None:
 def test_a_page_never_ends_on_a_heading(cut: str) -> None:
     article = parse("Harbour talks resume\n\nThe talks resumed on Monday.\n\n" + cut)
     assert all(b.kind != "heading" for b in article.body[-1:])
+
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "nato-chief-meets-trump.txt"
+
+
+def test_a_utf8_dump_cut_inside_its_last_character_stays_utf8() -> None:
+    data = SEED.read_bytes()
+    at = data.index("‘Pilot operation’".encode())  # a three-byte quote near the end
+    whole = parse(data[:at])
+    for cut in (at + 1, at + 2):
+        article = parse(data[:cut])
+        assert article == whole
+    assert whole.explore[-1] == "Türkiye expresses condolences over deadly landslide in DRC"
+    assert whole.explore[3] == "Iran releases names of nearly 3,000 killed in protests"
+    assert "Ã" not in "".join(whole.explore)

@@ -86,3 +86,17 @@ def test_mostly_control_characters_is_binary() -> None:
 )
 def test_decode_reads_utf8_utf16_and_cp1252(data: bytes, text: str) -> None:
     assert decode(data) == text
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("Türkiye ‘Pilot’".encode()[:-1], "Türkiye ‘Pilot"),  # UTF-8 cut inside its last character
+        ("Türkiye ‘Pilot’".encode()[:-2], "Türkiye ‘Pilot"),
+        ("ab‘c".encode("utf-16")[:-1], "ab‘"),  # UTF-16 cut inside its last unit
+        (b"caf\xe9", "café"),  # cp1252 ending in a letter that would open a UTF-8 sequence
+        (b"caf\xe9 cr\xe8me", "café crème"),
+    ],
+)
+def test_decode_of_a_cut_dump(data: bytes, text: str) -> None:
+    assert decode(data) == text
