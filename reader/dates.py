@@ -44,6 +44,8 @@ _RELATIVE = re.compile(
     re.I,
 )
 _PREFIX_WORDS = ("published", "updated", "posted")
+#: How every date line that does not start with a digit starts.
+_HEADS = frozenset(word[:3] for word in (*_MONTHS, *_PREFIX_WORDS))
 _MAX_LINE = 60
 
 
@@ -56,6 +58,8 @@ def parse_date(line: str) -> str | None:
 
 def is_date_line(line: str) -> bool:
     """A line shaped like an absolute date, valid or not (``February 31, 2024`` is one)."""
+    if not (line[:1].isdigit() or line[:3].lower() in _HEADS):  # most lines stop here
+        return False
     return _date_parts(line) is not None
 
 

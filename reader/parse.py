@@ -329,11 +329,11 @@ def _header_parts(
 def _read_body(lines: list[str], start: int) -> Body:
     """Blocks, Related headlines, source and Explore list from the lines after the header.
 
-    Wrapped lines are gathered in ``wrapped`` and joined once, when the paragraph
-    ends, so a page of many short lines reads in linear time.
+    Wrapped lines are gathered in ``joined`` and each paragraph joined once at the
+    end, so a page of many short lines reads in linear time.
     """
     blocks: list[Block] = []
-    wrapped: list[str] = []  # the text of blocks[-1] and the lines joined onto it so far
+    joined: dict[int, list[str]] = {}  # block index → its first line and the lines wrapped onto it
     related: list[str] = []
     explore: list[str] = []
     source: str | None = None
@@ -365,7 +365,7 @@ def _read_body(lines: list[str], start: int) -> Body:
             headline = related_headline(line)
             if headline is not None:
                 if headline:
-                    _add(blocks, wrapped, Block("related", headline))
+                    blocks.append(Block("related", headline))
                     related.append(headline)
                 joinable = False
                 continue
@@ -378,40 +378,34 @@ def _read_body(lines: list[str], start: int) -> Body:
         if first.isdigit() and is_skipped(line):
             continue
         if joinable and first.islower() and blocks:
-            end = wrapped[-1][-1] if wrapped else blocks[-1].text[-1]
-            if end not in SENTENCE_END:
-                if not wrapped:
-                    wrapped.append(blocks[-1].text)
-                wrapped.append(line)
+            last = len(blocks) - 1
+            parts = joined.get(last)
+            if (parts[-1] if parts else blocks[last].text)[-1] not in SENTENCE_END:
+                if parts is None:
+                    joined[last] = [blocks[last].text, line]
+                else:
+                    parts.append(line)
                 continue
         joinable = True
         if first == ">":
             quoted = line.lstrip("> ")
             if quoted:
-                _add(blocks, wrapped, Block("quote", quoted))
+                blocks.append(Block("quote", quoted))
             continue
         if first in LIST_MARKERS or first.isdigit():
             match = LIST_ITEM.fullmatch(line)
             if match is not None:
-                _add(blocks, wrapped, Block("list_item", match.group(1)))
+                blocks.append(Block("list_item", match.group(1)))
                 continue
-        _add(blocks, wrapped, Block("heading" if is_heading(line) else "paragraph", line))
-    _add(blocks, wrapped, None)
+        blocks.append(Block("heading" if is_heading(line) else "paragraph", line))
+    for index, parts in joined.items():
+        blocks[index] = Block("paragraph", " ".join(parts))
     if blocks and blocks[-1].kind == "heading":
         # A heading heads what follows it; a page that ends on one was cut mid-paragraph.
         blocks[-1] = Block("paragraph", blocks[-1].text)
     if label is not None:
         explore.append(label)  # a page cut in its Explore list: the cut headline is kept
     return Body(tuple(blocks), tuple(related), source, tuple(explore))
-
-
-def _add(blocks: list[Block], wrapped: list[str], block: Block | None) -> None:
-    """Close the paragraph being joined (if any), then append ``block`` (if any)."""
-    if wrapped:
-        blocks[-1] = Block("paragraph", " ".join(wrapped))
-        wrapped.clear()
-    if block is not None:
-        blocks.append(block)
 
 
 def _explore_noise(line: str) -> str:
