@@ -75,6 +75,18 @@ def page(n: int, count: int, seed: int = 0) -> str:
     return "\n".join(lines)
 
 
+def wrapped_page(size: int, seed: int = 0) -> str:
+    """A title and one paragraph hard-wrapped into short lines, about ``size`` characters."""
+    rng = random.Random(seed)
+    lines = ["A council report runs to many wrapped lines", "", "The report begins"]
+    total = sum(map(len, lines))
+    while total < size:
+        line = " ".join(rng.choice(WORDS) for _ in range(4))
+        lines.append(line)
+        total += len(line) + 1
+    return "\n".join(lines)
+
+
 def write_library(folder: Path, count: int) -> list[Path]:
     """Write ``count`` pages into ``folder``; return their paths."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -11,32 +11,45 @@ class ParseError(ValueError):
     """An input that cannot be read as an article; ``str()`` is the reason."""
 
 
-# Terminal escape sequences are removed whole; other control characters one by one.
+# Terminal escape sequences are removed whole, but only where they really are one:
+# complete, within a short distance, and (for the 8-bit C1 forms, which also turn up
+# inside mojibake such as "â\x80\x9d") with a plausible ASCII body. Anything else that
+# is a control character is removed on its own, so no text after it is lost.
+_STRING_7BIT = r"[^\x00-\x1f\x7f-\x9f]{0,2048}"  # body of an ESC-introduced string
+_STRING_8BIT = r"[ -~]{0,512}"  # body of a C1-introduced string: printable ASCII only
 _UNSAFE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
-    r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"  # OSC, BEL or ST terminated
-    r"|\x1b[PX^_][^\x1b\n]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
-    r"|\x1b[ -/]*[0-~]?"  # other ESC sequences, or a lone ESC
-    r"|\x9b[0-?]*[ -/]*[@-~]?"  # 8-bit CSI
-    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x9c\n]*[\x07\x9c]?"  # 8-bit DCS/SOS/OSC/PM/APC
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    r"\x1b\[[0-?]{0,64}[ -/]{0,8}[@-~]"  # CSI
+    r"|\x1b[\]PX^_]" + _STRING_7BIT + r"(?:\x07|\x1b\\|\x9c)"  # OSC, DCS, SOS, PM, APC, terminated
+    r"|\x1b[ -/]{0,8}[0-~]"  # other ESC sequences (also an unterminated ESC ] or ESC P)
+    r"|\x9b[0-?]{1,64}[ -/]{0,8}[@-~]"  # 8-bit CSI with parameters
+    r"|\x9d\d{1,4};" + _STRING_8BIT + r"(?:\x07|\x9c|\x1b\\)"  # 8-bit OSC: number, ';', text, terminator
+    r"|[\x90\x98\x9e\x9f]" + _STRING_8BIT + r"(?:\x9c|\x1b\\)"  # 8-bit DCS, SOS, PM, APC, terminated
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"  # one control character
 )
 _QUICK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def decode(data: bytes) -> str:
-    """Decode a file's bytes: UTF-8 (BOM or not), UTF-16/32 with BOM, else cp1252."""
+    """Decode a file's bytes: UTF-8 (BOM or not), UTF-16/32 with BOM, else cp1252.
+
+    A text cut at a fixed byte length may end inside a character: that partial
+    character is dropped, and the rest read in its own encoding.
+    """
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return data.decode("utf-32", errors="replace")
+        return data[: len(data) - len(data) % 4].decode("utf-32", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
+        return data[: len(data) - len(data) % 2].decode("utf-16", errors="replace")
     if b"\x00" in data:
         return _decode_nul_bearing(data)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        head = data[: error.start]
+        if error.reason == "unexpected end of data" and error.start >= len(data) - 3 and not head.isascii():
+            # UTF-8 throughout, but cut at a fixed length inside its last character.
+            return head.decode("utf-8")
         return data.decode("cp1252", errors="replace")
 
 

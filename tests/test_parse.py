@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.model import BLOCK_KINDS
+from reader.model import BLOCK_KINDS, Article
 from reader.parse import ParseError, parse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -305,7 +305,13 @@ def _is_control(ch: str) -> bool:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(), st.binary(), st.text(alphabet=st.sampled_from(list("Related \n/ABab12:.\x1b[]\x07\r\"'")))))
+@given(
+    st.one_of(
+        st.text(),
+        st.binary(),
+        st.text(alphabet=st.sampled_from(list("Related \n/ABab12:.\x1b[]\x07\r\"'\t\x9b\x9c\x9d\u202e\u2028"))),
+    )
+)
 def test_any_input_gives_an_article_or_a_parse_error_and_no_control_characters(data: str | bytes) -> None:
     try:
         article = parse(data)
@@ -313,6 +319,9 @@ def test_any_input_gives_an_article_or_a_parse_error_and_no_control_characters(d
         return
     for text in _strings(article):
         assert not any(_is_control(ch) for ch in text), repr(text)
+    head = article.head()  # every field but the body is shown on one line: no tab, no line break
+    for text in _strings(Article.from_dict(head | {"body": []})):
+        assert "\t" not in text and "\n" not in text and "\u2028" not in text, repr(text)
     assert article.title and article.id
     assert all(block.kind in BLOCK_KINDS for block in article.body)
 
