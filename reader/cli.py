@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 
+from reader.feeds import cli as feeds_cli
 from reader.library import Library, default_library, read_article
 from reader.model import Article
 from reader.parse import ParseError
@@ -192,10 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="copy article files or folders into your library")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(handler=cmd_import)
+    feeds_cli.add_commands(sub)
     return parser
 
 
 SUBCOMMANDS = frozenset({"parse", "list", "show", "read", "unread", "bookmark", "unbookmark", "bookmarks", "import"})
+SUBCOMMANDS |= feeds_cli.COMMANDS
 
 
 def tui_parser() -> argparse.ArgumentParser:

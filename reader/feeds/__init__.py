@@ -3,26 +3,37 @@
 Each outside library sits behind one small module: :mod:`.http` (httpx, the only
 network access), :mod:`.feedfile` (feedparser), :mod:`.extract` (trafilatura),
 :mod:`.opml` (defusedxml). :mod:`.refresh` ties them together for the CLI and the app.
+
+The names below load their module on first use, so ``import reader.feeds`` is cheap.
 """
 
 from __future__ import annotations
 
-from reader.feeds.refresh import FeedResult, refresh, refresh_async
-from reader.feeds.stories import StoryInfo, feed_stories, story_info, story_url
-from reader.feeds.subscriptions import Feed, FeedStatus, add_feed, feed_statuses, load_feeds, remove_feed
+import importlib
+from typing import Any
 
-__all__ = [
-    "Feed",
-    "FeedResult",
-    "FeedStatus",
-    "StoryInfo",
-    "add_feed",
-    "feed_statuses",
-    "feed_stories",
-    "load_feeds",
-    "refresh",
-    "refresh_async",
-    "remove_feed",
-    "story_info",
-    "story_url",
-]
+_EXPORTS = {
+    "FeedResult": "reader.feeds.refresh",
+    "refresh": "reader.feeds.refresh",
+    "refresh_async": "reader.feeds.refresh",
+    "StoryInfo": "reader.feeds.stories",
+    "all_stories": "reader.feeds.stories",
+    "feed_stories": "reader.feeds.stories",
+    "story_info": "reader.feeds.stories",
+    "story_url": "reader.feeds.stories",
+    "Feed": "reader.feeds.subscriptions",
+    "FeedStatus": "reader.feeds.subscriptions",
+    "add_feed": "reader.feeds.subscriptions",
+    "feed_statuses": "reader.feeds.subscriptions",
+    "load_feeds": "reader.feeds.subscriptions",
+    "remove_feed": "reader.feeds.subscriptions",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'reader.feeds' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
