@@ -49,9 +49,9 @@ def _apply_settings(feed: Feed, args: argparse.Namespace) -> None:
 def cmd_add(args: argparse.Namespace) -> int:
     """``feeds add URL``: check the feed (or discover it on a page) and subscribe."""
     from reader.feeds.discover import find_feed
+    from reader.feeds.extract import plain
     from reader.feeds.feedfile import FeedError
     from reader.feeds.http import FetchError
-    from reader.feeds.extract import plain
     from reader.feeds.subscriptions import add_feed, check_url, editing, find
 
     try:
