@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -14,18 +12,11 @@ from reader.feeds.refresh import refresh
 from reader.feeds.subscriptions import add_feed, load_feeds
 from reader.library import default_library, read_article
 from reader.paths import articles_dir
-from tests.feeds_support import page, rss
+from tests import test_feeds_support as support
+from tests.test_feeds_support import page, rss
 
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address() -> tuple[str, int]:
-    return ("127.0.0.1", 0)
-
-
-@pytest.fixture
-def server(httpserver: HTTPServer) -> Iterator[HTTPServer]:
-    yield httpserver
-    httpserver.clear()
+_module_server = support._module_server
+server = support.server
 
 
 def gazette(base: str) -> bytes:

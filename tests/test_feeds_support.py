@@ -1,9 +1,14 @@
-"""Helpers for the feed tests: fixture feeds built in code, the fixture pages, a local server on 127.0.0.1."""
+"""Helpers for the feed tests (no tests here): fixture feeds built in code, the fixture pages, a local server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+import pytest
+from pytest_httpserver import HTTPServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 
@@ -33,3 +38,28 @@ def rss(title: str, items: list[dict[str, str]], *, encoding: str = "utf-8", dec
         f"<title>{escape(title)}</title><link>https://site.example/</link>{''.join(parts)}</channel></rss>"
     )
     return text.encode(encoding)
+
+
+@pytest.fixture(scope="module")
+def _module_server() -> Iterator[HTTPServer]:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.clear()
+        server.stop()
+
+
+@pytest.fixture
+def server(_module_server: HTTPServer) -> Iterator[HTTPServer]:
+    """A threaded HTTP server on 127.0.0.1 (a free port), cleared after each test."""
+    yield _module_server
+    _module_server.clear()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 with nothing listening."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
