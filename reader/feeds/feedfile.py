@@ -90,8 +90,9 @@ def _decode(body: bytes, content_type: str | None) -> str:
 def guess_8bit(body: bytes) -> str:
     """Guess a single-byte encoding: Cyrillic text (windows-1251 or KOI8-R) or Western (windows-1252)."""
     high = [b for b in body if b >= 0x80]
-    ascii_letters = sum(1 for b in body if 0x41 <= (b | 0x20) <= 0x7A)
-    if not high or len(high) < 0.4 * (len(high) + ascii_letters * 0.2):
+    # Cyrillic words are runs of high bytes; Western accents stand alone between ASCII letters.
+    paired = sum(1 for i in range(1, len(body)) if body[i] >= 0x80 and body[i - 1] >= 0x80)
+    if not high or paired < 0.5 * len(high):
         return "cp1252"
     # Lower-case Cyrillic letters dominate running text: 0xE0-0xFF in windows-1251, 0xC0-0xDF in KOI8-R.
     upper_half = sum(1 for b in high if b >= 0xE0)
@@ -152,7 +153,7 @@ def _item(entry: Any) -> Item:
         guid=_str(entry.get("id")),
         link=link,
         title=str(entry.get("title") or ""),
-        published=_date(entry.get("published_parsed") or entry.get("updated_parsed")),
+        published=_date(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")),
         summary_html=str(entry.get("summary") or ""),
         content_html=content,
         authors=authors,
