@@ -154,17 +154,16 @@ def extract_page(html: bytes, url: str) -> Content | None:
     """The article on a web page, or None when no article text is found."""
     import trafilatura
 
-    try:
-        tree = lxml.html.fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
+    if not html.strip():
         return None
-    for bad in tree.xpath("//script|//style|//iframe|//noscript|//template"):
-        bad.drop_tree()
-    caption, credit = _lead_caption(tree)
-    xml = trafilatura.extract(
-        tree, url=url, output_format="xml", with_metadata=True, include_links=True, include_images=False,
-        include_comments=False, include_tables=True, favor_precision=True, deduplicate=False,
-    )
+    caption, credit = _lead_caption(html)
+    try:
+        xml = trafilatura.extract(
+            html, url=url, output_format="xml", with_metadata=True, include_links=True, include_images=False,
+            include_comments=False, include_tables=True, favor_precision=True, deduplicate=False, fast=True,
+        )
+    except (ValueError, TypeError, lxml.etree.LxmlError):
+        return None
     if not xml:
         return None
     try:
@@ -192,14 +191,21 @@ def extract_page(html: bytes, url: str) -> Content | None:
     return content if content.blocks else None
 
 
-def _lead_caption(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
-    """The first figure caption, split into caption and credit (``Photo: X`` or a credit element)."""
-    for caption in tree.iter("figcaption"):
-        text = plain(caption.text_content())
+_FIGCAPTION = re.compile(rb"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.I | re.S)
+
+
+def _lead_caption(html: bytes) -> tuple[str | None, str | None]:
+    """The first figure caption, split into caption and credit (``Photo: X``)."""
+    for match in _FIGCAPTION.finditer(html[:1_000_000]):
+        try:
+            element = lxml.html.fragment_fromstring(match.group(1).decode("utf-8", "replace"), create_parent="div")
+        except (lxml.etree.ParserError, ValueError):
+            continue
+        text = plain(element.text_content())
         if not text:
             continue
-        match = re.search(r"\s*(?:Photo|Image|Picture|Credit)\s*:\s*(.+)$", text, re.I)
-        if match:
-            return (text[: match.start()].strip() or None), plain(match.group(1)) or None
+        credit = re.search(r"\s*(?:Photo|Image|Picture|Credit)\s*:\s*(.+)$", text, re.I)
+        if credit:
+            return (text[: credit.start()].strip() or None), plain(credit.group(1)) or None
         return text, None
     return None, None

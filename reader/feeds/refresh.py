@@ -8,8 +8,12 @@ One feed's failure never stops the others and never touches its stories.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +21,7 @@ from typing import Any
 import httpx
 
 from reader.feeds import convert
-from reader.feeds.extract import extract_page, plain
+from reader.feeds.extract import Content, extract_page, plain
 from reader.feeds.feedfile import FeedError, Item, parse_feed
 from reader.feeds.http import ACCEPT_PAGE, Fetcher, FetchError, Limits
 from reader.feeds.page import render
@@ -25,6 +29,38 @@ from reader.feeds.stories import NewStory, feed_stories, save_stories
 from reader.feeds.subscriptions import Feed, editing, find, load_feeds
 
 MAX_BACKOFF = timedelta(hours=6)
+#: Article pages extracted in one refresh from which worker processes (one a core) are worth starting.
+POOL_FROM = 60
+
+
+class _Extractor:
+    """Runs extraction in a thread, or in worker processes once a refresh has many pages to extract."""
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.workers = min(4, os.cpu_count() or 1)
+
+    def expect(self, pages: int) -> None:
+        """Announce pages to extract; start the workers when there are enough to pay for them."""
+        self.pending += pages
+        if self.pool is None and self.workers > 1 and self.pending >= POOL_FROM:
+            # spawn, not fork: the app calls refresh from a thread of a running Textual process
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    async def __call__(self, body: bytes, url: str) -> Content | None:
+        if self.pool is not None:
+            try:
+                return await asyncio.get_running_loop().run_in_executor(self.pool, extract_page, body, url)
+            except BrokenProcessPool:
+                self.pool = None
+        return await asyncio.to_thread(extract_page, body, url)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 @dataclass
@@ -96,9 +132,10 @@ def waiting_until(feed: Feed, now: datetime, *, due_only: bool) -> datetime | No
 class _Run:
     """One refresh of several feeds sharing a fetcher."""
 
-    def __init__(self, fetcher: Fetcher, now: datetime) -> None:
+    def __init__(self, fetcher: Fetcher, now: datetime, extractor: _Extractor) -> None:
         self.fetcher = fetcher
         self.now = now
+        self.extract = extractor
 
     async def feed(self, feed: Feed) -> tuple[FeedResult, dict[str, Any]]:
         """Refresh one feed; return its result and the changes to its stored state."""
@@ -162,7 +199,11 @@ class _Run:
             record = index.get(item.key)
             if record is None or record.get("digest") != convert.digest(item):
                 todo[item.key] = item
-        stories = await asyncio.gather(*(self.story(feed, name, item, titles, known) for item in todo.values()))
+        bodies = {key: convert.feed_content(item, item.link or feed.url) for key, item in todo.items()}
+        self.extract.expect(sum(1 for k, i in todo.items() if convert.wants_page(i, bodies[k], feed.full_text)))
+        stories = await asyncio.gather(
+            *(self.story(feed, name, item, bodies[key], titles, known) for key, item in todo.items())
+        )
         fetched = _iso(self.now)
         new, updated = await asyncio.to_thread(
             save_stories, feed.slug, feed.id, feed.url, [s for s, _ in stories], fetched
@@ -170,17 +211,15 @@ class _Run:
         return new, updated, sum(1 for _, failed in stories if failed)
 
     async def story(
-        self, feed: Feed, name: str, item: Item, titles: list[str], known: dict[str, str]
+        self, feed: Feed, name: str, item: Item, body: Content, titles: list[str], known: dict[str, str]
     ) -> tuple[NewStory, bool]:
         """One item as a story; the bool says its article page was wanted but not had."""
-        base = item.link or feed.url
-        body = convert.feed_content(item, base)
         page = None
         note = None
         if convert.wants_page(item, body, feed.full_text) and item.link:
             try:
                 response = await self.fetcher.get(item.link, accept=ACCEPT_PAGE)
-                page = await asyncio.to_thread(extract_page, response.body, response.url)
+                page = await self.extract(response.body, response.url)
                 if page is None:
                     note = "no article text found on the page"
             except FetchError as error:
@@ -220,8 +259,9 @@ async def refresh_async(
     results: list[FeedResult] = []
     changes: dict[str, dict[str, Any]] = {}
     total = len(feeds)
+    extractor = _Extractor()
     async with Fetcher(limits) as fetcher:
-        run = _Run(fetcher, now)
+        run = _Run(fetcher, now, extractor)
 
         async def one(feed: Feed) -> None:
             wait = waiting_until(feed, now, due_only=due_only)
@@ -236,7 +276,10 @@ async def refresh_async(
             if progress is not None:
                 progress(result, len(results), total)
 
-        await asyncio.gather(*(one(feed) for feed in feeds))
+        try:
+            await asyncio.gather(*(one(feed) for feed in feeds))
+        finally:
+            extractor.close()
     order = {feed.id: n for n, feed in enumerate(feeds)}
     results.sort(key=lambda r: order.get(r.feed_id, 0))
     return results, changes

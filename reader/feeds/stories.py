@@ -90,7 +90,7 @@ def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory]
         for story in stories:
             record = index.get(story.key)
             unchanged = record is not None and record.get("digest") == story.digest
-            if unchanged and record is not None and (folder / str(record["file"])).exists():
+            if unchanged and record is not None and _has_text(folder / str(record["file"])):
                 continue
             try:
                 article_id = parse(story.text).id
@@ -103,7 +103,7 @@ def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory]
             else:
                 name = str(record["file"])
                 updated += 1
-            atomic_write(folder / name, story.text.encode("utf-8"))
+            atomic_write(folder / name, story.text.encode("utf-8"), durable=False)
             index[story.key] = {
                 "file": name,
                 "id": article_id,
@@ -117,6 +117,13 @@ def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory]
         if new or updated or not (folder / INDEX).exists():
             write_json(folder / INDEX, {"feed_id": feed_id, "feed_url": feed_url, "stories": index})
     return new, updated
+
+
+def _has_text(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def delete_stories(slug: str, keys: list[str]) -> int:
