@@ -99,25 +99,28 @@ def serve(port_file: str, items: int) -> None:
     _Handler.items = items
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
+    server.handle_error = lambda *args: None  # type: ignore[method-assign]  # clients closing keep-alives
     threading.Thread(target=server.serve_forever, daemon=True).start()
     Path(port_file).write_text(str(server.server_address[1]))
     sys.stdin.read()
     server.shutdown()
 
 
-_REFRESH = """
+_REFRESH = f"""
+CONCURRENCY = {CONCURRENCY}
 import resource, sys, time
+from reader.feeds.http import Limits
 from reader.feeds.refresh import refresh
 started = time.perf_counter()
-results = refresh()
+results = refresh(limits=Limits(connections=CONCURRENCY, per_host=CONCURRENCY))
 wall = time.perf_counter() - started
-states = {}
+states = {{}}
 for r in results:
     states[r.state] = states.get(r.state, 0) + 1
 new = sum(r.new for r in results)
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"{wall:.3f} {rss:.0f} {new} {states}, largest extraction worker {workers:.0f} MB")
+print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest extraction worker {{workers:.0f}} MB")
 """
 
 

@@ -9,7 +9,7 @@ from werkzeug import Request, Response
 
 from reader.feeds import stories
 from reader.feeds.refresh import refresh
-from reader.feeds.subscriptions import add_feed, load_feeds
+from reader.feeds.subscriptions import add_feed, editing, load_feeds
 from reader.library import default_library, read_article
 from reader.paths import articles_dir
 from tests import test_feeds_support as support
@@ -164,8 +164,6 @@ def test_full_text_never_keeps_summary_without_fetching(server: HTTPServer) -> N
     base = server.url_for("/")
     server.expect_request("/feed.xml").respond_with_data(gazette(base))
     feed, _ = add_feed(base + "feed.xml")
-    from reader.feeds.subscriptions import editing
-
     with editing() as feeds:
         feeds[0].full_text = "never"
     refresh()
@@ -184,3 +182,35 @@ def test_page_that_fails_keeps_summary_with_a_visible_note(server: HTTPServer) -
     ferry = read_article(next(f for f in stored(feed.slug) if "ferry" in f.name))
     assert "could not be fetched (HTTP 404" in ferry.body[0].text
     assert ferry.body[1].text == "The ferry is back."
+
+
+def test_atom_and_json_feeds(server: HTTPServer) -> None:
+    base = server.url_for("/")
+    atom = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Post</title>'
+        "<entry><id>urn:a1</id><title>Lighthouse keeper retires after forty years</title>"
+        '<link href="https://atom.example/keeper"/><updated>2026-11-20T10:00:00Z</updated>'
+        '<author><name>Ada Quill</name></author><content type="html">&lt;p&gt;The keeper said goodbye.&lt;/p&gt;'
+        "</content></entry></feed>"
+    )
+    json_feed = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Json Times", "items": [{"id": "j1", '
+        '"title": "Canal boats race at dawn", "content_text": "Twelve boats took part.", '
+        '"date_published": "2026-11-19T06:00:00Z", "authors": [{"name": "Rafe Oduya"}]}]}'
+    )
+    server.expect_request("/atom").respond_with_data(atom, content_type="application/atom+xml")
+    server.expect_request("/json").respond_with_data(json_feed, content_type="application/feed+json")
+    atom_feed, _ = add_feed(base + "atom")
+    json_sub, _ = add_feed(base + "json")
+    with editing() as feeds:
+        for feed in feeds:
+            feed.full_text = "never"
+    results = refresh()
+    assert [r.new for r in results] == [1, 1]
+    [keeper] = [read_article(p) for p in stored(atom_feed.slug)]
+    assert (keeper.title, keeper.authors, keeper.published) == (
+        "Lighthouse keeper retires after forty years", ("Ada Quill",), "2026-11-20")
+    assert keeper.source == "Atom Post"
+    [boats] = [read_article(p) for p in stored(json_sub.slug)]
+    assert (boats.title, boats.authors, boats.body[0].text) == (
+        "Canal boats race at dawn", ("Rafe Oduya",), "Twelve boats took part.")
