@@ -118,6 +118,7 @@ states = {{}}
 for r in results:
     states[r.state] = states.get(r.state, 0) + 1
 new = sum(r.new for r in results)
+states["page failures"] = sum(r.page_failures for r in results)
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest extraction worker {{workers:.0f}} MB")

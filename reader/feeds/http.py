@@ -110,12 +110,11 @@ class Fetcher:
     async def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None, accept: str = ACCEPT_FEED
     ) -> Response:
-        """GET ``url`` (conditionally when a validator is given). Raises :class:`FetchError`."""
-        try:
-            async with asyncio.timeout(self.limits.total):
-                return await self._follow(url, etag, last_modified, accept)
-        except TimeoutError:
-            raise FetchError(f"timed out after {self.limits.total:g} s") from None
+        """GET ``url`` (conditionally when a validator is given). Raises :class:`FetchError`.
+
+        The total timeout counts from the moment a connection slot is free, not while queued.
+        """
+        return await self._follow(url, etag, last_modified, accept)
 
     async def _follow(self, url: str, etag: str | None, last_modified: str | None, accept: str) -> Response:
         seen = {url}
@@ -128,7 +127,11 @@ class Fetcher:
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
             async with self._global, self._host_limit(current):
-                result = await self._once(current, headers)
+                try:
+                    async with asyncio.timeout(self.limits.total):
+                        result = await self._once(current, headers)
+                except TimeoutError:
+                    raise FetchError(f"timed out after {self.limits.total:g} s") from None
             if isinstance(result, Response):
                 moved = result.url if permanent and result.url != url else None
                 return Response(
@@ -156,9 +159,12 @@ class Fetcher:
         try:
             async with self._client.stream("GET", url, headers=headers) as reply:
                 status = reply.status_code
+                # reading the (empty or small) body lets the connection be reused
                 if status in (301, 302, 303, 307, 308) and reply.headers.get("location"):
+                    await self._read(reply)
                     return status, reply.headers["location"]
                 if status == 304:
+                    await self._read(reply)
                     return self._response(url, reply, b"")
                 if status >= 400:
                     raise _status_error(reply)
