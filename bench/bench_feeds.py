@@ -131,12 +131,12 @@ def run_reader(env: dict[str, str]) -> tuple[float, float, str]:
     return float(wall), float(rss), rest.strip()
 
 
-def subscribe(env: dict[str, str], port: int, feeds: int) -> None:
+def subscribe(env: dict[str, str], port: int, feeds: int, full_text: str = "auto") -> None:
     code = (
         "import sys\nfrom reader.feeds.subscriptions import editing, Feed\n"
         f"with editing() as feeds:\n    for i in range({feeds}):\n"
         f"        url = f'http://127.0.0.1:{port}/feed/{{i}}.xml'\n"
-        "        feeds.append(Feed(id=f'b{i}', url=url, slug=f'bench-{i}'))\n"
+        f"        feeds.append(Feed(id=f'b{{i}}', url=url, slug=f'bench-{{i}}', full_text={full_text!r}))\n"
     )
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
@@ -180,6 +180,7 @@ def main() -> None:
         print(f"{feeds} feeds x {items} items, {feeds * items} article pages, server on 127.0.0.1:{port}")
         cold: list[tuple[float, float]] = []
         warm: list[tuple[float, float]] = []
+        bare: list[tuple[float, float]] = []
         for run in range(runs):
             home = root / f"run{run}"
             env = dict(os.environ, READER_DATA_DIR=str(home / "data"), READER_CACHE_DIR=str(home / "cache"),
@@ -192,7 +193,12 @@ def main() -> None:
             warm.append((wall, rss))
             print(f"  run {run + 1}: warm {wall:6.2f} s  peak RSS {rss:5.0f} MB  {info}")
             shutil.rmtree(home, ignore_errors=True)
-        for name, values in (("cold", cold), ("warm", warm)):
+            subscribe(env, port, feeds, "never")
+            wall, rss, info = run_reader(env)
+            bare.append((wall, rss))
+            print(f"  run {run + 1}: cold, feeds only (full_text never) {wall:6.2f} s  peak RSS {rss:5.0f} MB  {info}")
+            shutil.rmtree(home, ignore_errors=True)
+        for name, values in (("cold", cold), ("warm", warm), ("cold feeds-only", bare)):
             print(f"reader {name} refresh: median {statistics.median(v[0] for v in values):.2f} s, "
                   f"peak RSS {statistics.median(v[1] for v in values):.0f} MB")
         if shutil.which("newsboat"):

@@ -191,3 +191,40 @@ def test_failing_feed_backs_off_when_only_due_feeds_refresh(server: HTTPServer) 
     assert len(server.log) == 1
 
 
+
+
+def test_compressed_feed_and_user_agent(server: HTTPServer) -> None:
+    import gzip
+
+    base = server.url_for("/")
+    server.expect_request("/gz.xml", headers={"Accept-Encoding": "gzip, deflate, br"}).respond_with_data(
+        gzip.compress(GOOD), content_type="application/rss+xml", headers={"Content-Encoding": "gzip"}
+    )
+    add_feed(base + "gz.xml")
+    [result] = refresh()
+    assert (result.state, result.new) == ("updated", 1)
+    request = next(r for r, _ in server.log if r.path == "/gz.xml")
+    assert request.headers["User-Agent"].startswith("reader/0.1.0")
+
+
+def test_gzip_bomb_is_stopped_by_the_size_cap(server: HTTPServer) -> None:
+    import gzip
+
+    base = server.url_for("/")
+    bomb = gzip.compress(b"<rss>" + b" " * (40 * 1024 * 1024), compresslevel=9)
+    assert len(bomb) < 100_000
+    server.expect_request("/bomb.gz").respond_with_data(
+        bomb, content_type="application/rss+xml", headers={"Content-Encoding": "gzip"}
+    )
+    add_feed(base + "bomb.gz")
+    [result] = refresh()
+    assert result.state == "error" and "larger than 20 MB" in (result.error or "")
+
+
+def test_retry_after_as_an_http_date() -> None:
+    from reader.feeds.http import retry_after_seconds
+
+    assert retry_after_seconds("120") == 120.0
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412400.0) == 80.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None

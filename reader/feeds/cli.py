@@ -132,7 +132,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             continue
         state = f"  ! {feed.last_error}" if feed.last_error else ""
         when = (feed.last_refresh or "never")[:16].replace("T", " ")
-        out.write(f"{feed.id}  {status.unread:4d}/{status.items:<4d} {when:16}  {feed.name}  <{feed.url}>{state}\n")
+        line = f"{feed.id}  {status.unread:4d}/{status.items:<4d} {when:16}  {feed.name}  <{feed.url}>{state}"
+        out.write(_safe(line) + "\n")
     if not statuses and not args.json:
         out.write("no feeds yet: `reader feeds add URL` or `reader feeds import FILE.opml`\n")
     return 0
