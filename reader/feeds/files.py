@@ -19,10 +19,12 @@ _GUARD = threading.Lock()
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temp file and ``os.replace``: never a half file.
 
-    ``durable`` also fsyncs the file and its folder (state files); story files skip it
-    (they can be fetched again, and a refresh rewrites an empty one).
+    ``durable`` also creates the folder and fsyncs the file and the folder (state files);
+    story files skip that (their folder exists, they can be fetched again, and a
+    refresh rewrites an empty one).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if durable:
+        path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with open(tmp, "wb") as handle:

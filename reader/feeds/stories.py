@@ -71,10 +71,10 @@ def feed_stories(slug: str) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in data["stories"].items() if isinstance(v, dict)}
 
 
-def _free_name(folder: Path, stem: str, taken: set[str]) -> str:
+def _free_name(stem: str, taken: set[str]) -> str:
     stem = stem[:90].strip("-") or "story"
     name, n = f"{stem}.txt", 2
-    while name in taken or (folder / name).exists():
+    while name in taken:
         name, n = f"{stem}-{n}.txt", n + 1
     return name
 
@@ -86,7 +86,7 @@ def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory]
     new = updated = 0
     with locked(folder / LOCK):
         index = feed_stories(slug)
-        taken = {str(r.get("file")) for r in index.values()}
+        taken = {str(r.get("file")) for r in index.values()} | set(os.listdir(folder))
         for story in stories:
             record = index.get(story.key)
             unchanged = record is not None and record.get("digest") == story.digest
@@ -97,7 +97,7 @@ def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory]
             except ParseError:
                 continue
             if record is None:
-                name = _free_name(folder, f"{story.published}-{slugify(story.title)}", taken)
+                name = _free_name(f"{story.published}-{slugify(story.title)}", taken)
                 taken.add(name)
                 new += 1
             else:
