@@ -6,9 +6,11 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
-from reader.feeds.extract import extract_page, html_blocks
+from reader.feeds.extract import extract_page, html_blocks, plain
 from reader.feeds.page import Page, render
 from reader.feeds.subscriptions import add_feed
 from reader.model import Block, Image
@@ -119,3 +121,18 @@ def test_feeds_package_does_not_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+_TEXT = st.text(alphabet=st.characters(categories=("L", "N", "P", "Zs")), min_size=1, max_size=80)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXT, st.one_of(st.none(), _TEXT), st.lists(_TEXT, min_size=1, max_size=3))
+def test_any_title_dek_and_sentences_round_trip(title: str, dek: str | None, paragraphs: list[str]) -> None:
+    title = plain(title)
+    sentences = [plain(p) + "." for p in paragraphs if plain(p)]
+    dek = plain(dek) + "." if dek and plain(dek) else None
+    assume(title and sentences and dek != title)
+    article = parse(render(Page(title=title, published="2026-11-20", dek=dek, blocks=[("paragraph", s) for s in sentences])))
+    assert (article.title, article.dek) == (title, dek)
+    assert [block.text for block in article.body] == sentences
