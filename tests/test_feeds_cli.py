@@ -179,3 +179,20 @@ def test_reader_command_hooks_the_feed_commands(capsys: pytest.CaptureFixture[st
     assert main(["feeds", "list"]) == 0
     assert "no feeds yet" in capsys.readouterr().out
     assert main(["prune", "--dry-run"]) == 0
+
+
+def test_set_changes_settings_and_unknown_feeds_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with editing() as feeds:
+        from reader.feeds.subscriptions import Feed
+
+        feeds.append(Feed(id="abc", url="https://x.example/rss", slug="x"))
+    code, out, _ = run(capsys, "feeds", "set", "abc", "--full-text", "always", "--interval", "15", "--title", "Mine")
+    assert code == 0 and "Mine: full text always, every 15 min" in out
+    [feed] = load_feeds()
+    assert (feed.full_text, feed.interval_minutes, feed.name) == ("always", 15, "Mine")
+    code, _, err = run(capsys, "feeds", "set", "nope", "--keep", "3")
+    assert code == 1 and err == "reader: no feed 'nope' (see `reader feeds list`)\n"
+    code, _, err = run(capsys, "feeds", "remove", "nope")
+    assert code == 1 and err.count("\n") == 1
+    assert run(capsys, "feeds", "remove", "https://x.example/rss")[0] == 0
+    assert load_feeds() == []
