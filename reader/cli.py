@@ -20,6 +20,7 @@ from typing import NoReturn
 import orjson
 from rich.cells import cell_len, set_cell_size
 
+from reader.feeds import cli as feeds_cli
 from reader.library import AmbiguousId, Library, default_library, read_article
 from reader.model import Article
 from reader.parse import ParseError
@@ -352,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="import pages that do not look like articles too")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(handler=cmd_import)
+    feeds_cli.add_commands(sub)
     return parser
 
 

@@ -1,0 +1,39 @@
+"""Feeds: subscriptions, fetching, feed parsing, article extraction, items written as page files. No Textual.
+
+Each outside library sits behind one small module: :mod:`.http` (httpx, the only
+network access), :mod:`.feedfile` (feedparser), :mod:`.extract` (trafilatura),
+:mod:`.opml` (defusedxml). :mod:`.refresh` ties them together for the CLI and the app.
+
+The names below load their module on first use, so ``import reader.feeds`` is cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "FeedResult": "reader.feeds.refresh",
+    "refresh": "reader.feeds.refresh",
+    "refresh_async": "reader.feeds.refresh",
+    "StoryInfo": "reader.feeds.stories",
+    "all_stories": "reader.feeds.stories",
+    "feed_stories": "reader.feeds.stories",
+    "story_info": "reader.feeds.stories",
+    "story_url": "reader.feeds.stories",
+    "Feed": "reader.feeds.subscriptions",
+    "FeedStatus": "reader.feeds.subscriptions",
+    "add_feed": "reader.feeds.subscriptions",
+    "feed_statuses": "reader.feeds.subscriptions",
+    "load_feeds": "reader.feeds.subscriptions",
+    "remove_feed": "reader.feeds.subscriptions",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'reader.feeds' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

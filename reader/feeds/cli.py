@@ -1,0 +1,298 @@
+"""``reader feeds ...``, ``reader refresh`` and ``reader prune``: argparse setup and handlers.
+
+:func:`add_commands` adds them to the main parser; :data:`COMMANDS` names them.
+Errors are one ``reader: ...`` line on stderr; exit status 1 when something failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from reader.feeds.subscriptions import FULL_TEXT, Feed, SubscriptionError
+
+COMMANDS = frozenset({"feeds", "refresh", "prune"})
+
+
+def _fail(message: str) -> None:
+    print(f"reader: {message}", file=sys.stderr)
+
+
+def _settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--title", help="your title for the feed")
+    parser.add_argument("--folder", help="folder (OPML outline path, e.g. News/World)")
+    parser.add_argument("--full-text", choices=FULL_TEXT, help="fetch story pages: auto (short items), always, never")
+    parser.add_argument("--interval", type=int, metavar="MIN", help="background refresh interval in minutes")
+    parser.add_argument("--keep-days", type=int, metavar="N", help="keep stories N days (default 90)")
+    parser.add_argument("--keep", type=int, metavar="N", help="keep at most the newest N stories")
+
+
+def _apply_settings(feed: Feed, args: argparse.Namespace) -> None:
+    if getattr(args, "title", None) is not None:
+        feed.title_override = args.title or None
+    if getattr(args, "folder", None) is not None:
+        feed.folder = args.folder.strip("/") or None
+    if args.full_text:
+        feed.full_text = args.full_text
+    if args.interval is not None:
+        feed.interval_minutes = max(1, args.interval)
+    if args.keep_days is not None:
+        feed.retention_days = max(0, args.keep_days)
+    if args.keep is not None:
+        feed.retention_count = max(0, args.keep)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """``feeds add URL``: check the feed (or discover it on a page) and subscribe."""
+    from reader.feeds.discover import find_feed
+    from reader.feeds.extract import plain
+    from reader.feeds.feedfile import FeedError
+    from reader.feeds.http import FetchError
+    from reader.feeds.subscriptions import add_feed, check_url, editing, find
+
+    try:
+        check_url(args.url)
+        url, parsed = find_feed(args.url)
+        feed, created = add_feed(url, title=args.title, folder=args.folder, feed_title=plain(parsed.title)[:200])
+        with editing() as feeds:
+            stored = find(feeds, feed.id)
+            if stored is not None:
+                _apply_settings(stored, args)
+                feed = stored
+    except (SubscriptionError, FetchError, FeedError) as error:
+        _fail(f"{args.url}: {error}")
+        return 1
+    verb = "subscribed to" if created else "already subscribed to"
+    print(f"{verb} {feed.name} ({feed.id}) {feed.url}: {len(parsed.items)} items; `reader refresh` fetches them")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    """``feeds set FEED``: change a feed's settings."""
+    from reader.feeds.subscriptions import editing, find
+
+    try:
+        with editing() as feeds:
+            feed = find(feeds, args.feed)
+            if feed is None:
+                raise SubscriptionError(f"no feed {args.feed!r} (see `reader feeds list`)")
+            _apply_settings(feed, args)
+    except SubscriptionError as error:
+        _fail(str(error))
+        return 1
+    print(f"{feed.name}: full text {feed.full_text}, every {feed.interval_minutes} min")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """``feeds remove URL|ID``: unsubscribe; the stories already fetched stay."""
+    from reader.feeds.subscriptions import remove_feed
+
+    try:
+        feed = remove_feed(args.feed)
+    except SubscriptionError as error:
+        _fail(str(error))
+        return 1
+    print(f"unsubscribed from {feed.name} ({feed.url}); its stories stay in articles/{feed.slug}/")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``feeds list [--json]``: each feed with items, unread, last refresh and last error."""
+    from reader.feeds.subscriptions import feed_statuses
+    from reader.store import open_store
+
+    store = open_store()
+    try:
+        statuses = feed_statuses(store.read_ids)
+    except SubscriptionError as error:
+        _fail(str(error))
+        return 1
+    out = sys.stdout
+    for status in statuses:
+        feed = status.feed
+        record: dict[str, Any] = {
+            "id": feed.id,
+            "title": feed.name,
+            "url": feed.url,
+            "folder": feed.folder,
+            "items": status.items,
+            "unread": status.unread,
+            "last_refresh": feed.last_refresh,
+            "last_error": feed.last_error,
+            "gone": feed.gone,
+            "full_text": feed.full_text,
+        }
+        if args.json:
+            out.write(orjson.dumps(record).decode() + "\n")
+            continue
+        state = f"  ! {feed.last_error}" if feed.last_error else ""
+        when = (feed.last_refresh or "never")[:16].replace("T", " ")
+        line = f"{feed.id}  {status.unread:4d}/{status.items:<4d} {when:16}  {feed.name}  <{feed.url}>{state}"
+        out.write(_safe(line) + "\n")
+    if not statuses and not args.json:
+        out.write("no feeds yet: `reader feeds add URL` or `reader feeds import FILE.opml`\n")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """``feeds import FILE.opml``: subscribe to every feed in an OPML file (no network)."""
+    from reader.feeds.opml import OpmlError, read_opml
+    from reader.feeds.subscriptions import check_url, editing, feed_id, find, unique_slug
+
+    try:
+        outlines = read_opml(Path(args.file).read_bytes())
+    except OSError as error:
+        _fail(f"{args.file}: {error.strerror or error}")
+        return 1
+    except OpmlError as error:
+        _fail(f"{args.file}: {error}")
+        return 1
+    added = skipped = 0
+    bad: list[str] = []
+    with editing() as feeds:
+        for outline in outlines:
+            try:
+                check_url(outline.url)
+            except SubscriptionError as error:
+                bad.append(str(error))
+                continue
+            if find(feeds, outline.url) is not None:
+                skipped += 1
+                continue
+            feed = Feed(id=feed_id(outline.url), url=outline.url, title=outline.title or "", folder=outline.folder)
+            feed.slug = unique_slug(feeds, outline.title or outline.url.split("/")[2])
+            feeds.append(feed)
+            added += 1
+    for line in bad:
+        _fail(f"{args.file}: skipped {line}")
+    print(f"imported {added} feeds ({skipped} already subscribed); `reader refresh` fetches them")
+    return 1 if bad else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``feeds export [-o FILE]``: OPML 2.0 on stdout or into FILE."""
+    from reader.feeds.files import atomic_write
+    from reader.feeds.opml import write_opml
+    from reader.feeds.subscriptions import load_feeds
+
+    try:
+        data = write_opml(load_feeds())
+    except SubscriptionError as error:
+        _fail(str(error))
+        return 1
+    if args.output:
+        atomic_write(Path(args.output), data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    """``refresh [FEED...] [--json] [--due]``: fetch feeds; progress on a terminal, a summary when piped."""
+    from reader.feeds.refresh import FeedResult, refresh
+
+    tty = sys.stderr.isatty() and not args.json
+
+    def progress(result: FeedResult, done: int, total: int) -> None:
+        if args.json:
+            sys.stdout.write(orjson.dumps(result.to_dict()).decode() + "\n")
+            sys.stdout.flush()
+        elif tty:
+            width = 24
+            filled = width * done // max(total, 1)
+            name = result.name[:40]
+            sys.stderr.write(f"\r\x1b[K[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {_safe(name)}")
+            sys.stderr.flush()
+
+    try:
+        results = refresh(args.feeds, progress=progress, due_only=args.due)
+    except (LookupError, SubscriptionError) as error:
+        _fail(str(error).strip("'\""))
+        return 1
+    if tty:
+        sys.stderr.write("\r\x1b[K")
+    failed = [r for r in results if r.state in ("error", "gone")]
+    if not args.json:
+        for result in failed:
+            _fail(_safe(result.line()))
+        new = sum(r.new for r in results)
+        updated = sum(r.updated for r in results)
+        waiting = sum(1 for r in results if r.state == "waiting")
+        tail = f", {waiting} waiting" if waiting else ""
+        print(f"refreshed {len(results)} feeds: {new} new, {updated} updated, {len(failed)} failed{tail}")
+    return 1 if failed else 0
+
+
+def _safe(text: str) -> str:
+    from reader.feeds.extract import plain
+
+    return plain(text)
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    """``prune [--dry-run]``: delete stories past retention; never bookmarked or unread young ones."""
+    from reader.feeds.prune import execute, plan
+    from reader.feeds.subscriptions import load_feeds
+    from reader.store import open_store
+
+    store = open_store()
+    try:
+        doomed = plan(load_feeds(), store.read_ids, store.bookmark_ids)
+    except SubscriptionError as error:
+        _fail(str(error))
+        return 1
+    for item in doomed:
+        print(f"{'would delete' if args.dry_run else 'delete'} {item.feed.slug}/{item.file}  {_safe(item.title)}")
+    if args.dry_run:
+        print(f"{len(doomed)} stories would be deleted")
+        return 0
+    print(f"deleted {execute(doomed)} stories")
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    """Add ``feeds``, ``refresh`` and ``prune`` to the main parser's subparsers."""
+    feeds = sub.add_parser("feeds", help="subscriptions: add, remove, list, import, export, set")
+    actions = feeds.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    p = actions.add_parser("add", help="subscribe to a feed URL (or a page that names its feed)")
+    p.add_argument("url", metavar="URL")
+    _settings(p)
+    p.set_defaults(handler=cmd_add)
+
+    p = actions.add_parser("set", help="change a feed's settings")
+    p.add_argument("feed", metavar="FEED", help="id, URL or title")
+    _settings(p)
+    p.set_defaults(handler=cmd_set)
+
+    p = actions.add_parser("remove", help="unsubscribe (stories already fetched stay)")
+    p.add_argument("feed", metavar="URL|ID")
+    p.set_defaults(handler=cmd_remove)
+
+    p = actions.add_parser("list", help="feeds with items, unread, last refresh and error")
+    p.add_argument("--json", action="store_true", help="JSON Lines, one object per feed")
+    p.set_defaults(handler=cmd_list)
+
+    p = actions.add_parser("import", help="subscribe to the feeds of an OPML file")
+    p.add_argument("file", metavar="FILE.opml")
+    p.set_defaults(handler=cmd_import)
+
+    p = actions.add_parser("export", help="print the subscriptions as OPML 2.0")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("refresh", help="fetch new stories from your feeds")
+    p.add_argument("feeds", nargs="*", metavar="FEED", help="id, URL or title (default: all)")
+    p.add_argument("--json", action="store_true", help="one JSON object per feed as each finishes")
+    p.add_argument("--due", action="store_true", help="only feeds whose interval has passed (and not backing off)")
+    p.set_defaults(handler=cmd_refresh)
+
+    p = sub.add_parser("prune", help="delete feed stories past their retention")
+    p.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
+    p.set_defaults(handler=cmd_prune)

@@ -1,0 +1,211 @@
+"""Untrusted HTML → plain article blocks: the whole page through trafilatura, feed content by hand. No Textual.
+
+Nothing executable or invisible survives: script, style, iframe, forms and
+images are dropped, ``javascript:`` and other non-web links are ignored, and
+all text is plain (escape sequences removed, markup never interpreted).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+
+from reader.text import clean
+
+_SPACE = re.compile(r"\s+")
+_DROP = frozenset(
+    {"script", "style", "iframe", "frame", "frameset", "object", "embed", "noscript", "form", "input", "button",
+     "select", "textarea", "svg", "math", "img", "picture", "video", "audio", "source", "canvas", "template",
+     "head", "title", "meta", "link", "nav", "footer"}
+)
+_BLOCKS = {
+    "p": "paragraph", "div": "paragraph", "section": "paragraph", "article": "paragraph", "main": "paragraph",
+    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
+    "li": "list_item", "blockquote": "quote", "pre": "paragraph", "td": "paragraph", "dd": "paragraph",
+    "dt": "paragraph", "figcaption": "paragraph", "table": "paragraph", "ul": "paragraph", "ol": "paragraph",
+    "dl": "paragraph", "tr": "paragraph", "figure": "paragraph", "header": "paragraph", "aside": "paragraph",
+}
+
+
+def plain(text: str) -> str:
+    """Untrusted text as one clean line: escapes and control characters removed, spaces collapsed."""
+    try:
+        text = clean(text)
+    except ValueError:
+        return ""
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A web link found in the body: its absolute URL, its text, and the block it sits in."""
+
+    url: str
+    text: str
+    block: int
+
+
+@dataclass
+class Content:
+    """Article content as plain blocks ``(kind, text)`` plus the links in them."""
+
+    blocks: list[tuple[str, str]] = field(default_factory=list)
+    anchors: list[Anchor] = field(default_factory=list)
+    title: str | None = None
+    dek: str | None = None
+    authors: tuple[str, ...] = ()
+    date: str | None = None  #: ISO date when the page gave one
+    caption: str | None = None
+    credit: str | None = None
+
+    @property
+    def text_length(self) -> int:
+        """Characters of body text."""
+        return sum(len(text) for _, text in self.blocks)
+
+
+def _web_link(base: str, href: str | None) -> str | None:
+    if not href:
+        return None
+    url = urljoin(base, href.strip())
+    return url if url.startswith(("http://", "https://")) else None
+
+
+class _Collector:
+    """Walks an element tree, turning block elements into blocks and inline text into their text."""
+
+    def __init__(self, base: str, kinds: dict[str, str], drop: frozenset[str]) -> None:
+        self.base = base
+        self.kinds = kinds
+        self.drop = drop
+        self.content = Content()
+        self.parts: list[str] = []
+        self.kind = "paragraph"
+        self.pending: list[tuple[str, str]] = []
+
+    def flush(self) -> None:
+        text = plain("".join(self.parts))
+        self.parts = []
+        index = len(self.content.blocks)
+        if text:
+            for url, anchor in self.pending:
+                self.content.anchors.append(Anchor(url, anchor, index))
+            self.content.blocks.append((self.kind, text))
+        self.pending = []
+
+    def walk(self, element: lxml.etree._Element, kind: str = "paragraph") -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = tag.lower()
+        if tag in self.drop or not tag:
+            if element.tail:
+                self.parts.append(element.tail)
+            return
+        block = self.kinds.get(tag)
+        if tag == "br":
+            self.parts.append(" ")
+        if block is not None:
+            self.flush()
+            if block != "paragraph" or kind == "paragraph":
+                kind = block
+            self.kind = kind
+        if element.text:
+            self.parts.append(element.text)
+        if tag in ("a", "ref"):
+            url = _web_link(self.base, element.get("href") or element.get("target"))
+            if url is not None:
+                self.pending.append((url, plain(element.text_content() if tag == "a" else "".join(element.itertext()))))
+        for child in element:
+            self.walk(child, kind)
+            if block is not None:
+                self.kind = kind
+        if block is not None:
+            self.flush()
+        if element.tail:
+            self.parts.append(element.tail)
+
+
+def html_blocks(html: str, base_url: str) -> Content:
+    """Blocks of an HTML fragment (a feed's summary or content)."""
+    if not html.strip():
+        return Content()
+    if "<" not in html:
+        return Content(blocks=[("paragraph", text) for text in (plain(p) for p in html.split("\n\n")) if text])
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        text = plain(html)
+        return Content(blocks=[("paragraph", text)] if text else [])
+    collector = _Collector(base_url, _BLOCKS, _DROP)
+    collector.walk(root)
+    collector.flush()
+    return collector.content
+
+
+_TRAF_BLOCKS = {"p": "paragraph", "head": "heading", "item": "list_item", "quote": "quote", "list": "paragraph",
+                "main": "paragraph", "cell": "paragraph", "row": "paragraph", "table": "paragraph"}
+_TRAF_DROP = frozenset({"graphic", "comments", "code"})
+
+
+def extract_page(html: bytes, url: str) -> Content | None:
+    """The article on a web page, or None when no article text is found."""
+    import trafilatura
+
+    if not html.strip():
+        return None
+    caption, credit = _lead_caption(html)
+    try:
+        xml = trafilatura.extract(
+            html, url=url, output_format="xml", with_metadata=True, include_links=True, include_images=False,
+            include_comments=False, include_tables=True, favor_precision=True, deduplicate=False, fast=True,
+        )
+    except (ValueError, TypeError, lxml.etree.LxmlError):
+        return None
+    if not xml:
+        return None
+    try:
+        doc = lxml.etree.fromstring(xml.encode("utf-8"), lxml.etree.XMLParser(resolve_entities=False, no_network=True))
+    except lxml.etree.XMLSyntaxError:
+        return None
+    main = doc.find("main")
+    if main is None:
+        return None
+    collector = _Collector(url, _TRAF_BLOCKS, _TRAF_DROP)
+    collector.walk(main)
+    collector.flush()
+    content = collector.content
+    content.title = plain(doc.get("title") or "") or None
+    content.dek = plain(doc.get("description") or "") or None
+    author = plain(doc.get("author") or "")
+    content.authors = tuple(a.strip() for a in re.split(r";|,|\band\b|&", author) if a.strip()) if author else ()
+    date = doc.get("date") or ""
+    content.date = date[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", date) else None
+    content.caption, content.credit = caption, credit
+    # trafilatura repeats the title and the dek at the top of the body: drop them there.
+    while content.blocks and content.blocks[0][1] in (content.title, content.dek):
+        content.blocks.pop(0)
+        content.anchors = [Anchor(a.url, a.text, a.block - 1) for a in content.anchors if a.block > 0]
+    return content if content.blocks else None
+
+
+_FIGCAPTION = re.compile(rb"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.I | re.S)
+
+
+def _lead_caption(html: bytes) -> tuple[str | None, str | None]:
+    """The first figure caption, split into caption and credit (``Photo: X``)."""
+    for match in _FIGCAPTION.finditer(html[:1_000_000]):
+        try:
+            element = lxml.html.fragment_fromstring(match.group(1).decode("utf-8", "replace"), create_parent="div")
+        except (lxml.etree.ParserError, ValueError):
+            continue
+        text = plain(element.text_content())
+        if not text:
+            continue
+        credit = re.search(r"\s*(?:Photo|Image|Picture|Credit)\s*:\s*(.+)$", text, re.I)
+        if credit:
+            return (text[: credit.start()].strip() or None), plain(credit.group(1)) or None
+        return text, None
+    return None, None

@@ -1,0 +1,77 @@
+"""Atomic writes and inter-process locks for the feed files. No Textual."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_GUARD = threading.Lock()
+
+
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` via a temp file and ``os.replace``: never a half file.
+
+    ``durable`` also creates the folder and fsyncs the file and the folder (state files);
+    story files skip that (their folder exists, they can be fetched again, and a
+    refresh rewrites an empty one).
+    """
+    if durable:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    if not durable:
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically."""
+    atomic_write(path, orjson.dumps(data, option=orjson.OPT_INDENT_2))
+
+
+def read_json(path: Path) -> Any:
+    """Read JSON; a missing file is None. Raises ValueError for a damaged file."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return orjson.loads(data)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) across threads and processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = str(path.resolve())
+    with _GUARD:
+        thread_lock = _THREAD_LOCKS.setdefault(key, threading.Lock())
+    with thread_lock:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)

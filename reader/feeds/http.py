@@ -1,0 +1,246 @@
+"""Every network request of reader goes through here (httpx). No Textual.
+
+Conditional GET, redirects followed by hand (a permanent chain is reported so
+the stored URL can be updated; a loop is an error), a size cap enforced while
+streaming, per-host and global concurrency limits, and one-line error messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from reader import __version__
+
+USER_AGENT = f"reader/{__version__} (+terminal news reader)"
+MAX_BYTES = 20 * 1024 * 1024
+MAX_REDIRECTS = 10
+ACCEPT_FEED = "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
+ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+class FetchError(Exception):
+    """A request that failed; ``str()`` is one line for the user."""
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """What a GET brought back. ``status`` 304 means unchanged (``body`` empty)."""
+
+    url: str  #: the final URL after redirects
+    status: int
+    body: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    moved_to: str | None  #: set when every redirect was permanent (301/308)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Timeouts (seconds), concurrency and size limits."""
+
+    connect: float = 10.0
+    read: float = 20.0
+    total: float = 60.0
+    connections: int = 32
+    per_host: int = 6
+    max_bytes: int = MAX_BYTES
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """A Retry-After header (seconds or an HTTP date) as seconds from now."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class Fetcher:
+    """An HTTP client with limits; use ``async with Fetcher() as f: await f.get(url)``."""
+
+    def __init__(self, limits: Limits | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.limits = limits or Limits()
+        self._global = asyncio.Semaphore(self.limits.connections)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._client = httpx.AsyncClient(
+            http2=True,
+            follow_redirects=False,
+            timeout=httpx.Timeout(self.limits.read, connect=self.limits.connect),
+            limits=httpx.Limits(
+                max_connections=self.limits.connections, max_keepalive_connections=self.limits.connections
+            ),
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"},
+            transport=transport,
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._client.aclose()
+
+    def _host_limit(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.limits.per_host)
+        return self._hosts[host]
+
+    async def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None, accept: str = ACCEPT_FEED
+    ) -> Response:
+        """GET ``url`` (conditionally when a validator is given). Raises :class:`FetchError`.
+
+        The total timeout counts from the moment a connection slot is free, not while queued.
+        """
+        return await self._follow(url, etag, last_modified, accept)
+
+    async def _follow(self, url: str, etag: str | None, last_modified: str | None, accept: str) -> Response:
+        seen = {url}
+        permanent = True
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            headers = {"Accept": accept}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            async with self._global, self._host_limit(current):
+                try:
+                    async with asyncio.timeout(self.limits.total):
+                        result = await self._once(current, headers)
+                except TimeoutError:
+                    raise FetchError(f"timed out after {self.limits.total:g} s") from None
+            if isinstance(result, Response):
+                moved = result.url if permanent and result.url != url else None
+                return Response(
+                    result.url,
+                    result.status,
+                    result.body,
+                    result.content_type,
+                    result.etag,
+                    result.last_modified,
+                    moved,
+                )
+            status, location = result
+            target = urljoin(current, location)
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise FetchError(f"redirect to a non-web address: {target[:200]}", status=status)
+            if target in seen:
+                raise FetchError(f"redirect loop at {target[:200]}", status=status)
+            seen.add(target)
+            permanent = permanent and status in (301, 308)
+            current = target
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects", status=None)
+
+    async def _once(self, url: str, headers: dict[str, str]) -> Response | tuple[int, str]:
+        """One request: a Response, or (status, Location) for a redirect."""
+        try:
+            async with self._client.stream("GET", url, headers=headers) as reply:
+                status = reply.status_code
+                # reading the (empty or small) body lets the connection be reused
+                if status in (301, 302, 303, 307, 308) and reply.headers.get("location"):
+                    await self._read(reply)
+                    return status, reply.headers["location"]
+                if status == 304:
+                    await self._read(reply)
+                    return self._response(url, reply, b"")
+                if status >= 400:
+                    raise _status_error(reply)
+                body = await self._read(reply)
+                return self._response(url, reply, body)
+        except httpx.TimeoutException as error:
+            kind = "connecting" if isinstance(error, httpx.ConnectTimeout) else "waiting for data"
+            raise FetchError(f"timed out {kind}") from None
+        except httpx.ConnectError as error:
+            raise FetchError(_connect_message(error, url)) from None
+        except (httpx.DecodingError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
+            raise FetchError(f"broken response: {_first_line(error)}") from None
+        except httpx.HTTPError as error:
+            raise FetchError(_first_line(error) or type(error).__name__) from None
+
+    async def _read(self, reply: httpx.Response) -> bytes:
+        """The body, decompressed, stopped as soon as it passes the size cap."""
+        cap = self.limits.max_bytes
+        declared = reply.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap and not reply.headers.get("content-encoding"):
+            raise FetchError(f"response too large ({int(declared) // 1_048_576} MB, limit {cap // 1_048_576} MB)")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in reply.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise FetchError(f"response larger than {cap // 1_048_576} MB, stopped")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    @staticmethod
+    def _response(url: str, reply: httpx.Response, body: bytes) -> Response:
+        headers = reply.headers
+        return Response(
+            url,
+            reply.status_code,
+            body,
+            headers.get("content-type"),
+            headers.get("etag"),
+            headers.get("last-modified"),
+            None,
+        )
+
+
+def _status_error(reply: httpx.Response) -> FetchError:
+    status = reply.status_code
+    phrase = reply.reason_phrase or ""
+    retry = retry_after_seconds(reply.headers.get("retry-after")) if status in (429, 503) else None
+    message = f"HTTP {status} {phrase}".rstrip()
+    if status == 410:
+        message += ": the feed is gone"
+    if retry is not None:
+        message += f"; retry after {retry:.0f} s"
+    return FetchError(message, status=status, retry_after=retry)
+
+
+def _connect_message(error: httpx.ConnectError, url: str) -> str:
+    host = urlsplit(url).hostname or url
+    text = str(error)
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return f"TLS error with {host}: {getattr(cause, 'reason', None) or _first_line(cause)}"
+        if isinstance(cause, ConnectionRefusedError):
+            return f"connection refused by {host}"
+        cause = cause.__cause__ or cause.__context__
+    lowered = text.lower()
+    if "name or service not known" in lowered or "nodename nor servname" in lowered or "name resolution" in lowered:
+        return f"cannot resolve host {host}"
+    if "refused" in lowered:
+        return f"connection refused by {host}"
+    if "ssl" in lowered or "tls" in lowered:
+        return f"TLS error with {host}: {_first_line(error)}"
+    return f"cannot connect to {host}: {_first_line(error)}"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:200] if text else type(error).__name__

@@ -1,0 +1,326 @@
+"""Refreshing feeds: fetch, parse, fetch and extract short items' pages, write stories. No Textual.
+
+:func:`refresh` is what the CLI and the app's worker call; it reports each
+finished feed through ``progress`` and returns one :class:`FeedResult` per feed.
+One feed's failure never stops the others and never touches its stories.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from reader.feeds import convert
+from reader.feeds.extract import Content, extract_page, plain
+from reader.feeds.feedfile import FeedError, Item, parse_feed
+from reader.feeds.http import ACCEPT_PAGE, Fetcher, FetchError, Limits
+from reader.feeds.page import render
+from reader.feeds.stories import NewStory, feed_stories, save_stories
+from reader.feeds.subscriptions import Feed, editing, find, load_feeds
+
+MAX_BACKOFF = timedelta(hours=6)
+#: Article pages extracted in one refresh from which worker processes (one a core) are worth starting.
+POOL_FROM = 60
+
+
+class _Extractor:
+    """Runs extraction in a thread, or in worker processes once a refresh has many pages to extract."""
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.workers = min(4, os.cpu_count() or 1)
+
+    def expect(self, pages: int) -> None:
+        """Announce pages to extract; start the workers when there are enough to pay for them."""
+        self.pending += pages
+        if self.pool is None and self.workers > 1 and self.pending >= POOL_FROM:
+            # spawn, not fork: the app calls refresh from a thread of a running Textual process
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    async def __call__(self, body: bytes, url: str) -> Content | None:
+        if self.pool is not None:
+            try:
+                return await asyncio.get_running_loop().run_in_executor(self.pool, extract_page, body, url)
+            except BrokenProcessPool:
+                self.pool = None
+        return await asyncio.to_thread(extract_page, body, url)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+@dataclass
+class FeedResult:
+    """How one feed's refresh went."""
+
+    feed_id: str
+    name: str
+    url: str
+    state: str  #: "updated", "unchanged" (nothing new or 304), "error", "gone", "waiting" (skipped for now)
+    new: int = 0
+    updated: int = 0
+    status: int | None = None  #: HTTP status of the feed request
+    error: str | None = None
+    moved_to: str | None = None  #: a permanent redirect's target, now the stored URL
+    page_failures: int = 0  #: items whose article page could not be fetched or extracted
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        """One line for the user."""
+        if self.state in ("error", "gone", "waiting"):
+            return f"{self.name}: {self.error}"
+        text = f"{self.name}: no change"
+        if self.state == "updated":
+            text = f"{self.name}: {self.new} new, {self.updated} updated"
+        if self.moved_to:
+            text += f" (moved to {self.moved_to})"
+        if self.page_failures:
+            text += f"; {self.page_failures} article pages not fetched (summary kept)"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return asdict(self)
+
+
+Progress = Callable[[FeedResult, int, int], None]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _parse_iso(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def waiting_until(feed: Feed, now: datetime, *, due_only: bool) -> datetime | None:
+    """When a feed may be fetched again, if not now (Retry-After always; backoff and interval when ``due_only``)."""
+    retry = _parse_iso(feed.next_try)
+    if retry is not None and retry > now:
+        return retry
+    if not due_only:
+        return None
+    last = _parse_iso(feed.last_refresh)
+    if last is None:
+        return None
+    wait = timedelta(minutes=max(1, feed.interval_minutes))
+    if feed.failures:
+        wait = min(MAX_BACKOFF, timedelta(minutes=2 ** min(feed.failures, 10)))
+    return last + wait if last + wait > now else None
+
+
+class _Run:
+    """One refresh of several feeds sharing a fetcher."""
+
+    def __init__(self, fetcher: Fetcher, now: datetime, extractor: _Extractor) -> None:
+        self.fetcher = fetcher
+        self.now = now
+        self.extract = extractor
+
+    async def feed(self, feed: Feed) -> tuple[FeedResult, dict[str, Any]]:
+        """Refresh one feed; return its result and the changes to its stored state."""
+        started = time.perf_counter()
+        result = FeedResult(feed.id, feed.name, feed.url, "unchanged")
+        changes: dict[str, Any] = {"last_refresh": _iso(self.now)}
+        try:
+            response = await self.fetcher.get(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            result.status = response.status
+            if response.moved_to:
+                result.moved_to = changes["url"] = response.moved_to
+            changes.update(etag=response.etag or feed.etag, last_modified=response.last_modified or feed.last_modified)
+            if response.status != 304:
+                parsed = await asyncio.to_thread(parse_feed, response.body, response.content_type, response.url)
+                if parsed.title:
+                    changes["title"] = plain(parsed.title)[:200]
+                if parsed.link:
+                    changes["site"] = parsed.link
+                name = feed.title_override or changes.get("title") or feed.name
+                result.name = name
+                result.new, result.updated, result.page_failures = await self.items(feed, name, parsed.items)
+                if result.new or result.updated:
+                    result.state = "updated"
+            changes.update(failures=0, next_try=None, last_error=None, last_status=response.status, gone=False,
+                           last_success=_iso(self.now))
+        except (FetchError, FeedError) as error:
+            status = getattr(error, "status", None)
+            result.state, result.error, result.status = "error", str(error), status
+            failures = feed.failures + 1
+            retry = getattr(error, "retry_after", None)
+            next_try = _iso(self.now + timedelta(seconds=retry)) if retry is not None else None
+            changes.update(failures=failures, last_error=str(error), last_status=status, next_try=next_try)
+            if status == 410:
+                result.state = "gone"
+                changes["gone"] = True
+            elif status in (404, 410) or isinstance(error, FeedError):
+                # the stored validators belong to a feed that is no longer there
+                changes.update(etag=None, last_modified=None)
+        except (OSError, httpx.HTTPError, ValueError) as error:  # disk full, unexpected reply: still one line
+            reason = str(error).splitlines()[0] if str(error) else ""
+            result.state, result.error = "error", f"{type(error).__name__}: {reason}"
+            changes.update(failures=feed.failures + 1, last_error=result.error)
+        result.seconds = round(time.perf_counter() - started, 3)
+        return result, changes
+
+    async def items(self, feed: Feed, name: str, items: Sequence[Item]) -> tuple[int, int, int]:
+        """Turn new and changed items into stories; return (new, updated, page failures)."""
+        index = feed_stories(feed.slug)
+        known = {convert.normal_url(str(r["url"])): str(r.get("title", "")) for r in index.values() if r.get("url")}
+        titles: list[str] = []
+        for item in items:
+            title = plain(item.title)
+            if item.link and title:
+                known[convert.normal_url(item.link)] = title
+            if title:
+                titles.append(title)
+        todo: dict[str, Item] = {}
+        for item in items:
+            if item.key in todo:
+                continue  # a duplicate guid in the same feed: the first one counts
+            record = index.get(item.key)
+            if record is None or record.get("digest") != convert.digest(item):
+                todo[item.key] = item
+        bodies = {key: convert.feed_content(item, item.link or feed.url) for key, item in todo.items()}
+        self.extract.expect(sum(1 for k, i in todo.items() if convert.wants_page(i, bodies[k], feed.full_text)))
+        stories = await asyncio.gather(
+            *(self.story(feed, name, item, bodies[key], titles, known) for key, item in todo.items())
+        )
+        fetched = _iso(self.now)
+        new, updated = await asyncio.to_thread(
+            save_stories, feed.slug, feed.id, feed.url, [s for s, _ in stories], fetched
+        )
+        return new, updated, sum(1 for _, failed in stories if failed)
+
+    async def story(
+        self, feed: Feed, name: str, item: Item, body: Content, titles: list[str], known: dict[str, str]
+    ) -> tuple[NewStory, bool]:
+        """One item as a story; the bool says its article page was wanted but not had."""
+        page = None
+        note = None
+        if convert.wants_page(item, body, feed.full_text) and item.link:
+            try:
+                response = await self.fetcher.get(item.link, accept=ACCEPT_PAGE)
+                page = await self.extract(response.body, response.url)
+                if page is None:
+                    note = "no article text found on the page"
+            except FetchError as error:
+                note = str(error)
+        if page is not None and page.text_length > body.text_length:
+            body = page
+        elif page is not None and page.text_length <= body.text_length:
+            pass
+        if note is not None:
+            note = f"Note: the full article could not be fetched ({note}); this is the feed's summary."
+            if not body.blocks:
+                note = note.replace("this is the feed's summary", "the feed gave no summary")
+        built = convert.build_page(item, name, body, page=page, note=note, explore=titles, known=known, now=self.now)
+        story = NewStory(
+            key=item.key,
+            digest=convert.digest(item),
+            url=item.link,
+            title=built.title,
+            published=built.published,
+            text=render(built),
+            full_text=page is not None,
+        )
+        return story, note is not None
+
+
+async def refresh_async(
+    feeds: Sequence[Feed],
+    *,
+    progress: Progress | None = None,
+    due_only: bool = False,
+    named: Sequence[str] = (),
+    limits: Limits | None = None,
+    now: datetime | None = None,
+) -> tuple[list[FeedResult], dict[str, dict[str, Any]]]:
+    """Refresh ``feeds`` concurrently; return the results and the state changes by feed id (not saved)."""
+    now = now or datetime.now(UTC)
+    results: list[FeedResult] = []
+    changes: dict[str, dict[str, Any]] = {}
+    total = len(feeds)
+    extractor = _Extractor()
+    async with Fetcher(limits) as fetcher:
+        run = _Run(fetcher, now, extractor)
+
+        async def one(feed: Feed) -> None:
+            wait = waiting_until(feed, now, due_only=due_only)
+            if feed.gone and feed.id not in named:
+                result = FeedResult(feed.id, feed.name, feed.url, "gone", error="gone (HTTP 410); name it to try again")
+            elif wait is not None:
+                result = FeedResult(feed.id, feed.name, feed.url, "waiting", error=f"waiting until {_iso(wait)}")
+            else:
+                result, change = await run.feed(feed)
+                changes[feed.id] = change
+            results.append(result)
+            if progress is not None:
+                progress(result, len(results), total)
+
+        try:
+            await asyncio.gather(*(one(feed) for feed in feeds))
+        finally:
+            extractor.close()
+    order = {feed.id: n for n, feed in enumerate(feeds)}
+    results.sort(key=lambda r: order.get(r.feed_id, 0))
+    return results, changes
+
+
+def apply_changes(changes: dict[str, dict[str, Any]]) -> None:
+    """Save refresh state into the subscriptions, on fresh data (a feed removed meanwhile stays removed)."""
+    if not changes:
+        return
+    with editing() as current:
+        for feed in current:
+            for key, value in changes.get(feed.id, {}).items():
+                setattr(feed, key, value)
+
+
+def select(keys: Sequence[str]) -> list[Feed]:
+    """The subscribed feeds named by id, URL or title (all when ``keys`` is empty). Raises LookupError."""
+    feeds = load_feeds()
+    if not keys:
+        return feeds
+    chosen = []
+    for key in keys:
+        feed = find(feeds, key)
+        if feed is None:
+            raise LookupError(f"no feed {key!r} (see `reader feeds list`)")
+        chosen.append(feed)
+    return chosen
+
+
+def refresh(
+    keys: Sequence[str] = (),
+    *,
+    progress: Progress | None = None,
+    due_only: bool = False,
+    limits: Limits | None = None,
+) -> list[FeedResult]:
+    """Refresh the subscribed feeds (or those named) and save their state. Safe to call from a worker thread."""
+    feeds = select(keys)
+    named = [feed.id for feed in feeds] if keys else []
+    results, changes = asyncio.run(
+        refresh_async(feeds, progress=progress, due_only=due_only, named=named, limits=limits)
+    )
+    apply_changes(changes)
+    return results

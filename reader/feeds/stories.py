@@ -1,0 +1,186 @@
+"""Feed stories on disk: page files under ``articles/<feed>/`` and each folder's ``.feed.json`` index. No Textual.
+
+The index maps an item's key (guid, else link, else title and date) to its
+file, article id, URL and fetch time: what the page format cannot carry. A
+refresh writes under the folder's lock on freshly read data, so two refreshes
+at once neither lose nor duplicate a story.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reader.feeds.files import atomic_write, locked, read_json, write_json
+from reader.parse import ParseError, parse, slugify
+
+INDEX = ".feed.json"
+LOCK = ".lock"
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInfo:
+    """What the library does not know about a feed story: where it came from and when."""
+
+    article_id: str
+    url: str | None
+    feed_id: str
+    feed_slug: str
+    fetched: str
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class NewStory:
+    """A story ready to be written."""
+
+    key: str
+    digest: str  #: hash of the item's content; unchanged items are not rewritten
+    url: str | None
+    title: str
+    published: str
+    text: str  #: the page text
+    full_text: bool  #: the body came from the article page
+
+
+def articles_root() -> Path:
+    """The user's articles folder (feed folders live in it)."""
+    from reader.paths import articles_dir
+
+    return articles_dir()
+
+
+def feed_folder(slug: str) -> Path:
+    """The folder of one feed's stories."""
+    return articles_root() / slug
+
+
+def feed_stories(slug: str) -> dict[str, dict[str, Any]]:
+    """A feed's index: item key → record (``file``, ``id``, ``url``, ``title``, ``published``, ``fetched``, ...)."""
+    if not slug:
+        return {}
+    try:
+        data = read_json(feed_folder(slug) / INDEX)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("stories"), dict):
+        return {}
+    return {k: v for k, v in data["stories"].items() if isinstance(v, dict)}
+
+
+def _free_name(stem: str, taken: set[str]) -> str:
+    stem = stem[:90].strip("-") or "story"
+    name, n = f"{stem}.txt", 2
+    while name in taken:
+        name, n = f"{stem}-{n}.txt", n + 1
+    return name
+
+
+def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> tuple[int, int]:
+    """Write new and changed stories; return (new, updated). Unchanged ones are left alone."""
+    folder = feed_folder(slug)
+    folder.mkdir(parents=True, exist_ok=True)
+    new = updated = 0
+    with locked(folder / LOCK):
+        index = feed_stories(slug)
+        taken = {str(r.get("file")) for r in index.values()} | set(os.listdir(folder))
+        for story in stories:
+            record = index.get(story.key)
+            unchanged = record is not None and record.get("digest") == story.digest
+            if unchanged and record is not None and _has_text(folder / str(record["file"])):
+                continue
+            try:
+                article_id = parse(story.text).id
+            except ParseError:
+                continue
+            if record is None:
+                name = _free_name(f"{story.published}-{slugify(story.title)}", taken)
+                taken.add(name)
+                new += 1
+            else:
+                name = str(record["file"])
+                updated += 1
+            atomic_write(folder / name, story.text.encode("utf-8"), durable=False)
+            index[story.key] = {
+                "file": name,
+                "id": article_id,
+                "url": story.url,
+                "title": story.title,
+                "published": story.published,
+                "fetched": fetched,
+                "digest": story.digest,
+                "full_text": story.full_text,
+            }
+        if new or updated or not (folder / INDEX).exists():
+            write_json(folder / INDEX, {"feed_id": feed_id, "feed_url": feed_url, "stories": index})
+    return new, updated
+
+
+def _has_text(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def delete_stories(slug: str, keys: list[str]) -> int:
+    """Remove stories (files and index entries); return how many went."""
+    folder = feed_folder(slug)
+    gone = 0
+    with locked(folder / LOCK):
+        index = feed_stories(slug)
+        for key in keys:
+            record = index.pop(key, None)
+            if record is None:
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                (folder / str(record["file"])).unlink()
+            gone += 1
+        data = read_json(folder / INDEX) or {}
+        data["stories"] = index
+        write_json(folder / INDEX, data)
+    return gone
+
+
+def all_stories() -> dict[str, StoryInfo]:
+    """Every feed story in the user's library, by article id (read the indexes once; the app caches this)."""
+    root = articles_root()
+    result: dict[str, StoryInfo] = {}
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return result
+    for entry in entries:
+        if not entry.is_dir() or entry.name.startswith("."):
+            continue
+        try:
+            data = read_json(Path(entry.path) / INDEX)
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("stories"), dict):
+            continue
+        for record in data["stories"].values():
+            if isinstance(record, dict) and record.get("id"):
+                result[record["id"]] = StoryInfo(
+                    record["id"],
+                    record.get("url"),
+                    str(data.get("feed_id", "")),
+                    entry.name,
+                    str(record.get("fetched", "")),
+                    Path(entry.path) / str(record.get("file", "")),
+                )
+    return result
+
+
+def story_info(article_id: str) -> StoryInfo | None:
+    """Where a feed story came from, or None for an article that is not a feed story."""
+    return all_stories().get(article_id)
+
+
+def story_url(article_id: str) -> str | None:
+    """The web address of a feed story (for ``o`` / ``y`` in the app), or None."""
+    info = story_info(article_id)
+    return info.url if info else None

@@ -1,0 +1,198 @@
+"""``reader feeds ...``, ``reader refresh`` and ``reader prune`` from the shell (a local server only)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from reader.cli import main
+from reader.feeds import cli as feeds_cli
+from reader.feeds.opml import OpmlError, read_opml
+from reader.feeds.stories import feed_folder, feed_stories
+from reader.feeds.subscriptions import editing, load_feeds
+from reader.store import open_store
+from tests import test_feeds_support as support
+from tests.test_feeds_support import rss
+
+_module_server = support._module_server
+server = support.server
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run a feeds command through its own parser (what reader.cli hooks in)."""
+    parser = argparse.ArgumentParser(prog="reader")
+    feeds_cli.add_commands(parser.add_subparsers(dest="command", required=True))
+    parsed = parser.parse_args(list(args))
+    code = parsed.handler(parsed)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def news(base: str, n: int = 3) -> bytes:
+    return rss("Harbour News", [
+        {"title": f"Harbour story number {i}", "guid": f"s{i}", "link": f"{base}s/{i}",
+         "date": f"Fri, {10 + i} Nov 2026 08:00:00 GMT", "content": "<p>Long enough text. " * 100 + "</p>"}
+        for i in range(n)
+    ])
+
+
+def test_add_discovers_the_feed_of_a_page_and_lists_it(server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    base = server.url_for("/")
+    server.expect_request("/").respond_with_data(
+        '<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/feed.rss">'
+        "</head><body>Home</body></html>",
+        content_type="text/html",
+    )
+    server.expect_request("/feed.rss").respond_with_data(news(base), content_type="application/rss+xml")
+
+    code, out, err = run(capsys, "feeds", "add", base, "--full-text", "never", "--keep", "2")
+    assert (code, err) == (0, "")
+    assert "Harbour News" in out and base + "feed.rss" in out
+    [feed] = load_feeds()
+    assert (feed.url, feed.full_text, feed.retention_count) == (base + "feed.rss", "never", 2)
+
+    code, out, err = run(capsys, "refresh")
+    assert code == 0 and out.strip() == "refreshed 1 feeds: 3 new, 0 updated, 0 failed"
+
+    store = open_store()
+    first = next(iter(feed_stories(feed.slug).values()))
+    store.set_read(first["id"])
+    store.flush()
+    code, out, _ = run(capsys, "feeds", "list", "--json")
+    [row] = [json.loads(line) for line in out.splitlines()]
+    assert (row["title"], row["items"], row["unread"], row["last_error"]) == ("Harbour News", 3, 2, None)
+    assert row["last_refresh"]
+
+
+def test_add_reports_a_page_without_feed(server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    base = server.url_for("/")
+    server.expect_request("/plain").respond_with_data("<html><body>nothing</body></html>", content_type="text/html")
+    code, _, err = run(capsys, "feeds", "add", base + "plain")
+    assert code == 1 and err.count("\n") == 1 and "names no feed" in err
+    assert load_feeds() == []
+    code, _, err = run(capsys, "feeds", "add", "file:///etc/passwd")
+    assert code == 1 and "not an http(s) URL" in err
+
+
+def test_refresh_json_and_failures_exit_1(server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    base = server.url_for("/")
+    server.expect_request("/ok.xml").respond_with_data(news(base), content_type="application/rss+xml")
+    server.expect_request("/bad.xml").respond_with_data("no", status=404)
+    with editing() as feeds:
+        from reader.feeds.subscriptions import Feed
+
+        feeds.append(Feed(id="ok", url=base + "ok.xml", slug="ok", full_text="never"))
+        feeds.append(Feed(id="bad", url=base + "bad.xml", slug="bad"))
+    code, out, err = run(capsys, "refresh", "--json")
+    rows = {row["feed_id"]: row for row in map(json.loads, out.splitlines())}
+    assert code == 1 and err == ""
+    assert rows["ok"]["new"] == 3 and rows["bad"]["status"] == 404 and "HTTP 404" in rows["bad"]["error"]
+    code, out, err = run(capsys, "refresh", "bad")
+    assert code == 1 and err.startswith("reader: ") and "HTTP 404" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "refresh", "nosuchfeed")
+    assert code == 1 and "no feed" in err
+
+
+def test_opml_import_export_import_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]) -> None:
+    source = tmp_path / "subs.opml"  # type: ignore[operator]
+    source.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body>'
+        '<outline text="News"><outline text="World">'
+        '<outline type="rss" text="Port Elsen Post" xmlUrl="https://post.example/rss"/></outline>'
+        '<outline type="rss" text="Gazette" xmlUrl="https://gazette.example/feed"/></outline>'
+        '<outline type="rss" text="Loose" xmlUrl="https://loose.example/atom.xml"/>'
+        '<outline type="rss" text="Bad" xmlUrl="javascript:alert(1)"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "feeds", "import", str(source))
+    assert code == 1 and "imported 3 feeds" in out and "javascript" in err
+    first = [(f.url, f.title, f.folder) for f in load_feeds()]
+    assert first == [
+        ("https://post.example/rss", "Port Elsen Post", "News/World"),
+        ("https://gazette.example/feed", "Gazette", "News"),
+        ("https://loose.example/atom.xml", "Loose", None),
+    ]
+    code, exported, _ = run(capsys, "feeds", "export")
+    assert code == 0 and exported.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    again = [(o.url, o.title, o.folder) for o in read_opml(exported.encode())]
+    assert again == first
+    for feed in load_feeds():
+        assert run(capsys, "feeds", "remove", feed.id)[0] == 0
+    export_file = tmp_path / "out.opml"  # type: ignore[operator]
+    export_file.write_text(exported, encoding="utf-8")
+    assert run(capsys, "feeds", "import", str(export_file))[0] == 0
+    assert [(f.url, f.title, f.folder) for f in load_feeds()] == first
+
+
+def test_opml_refuses_entities_and_junk() -> None:
+    with pytest.raises(OpmlError, match="entities"):
+        read_opml(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><opml><body/></opml>')
+    with pytest.raises(OpmlError, match="not valid XML"):
+        read_opml(b"<opml><body>")
+    with pytest.raises(OpmlError, match="not an OPML"):
+        read_opml(b"<rss/>")
+
+
+def test_prune_keeps_bookmarked_and_unread_young(server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    base = server.url_for("/")
+    server.expect_request("/feed.xml").respond_with_data(news(base, 5), content_type="application/rss+xml")
+    with editing() as feeds:
+        from reader.feeds.subscriptions import Feed
+
+        feeds.append(Feed(id="h", url=base + "feed.xml", slug="harbour", full_text="never", retention_count=1))
+    assert run(capsys, "refresh")[0] == 0
+    index = feed_stories("harbour")
+    ordered = sorted(index.values(), key=lambda r: r["published"], reverse=True)
+    ids = [r["id"] for r in ordered]
+    store = open_store()
+    store.set_read(ids[1])  # read, young: may go (beyond the newest 1)
+    store.set_read(ids[2])
+    store.set_bookmark(ids[2], title="kept")  # bookmarked: stays
+    # ids[3]: unread and young: stays; ids[4]: unread but old: may go
+    store.flush()
+    from reader.feeds.files import write_json
+
+    data = json.loads((feed_folder("harbour") / ".feed.json").read_text())
+    old = (datetime.now(UTC) - timedelta(days=40)).isoformat(timespec="seconds")
+    for record in data["stories"].values():
+        if record["id"] == ids[4]:
+            record["fetched"] = old
+    write_json(feed_folder("harbour") / ".feed.json", data)
+
+    code, out, _ = run(capsys, "prune", "--dry-run")
+    assert code == 0 and out.strip().endswith("2 stories would be deleted")
+    assert len(list(feed_folder("harbour").glob("*.txt"))) == 5
+    code, out, _ = run(capsys, "prune")
+    assert code == 0 and "deleted 2 stories" in out
+    left = {r["id"] for r in feed_stories("harbour").values()}
+    assert left == {ids[0], ids[2], ids[3]}
+    assert len(list(feed_folder("harbour").glob("*.txt"))) == 3
+
+
+def test_reader_command_hooks_the_feed_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["feeds", "list"]) == 0
+    assert "no feeds yet" in capsys.readouterr().out
+    assert main(["prune", "--dry-run"]) == 0
+
+
+def test_set_changes_settings_and_unknown_feeds_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with editing() as feeds:
+        from reader.feeds.subscriptions import Feed
+
+        feeds.append(Feed(id="abc", url="https://x.example/rss", slug="x"))
+    code, out, _ = run(capsys, "feeds", "set", "abc", "--full-text", "always", "--interval", "15", "--title", "Mine")
+    assert code == 0 and "Mine: full text always, every 15 min" in out
+    [feed] = load_feeds()
+    assert (feed.full_text, feed.interval_minutes, feed.name) == ("always", 15, "Mine")
+    code, _, err = run(capsys, "feeds", "set", "nope", "--keep", "3")
+    assert code == 1 and err == "reader: no feed 'nope' (see `reader feeds list`)\n"
+    code, _, err = run(capsys, "feeds", "remove", "nope")
+    assert code == 1 and err.count("\n") == 1
+    assert run(capsys, "feeds", "remove", "https://x.example/rss")[0] == 0
+    assert load_feeds() == []
