@@ -123,6 +123,7 @@ class JournalStorage(Storage):
         self._lock_fd: int | None = None  # set while we hold the lock (it is re-entrant)
         self._writable = False
         self._valid_size = 0  # bytes of that file that hold complete lines
+        self._mtime = 0  # its modification time as of our last read or write (a rewrite in place shows)
         self._journal_lines = 0
         self._snapshot_size = 0
         self._ours = True  # lines may be appended to the file as read
@@ -150,12 +151,14 @@ class JournalStorage(Storage):
             parsed = _Parsed({}, 0, 0, 0, True)
         else:
             try:
+                mtime = os.fstat(fd).st_mtime_ns
                 parsed = self._parse(_read_from(fd, 0), damage)
             except BaseException:
                 os.close(fd)
                 raise
         self.damage = damage
         self.close()
+        self._mtime = 0 if fd is None else mtime
         self._fd, self._writable = fd, writable
         self.tables, self._valid_size, self._snapshot_size = parsed.tables, parsed.valid_size, parsed.snapshot_size
         self._journal_lines, self._ours = parsed.journal_lines, parsed.ours
@@ -266,8 +269,12 @@ class JournalStorage(Storage):
         if (st.st_ino, st.st_dev) != (held.st_ino, held.st_dev):
             self.reload()  # compacted (replaced) by another process
             return True
-        if held.st_size <= self._valid_size:
+        if held.st_size < self._valid_size or (held.st_size == self._valid_size and held.st_mtime_ns != self._mtime):
+            self.reload()  # rewritten in place (not by us: we append or replace)
+            return True
+        if held.st_size == self._valid_size:
             return False
+        self._mtime = held.st_mtime_ns
         tail = _read_from(self._fd, self._valid_size)
         parsed = _Parsed(self.tables, self._valid_size, self._snapshot_size, self._journal_lines, self._ours)
         applied = self._apply_journal(parsed, tail, 0, self.damage, self._valid_size)
@@ -328,6 +335,7 @@ class JournalStorage(Storage):
                 os.ftruncate(fd, self._valid_size)  # cut a torn tail left by a killed writer
             _write_all(fd, line, self._valid_size)
             os.fsync(fd)
+            self._mtime = os.fstat(fd).st_mtime_ns
         except OSError:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, self._valid_size)
@@ -368,6 +376,8 @@ class JournalStorage(Storage):
         self.close()
         with contextlib.suppress(OSError):
             self._fd, self._writable = _open_state(self.path)
+            if self._fd is not None:
+                self._mtime = os.fstat(self._fd).st_mtime_ns
         self._valid_size = self._snapshot_size = len(data)
         self._journal_lines = 0
         self._ours = True

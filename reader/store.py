@@ -24,7 +24,8 @@ from typing import Any
 
 from tinydb.table import Document
 
-from reader.journal import LOCK_TIMEOUT, CorruptState, Damage, JournalDB, JournalStorage, StateLocked, stamp
+from reader import journal
+from reader.journal import CorruptState, Damage, JournalDB, JournalStorage, StateLocked, stamp
 
 SCHEMA = 1
 READS = "reads"
@@ -64,10 +65,11 @@ def doc_id(article_id: str) -> int:
 class Store:
     """The user's reading state in a state file; ``Store(None)`` keeps it in memory only (tests).
 
-    ``lock_timeout``: seconds to wait for another process holding the file's lock.
+    ``lock_timeout``: seconds to wait for another process holding the file's lock
+    (``journal.LOCK_TIMEOUT`` unless given).
     """
 
-    def __init__(self, path: Path | None, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(self, path: Path | None, *, lock_timeout: float | None = None) -> None:
         self.path = path
         self.notices: list[str] = []  # one-line messages for the user (state moved aside, ...)
         self._shown = 0  # notices already handed out by new_notices()
@@ -79,7 +81,11 @@ class Store:
         self._guard = threading.RLock()  # the app saves from worker threads
         self._resources = contextlib.ExitStack()
         self.db = JournalDB(
-            path, storage=JournalStorage, check=_valid_record, rekey=_record_key, lock_timeout=lock_timeout
+            path,
+            storage=JournalStorage,
+            check=_valid_record,
+            rekey=_record_key,
+            lock_timeout=journal.LOCK_TIMEOUT if lock_timeout is None else lock_timeout,
         )
         self._resources.callback(self.db.close)
         storage = self.db.storage
