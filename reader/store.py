@@ -127,6 +127,7 @@ class Store:
     def _repair(self, error: CorruptState | None) -> OSError | CorruptState | None:
         """Under the lock: keep a copy of the damaged file and save what could be read."""
         storage = self.storage
+        assert self.path is not None  # a store in memory is never damaged
         try:
             with storage.locked():
                 try:
@@ -137,7 +138,7 @@ class Store:
                 damage = storage.damage
                 if error is None and not damage:
                     return None
-                aside = storage.keep_copy(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")  # type: ignore[union-attr]
+                aside = storage.keep_copy(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
                 kept = bool(storage.tables) or bool(storage.pending)
                 storage.damage = Damage()
                 storage.compact()
