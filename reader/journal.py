@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
@@ -171,6 +172,8 @@ class JournalStorage(Storage):
             return _Parsed({}, 0, 0, 0, False)
         end = data.find(b"\n")
         first = data if end == -1 else data[:end]
+        salvaged: dict[str, Any] = {}
+        found = 0
         snapshot_size = len(data) if end == -1 else end + 1
         raw = _loads(first)
         if raw is _BAD:
@@ -184,16 +187,20 @@ class JournalStorage(Storage):
                 damage.snapshot = "its first line had damaged characters"
             else:
                 raw = None
+                salvaged, found = _salvage(first)
         elif not isinstance(raw, dict):
             raise CorruptState("not a reader state file")
         ours = end != -1
-        tables = {} if raw is None else self._clean(raw, damage, migrate=not ours)
+        tables = self._clean(salvaged if raw is None else raw, damage, migrate=not ours)
         parsed = _Parsed(tables, snapshot_size, snapshot_size, 0, ours)
         self._apply_journal(parsed, data, snapshot_size, damage)
         if raw is None:
-            if not parsed.journal_lines:
+            if not parsed.journal_lines and not found:
                 raise CorruptState("not valid JSON")
-            damage.snapshot = "its first line was unreadable; kept the changes recorded after it"
+            damage.snapshot = (
+                f"its first line was damaged (kept the {found} records still readable in it"
+                f" and the {parsed.journal_lines} changes after it)"
+            )
         if damage.snapshot:
             parsed.ours = False  # rewrite it whole before appending to it
         return parsed
@@ -475,6 +482,39 @@ def _loads(data: bytes) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
         return _BAD
+
+
+# In a TinyDB snapshot: the start of a table, ``"name":{`` before ``"doc_id":{``, or
+# one (flat) record, ``"doc_id":{...}``.
+_TOKEN = re.compile(
+    rb'"((?:[^"\\]|\\.)*)"\s*:\s*\{(?=\s*"\d+"\s*:\s*\{)'
+    rb'|"(\d+)"\s*:\s*(\{[^{}]*\})'
+)
+
+
+def _salvage(line: bytes) -> tuple[dict[str, Any], int]:
+    """The records still readable in a damaged snapshot line, by table, and how many.
+
+    A record is kept only under a table whose name was read intact: after the end of
+    a table (a gap starting with ``}``), records wait for the next table's name.
+    """
+    tables: dict[str, Any] = {}
+    table: str | None = None
+    found, last = 0, 0
+    for match in _TOKEN.finditer(line):
+        if line[last : match.start()].lstrip().startswith(b"}"):
+            table = None
+        last = match.end()
+        name, key, body = match.groups()
+        if name is not None:
+            decoded = _loads(b'"' + name + b'"')
+            table = decoded if isinstance(decoded, str) else None
+            continue
+        doc = _loads(body)
+        if table is not None and isinstance(doc, dict):
+            tables.setdefault(table, {})[key.decode("ascii")] = doc
+            found += 1
+    return tables, found
 
 
 def _open_regular(path: Path, flags: int) -> int | None:

@@ -407,8 +407,27 @@ def test_a_flipped_bit_in_the_snapshot_keeps_the_journal(tmp_path: Path) -> None
     again = Store(path)
     assert len(again.notices) == 1 and "first line" in again.notices[0]
     assert again.is_read("in-journal") and again.is_bookmarked("marked")
+    assert again.is_read("in-snapshot")  # its records are still readable one by one
     assert [p.read_bytes() for p in asides(tmp_path)] == [damaged]
     assert Store(path).notices == []  # mended
+
+
+def test_a_broken_record_in_the_snapshot_loses_only_that_record(tmp_path: Path) -> None:
+    """Item 17: a flipped bit that breaks the snapshot's JSON costs the one record it hit."""
+    path = tmp_path / "state.json"
+    store = Store(path)
+    names = [f"n{n}" for n in range(10)]
+    for name in names:
+        store.set_read(name)
+        store.set_bookmark(name, title="Title {7}" if name == "n7" else f"Title {name}")
+    store.storage.compact()
+    data = path.read_bytes()
+    hit = data.index(f'"{key("n4")}":'.encode()) + len(key("n4")) + 2
+    flip(path, hit, 3)  # the ":" after one read mark's id becomes "2"
+    again = Store(path)
+    assert len(again.notices) == 1 and "first line was damaged" in again.notices[0]
+    assert set(again.read_marks) == set(names) - {"n4"}
+    assert set(again.bookmarks_by_id) == set(names) - {"n7"}  # a title with braces cannot be picked out
 
 
 def test_a_flipped_high_bit_in_a_snapshot_string_keeps_every_record(tmp_path: Path) -> None:
