@@ -485,10 +485,10 @@ def _loads(data: bytes) -> Any:
 
 
 # In a TinyDB snapshot: the start of a table, ``"name":{`` before ``"doc_id":{``, or
-# one (flat) record, ``"doc_id":{...}``.
+# one flat record, ``"doc_id":{...}`` (braces inside its strings are fine).
 _TOKEN = re.compile(
     rb'"((?:[^"\\]|\\.)*)"\s*:\s*\{(?=\s*"\d+"\s*:\s*\{)'
-    rb'|"(\d+)"\s*:\s*(\{[^{}]*\})'
+    rb'|"(\d+)"\s*:\s*(\{(?:"(?:[^"\\]|\\.)*"|[^{}"])*\})'
 )
 
 
