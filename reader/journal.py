@@ -32,6 +32,18 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from reader.fileops import (
+    NotRegularFile,
+    copy_new,
+    fsync_folder,
+    lock_within,
+    open_regular,
+    open_state,
+    pid_alive,
+    read_from,
+    write_all,
+)
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -49,21 +61,6 @@ STALE_TMP_AGE = 60.0  # seconds after which a temporary file is surely abandoned
 
 class CorruptState(Exception):
     """The state file cannot be read as a state file at all."""
-
-
-class NotRegularFile(OSError):
-    """A path that must be a regular file is something else (a FIFO, a folder, a device)."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(errno.EINVAL, "not a regular file", str(path))
-
-
-class StateLocked(OSError):
-    """Another process held the lock longer than we were willing to wait."""
-
-    def __init__(self, path: Path, pid: int | None) -> None:
-        super().__init__(errno.EWOULDBLOCK, f"locked by another reader (PID {pid or 'unknown'})", str(path))
-        self.pid = pid
 
 
 @dataclass
@@ -146,14 +143,14 @@ class JournalStorage(Storage):
         """
         if self.path is None:
             return
-        fd, writable = _open_state(self.path)
+        fd, writable = open_state(self.path)
         damage = Damage()
         if fd is None:
             parsed = _Parsed({}, 0, 0, 0, True)
         else:
             try:
                 mtime = os.fstat(fd).st_mtime_ns
-                parsed = self._parse(_read_from(fd, 0), damage)
+                parsed = self._parse(read_from(fd, 0), damage)
             except BaseException:
                 os.close(fd)
                 raise
@@ -282,7 +279,7 @@ class JournalStorage(Storage):
         if held.st_size == self._valid_size:
             return False
         self._mtime = held.st_mtime_ns
-        tail = _read_from(self._fd, self._valid_size)
+        tail = read_from(self._fd, self._valid_size)
         parsed = _Parsed(self.tables, self._valid_size, self._snapshot_size, self._journal_lines, self._ours)
         applied = self._apply_journal(parsed, tail, 0, self.damage, self._valid_size)
         self._valid_size, self._journal_lines = parsed.valid_size, parsed.journal_lines
@@ -340,7 +337,7 @@ class JournalStorage(Storage):
         try:
             if os.fstat(fd).st_size != self._valid_size:
                 os.ftruncate(fd, self._valid_size)  # cut a torn tail left by a killed writer
-            _write_all(fd, line, self._valid_size)
+            write_all(fd, line, self._valid_size)
             os.fsync(fd)
             self._mtime = os.fstat(fd).st_mtime_ns
         except OSError:
@@ -369,7 +366,7 @@ class JournalStorage(Storage):
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
             try:
-                _write_all(fd, data, 0)
+                write_all(fd, data, 0)
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -378,11 +375,11 @@ class JournalStorage(Storage):
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
-        _fsync_folder(folder)
+        fsync_folder(folder)
         self.pending.clear()
         self.close()
         with contextlib.suppress(OSError):
-            self._fd, self._writable = _open_state(self.path)
+            self._fd, self._writable = open_state(self.path)
             if self._fd is not None:
                 self._mtime = os.fstat(self._fd).st_mtime_ns
         self._valid_size = self._snapshot_size = len(data)
@@ -402,7 +399,7 @@ class JournalStorage(Storage):
                 continue
             except OSError:  # no hard links here: copy the bytes instead
                 try:
-                    _copy_new(self.path, candidate)
+                    copy_new(self.path, candidate)
                     return candidate
                 except FileExistsError:
                     continue
@@ -422,7 +419,7 @@ class JournalStorage(Storage):
                 pid = name[len(prefix) : -len(".tmp")]
                 with contextlib.suppress(OSError):
                     age = time.time() - entry.stat(follow_symlinks=False).st_mtime
-                    if not pid.isdecimal() or age > STALE_TMP_AGE or not _alive(int(pid)):
+                    if not pid.isdecimal() or age > STALE_TMP_AGE or not pid_alive(int(pid)):
                         os.unlink(entry.path)
                         removed += 1
         return removed
@@ -438,13 +435,13 @@ class JournalStorage(Storage):
             yield
             return
         try:
-            fd = _open_regular(self.lock_path, os.O_RDWR | os.O_CREAT)
+            fd = open_regular(self.lock_path, os.O_RDWR | os.O_CREAT)
         except FileNotFoundError:  # no folder yet
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-            fd = _open_regular(self.lock_path, os.O_RDWR | os.O_CREAT)
+            fd = open_regular(self.lock_path, os.O_RDWR | os.O_CREAT)
         assert fd is not None
         try:
-            _flock(fd, self.lock_path, self.lock_timeout)
+            lock_within(fd, self.lock_path, self.lock_timeout)
             with contextlib.suppress(OSError):  # fixed width: no truncation (it costs like an fsync)
                 os.pwrite(fd, f"{os.getpid():>12}\n".encode(), 0)
             self._lock_fd = fd
@@ -515,118 +512,6 @@ def _salvage(line: bytes) -> tuple[dict[str, Any], int]:
             tables.setdefault(table, {})[key.decode("ascii")] = doc
             found += 1
     return tables, found
-
-
-def _open_regular(path: Path, flags: int) -> int | None:
-    """A descriptor on ``path`` if it is a regular file (None if missing, unless creating).
-
-    Checked before opening (a device is never opened) and after (no race), and opened
-    without blocking, so a FIFO can never hang us.
-    """
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise NotRegularFile(path)
-    except FileNotFoundError:
-        if not flags & os.O_CREAT:
-            return None
-    try:
-        fd = os.open(path, flags | os.O_NONBLOCK, 0o600)
-    except FileNotFoundError:
-        if flags & os.O_CREAT:
-            raise
-        return None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise NotRegularFile(path)
-    return fd
-
-
-def _open_state(path: Path) -> tuple[int | None, bool]:
-    """The state file opened for reading and, when allowed, writing."""
-    try:
-        return _open_regular(path, os.O_RDWR), True
-    except PermissionError:
-        return _open_regular(path, os.O_RDONLY), False
-
-
-def _flock(fd: int, path: Path, timeout: float) -> None:
-    """Take an exclusive lock on ``fd``, waiting at most ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    pause = 0.001
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise StateLocked(path, _holder(fd)) from None
-            time.sleep(pause)
-            pause = min(pause * 2, 0.02)
-
-
-def _holder(fd: int) -> int | None:
-    """The PID the lock's holder wrote into the lock file, if any."""
-    try:
-        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
-    except OSError:
-        return None
-    return int(text) if text.isdecimal() else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _read_from(fd: int, offset: int) -> bytes:
-    """Everything in the file behind ``fd`` from ``offset`` on."""
-    chunks: list[bytes] = []
-    while True:
-        chunk = os.pread(fd, 1 << 20, offset)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        offset += len(chunk)
-
-
-def _write_all(fd: int, data: bytes, offset: int) -> None:
-    """Write all of ``data`` at ``offset``."""
-    os.lseek(fd, offset, os.SEEK_SET)
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def _copy_new(source: Path, target: Path) -> None:
-    """Copy ``source`` to a new file ``target`` (FileExistsError if it exists)."""
-    fd = _open_regular(source, os.O_RDONLY)
-    if fd is None:
-        raise FileNotFoundError(errno.ENOENT, "no such file", str(source))
-    try:
-        data = _read_from(fd, 0)
-    finally:
-        os.close(fd)
-    out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        _write_all(out, data, 0)
-        os.fsync(out)
-    finally:
-        os.close(out)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class _TrackedTable(MutableMapping[int, Any]):

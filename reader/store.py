@@ -25,7 +25,8 @@ from typing import Any
 from tinydb.table import Document
 
 from reader import journal
-from reader.journal import CorruptState, Damage, JournalDB, JournalStorage, StateLocked, stamp
+from reader.fileops import StateLocked
+from reader.journal import CorruptState, Damage, JournalDB, JournalStorage, stamp
 
 SCHEMA = 1
 READS = "reads"
