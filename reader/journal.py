@@ -51,7 +51,7 @@ except ImportError:  # pragma: no cover - Windows
 
 Tables = dict[str, dict[str, Any]]
 Changes = dict[str, dict[str, Any]]
-Check = Callable[[str, dict[str, Any]], bool]
+Check = Callable[[str, dict[str, Any]], Iterable[str]]
 Rekey = Callable[[str, str, dict[str, Any]], str]
 
 COMPACT_MIN_LINES = 2_000
@@ -84,8 +84,8 @@ class _Parsed:
     ours: bool  # the snapshot line ends with a newline: lines may be appended
 
 
-def _any_record(table: str, doc: dict[str, Any]) -> bool:
-    return True
+def _no_bad_records(table: str, docs: dict[str, Any]) -> Iterable[str]:
+    return ()
 
 
 def _same_key(table: str, key: str, doc: dict[str, Any]) -> str:
@@ -95,8 +95,9 @@ def _same_key(table: str, key: str, doc: dict[str, Any]) -> str:
 class JournalStorage(Storage):
     """TinyDB storage over a snapshot + journal file (or memory); see the module docstring.
 
-    ``check(table, doc)`` says whether a record is valid (invalid ones are skipped and
-    counted in :attr:`damage`); ``rekey(table, key, doc)`` gives the id a record should
+    ``check(table, docs)`` gives the ids of the invalid documents among ``docs`` (a
+    table's documents by id; invalid ones are skipped and counted in :attr:`damage`,
+    one table at a time for speed); ``rekey(table, key, doc)`` gives the id a record should
     have, applied to files from elsewhere (stock TinyDB) when they are migrated.
     """
 
@@ -104,7 +105,7 @@ class JournalStorage(Storage):
         self,
         path: str | Path | None,
         *,
-        check: Check = _any_record,
+        check: Check = _no_bad_records,
         rekey: Rekey = _same_key,
         lock_timeout: float = LOCK_TIMEOUT,
     ) -> None:
@@ -205,21 +206,26 @@ class JournalStorage(Storage):
     def _clean(self, raw: dict[str, Any], damage: Damage, migrate: bool) -> Tables:
         """Only well-formed, valid records of ``raw`` (``migrate``: under the ids they should have)."""
         tables: Tables = {}
-        check, rekey = self.check, self.rekey
+        rekey = self.rekey
         for name, table in raw.items():
             if not isinstance(table, dict):
                 damage.records += len(table) if isinstance(table, list) and table else 1
                 continue
-            kept: dict[str, Any] = {}
-            for key, doc in table.items():
-                if not (isinstance(doc, dict) and key.isdecimal() and check(name, doc)):
-                    damage.records += 1
-                elif migrate:
-                    kept[rekey(name, key, doc)] = doc
-                else:
-                    kept[key] = doc
-            tables[name] = kept
+            tables[name] = self._valid(name, table, damage)
+            if migrate:
+                tables[name] = {rekey(name, key, doc): doc for key, doc in tables[name].items()}
         return tables
+
+    def _valid(self, table: str, docs: dict[str, Any], damage: Damage) -> dict[str, Any]:
+        """``docs`` without the malformed or invalid ones (counted in ``damage``)."""
+        malformed = {key for key, doc in docs.items() if type(doc) is not dict or not key.isdecimal()}
+        if malformed:
+            docs = {key: doc for key, doc in docs.items() if key not in malformed}
+        invalid = set(self.check(table, docs))
+        if invalid:
+            docs = {key: doc for key, doc in docs.items() if key not in invalid}
+        damage.records += len(malformed) + len(invalid)
+        return docs
 
     def _apply_journal(self, parsed: _Parsed, data: bytes, offset: int, damage: Damage, base: int = 0) -> bool:
         """Apply the complete journal lines of ``data`` from ``offset``; True if any."""
@@ -244,13 +250,9 @@ class JournalStorage(Storage):
 
     def _apply_checked(self, tables: Tables, table: str, changes: dict[str, Any], damage: Damage) -> None:
         target = tables.setdefault(table, {})
-        for key, doc in changes.items():
-            if doc is None:
-                target.pop(key, None)
-            elif isinstance(doc, dict) and key.isdecimal() and self.check(table, doc):
-                target[key] = doc
-            else:
-                damage.records += 1
+        for key in [key for key, doc in changes.items() if doc is None]:
+            target.pop(key, None)
+        target.update(self._valid(table, {k: d for k, d in changes.items() if d is not None}, damage))
 
     def refresh(self) -> bool:
         """Pick up changes other processes made; True when anything changed.

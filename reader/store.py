@@ -84,7 +84,7 @@ class Store:
         self.db = JournalDB(
             path,
             storage=JournalStorage,
-            check=_valid_record,
+            check=_bad_records,
             rekey=_record_key,
             lock_timeout=journal.LOCK_TIMEOUT if lock_timeout is None else lock_timeout,
         )
@@ -171,7 +171,7 @@ class Store:
     # -- keeping the in-memory view current ----------------------------------------
 
     def _sync(self) -> None:
-        """Rebuild the in-memory view when the data changed (records are valid: see ``_valid_record``)."""
+        """Rebuild the in-memory view when the data changed (records are valid: see ``_bad_records``)."""
         storage = self.storage
         if storage.generation == self._generation:
             return
@@ -337,24 +337,32 @@ def open_store(path: Path | None = None) -> Store:
     return Store(path or state_file())
 
 
-def _is_id(value: object) -> bool:
-    return isinstance(value, str) and value != ""
-
-
-def _valid_record(table: str, doc: dict[str, Any]) -> bool:
-    """Does a record of ``table`` have the fields (and field types) the store relies on?"""
+def _bad_records(table: str, docs: dict[str, Any]) -> list[str]:
+    """The ids of the records of ``table`` that lack a field the store relies on, or have
+    one of the wrong type (one pass a table: this runs over every record at start)."""
+    text, maybe = str, (str, type(None))
     if table == READS:
-        return _is_id(doc.get("id")) and isinstance(doc.get("at", ""), str)
+        return [
+            key
+            for key, doc in docs.items()
+            if not (type(doc.get("id")) is text and doc["id"] and type(doc.get("at", "")) is text)
+        ]
     if table == BOOKMARKS:
-        return (
-            _is_id(doc.get("id"))
-            and isinstance(doc.get("title", ""), str)
-            and isinstance(doc.get("at", ""), str)
-            and all(isinstance(doc.get(key), (str, type(None))) for key in ("section", "published"))
-        )
+        return [
+            key
+            for key, doc in docs.items()
+            if not (
+                type(doc.get("id")) is text
+                and doc["id"]
+                and type(doc.get("title", "")) is text
+                and type(doc.get("at", "")) is text
+                and isinstance(doc.get("section"), maybe)
+                and isinstance(doc.get("published"), maybe)
+            )
+        ]
     if table == META:
-        return isinstance(doc.get("last_opened"), (str, type(None)))
-    return True
+        return [key for key, doc in docs.items() if not isinstance(doc.get("last_opened"), maybe)]
+    return []
 
 
 def _record_key(table: str, key: str, doc: dict[str, Any]) -> str:
