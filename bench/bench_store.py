@@ -1,5 +1,6 @@
 """Store toggle latency (read mark on/off, durable) at 1k/10k/100k records,
-next to stock TinyDB with JSONStorage doing the same change, in the same run.
+next to stock TinyDB with JSONStorage doing the same change, in the same run;
+and the time to open (load and validate) a state file of that size.
 
 Run: ``python -m bench.bench_store [TOGGLES]``. Prints medians and the ratio.
 """
@@ -39,6 +40,18 @@ def ours(folder: Path, records: int, toggles: int) -> list[float]:
     return times
 
 
+def opening(folder: Path, records: int, runs: int = 3) -> list[float]:
+    """Time to open a store of ``records`` marks (read, validate, build the view)."""
+    path = folder / "open.json"
+    seed_file(path, records)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        Store(path).close()
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def stock(folder: Path, records: int, toggles: int) -> list[float]:
     """The same toggles with stock TinyDB + JSONStorage (rewrites the file each change)."""
     path = folder / "stock.json"
@@ -65,9 +78,11 @@ def main() -> None:
             folder = Path(tmp)
             mine = statistics.median(ours(folder, records, toggles)) * 1000
             theirs = statistics.median(stock(folder, records, max(5, toggles // (records // 1000)))) * 1000
+            opened = statistics.median(opening(folder, records)) * 1000
             print(
                 f"{records:>7} records: reader store {mine:7.3f} ms (fsync'd), "
-                f"stock TinyDB JSONStorage {theirs:8.2f} ms (no fsync), ratio {theirs / mine:6.0f}x"
+                f"stock TinyDB JSONStorage {theirs:8.2f} ms (no fsync), ratio {theirs / mine:6.0f}x; "
+                f"open {opened:6.1f} ms"
             )
 
 

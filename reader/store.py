@@ -4,14 +4,17 @@ Only non-default state is stored: a read mark or a bookmark is a document, an
 unread article has none. A document's id is a hash of the article id, so two
 processes never pick the same id for different articles, and every change is
 made under the file lock on fresh data (merge, never overwrite).
+
+A damaged state file, found at start or while running, is kept beside the state
+file under a ``.corrupt-`` name and what could be read is saved again; the user
+is told through :attr:`Store.notices` (:meth:`Store.new_notices` gives the ones
+not shown yet). Records of the wrong type are skipped and reported, the rest kept.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -19,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
-from reader.journal import CorruptState, JournalDB, JournalStorage, stamp
+from reader import journal
+from reader.fileops import StateLocked
+from reader.journal import CorruptState, Damage, JournalDB, JournalStorage, stamp
 
 SCHEMA = 1
 READS = "reads"
@@ -33,7 +36,11 @@ META_ID = 1
 
 
 class StoreError(Exception):
-    """A change could not be saved; the message is for the user. The change is kept in memory."""
+    """A change could not be saved; the message (one line, for the user) says why.
+
+    The change is kept in memory (:attr:`Store.unsaved`) and saved with the next
+    change or :meth:`Store.flush`; a long-lived caller may tell the user so.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,139 +64,177 @@ def doc_id(article_id: str) -> int:
 
 
 class Store:
-    """The user's reading state. ``Store(None)`` keeps it in memory only (tests)."""
+    """The user's reading state in a state file; ``Store(None)`` keeps it in memory only (tests).
 
-    def __init__(self, path: Path | None) -> None:
+    ``lock_timeout``: seconds to wait for another process holding the file's lock
+    (``journal.LOCK_TIMEOUT`` unless given).
+    """
+
+    def __init__(self, path: Path | None, *, lock_timeout: float | None = None) -> None:
         self.path = path
         self.notices: list[str] = []  # one-line messages for the user (state moved aside, ...)
-        self.storage: JournalStorage | None = None
-        self.db: TinyDB = self._open()
+        self._shown = 0  # notices already handed out by new_notices()
+        self._problem: str | None = None  # the last reading problem reported (not repeated)
         self._generation = -1
         self._reads: dict[str, str] = {}
         self._bookmarks: dict[str, Bookmark] = {}
         self._last_opened: str | None = None
         self._guard = threading.RLock()  # the app saves from worker threads
+        self._resources = contextlib.ExitStack()
+        self.db = JournalDB(
+            path,
+            storage=JournalStorage,
+            check=_bad_records,
+            rekey=_record_key,
+            lock_timeout=journal.LOCK_TIMEOUT if lock_timeout is None else lock_timeout,
+        )
+        self._resources.callback(self.db.close)
+        storage = self.db.storage
+        assert isinstance(storage, JournalStorage)
+        self.storage: JournalStorage = storage
+        self.storage.clean_temporary_files()
+        self._load()
         self._sync()
 
-    # -- opening ----------------------------------------------------------------
+    def close(self) -> None:
+        """Release the state file (every change that returned is already on disk)."""
+        self._resources.close()
 
-    def _open(self) -> TinyDB:
-        if self.path is None:
-            return TinyDB(storage=MemoryStorage)
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading the file, and mending it ----------------------------------------------
+
+    def _load(self, repair: bool = True) -> OSError | CorruptState | None:
+        """Bring the data up to date with the file, mending damage; never raises.
+
+        Returns why the file could not be read (then nothing may be written over it).
+        """
         try:
-            db = JournalDB(self.path, storage=JournalStorage)
+            self.storage.refresh()
         except CorruptState as error:
-            aside = self._move_aside()
-            self.notices.append(
-                f"state file {self.path} was unreadable ({error}); moved it to {aside.name}, starting empty"
-            )
-            db = JournalDB(self.path, storage=JournalStorage)
+            return self._repair(error) if repair else error
         except OSError as error:
-            self.notices.append(f"cannot read state file {self.path}: {error.strerror}; changes will not be saved")
-            self.path = None
-            return TinyDB(storage=MemoryStorage)
-        storage = db.storage
-        assert isinstance(storage, JournalStorage)
-        self.storage = storage
-        if storage.damaged:
-            copy = self._aside_name()
-            with contextlib.suppress(OSError):
-                shutil.copy2(self.path, copy)
-            self.notices.append(
-                f"state file {self.path} had {storage.damaged} damaged entries; kept the rest (copy in {copy.name})"
-            )
-            with contextlib.suppress(OSError), storage.locked():
+            self._report(f"cannot read state file {self.path}: {_reason(error, self.path)}; changes are not saved")
+            return error
+        if self.storage.damage and repair:
+            return self._repair(None)
+        self._problem = None
+        return None
+
+    def _repair(self, error: CorruptState | None) -> OSError | CorruptState | None:
+        """Under the lock: keep a copy of the damaged file and save what could be read."""
+        storage = self.storage
+        assert self.path is not None  # a store in memory is never damaged
+        try:
+            with storage.locked():
+                try:
+                    storage.reload()  # it may have been mended meanwhile
+                    error = None
+                except CorruptState as again:
+                    error = again
+                damage = storage.damage
+                if error is None and not damage:
+                    return None
+                aside = storage.keep_copy(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+                kept = bool(storage.tables) or bool(storage.pending)
+                storage.damage = Damage()
                 storage.compact()
-        return db
+        except OSError as failure:
+            what = f"unreadable ({error})" if error else f"damaged ({_describe(storage.damage)})"
+            self._report(f"state file {self.path} is {what} and could not be mended: {_reason(failure, self.path)}")
+            return failure
+        if error is not None:
+            then = "saved what reader had to a new one" if kept else "starting empty"
+            self._report(f"state file {self.path} was unreadable ({error}); moved it to {aside.name}, {then}")
+        else:
+            self._report(f"state file {self.path} had {_describe(damage)}; kept the rest, moved it to {aside.name}")
+        self._problem = None
+        return None
 
-    def _aside_name(self) -> Path:
-        assert self.path is not None
-        base = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        candidate, n = base, 1
-        while candidate.exists():
-            candidate, n = base.with_name(f"{base.name}-{n}"), n + 1
-        return candidate
+    def _report(self, notice: str) -> None:
+        """Tell the user once (a problem found by every poll is reported once)."""
+        if notice != self._problem:
+            self._problem = notice
+            self.notices.append(notice)
 
-    def _move_aside(self) -> Path:
-        aside = self._aside_name()
-        assert self.path is not None
-        os.replace(self.path, aside)
-        return aside
+    def new_notices(self) -> list[str]:
+        """Notices added since the last call (the first call gives them all), for the app to show."""
+        with self._guard:
+            fresh = self.notices[self._shown :]
+            self._shown = len(self.notices)
+            return fresh
 
     # -- keeping the in-memory view current ----------------------------------------
 
     def _sync(self) -> None:
-        """Rebuild the in-memory view when the data changed on disk."""
-        if self.storage is not None:
-            self.storage.refresh()
-            generation = self.storage.generation
-            if generation == self._generation:
-                return
-        self._reads = {doc["id"]: doc.get("at", "") for doc in self._documents(READS) if "id" in doc}
+        """Rebuild the in-memory view when the data changed (records are valid: see ``_bad_records``)."""
+        storage = self.storage
+        if storage.generation == self._generation:
+            return
+        self._reads = {doc["id"]: doc.get("at", "") for doc in storage.documents(READS)}
         self._bookmarks = {
             doc["id"]: Bookmark(
                 doc["id"], doc.get("title", ""), doc.get("section"), doc.get("published"), doc.get("at", "")
             )
-            for doc in self._documents(BOOKMARKS)
-            if "id" in doc
+            for doc in storage.documents(BOOKMARKS)
         }
         meta = self.db.table(META).get(doc_id=META_ID)
-        self._last_opened = meta.get("last_opened") if meta else None
-        if self.storage is not None:
-            self._generation = self.storage.generation
-
-    def _documents(self, table: str) -> list[dict[str, Any]]:
-        """A table's documents; straight from the storage's data when it is ours (fast)."""
-        if self.storage is not None:
-            return list(self.storage.tables.get(table, {}).values())
-        return [dict(doc) for doc in self.db.table(table).all()]
+        self._last_opened = meta.get("last_opened") if isinstance(meta, dict) else None
+        self._generation = storage.generation
 
     @contextlib.contextmanager
     def _change(self) -> Iterator[None]:
-        """Lock, refresh, apply one change; translate a failed save into :class:`StoreError`."""
-        with self._guard:
-            if self.storage is None:
-                yield
-                return
-            with self._saving():
-                yield
+        """Lock, refresh, apply one change, save; a failed save raises :class:`StoreError`.
 
-    @contextlib.contextmanager
-    def _saving(self) -> Iterator[None]:
-        assert self.storage is not None
-        try:
-            with self._lock():
-                self._sync()
+        When the lock cannot be had or the file cannot be read, the change is still
+        made in memory and kept pending (``unsaved``), then StoreError says why.
+        """
+        with self._guard, contextlib.ExitStack() as stack:
+            storage = self.storage
+            failure: OSError | CorruptState | None = None
+            try:
+                stack.enter_context(storage.locked())
+            except OSError as error:
+                failure = error
+            problem = self._load(repair=failure is None)
+            failure = failure or problem
+            if failure is not None:
+                storage.hold = True
+                stack.callback(setattr, storage, "hold", False)
+            self._sync()
+            try:
                 yield
-        except OSError as error:
-            raise StoreError(
-                f"cannot save state to {self.path}: {error.strerror or error}; the change is kept until reader closes"
-            ) from None
-        finally:
-            self._generation = self.storage.generation
+            except OSError as error:
+                failure = error
+            finally:
+                self._generation = storage.generation
+            if failure is not None and storage.pending:
+                raise self._failure(failure) from None
 
-    @contextlib.contextmanager
-    def _lock(self) -> Iterator[None]:
-        assert self.storage is not None
-        try:
-            lock = self.storage.locked()
-            lock.__enter__()
-        except OSError:
-            yield  # an unwritable folder: the save below fails and says so
-            return
-        try:
-            yield
-        finally:
-            lock.__exit__(None, None, None)
+    def _failure(self, error: OSError | CorruptState) -> StoreError:
+        if isinstance(error, StateLocked):
+            return StoreError(f"state file is locked by another reader (PID {error.pid or 'unknown'})")
+        if isinstance(error, CorruptState):
+            return StoreError(f"cannot save state to {self.path}: the file is unreadable ({error})")
+        return StoreError(f"cannot save state to {self.path}: {_reason(error, self.path)}")
 
     # -- queries ----------------------------------------------------------------------
 
     def refresh(self) -> bool:
-        """Pick up changes made by other processes; True when there were any."""
+        """Pick up changes made by other processes (the app polls this); never raises.
+
+        True when the data changed or a notice was added (see :meth:`new_notices`):
+        a state file found damaged, replaced or unreadable is handled as at start.
+        """
         with self._guard:
-            before = self._generation
+            before, notices = self._generation, len(self.notices)
+            self._load()
             self._sync()
-            return self._generation != before
+            return self._generation != before or len(self.notices) != notices
 
     def is_read(self, article_id: str) -> bool:
         """Has the article been read?"""
@@ -200,8 +245,8 @@ class Store:
         return article_id in self._bookmarks
 
     @property
-    def read_ids(self) -> dict[str, str]:
-        """Read article ids and when they were read (do not modify)."""
+    def read_marks(self) -> dict[str, str]:
+        """Read article ids and when they were read, ISO 8601 (do not modify)."""
         return self._reads
 
     @property
@@ -210,8 +255,8 @@ class Store:
         return sorted(self._bookmarks.values(), key=lambda b: b.at, reverse=True)
 
     @property
-    def bookmark_ids(self) -> dict[str, Bookmark]:
-        """Bookmarked article ids (do not modify)."""
+    def bookmarks_by_id(self) -> dict[str, Bookmark]:
+        """Bookmarks by article id (do not modify)."""
         return self._bookmarks
 
     @property
@@ -271,14 +316,14 @@ class Store:
 
     def flush(self) -> None:
         """Retry saving changes that failed to save earlier (e.g. after a full disk)."""
-        if self.storage is not None and self.storage.pending:
+        if self.storage.pending:
             with self._change():
-                self.storage.compact()
+                self.storage.save()
 
     @property
     def unsaved(self) -> bool:
         """Are there changes that could not be saved yet?"""
-        return self.storage is not None and bool(self.storage.pending)
+        return bool(self.storage.pending)
 
     def export_bookmarks(self) -> list[dict[str, Any]]:
         """Bookmarks as JSON-ready data, newest first."""
@@ -290,3 +335,56 @@ def open_store(path: Path | None = None) -> Store:
     from reader.paths import state_file
 
     return Store(path or state_file())
+
+
+def _bad_records(table: str, docs: dict[str, Any]) -> list[str]:
+    """The ids of the records of ``table`` that lack a field the store relies on, or have
+    one of the wrong type (one pass a table: this runs over every record at start)."""
+    text, maybe = str, (str, type(None))
+    if table == READS:
+        return [
+            key
+            for key, doc in docs.items()
+            if not (type(doc.get("id")) is text and doc["id"] and type(doc.get("at", "")) is text)
+        ]
+    if table == BOOKMARKS:
+        return [
+            key
+            for key, doc in docs.items()
+            if not (
+                type(doc.get("id")) is text
+                and doc["id"]
+                and type(doc.get("title", "")) is text
+                and type(doc.get("at", "")) is text
+                and isinstance(doc.get("section"), maybe)
+                and isinstance(doc.get("published"), maybe)
+            )
+        ]
+    if table == META:
+        return [key for key, doc in docs.items() if not isinstance(doc.get("last_opened"), maybe)]
+    return []
+
+
+def _record_key(table: str, key: str, doc: dict[str, Any]) -> str:
+    """The id a record gets when a file from elsewhere is migrated: the hash of its article id."""
+    return str(doc_id(doc["id"])) if table in (READS, BOOKMARKS) else key
+
+
+def _reason(error: OSError, path: Path | None) -> str:
+    """An OSError as a short phrase, naming the file when it is not ``path`` itself."""
+    reason = error.strerror or str(error)
+    if error.filename and path is not None and Path(str(error.filename)) != path:
+        reason += f" ({Path(str(error.filename)).name})"
+    return reason
+
+
+def _describe(damage: Damage) -> str:
+    """What was wrong in a state file, in words."""
+    parts = []
+    if damage.snapshot:
+        parts.append(damage.snapshot)
+    if damage.lines:
+        parts.append(f"{damage.lines} damaged entr{'y' if damage.lines == 1 else 'ies'}")
+    if damage.records:
+        parts.append(f"{damage.records} bad record{'' if damage.records == 1 else 's'} (skipped)")
+    return ", ".join(parts)

@@ -62,7 +62,7 @@ def test_a_second_instance_sees_changes_of_the_first(tmp_path: Path) -> None:
     second.set_read("b")  # must merge, not overwrite "a"
     first.refresh()
     assert first.is_read("b")
-    assert Store(path).read_ids.keys() == {"a", "b"}
+    assert Store(path).read_marks.keys() == {"a", "b"}
 
 
 def _writer(state: Path, prefix: str, count: int, compact: int = 50) -> subprocess.Popen[str]:
@@ -105,7 +105,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     for process in writers:
         assert process.wait(timeout=120) == 0
     store = Store(state)
-    assert {f"left-{n}" for n in range(300)} | {f"right-{n}" for n in range(300)} == set(store.read_ids)
+    assert {f"left-{n}" for n in range(300)} | {f"right-{n}" for n in range(300)} == set(store.read_marks)
     assert len(store.bookmarks) == 200
 
 
@@ -119,7 +119,7 @@ def test_a_corrupt_state_file_is_moved_aside_and_reported(tmp_path: Path, conten
     path.write_bytes(content)
     store = Store(path)
     assert len(store.notices) == 1 and "moved it to state.json.corrupt-" in store.notices[0]
-    assert store.read_ids == {}
+    assert store.read_marks == {}
     asides = list(tmp_path.glob("state.json.corrupt-*"))
     assert len(asides) == 1 and asides[0].read_bytes() == content
     store.set_read("fresh")
@@ -136,7 +136,7 @@ def test_a_damaged_journal_line_keeps_every_other_mark(tmp_path: Path) -> None:
     with path.open("ab") as handle:
         handle.write(orjson.dumps({"t": "reads", "c": {"7": {"id": "d", "at": "x"}}}) + b"\n")
     reopened = Store(path)
-    assert {"a", "b", "d"} <= set(reopened.read_ids)
+    assert {"a", "b", "d"} <= set(reopened.read_marks)
     assert any("damaged" in n for n in reopened.notices)
 
 
@@ -146,9 +146,9 @@ def test_torn_last_line_from_a_killed_writer_is_ignored_then_cut(tmp_path: Path)
     with path.open("ab") as handle:
         handle.write(b'{"t":"reads","c":{"9":{"id":"half')
     store = Store(path)
-    assert store.notices == [] and set(store.read_ids) == {"a"}
+    assert store.notices == [] and set(store.read_marks) == {"a"}
     store.set_read("b")
-    assert set(Store(path).read_ids) == {"a", "b"}
+    assert set(Store(path).read_marks) == {"a", "b"}
 
 
 def test_read_only_folder_gives_a_clear_error_and_keeps_state_in_memory(
@@ -169,7 +169,7 @@ def test_read_only_folder_gives_a_clear_error_and_keeps_state_in_memory(
     assert store.is_read("a") and store.unsaved
     monkeypatch.setattr(os, "open", real_open)
     store.set_read("b")
-    assert set(Store(folder / "state.json").read_ids) == {"a", "b"}
+    assert set(Store(folder / "state.json").read_marks) == {"a", "b"}
 
 
 def test_full_disk_gives_a_clear_error_and_keeps_state_in_memory(
@@ -187,7 +187,7 @@ def test_full_disk_gives_a_clear_error_and_keeps_state_in_memory(
     with pytest.raises(StoreError, match="No space left on device"):
         store.set_read("b")
     assert store.is_read("b") and store.unsaved
-    assert set(Store(path).read_ids) == {"a"}  # the file still holds what was saved
+    assert set(Store(path).read_marks) == {"a"}  # the file still holds what was saved
     monkeypatch.setattr(os, "write", real_write)
     store.set_read("c")  # the next change saves the pending one too
-    assert set(Store(path).read_ids) == {"a", "b", "c"}
+    assert set(Store(path).read_marks) == {"a", "b", "c"}

@@ -164,7 +164,7 @@ class MainScreen(Screen[None]):
 
     def on_main_screen_loaded(self, message: Loaded) -> None:
         self.library, self.store = message.library, message.store
-        read = message.store.read_ids
+        read = message.store.read_marks
         self.unread = sum(1 for article in message.library.articles if article.id not in read)
         headlines = self.query_one(HeadlineList)
         headlines.is_read = message.store.is_read
@@ -192,7 +192,7 @@ class MainScreen(Screen[None]):
     def _poll_store(self) -> None:
         """Pick up marks made elsewhere (``reader read`` in a shell, a second window)."""
         if self.store is not None and self.library is not None and self.store.refresh():
-            read = self.store.read_ids
+            read = self.store.read_marks
             unread = sum(1 for article in self.library.articles if article.id not in read)
             self.post_message(self.StateChangedElsewhere(unread))
 
@@ -208,10 +208,10 @@ class MainScreen(Screen[None]):
         assert self.library is not None and self.store is not None
         articles = self.library.articles
         if self.view == "unread":
-            read = self.store.read_ids
+            read = self.store.read_marks
             return [a for a in articles if a.id not in read]
         if self.view == "bookmarks":
-            marks = self.store.bookmark_ids
+            marks = self.store.bookmarks_by_id
             rows = [a for a in articles if a.id in marks]
             known = {a.id for a in rows}
             missing = [self._bookmark_only(m.id) for m in self.store.bookmarks if m.id not in known]
@@ -220,7 +220,7 @@ class MainScreen(Screen[None]):
 
     def _bookmark_only(self, article_id: str) -> Article | None:
         """A bookmarked story whose file is gone, as far as the bookmark remembers it."""
-        mark = self.store.bookmark_ids.get(article_id) if self.store else None
+        mark = self.store.bookmarks_by_id.get(article_id) if self.store else None
         if mark is None:
             return None
         return Article(id=mark.id, title=mark.title, section=mark.section, published=mark.published, partial=True)
