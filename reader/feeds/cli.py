@@ -108,7 +108,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     store = open_store()
     try:
-        statuses = feed_statuses(store.read_ids)
+        statuses = feed_statuses(store.read_marks)
     except SubscriptionError as error:
         _fail(str(error))
         return 1
@@ -243,7 +243,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
 
     store = open_store()
     try:
-        doomed = plan(load_feeds(), store.read_ids, store.bookmark_ids)
+        doomed = plan(load_feeds(), store.read_marks, store.bookmarks_by_id)
     except SubscriptionError as error:
         _fail(str(error))
         return 1
