@@ -18,6 +18,7 @@ from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
+from reader.widgets.breadcrumb import Breadcrumb
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 
@@ -145,7 +146,7 @@ async def test_following_links_back_and_forward_like_a_browser(library: Library,
         assert main(app).current == HEAT
         assert not main(app).history.can_go_forward
         assert [v.article_id for v in main(app).history.trail] == [TRAM, HEAT]
-        assert "Tram line" in visible(app.screen.query_one("#breadcrumb", Static))
+        assert "Tram line" in visible(app.screen.query_one("#breadcrumb", Breadcrumb))
 
 
 async def test_sidebar_shows_related_explore_linked_from_and_unresolved(library: Library, state: Path) -> None:
