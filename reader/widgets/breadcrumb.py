@@ -40,7 +40,8 @@ def fit_trail(titles: list[str], width: int) -> tuple[bool, list[str]]:
         if len(titles) == 1:
             return dropped, [shorten(titles[0], max(1, room))]
         older = titles[:-1]
-        each = (room - min(cell_len(titles[-1]), room // 2)) // len(older)
+        reserve = min(cell_len(titles[-1]), max(room // 2, room - SHORTEST * len(older)))
+        each = (room - reserve) // len(older)
         if each >= SHORTEST:
             shown = [shorten(title, each) for title in older]
             used = sum(cell_len(title) for title in shown)
