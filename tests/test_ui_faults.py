@@ -199,9 +199,7 @@ async def test_notices_the_store_adds_while_running_are_shown(library: Library, 
         assert shown.count("state file was unreadable; moved it to state.json.corrupt-1 [b]x[/b]") == 1
 
 
-async def test_opening_a_slow_file_shows_loading_and_keeps_the_ui_responsive(
-    library: Library, tmp_path: Path
-) -> None:
+async def test_opening_a_slow_file_shows_loading_and_keeps_the_ui_responsive(library: Library, tmp_path: Path) -> None:
     """Issue 7 item 6 (class: the UI never freezes on a big file): the article is read in a worker."""
     gate = threading.Event()
     real_full = library.full

@@ -9,7 +9,7 @@ from textual.widgets import Footer, Header, Static
 
 
 class LoadingScreen(Screen[None]):
-    """"Loading library…" until the main screen can be shown; q still quits."""
+    """ "Loading library…" until the main screen can be shown; q still quits."""
 
     def compose(self) -> ComposeResult:
         yield Header()
