@@ -24,6 +24,7 @@ from reader.screens.problems import ProblemsScreen
 from reader.store import Store
 from reader.text import clean_line
 from reader.threads import DaemonExecutor
+from reader.widgets.store_sync import StoreSync
 
 Loader = Callable[[], tuple[Library, Store]]
 
@@ -129,7 +130,7 @@ class ReaderApp(App[None]):
     def on_main_screen_settings_changed(self) -> None:
         self.save_config()
 
-    def on_main_screen_problem(self, message: MainScreen.Problem) -> None:
+    def on_store_sync_problem(self, message: StoreSync.Problem) -> None:
         self.runtime_problems.append(message.text)
         self.notify(clean_line(message.text), severity="error", timeout=10, markup=False)
 

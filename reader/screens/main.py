@@ -19,15 +19,15 @@ from reader.config import Config
 from reader.history import History
 from reader.library import Library, Link
 from reader.model import Article
-from reader.store import Store, StoreError
+from reader.store import Store
 from reader.text import clean_line
+from reader.views import EMPTY, VIEWS, remembered, unread_count, view_rows
 from reader.widgets.article_view import ArticleView, Story
 from reader.widgets.breadcrumb import SHOWN, Breadcrumb
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+from reader.widgets.store_sync import StoreSync
 
-VIEWS = {"all": "All stories", "unread": "Unread", "bookmarks": "Bookmarks"}
-EMPTY = {"all": "No headlines", "unread": "No unread stories", "bookmarks": "No bookmarks yet: press b"}
 NARROW = 110  # below this many columns the sidebar folds away
 
 
@@ -91,25 +91,6 @@ class MainScreen(Screen[None]):
         final: bool
 
     @dataclass
-    class Polled(Message):
-        """The store was checked for changes made by other processes."""
-
-        changed: bool
-
-    @dataclass
-    class Saved(Message):
-        """A change was saved, or failed to be (``error``)."""
-
-        change: Change
-        error: str | None = None
-
-    @dataclass
-    class Problem(Message):
-        """Something the user should know went wrong (handled by the app: toast and problems list)."""
-
-        text: str
-
-    @dataclass
     class SettingsChanged(Message):
         """The settings in the config changed (the app saves them)."""
 
@@ -122,10 +103,6 @@ class MainScreen(Screen[None]):
         self.poll_interval = poll_interval
         self.changes = PendingChanges(store)
         self.history = History()
-        self._notices_seen = len(store.notices)
-        self._poll_error = ""
-        self.save_error: str | None = None
-        """Why the last change that failed to save failed."""
 
     @property
     def current(self) -> str | None:
@@ -144,6 +121,7 @@ class MainScreen(Screen[None]):
                 yield Breadcrumb(id="breadcrumb")
                 yield ArticleView(id="article").data_bind(story=MainScreen.story)
             yield Sidebar(id="sidebar")
+        yield StoreSync(self.changes, self.poll_interval)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -167,8 +145,6 @@ class MainScreen(Screen[None]):
             self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
         if last and self.library.get(last) is not None:
             self.open_article(last, mark_read=False)
-        if self.poll_interval > 0:
-            self.set_interval(self.poll_interval, self.poll_store)
 
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
@@ -199,69 +175,34 @@ class MainScreen(Screen[None]):
         self.app.sub_title = subtitle
 
     def _recount(self) -> None:
-        is_read = self.changes.is_read
-        self.unread = sum(1 for article in self.library.articles if not is_read(article.id))
+        self.unread = unread_count(self.library, self.changes)
 
     # -- marks made elsewhere -------------------------------------------------------------
 
     def poll_store(self) -> None:
-        """Pick up marks made elsewhere (``reader read`` in a shell, a second window)."""
-        self._poll()
+        """Pick up marks made elsewhere now (the app does it every ``poll_interval`` seconds)."""
+        self.query_one(StoreSync).poll()
 
-    @work(thread=True, exclusive=True, group="poll")
-    def _poll(self) -> None:
-        try:
-            changed = self.store.refresh()
-        except Exception as error:  # a damaged or vanished state file must not end the app
-            self.post_message(self.Polled(False))
-            text = f"could not check the state file for changes: {error or type(error).__name__}"
-            if text != self._poll_error:
-                self._poll_error = text
-                self.post_message(self.Problem(text))
-            return
-        self._poll_error = ""
-        self.post_message(self.Polled(changed))
-
-    def on_main_screen_polled(self, message: Polled) -> None:
-        notices = self.store.notices[self._notices_seen :]
-        self._notices_seen += len(notices)
-        for notice in notices:
+    def on_store_sync_polled(self, message: StoreSync.Polled) -> None:
+        for notice in message.notices:
             self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
-        if message.changed or notices:
-            self._recount()
-            if self.view != "all":
-                self._show_rows()
-            self.query_one(HeadlineList).refresh()
-            self.query_one(Sidebar).refresh_states()
+        self._recount()
+        if self.view != "all":
+            self._show_rows()
+        self.query_one(HeadlineList).refresh()
+        self.query_one(Sidebar).refresh_states()
 
     # -- rows, views and the filter ---------------------------------------------------------
-
-    def _view_rows(self) -> list[Article]:
-        articles = self.library.articles
-        if self.view == "unread":
-            return [a for a in articles if not self.changes.is_read(a.id)]
-        if self.view == "bookmarks":
-            rows = [a for a in articles if self.changes.is_bookmarked(a.id)]
-            gone = [self._remembered(m.id) for m in self.store.bookmarks if self.library.get(m.id) is None]
-            return rows + [a for a in gone if a is not None and self.changes.is_bookmarked(a.id)]
-        return articles
-
-    def _remembered(self, article_id: str) -> Article | None:
-        """A bookmarked story whose file is gone, as far as the bookmark remembers it."""
-        mark = next((m for m in self.store.bookmarks if m.id == article_id), None)
-        if mark is None:
-            return None
-        return Article(id=mark.id, title=mark.title, section=mark.section, published=mark.published, partial=True)
 
     def _show_rows(self, keep: str | None = None) -> None:
         headlines = self.query_one(HeadlineList)
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
             headlines.empty_message = "Searching…"
-            self._filter(self.filter_text, self._view_rows(), keep)
+            self._filter(self.filter_text, view_rows(self.view, self.library, self.changes), keep)
             return
         headlines.empty_message = EMPTY[self.view]
-        headlines.set_rows(self._view_rows(), keep=keep)
+        headlines.set_rows(view_rows(self.view, self.library, self.changes), keep=keep)
         self.shown = len(headlines.rows)
 
     @work(thread=True, exclusive=True, group="filter")
@@ -320,7 +261,7 @@ class MainScreen(Screen[None]):
         """Show a story; ``record`` adds it to the history (following a link or a headline)."""
         article = self.library.get(article_id)
         gone = article is None
-        article = article or self._remembered(article_id)
+        article = article or remembered(self.store, article_id)
         if article is None:
             self.notify("That story is not in the library", severity="warning")
             return
@@ -366,7 +307,7 @@ class MainScreen(Screen[None]):
     def _draw_trail(self) -> None:
         titles = []
         for visit in self.history.trail[-(SHOWN + 1) :]:
-            article = self.library.get(visit.article_id) or self._remembered(visit.article_id)
+            article = self.library.get(visit.article_id) or remembered(self.store, visit.article_id)
             titles.append(clean_line(article.title) if article else visit.article_id)
         self.query_one(Breadcrumb).trail = tuple(titles)
 
@@ -463,34 +404,20 @@ class MainScreen(Screen[None]):
 
     def _save(self, change: Change) -> None:
         """Show the change at once and queue it for saving."""
-        if self.changes.push(change):
-            self._save_changes()
+        self.query_one(StoreSync).save(change)
         if change.kind in ("read", "bookmark"):
             self._changed(change.article_id)
 
     def finish_saving(self) -> None:
         """Retry changes that failed to save (the app calls this when quitting)."""
-        if self.store.unsaved:
-            self._save(Change("flush"))
+        self.query_one(StoreSync).finish()
 
-    @work(thread=True, group="store")
-    def _save_changes(self) -> None:
-        """Apply queued changes one at a time, in order, until none is left."""
-        while (change := self.changes.take()) is not None:
-            error = None
-            try:
-                change.apply(self.store)
-            except StoreError as failure:
-                error = str(failure)
-            except Exception as failure:  # never lose the worker, and with it every later change
-                error = f"saving failed: {failure or type(failure).__name__}"
-            if error:
-                self.save_error = error
-            self.post_message(self.Saved(change, error))
+    @property
+    def save_error(self) -> str | None:
+        """Why the last change that failed to save failed."""
+        return self.query_one(StoreSync).save_error
 
-    def on_main_screen_saved(self, message: Saved) -> None:
-        if message.error:
-            self.post_message(self.Problem(message.error))
+    def on_store_sync_saved(self, message: StoreSync.Saved) -> None:
         if message.change.kind in ("read", "bookmark"):
             self._changed(message.change.article_id)
 
