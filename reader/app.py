@@ -114,6 +114,16 @@ class ReaderApp(App[None]):
         self._show(message.library, message.store)
 
     def _show(self, library: Library, store: Store) -> None:
+        """Open the main screen over a loaded library and store; tell the user of problems met loading."""
+        problems = len(library.problems) + len(store.notices)
+        if problems:
+            self.notify(
+                f"{problems} problem{'s' if problems != 1 else ''} while loading: press p to see them",
+                severity="warning",
+                timeout=8,
+            )
+        for notice in store.notices:
+            self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
         main = MainScreen(library, store, self.config, poll_interval=self.poll_interval)
         if isinstance(self.screen, LoadingScreen):
             self.switch_screen(main)

@@ -24,6 +24,7 @@ from reader.text import clean_line
 from reader.views import EMPTY, VIEWS, remembered, unread_count, view_rows
 from reader.widgets.article_view import ArticleView, Story
 from reader.widgets.breadcrumb import SHOWN, Breadcrumb
+from reader.widgets.filter_box import FilterBox
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.store_sync import StoreSync
@@ -83,14 +84,6 @@ class MainScreen(Screen[None]):
         backlinks: list[Article]
 
     @dataclass
-    class Filtered(Message):
-        """Filter results for a query (``final`` once the article text was searched too)."""
-
-        query: str
-        rows: list[Article]
-        final: bool
-
-    @dataclass
     class SettingsChanged(Message):
         """The settings in the config changed (the app saves them)."""
 
@@ -115,7 +108,7 @@ class MainScreen(Screen[None]):
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield Input(placeholder="Filter: words in title or text", id="filter")
+                yield FilterBox(self.library.search_text, id="filter")
                 yield HeadlineList(id="headlines")
             with Vertical(id="centre"):
                 yield Breadcrumb(id="breadcrumb")
@@ -134,15 +127,6 @@ class MainScreen(Screen[None]):
         last = self.store.last_opened
         self._show_rows(keep=last)
         self._recount()
-        problems = len(self.library.problems) + len(self.store.notices)
-        if problems:
-            self.notify(
-                f"{problems} problem{'s' if problems != 1 else ''} while loading: press p to see them",
-                severity="warning",
-                timeout=8,
-            )
-        for notice in self.store.notices:
-            self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
         if last and self.library.get(last) is not None:
             self.open_article(last, mark_read=False)
 
@@ -199,22 +183,13 @@ class MainScreen(Screen[None]):
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
             headlines.empty_message = "Searching…"
-            self._filter(self.filter_text, view_rows(self.view, self.library, self.changes), keep)
+            self.query_one(FilterBox).search(self.filter_text, view_rows(self.view, self.library, self.changes))
             return
         headlines.empty_message = EMPTY[self.view]
         headlines.set_rows(view_rows(self.view, self.library, self.changes), keep=keep)
         self.shown = len(headlines.rows)
 
-    @work(thread=True, exclusive=True, group="filter")
-    def _filter(self, query: str, rows: Sequence[Article], keep: str | None) -> None:
-        words = query.casefold().split()
-        quick = [a for a in rows if all(w in a.title.casefold() for w in words)]
-        self.post_message(self.Filtered(query, quick, final=False))
-        search_text = self.library.search_text
-        full = [a for a in rows if all(w in search_text(a) for w in words)]
-        self.post_message(self.Filtered(query, full, final=True))
-
-    def on_main_screen_filtered(self, message: Filtered) -> None:
+    def on_filter_box_results(self, message: FilterBox.Results) -> None:
         if message.query != self.filter_text:
             return
         if not message.final and not message.rows:
