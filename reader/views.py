@@ -12,11 +12,11 @@ EMPTY = {"all": "No headlines", "unread": "No unread stories", "bookmarks": "No 
 
 
 def remembered(store: Store, article_id: str) -> Article | None:
-    """A bookmarked story whose file is gone, as far as its bookmark remembers it."""
+    """A bookmarked story whose file is gone, as far as its bookmark remembers it (title and dates, no body)."""
     mark = next((m for m in store.bookmarks if m.id == article_id), None)
     if mark is None:
         return None
-    return Article(id=mark.id, title=mark.title, section=mark.section, published=mark.published, partial=True)
+    return Article(id=mark.id, title=mark.title, section=mark.section, published=mark.published)
 
 
 def view_rows(view: str, library: Library, changes: PendingChanges) -> list[Article]:
