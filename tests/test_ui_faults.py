@@ -20,7 +20,7 @@ from reader.model import Article
 from reader.paths import seeds_dir
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
-from reader.store import Store
+from reader.store import Store, StoreError
 from reader.widgets.headline_list import HeadlineList
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
@@ -248,3 +248,24 @@ async def test_unread_count_follows_other_processes(library: Library, tmp_path: 
         await settle(pilot)
         assert f"· {unread_in_store(library, state)} unread" in app.sub_title
         assert len(app.screen.query_one(HeadlineList).rows) == len(library)
+
+
+async def test_a_failed_save_is_listed_and_the_count_shows_what_the_store_holds(
+    library: Library, tmp_path: Path
+) -> None:
+    """Issue 7 items 8 and 11: a change the store refused is reported, and the header does not pretend."""
+    state = tmp_path / "state.json"
+    store = Store(state)
+
+    def refuse(article_id: str, read: bool = True) -> bool:
+        raise StoreError("state file is locked by another reader (PID 4242)")
+
+    store.set_read = refuse  # type: ignore[method-assign]
+    app = ReaderApp(library, store, Config(), poll_interval=0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert app.runtime_problems == ["state file is locked by another reader (PID 4242)"]
+        assert not store.is_read(TRAM)
+        assert f"· {len(library)} unread" in app.sub_title

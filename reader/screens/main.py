@@ -159,6 +159,7 @@ class MainScreen(Screen[None]):
         self.app.sub_title = subtitle
 
     def _recount(self) -> None:
+        """Count the unread stories again (at start and after changes made elsewhere)."""
         self.unread = unread_count(self.library, self.changes)
 
     # -- marks made elsewhere -------------------------------------------------------------
@@ -379,9 +380,12 @@ class MainScreen(Screen[None]):
 
     def _save(self, change: Change) -> None:
         """Show the change at once and queue it for saving."""
+        article_id = change.article_id
+        if change.kind == "read" and self.changes.is_read(article_id) != change.on and self.library.get(article_id):
+            self.unread += -1 if change.on else 1  # exact: every change passes here, in order
         self.query_one(StoreSync).save(change)
         if change.kind in ("read", "bookmark"):
-            self._changed(change.article_id)
+            self._redraw_marks(article_id)
 
     def finish_saving(self) -> None:
         """Retry changes that failed to save (the app calls this when quitting)."""
@@ -393,14 +397,16 @@ class MainScreen(Screen[None]):
         return self.query_one(StoreSync).save_error
 
     def on_store_sync_saved(self, message: StoreSync.Saved) -> None:
-        if message.change.kind in ("read", "bookmark"):
-            self._changed(message.change.article_id)
+        change = message.change
+        if change.kind not in ("read", "bookmark"):
+            return
+        self._redraw_marks(change.article_id)
+        if change.kind == "read" and (message.error or self.store.is_read(change.article_id) != change.on):
+            self._recount()  # the store did not take the change as shown: count again from what it holds
 
-    def _changed(self, article_id: str) -> None:
+    def _redraw_marks(self, article_id: str) -> None:
         self.query_one(HeadlineList).refresh_article(article_id)
         self.query_one(Sidebar).refresh_states()
-        self._recount()
-
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:
     return [b for b in bindings if isinstance(b, Binding)]
