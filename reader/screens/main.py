@@ -408,5 +408,6 @@ class MainScreen(Screen[None]):
         self.query_one(HeadlineList).refresh_article(article_id)
         self.query_one(Sidebar).refresh_states()
 
+
 def _keys(bindings: Sequence[object]) -> list[Binding]:
     return [b for b in bindings if isinstance(b, Binding)]
