@@ -36,7 +36,7 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ReaderCommands, OpenArticle}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("q,ctrl+c", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("p", "problems", "Problems", show=False, id="app.problems"),
     ]

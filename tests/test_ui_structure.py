@@ -74,3 +74,14 @@ async def test_q_quits_while_the_library_is_still_loading(tmp_path: Path) -> Non
     finally:
         release.set()
     assert app.return_code == 0
+
+
+async def test_ctrl_c_quits_like_q(tmp_path: Path) -> None:
+    """Issue 7 item 4: Ctrl+C is a way out too."""
+    app = ReaderApp(load_library(folders=[seeds_dir()]), Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
