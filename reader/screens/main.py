@@ -273,10 +273,12 @@ class MainScreen(Screen[None]):
     def watch_story(self, old: Story | None, new: Story | None) -> None:
         headlines = self.query_one(HeadlineList)
         headlines.current_id = new.article.id if new else None
-        if old and (new is None or old.article.id != new.article.id):
+        moved = old is None or new is None or old.article.id != new.article.id
+        if old and moved:
             headlines.refresh_article(old.article.id)
         if new:
-            headlines.move_to(new.article.id)
+            if moved:  # the list follows the story; a body arriving later does not pull the cursor back
+                headlines.move_to(new.article.id)
             headlines.refresh_article(new.article.id)
         self._draw_trail()
 
