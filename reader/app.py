@@ -1,24 +1,30 @@
-"""The Textual app: wires the library, the store and the settings into the screens."""
+"""The Textual app: loads the library and the store, then hands them to the main screen."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from reader.commands import OpenArticle, ReaderCommands
 from reader.config import Config
 from reader.library import Library
 from reader.screens.help import HelpScreen
+from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
-from reader.store import Store, StoreError
+from reader.store import Store
 from reader.text import clean_line
+from reader.threads import DaemonExecutor
+from reader.widgets.store_sync import StoreSync
 
 Loader = Callable[[], tuple[Library, Store]]
 
@@ -30,10 +36,23 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ReaderCommands, OpenArticle}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("q,ctrl+c", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("p", "problems", "Problems", show=False, id="app.problems"),
     ]
+
+    @dataclass
+    class Loaded(Message):
+        """The library and the store are ready."""
+
+        library: Library
+        store: Store
+
+    @dataclass
+    class LoadFailed(Message):
+        """The library or the store could not be loaded at all."""
+
+        error: str
 
     def __init__(
         self,
@@ -43,36 +62,88 @@ class ReaderApp(App[None]):
         *,
         loader: Loader | None = None,
         config_path: Path | None = None,
+        poll_interval: float = 2.0,
+        save_wait: float = 3.0,
     ) -> None:
-        """Give ``library`` and ``store`` ready-made (tests), or a ``loader`` run in a worker."""
+        """Give ``library`` and ``store`` ready-made (tests), or a ``loader`` run in a worker.
+
+        ``poll_interval``: seconds between checks of the state file for marks made elsewhere;
+        ``save_wait``: how long quitting waits for changes still being saved.
+        """
         super().__init__()
         self.library = library
         self.store = store
         self.config = config or Config()
         self.config_path = config_path
+        self.poll_interval = poll_interval
+        self.save_wait = save_wait
         self._loader = loader
         self.runtime_problems: list[str] = []
 
-    def loader(self) -> tuple[Library, Store]:
-        """Load the library and the store (called from a worker thread)."""
-        if self._loader is None:
-            raise RuntimeError("no library given and no loader")
-        library, store = self._loader()
-        self.library, self.store = library, store
-        return library, store
+    def on_load(self) -> None:
+        asyncio.get_running_loop().set_default_executor(DaemonExecutor())  # stuck workers never block exit
 
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self.watch(self, "theme", self._theme_changed, init=False)
-        self.push_screen(MainScreen())
+        if self.library is not None and self.store is not None:
+            self._show(self.library, self.store)
+        else:
+            self.push_screen(LoadingScreen())
+            self._load()
 
     def get_default_screen(self) -> Screen[None]:
         return Screen()
 
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        if self._loader is None:
+            self.post_message(self.LoadFailed("no library given and no loader"))
+            return
+        try:
+            library, store = self._loader()
+        except Exception as error:
+            self.post_message(self.LoadFailed(str(error) or type(error).__name__))
+            return
+        self.post_message(self.Loaded(library, store))
+        library.prepare_links()
+
+    def on_reader_app_loaded(self, message: Loaded) -> None:
+        self.library, self.store = message.library, message.store
+        self._show(message.library, message.store)
+
+    def _show(self, library: Library, store: Store) -> None:
+        """Open the main screen over a loaded library and store; tell the user of problems met loading."""
+        notices = store.new_notices()
+        problems = len(library.problems) + len(notices)
+        if problems:
+            self.notify(
+                f"{problems} problem{'s' if problems != 1 else ''} while loading: press p to see them",
+                severity="warning",
+                timeout=8,
+            )
+        for notice in notices:
+            self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
+        main = MainScreen(library, store, self.config, poll_interval=self.poll_interval)
+        if isinstance(self.screen, LoadingScreen):
+            self.switch_screen(main)
+        else:
+            self.push_screen(main)
+
+    def on_reader_app_load_failed(self, message: LoadFailed) -> None:
+        self.exit(return_code=1, message=Text(clean_line(f"reader: cannot load the library: {message.error}")))
+
     def _theme_changed(self, theme: str) -> None:
         self.config.theme = theme
         self.save_config()
+
+    def on_main_screen_settings_changed(self) -> None:
+        self.save_config()
+
+    def on_store_sync_problem(self, message: StoreSync.Problem) -> None:
+        self.runtime_problems.append(message.text)
+        self.notify(clean_line(message.text), severity="error", timeout=10, markup=False)
 
     @work(thread=True, group="config")
     def save_config(self) -> None:
@@ -83,9 +154,17 @@ class ReaderApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Keys", "Show every key", self.action_help)
 
+    def _main(self) -> MainScreen | None:
+        return next((s for s in reversed(self.screen_stack) if isinstance(s, MainScreen)), None)
+
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        if isinstance(self.screen, HelpScreen):
+            return
+        main = self._main()
+        groups = main.key_groups() if main else [("Everywhere", [])]
+        first, *rest = groups
+        app_keys = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        self.push_screen(HelpScreen([(first[0], [*app_keys, *first[1]]), *rest]))
 
     def action_problems(self) -> None:
         if isinstance(self.screen, ProblemsScreen):
@@ -95,14 +174,22 @@ class ReaderApp(App[None]):
         self.push_screen(ProblemsScreen(problems + self.runtime_problems))
 
     async def action_quit(self) -> None:
-        """Quit once every change is saved (saves in flight finish first)."""
-        saving = [worker for worker in self.workers if worker.group == "store"]
-        if saving:
-            await self.workers.wait_for_complete(saving)
-        if self.store is not None and self.store.unsaved:
-            try:
-                self.store.flush()
-            except StoreError as error:
-                self.exit(message=Text(clean_line(f"reader: some changes could not be saved: {error}")))
-                return
-        self.exit()
+        """Quit once every change is saved; after ``save_wait`` seconds quit anyway, saying what was not saved."""
+        main = self._main()
+        if main is None:
+            self.exit()
+            return
+        main.finish_saving()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.save_wait
+        while main.changes.pending and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        waiting = [change.describe() for change in main.changes.pending if change.kind in ("read", "bookmark")]
+        if waiting:
+            text = f"reader: quit before these changes were saved (the state file is busy): {'; '.join(waiting)}"
+        elif main.store.unsaved:
+            text = f"reader: some changes could not be saved: {main.save_error or 'the state file is busy'}"
+        else:
+            self.exit()
+            return
+        self.exit(return_code=1, message=Text(clean_line(text)))

@@ -387,7 +387,7 @@ def run_tui(args: argparse.Namespace) -> int:
     path = config_file()
     app = ReaderApp(config=Config.load(path), config_path=path, loader=load)
     app.run()
-    return 1 if app.store is not None and app.store.unsaved else 0  # the app said why on exit
+    return app.return_code or 0  # 1 after a crash or an unsaved change (the app said why on exit)
 
 
 def unknown_command(word: str, commands: Sequence[str]) -> str | None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
+from reader.library import Library
 from reader.text import clean_line
-
-if TYPE_CHECKING:
-    from reader.screens.main import MainScreen
 
 COMMANDS = (
     ("View: all stories", "view('all')", "Show every headline"),
@@ -51,21 +50,30 @@ def highlight(matcher: Matcher, candidate: str) -> Content:
     return content
 
 
-def _main_screen(provider: Provider) -> MainScreen | None:
-    from reader.screens.main import MainScreen
+@runtime_checkable
+class ReadingScreen(Protocol):
+    """What the providers need of the screen the palette was opened over (the main screen)."""
 
-    for screen in reversed(provider.app.screen_stack):
-        if isinstance(screen, MainScreen):
-            return screen
-    return None
+    library: Library
+
+    def open_article(self, article_id: str) -> None:
+        """Show a story."""
+
+    def run_action(self, action: str) -> Any:
+        """Run one of the screen's actions."""
+
+
+def _reading_screen(provider: Provider) -> ReadingScreen | None:
+    screen = provider.screen
+    return screen if isinstance(screen, ReadingScreen) else None
 
 
 class ReaderCommands(Provider):
     """reader's own commands: views, marks, navigation, help and problems."""
 
-    def _commands(self) -> list[tuple[str, object, str]]:
-        screen = _main_screen(self)
-        found: list[tuple[str, object, str]] = []
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        screen = _reading_screen(self)
+        found: list[tuple[str, Callable[[], object], str]] = []
         if screen is not None:
             for name, action, help_text in COMMANDS:
                 found.append((name, partial(screen.run_action, action), help_text))
@@ -75,14 +83,14 @@ class ReaderCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(Content(name), callback, text=name, help=as_markup(help_text))  # type: ignore[arg-type]
+            yield DiscoveryHit(Content(name), callback, text=name, help=as_markup(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, highlight(matcher, name), callback, text=name, help=as_markup(help_text))  # type: ignore[arg-type]
+                yield Hit(score, highlight(matcher, name), callback, text=name, help=as_markup(help_text))
 
 
 class OpenArticle(Provider):
@@ -92,8 +100,8 @@ class OpenArticle(Provider):
     FUZZY_SCAN = 20_000
 
     async def search(self, query: str) -> Hits:
-        screen = _main_screen(self)
-        if screen is None or screen.library is None or not query.strip():
+        screen = _reading_screen(self)
+        if screen is None or not query.strip():
             return
         words = query.casefold().split()
         articles = screen.library.articles

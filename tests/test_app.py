@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
 from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -18,6 +19,7 @@ from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
+from reader.widgets.breadcrumb import Breadcrumb
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 
@@ -74,7 +76,8 @@ async def test_launch_shows_headlines_newest_first_and_unread_count(library: Lib
         await settle(pilot)
         headlines = app.screen.query_one(HeadlineList)
         assert headlines.rows[0].id == TRAM
-        assert [a.published for a in headlines.rows] == sorted((a.published for a in headlines.rows), reverse=True)
+        dates = [a.published or "" for a in headlines.rows]
+        assert dates == sorted(dates, reverse=True)
         assert f"{len(library)} unread" in app.sub_title
 
 
@@ -122,7 +125,8 @@ async def test_following_links_back_and_forward_like_a_browser(library: Library,
         await settle(pilot)
         assert main(app).current == COBALT
         assert "forty megawatts" in article_text(app)
-        assert app.screen.query_one(HeadlineList).highlighted.id == COBALT  # the list follows
+        highlighted = app.screen.query_one(HeadlineList).highlighted
+        assert highlighted is not None and highlighted.id == COBALT  # the list follows
         article.scroll_to(y=5, animate=False, immediate=True)
         await pilot.pause()
         assert article.scroll_y == 5
@@ -145,7 +149,7 @@ async def test_following_links_back_and_forward_like_a_browser(library: Library,
         assert main(app).current == HEAT
         assert not main(app).history.can_go_forward
         assert [v.article_id for v in main(app).history.trail] == [TRAM, HEAT]
-        assert "Tram line" in visible(app.screen.query_one("#breadcrumb", Static))
+        assert "Tram line" in visible(app.screen.query_one("#breadcrumb", Breadcrumb))
 
 
 async def test_sidebar_shows_related_explore_linked_from_and_unresolved(library: Library, state: Path) -> None:
@@ -303,7 +307,12 @@ async def test_command_palette_opens_a_story_by_fuzzy_title(library: Library, st
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p", *"singing caves")
-        await pilot.pause(0.5)
+        command_list = app.screen.query_one(CommandList)
+        for _ in range(200):  # the search runs in the background: wait for its hit (bounded)
+            prompts = [str(command_list.get_option_at_index(n).prompt) for n in range(command_list.option_count)]
+            if prompts and "singing caves" in prompts[0].casefold():
+                break
+            await pilot.pause(0.05)
         await pilot.press("enter")
         await settle(pilot)
         assert main(app).current == "2026-11-19-scientists-map-the-singing-caves-of-the-veldan-highlands"
@@ -335,7 +344,7 @@ async def test_marks_made_by_another_process_show_up(library: Library, state: Pa
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         Store(state).set_read(TRAM)  # as `reader read` in another terminal would
-        await pilot.pause(2.5)
+        main(app).poll_store()  # what the app does every poll_interval seconds
         await settle(pilot)
         assert app.store is not None and app.store.is_read(TRAM)
         assert f"{len(library) - 1} unread" in app.sub_title

@@ -2,41 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
-def _keys(bindings: list[BindingType]) -> list[Binding]:
-    return [b for b in bindings if isinstance(b, Binding)]
+KeyGroups = Sequence[tuple[str, Sequence[Binding]]]
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys of the app, the main screen and each pane."""
+    """Lists the keys it is given, group by group (the app gives the active ones)."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
-    def compose(self) -> ComposeResult:
-        from reader.app import ReaderApp
-        from reader.screens.main import MainScreen
-        from reader.widgets.article_view import ArticleView
-        from reader.widgets.headline_list import HeadlineList
-        from reader.widgets.sidebar import Sidebar
+    def __init__(self, groups: KeyGroups) -> None:
+        super().__init__()
+        self.groups = groups
 
+    def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2), expand=True)
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("action")
-        groups = (
-            ("Everywhere", _keys(ReaderApp.BINDINGS) + _keys(MainScreen.BINDINGS)),
-            ("Headline list", _keys(HeadlineList.BINDINGS)),
-            ("Article", [*_keys(ArticleView.BINDINGS), Binding("up,down,pageup,pagedown", "", "Scroll")]),
-            ("Sidebar", _keys(Sidebar.BINDINGS)),
-        )
-        for title, bindings in groups:
+        for title, bindings in self.groups:
             table.add_row(Text(title, style="bold underline"), "")
             for binding in bindings:
                 keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))

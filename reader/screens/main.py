@@ -1,39 +1,41 @@
-"""The main screen: owns the reading state and mediates between the three panes."""
+"""The main screen: holds the reading state and routes between the headline list, the article and the sidebar."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input
 
+from reader.changes import Change, PendingChanges
+from reader.config import Config
 from reader.history import History
 from reader.library import Library, Link
 from reader.model import Article
-from reader.store import Store, StoreError
+from reader.store import Store
 from reader.text import clean_line
-from reader.widgets.article_view import ArticleView
-from reader.widgets.headline_list import HeadlineList, fit
+from reader.views import EMPTY, VIEWS, remembered, unread_count, view_rows
+from reader.widgets.article_view import ArticleView, Story
+from reader.widgets.breadcrumb import SHOWN, Breadcrumb
+from reader.widgets.filter_box import FilterBox
+from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+from reader.widgets.store_sync import StoreSync
 
-if TYPE_CHECKING:
-    from reader.app import ReaderApp
-
-VIEWS = {"all": "All stories", "unread": "Unread", "bookmarks": "Bookmarks"}
 NARROW = 110  # below this many columns the sidebar folds away
 
 
 class MainScreen(Screen[None]):
-    """Headlines, article and sidebar; the current story, view, filter and history live here."""
+    """Headlines, article and sidebar over one library and one store."""
 
+    AUTO_FOCUS = "#headlines"  # not the (hidden) filter box, which would swallow the first keys
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="main.filter"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="main.clear_filter"),
@@ -48,109 +50,85 @@ class MainScreen(Screen[None]):
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
     ]
 
-    view: reactive[str] = reactive("all", init=False)
-    current: reactive[str | None] = reactive(None, init=False)
+    view: var[str] = var("all", init=False)
+    """Which stories the list shows: ``all``, ``unread`` or ``bookmarks``."""
 
-    class Loaded(Message):
-        """The library and store finished loading."""
+    filter_text: var[str] = var("", init=False)
+    """The words the headlines are filtered by ("" for none)."""
 
-        def __init__(self, library: Library, store: Store) -> None:
-            super().__init__()
-            self.library = library
-            self.store = store
+    story: var[Story | None] = var(None, always_update=True, init=False)
+    """The one current story, as the article pane shows it (None before any is opened)."""
 
-    class ArticleReady(Message):
-        """An article's body and links are ready to show."""
+    unread: var[int] = var(0)
+    """Stories in the library not read, counting changes still being saved."""
 
-        def __init__(self, article: Article, links: list[Link], scroll_y: float) -> None:
-            super().__init__()
-            self.article = article
-            self.links = links
-            self.scroll_y = scroll_y
+    shown: var[int] = var(0)
+    """How many headlines the list shows."""
 
+    subtitle: var[str] = var("")
+    """The header's second line: view, filter and unread count."""
+
+    @dataclass
+    class Opened(Message):
+        """A story's body and links are ready to show."""
+
+        article: Article
+        links: tuple[Link, ...]
+        scroll_y: float
+
+    @dataclass
     class BacklinksReady(Message):
         """The stories linking to an article are known."""
 
-        def __init__(self, article_id: str, backlinks: list[Article]) -> None:
-            super().__init__()
-            self.article_id = article_id
-            self.backlinks = backlinks
+        article_id: str
+        backlinks: list[Article]
 
-    class Filtered(Message):
-        """Filter results for a query."""
+    @dataclass
+    class SettingsChanged(Message):
+        """The settings in the config changed (the app saves them)."""
 
-        def __init__(self, query: str, rows: list[Article], final: bool) -> None:
-            super().__init__()
-            self.query = query
-            self.rows = rows
-            self.final = final
-
-    class StateChangedElsewhere(Message):
-        """Another process changed read marks or bookmarks."""
-
-        def __init__(self, unread: int) -> None:
-            super().__init__()
-            self.unread = unread
-
-    class Saved(Message):
-        """A state change was saved (or failed to be)."""
-
-        def __init__(self, article_id: str, error: str | None = None, unread_delta: int = 0) -> None:
-            super().__init__()
-            self.article_id = article_id
-            self.error = error
-            self.unread_delta = unread_delta
-
-    def __init__(self) -> None:
+    def __init__(self, library: Library, store: Store, config: Config, *, poll_interval: float = 2.0) -> None:
+        """``poll_interval``: seconds between checks for marks made elsewhere (0: never; tests call ``poll_store``)."""
         super().__init__()
-        self.library: Library | None = None
-        self.store: Store | None = None
+        self.library = library
+        self.store = store
+        self.config = config
+        self.poll_interval = poll_interval
+        self.changes = PendingChanges(store)
         self.history = History()
-        self.filter_text = ""
-        self.article: Article | None = None
-        self.links: list[Link] = []
-        self.unread = 0
-        self.sidebar_wanted = True
 
     @property
-    def reader(self) -> ReaderApp:
-        from reader.app import ReaderApp
+    def current(self) -> str | None:
+        """The id of the current story."""
+        return self.story.article.id if self.story else None
 
-        assert isinstance(self.app, ReaderApp)
-        return self.app
-
-    # -- layout -------------------------------------------------------------------
+    # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield Input(placeholder="Filter: words in title or text", id="filter")
+                yield FilterBox(self.library.search_text, id="filter")
                 yield HeadlineList(id="headlines")
             with Vertical(id="centre"):
-                yield Static(id="breadcrumb")
-                yield ArticleView(id="article")
+                yield Breadcrumb(id="breadcrumb")
+                yield ArticleView(id="article").data_bind(story=MainScreen.story)
             yield Sidebar(id="sidebar")
+        yield StoreSync(self.changes, self.poll_interval)
         yield Footer()
 
     def on_mount(self) -> None:
-        headlines = self.query_one(HeadlineList)
-        headlines.empty_message = "Loading library…"
+        headlines, sidebar = self.query_one(HeadlineList), self.query_one(Sidebar)
+        headlines.is_read = sidebar.is_read = self.changes.is_read
+        headlines.is_bookmarked = sidebar.is_bookmarked = self.changes.is_bookmarked
         headlines.focus()
-        self.query_one(Sidebar).clear_story()
-        self.sidebar_wanted = self.reader.config.show_sidebar
+        sidebar.clear_story()
         self._apply_width(self.size.width)
-        app = self.reader
-        if app.library is not None and app.store is not None:
-            self.post_message(self.Loaded(app.library, app.store))
-        else:
-            self._load()
-
-    @work(thread=True, exclusive=True, group="load")
-    def _load(self) -> None:
-        library, store = self.reader.loader()
-        self.post_message(self.Loaded(library, store))
-        library.prepare_links()
+        last = self.store.last_opened
+        self._show_rows(keep=last)
+        self._recount()
+        if last and self.library.get(last) is not None:
+            self.open_article(last, mark_read=False)
 
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
@@ -158,111 +136,75 @@ class MainScreen(Screen[None]):
     def _apply_width(self, width: int) -> None:
         narrow = width < NARROW
         self.set_class(narrow, "narrow")
-        self.query_one(Sidebar).display = (self.sidebar_wanted and not narrow) or self.has_class("sidebar-forced")
+        wanted = self.config.show_sidebar and not narrow
+        self.query_one(Sidebar).display = wanted or self.has_class("sidebar-forced")
 
-    # -- loading --------------------------------------------------------------------
+    def key_groups(self) -> list[tuple[str, list[Binding]]]:
+        """This screen's keys, then each pane's, for the help screen."""
+        scroll = Binding("up,down,pageup,pagedown", "", "Scroll")
+        return [
+            ("Everywhere", _keys(self.BINDINGS)),
+            ("Headline list", _keys(HeadlineList.BINDINGS)),
+            ("Article", [*_keys(ArticleView.BINDINGS), scroll]),
+            ("Sidebar", _keys(Sidebar.BINDINGS)),
+        ]
 
-    def on_main_screen_loaded(self, message: Loaded) -> None:
-        self.library, self.store = message.library, message.store
-        read = message.store.read_marks
-        self.unread = sum(1 for article in message.library.articles if article.id not in read)
-        headlines = self.query_one(HeadlineList)
-        headlines.is_read = message.store.is_read
-        headlines.is_bookmarked = message.store.is_bookmarked
-        headlines.empty_message = "No headlines"
-        sidebar = self.query_one(Sidebar)
-        sidebar.is_read, sidebar.is_bookmarked = headlines.is_read, headlines.is_bookmarked
-        last = message.store.last_opened
-        self._show_rows(keep=last)
-        self._update_title()
-        problems = len(message.library.problems) + len(message.store.notices)
-        if problems:
-            self.notify(
-                f"{problems} problem{'s' if problems != 1 else ''} while loading: press p to see them",
-                severity="warning",
-                timeout=8,
-            )
-        for notice in message.store.notices:
+    # -- the title ------------------------------------------------------------------------
+
+    def compute_subtitle(self) -> str:
+        shown = f" · “{self.filter_text}”: {self.shown}" if self.filter_text else ""
+        return f"{VIEWS[self.view]}{shown} · {self.unread} unread"
+
+    def watch_subtitle(self, subtitle: str) -> None:
+        self.app.sub_title = subtitle
+
+    def _recount(self) -> None:
+        """Count the unread stories again (at start and after changes made elsewhere)."""
+        self.unread = unread_count(self.library, self.changes)
+
+    # -- marks made elsewhere -------------------------------------------------------------
+
+    def poll_store(self) -> None:
+        """Pick up marks made elsewhere now (the app does it every ``poll_interval`` seconds)."""
+        self.query_one(StoreSync).poll()
+
+    def on_store_sync_polled(self, message: StoreSync.Polled) -> None:
+        for notice in message.notices:
             self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
-        if last and message.library.get(last) is not None:
-            self.open_article(last, mark_read=False)
-        self.set_interval(2.0, self._poll_store)
-
-    @work(thread=True, exclusive=True, group="poll")
-    def _poll_store(self) -> None:
-        """Pick up marks made elsewhere (``reader read`` in a shell, a second window)."""
-        if self.store is not None and self.library is not None and self.store.refresh():
-            read = self.store.read_marks
-            unread = sum(1 for article in self.library.articles if article.id not in read)
-            self.post_message(self.StateChangedElsewhere(unread))
-
-    def on_main_screen_state_changed_elsewhere(self, message: StateChangedElsewhere) -> None:
-        self.unread = message.unread
+        self._recount()
+        if self.view != "all":
+            self._show_rows()
         self.query_one(HeadlineList).refresh()
         self.query_one(Sidebar).refresh_states()
-        self._update_title()
 
-    # -- rows, views and the filter -----------------------------------------------------
-
-    def _view_rows(self) -> list[Article]:
-        assert self.library is not None and self.store is not None
-        articles = self.library.articles
-        if self.view == "unread":
-            read = self.store.read_marks
-            return [a for a in articles if a.id not in read]
-        if self.view == "bookmarks":
-            marks = self.store.bookmarks_by_id
-            rows = [a for a in articles if a.id in marks]
-            known = {a.id for a in rows}
-            missing = [self._bookmark_only(m.id) for m in self.store.bookmarks if m.id not in known]
-            return rows + [a for a in missing if a is not None]
-        return articles
-
-    def _bookmark_only(self, article_id: str) -> Article | None:
-        """A bookmarked story whose file is gone, as far as the bookmark remembers it."""
-        mark = self.store.bookmarks_by_id.get(article_id) if self.store else None
-        if mark is None:
-            return None
-        return Article(id=mark.id, title=mark.title, section=mark.section, published=mark.published, partial=True)
+    # -- rows, views and the filter ---------------------------------------------------------
 
     def _show_rows(self, keep: str | None = None) -> None:
-        if self.library is None:
-            return
         headlines = self.query_one(HeadlineList)
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
             headlines.empty_message = "Searching…"
-            self._filter(self.filter_text, self._view_rows(), keep)
+            self.query_one(FilterBox).search(self.filter_text, view_rows(self.view, self.library, self.changes))
             return
-        headlines.empty_message = {"unread": "No unread stories", "bookmarks": "No bookmarks yet: press b"}.get(
-            self.view, "No headlines"
-        )
-        headlines.set_rows(self._view_rows(), keep=keep)
+        headlines.empty_message = EMPTY[self.view]
+        headlines.set_rows(view_rows(self.view, self.library, self.changes), keep=keep)
+        self.shown = len(headlines.rows)
 
-    @work(thread=True, exclusive=True, group="filter")
-    def _filter(self, query: str, rows: Sequence[Article], keep: str | None) -> None:
-        assert self.library is not None
-        words = query.casefold().split()
-        quick = [a for a in rows if all(w in a.title.casefold() for w in words)]
-        self.post_message(self.Filtered(query, quick, final=False))
-        search_text = self.library.search_text
-        full = [a for a in rows if all(w in search_text(a) for w in words)]
-        self.post_message(self.Filtered(query, full, final=True))
-
-    def on_main_screen_filtered(self, message: Filtered) -> None:
+    def on_filter_box_results(self, message: FilterBox.Results) -> None:
         if message.query != self.filter_text:
             return
-        headlines = self.query_one(HeadlineList)
-        if not message.final and len(message.rows) == 0:
+        if not message.final and not message.rows:
             return  # wait for matches in the article text before saying "none"
+        headlines = self.query_one(HeadlineList)
         headlines.empty_message = f"Nothing matches “{message.query}”"
-        keep = headlines.highlighted.id if headlines.highlighted else None
-        headlines.set_rows(message.rows, keep=keep)
-        self._update_title()
+        headlines.set_rows(message.rows, keep=headlines.highlighted.id if headlines.highlighted else None)
+        self.shown = len(message.rows)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip()
+
+    def watch_filter_text(self) -> None:
         self._show_rows()
 
     @on(Input.Submitted, "#filter")
@@ -286,94 +228,66 @@ class MainScreen(Screen[None]):
 
     def watch_view(self) -> None:
         self._show_rows()
-        self._update_title()
 
-    def _update_title(self) -> None:
-        app = self.app
-        rows = len(self.query_one(HeadlineList).rows)
-        shown = f" · “{self.filter_text}”: {rows}" if self.filter_text else ""
-        app.sub_title = f"{VIEWS[self.view]}{shown} · {self.unread} unread"
-
-    # -- opening stories ----------------------------------------------------------------
+    # -- opening stories ----------------------------------------------------------------------
 
     def open_article(
         self, article_id: str, *, record: bool = True, scroll_y: float = 0.0, mark_read: bool = True
     ) -> None:
         """Show a story; ``record`` adds it to the history (following a link or a headline)."""
-        if self.library is None:
-            return
-        in_library = self.library.get(article_id)
-        article = in_library or self._bookmark_only(article_id)
+        article = self.library.get(article_id)
+        gone = article is None
+        article = article or remembered(self.store, article_id)
         if article is None:
             self.notify("That story is not in the library", severity="warning")
             return
-        view = self.query_one(ArticleView)
         if record:
-            self.history.visit(article_id, view.scroll_y)
-        self.current = article_id
+            self.history.visit(article_id, self.query_one(ArticleView).scroll_y)
+        self.story = Story(article, scroll_y=scroll_y, loading=not gone, gone=gone)
         if mark_read:
-            self._save_read(article_id, True)
-        self._save_last_opened(article_id)
-        if in_library is None:
-            self.post_message(self.ArticleReady(article, [], scroll_y))  # a bookmark whose file is gone
+            self._save(Change("read", article_id, True, title=article.title))
+        self._save(Change("opened", article_id, title=article.title))
+        if gone:
+            self.query_one(Sidebar).show([], [])
         else:
             self._prepare(article, scroll_y)
 
     @work(thread=True, exclusive=True, group="open")
     def _prepare(self, article: Article, scroll_y: float) -> None:
-        assert self.library is not None
-        full = self.library.full(article)
-        links = self.library.links(full)
-        self.post_message(self.ArticleReady(full, links, scroll_y))
+        full = self.library.full(article)  # may re-read and parse the file: never on the event loop
+        self.post_message(self.Opened(full, tuple(self.library.links(full)), scroll_y))
         self.post_message(self.BacklinksReady(full.id, self.library.backlinks(full.id)))
 
-    def on_main_screen_article_ready(self, message: ArticleReady) -> None:
+    def on_main_screen_opened(self, message: Opened) -> None:
         if message.article.id != self.current:
             return
-        self.article, self.links = message.article, message.links
-        article_view = self.query_one(ArticleView)
-        article_view.show(message.article, message.links, message.scroll_y)
-        if message.article.partial and not message.article.body:
-            self.query_one("#article-body", Static).update(
-                Text.assemble(
-                    (message.article.title + "\n\n", "bold"),
-                    ("This story's file is no longer in the library; the bookmark keeps its title.", "italic"),
-                )
-            )
-        sidebar = self.query_one(Sidebar)
-        ready = self.library is not None and self.library.backlinks_ready
-        sidebar.show(message.links, self.library.backlinks(message.article.id) if ready and self.library else [])
-        self._draw_breadcrumb()
+        self.story = Story(message.article, message.links, message.scroll_y)
+        backlinks = self.library.backlinks(message.article.id) if self.library.backlinks_ready else []
+        self.query_one(Sidebar).show(message.links, backlinks)
         self.refresh_bindings()
 
     def on_main_screen_backlinks_ready(self, message: BacklinksReady) -> None:
-        if message.article_id == self.current:
-            self.query_one(Sidebar).show(self.links, message.backlinks)
+        if message.article_id == self.current and self.story is not None:
+            self.query_one(Sidebar).show(self.story.links, message.backlinks)
 
-    def watch_current(self, old: str | None, new: str | None) -> None:
+    def watch_story(self, old: Story | None, new: Story | None) -> None:
         headlines = self.query_one(HeadlineList)
-        headlines.current_id = new
-        if old:
-            headlines.refresh_article(old)
+        headlines.current_id = new.article.id if new else None
+        moved = old is None or new is None or old.article.id != new.article.id
+        if old and moved:
+            headlines.refresh_article(old.article.id)
         if new:
-            headlines.move_to(new)
-            headlines.refresh_article(new)
+            if moved:  # the list follows the story; a body arriving later does not pull the cursor back
+                headlines.move_to(new.article.id)
+            headlines.refresh_article(new.article.id)
+        self._draw_trail()
 
-    def _draw_breadcrumb(self) -> None:
-        assert self.library is not None
+    def _draw_trail(self) -> None:
         titles = []
-        for visit in self.history.trail[-4:]:
-            article = self.library.get(visit.article_id)
-            titles.append(article.title if article else visit.article_id)
-        width = max(10, self.query_one("#breadcrumb").size.width or 60)
-        each = max(8, (width - 3 * len(titles)) // max(1, len(titles)))
-        text = Text(" ‹ " if len(self.history.trail) > 4 else " ", style="dim")
-        for n, title in enumerate(titles):
-            last = n == len(titles) - 1
-            text.append(fit(title, each), style="bold" if last else "dim")
-            if not last:
-                text.append(" › ", style="dim")
-        self.query_one("#breadcrumb", Static).update(text)
+        for visit in self.history.trail[-(SHOWN + 1) :]:
+            article = self.library.get(visit.article_id) or remembered(self.store, visit.article_id)
+            titles.append(clean_line(article.title) if article else visit.article_id)
+        self.query_one(Breadcrumb).trail = tuple(titles)
 
     @on(HeadlineList.Selected)
     def _headline_selected(self, event: HeadlineList.Selected) -> None:
@@ -394,8 +308,8 @@ class MainScreen(Screen[None]):
     def _follow(self, target: str | None, headline: str) -> None:
         if target is None:
             self._search_for(headline)
-            return
-        self.open_article(target)
+        else:
+            self.open_article(target)
 
     def _search_for(self, headline: str) -> None:
         """Run the library filter for a headline that is not in the library."""
@@ -416,10 +330,8 @@ class MainScreen(Screen[None]):
             self.open_article(visit.article_id, record=False, scroll_y=visit.scroll_y, mark_read=False)
 
     def action_next_unread(self) -> None:
-        if self.store is None:
-            return
-        for link in self.links:
-            if link.target is not None and not self.store.is_read(link.target):
+        for link in self.story.links if self.story else ():
+            if link.target is not None and not self.changes.is_read(link.target):
                 self.open_article(link.target)
                 return
         self.notify("No unread stories among this story's links", timeout=3)
@@ -429,14 +341,10 @@ class MainScreen(Screen[None]):
         if self.has_class("narrow"):
             self.toggle_class("sidebar-forced")
             self._apply_width(self.size.width)
-            if self.has_class("sidebar-forced"):
-                sidebar.focus()
-            else:
-                self.query_one(HeadlineList).focus()
+            (sidebar if self.has_class("sidebar-forced") else self.query_one(HeadlineList)).focus()
             return
-        self.sidebar_wanted = not sidebar.display
-        self.reader.config.show_sidebar = self.sidebar_wanted
-        self.reader.save_config()
+        self.config.show_sidebar = not sidebar.display
+        self.post_message(self.SettingsChanged())
         self._apply_width(self.size.width)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -447,70 +355,61 @@ class MainScreen(Screen[None]):
         if action in ("toggle_read", "toggle_bookmark"):
             return self._target() is not None or None
         if action == "next_unread":
-            return bool(self.links) or None
+            return bool(self.story and self.story.links) or None
         return True
 
-    # -- read marks and bookmarks ------------------------------------------------------
+    # -- read marks and bookmarks: every key press is one change, saved in order ---------------
 
     def _target(self) -> Article | None:
         """What m and b act on: the highlighted headline in the list, else the open story."""
         headlines = self.query_one(HeadlineList)
         if headlines.has_focus and headlines.highlighted is not None:
             return headlines.highlighted
-        return self.article or headlines.highlighted
+        return self.story.article if self.story else headlines.highlighted
 
     def action_toggle_read(self) -> None:
         article = self._target()
-        if article is not None and self.store is not None:
-            self._save_read(article.id, not self.store.is_read(article.id))
+        if article is not None:
+            self._save(Change("read", article.id, not self.changes.is_read(article.id), title=article.title))
 
     def action_toggle_bookmark(self) -> None:
         article = self._target()
-        if article is None or self.store is None:
+        if article is None:
             return
-        on = not self.store.is_bookmarked(article.id)
-        self._save_bookmark(article, on)
+        on = not self.changes.is_bookmarked(article.id)
+        self._save(Change("bookmark", article.id, on, article.title, article.section, article.published))
         self.notify("Bookmarked" if on else "Bookmark removed", timeout=2)
 
-    @work(thread=True, group="store")
-    def _save_read(self, article_id: str, read: bool) -> None:
-        assert self.store is not None
-        was = self.store.is_read(article_id)
-        error = None
-        try:
-            self.store.set_read(article_id, read)
-        except StoreError as failure:
-            error = str(failure)
-        delta = 0
-        if was != self.store.is_read(article_id) and self.library and self.library.get(article_id):
-            delta = -1 if read else 1
-        self.post_message(self.Saved(article_id, error, delta))
+    def _save(self, change: Change) -> None:
+        """Show the change at once and queue it for saving."""
+        article_id = change.article_id
+        if change.kind == "read" and self.changes.is_read(article_id) != change.on and self.library.get(article_id):
+            self.unread += -1 if change.on else 1  # exact: every change passes here, in order
+        self.query_one(StoreSync).save(change)
+        if change.kind in ("read", "bookmark"):
+            self._redraw_marks(article_id)
 
-    @work(thread=True, group="store")
-    def _save_bookmark(self, article: Article, on: bool) -> None:
-        assert self.store is not None
-        error = None
-        try:
-            self.store.set_bookmark(
-                article.id, on, title=article.title, section=article.section, published=article.published
-            )
-        except StoreError as failure:
-            error = str(failure)
-        self.post_message(self.Saved(article.id, error))
+    def finish_saving(self) -> None:
+        """Retry changes that failed to save (the app calls this when quitting)."""
+        self.query_one(StoreSync).finish()
 
-    @work(thread=True, group="store")
-    def _save_last_opened(self, article_id: str) -> None:
-        assert self.store is not None
-        try:
-            self.store.set_last_opened(article_id)
-        except StoreError as failure:
-            self.post_message(self.Saved(article_id, str(failure)))
+    @property
+    def save_error(self) -> str | None:
+        """Why the last change that failed to save failed."""
+        return self.query_one(StoreSync).save_error
 
-    def on_main_screen_saved(self, message: Saved) -> None:
-        if message.error:
-            self.reader.runtime_problems.append(message.error)
-            self.notify(clean_line(message.error), severity="error", timeout=10, markup=False)
-        self.query_one(HeadlineList).refresh_article(message.article_id)
+    def on_store_sync_saved(self, message: StoreSync.Saved) -> None:
+        change = message.change
+        if change.kind not in ("read", "bookmark"):
+            return
+        self._redraw_marks(change.article_id)
+        if change.kind == "read" and (message.error or self.store.is_read(change.article_id) != change.on):
+            self._recount()  # the store did not take the change as shown: count again from what it holds
+
+    def _redraw_marks(self, article_id: str) -> None:
+        self.query_one(HeadlineList).refresh_article(article_id)
         self.query_one(Sidebar).refresh_states()
-        self.unread += message.unread_delta
-        self._update_title()
+
+
+def _keys(bindings: Sequence[object]) -> list[Binding]:
+    return [b for b in bindings if isinstance(b, Binding)]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
+from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Static
 
 from reader.library import Link
@@ -21,10 +24,23 @@ WELCOME = (
     "Follow Related and Explore stories from the sidebar; go back with Backspace or [, "
     "forward with ].\nPress ? for every key."
 )
+GONE = "This story's file is no longer in the library; the bookmark keeps its title."
+LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the old story (no flash for quick loads)
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """What the pane shows: an article, its links, where to scroll; ``loading`` while its file is read."""
+
+    article: Article
+    links: tuple[Link, ...] = ()
+    scroll_y: float = 0.0
+    loading: bool = False
+    gone: bool = False
 
 
 class ArticleView(VerticalScroll, can_focus=True):
-    """Shows one article; ``l``/``L`` select inline links, Enter or a click follows one."""
+    """Shows one story; ``l``/``L`` select inline links, Enter or a click follows one."""
 
     BINDINGS = [
         Binding("l", "next_link", "Next link", id="article.next_link"),
@@ -37,58 +53,90 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     COMPONENT_CLASSES = {"article-view--link"}
 
+    story: reactive[Story | None] = reactive(None, always_update=True, init=False)
+    """The story on show (None: the welcome text)."""
+
+    selected: reactive[int | None] = reactive(None, init=False)
+    """The selected inline Related link, by position among the Related links."""
+
+    @dataclass
     class Follow(Message):
         """The user followed an inline Related link."""
 
-        def __init__(self, link: Link) -> None:
-            super().__init__()
-            self.link = link
+        link: Link
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.article: Article | None = None
-        self.links: list[Link] = []
-        self.selected: int | None = None
+        self._loading_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(WELCOME), id="article-body")
 
     @property
-    def _related(self) -> list[Link]:
-        return [link for link in self.links if link.kind == "related"]
+    def article(self) -> Article | None:
+        """The article on show, if any."""
+        return self.story.article if self.story else None
 
-    def show(self, article: Article | None, links: Sequence[Link] = (), scroll_y: float = 0.0) -> None:
-        """Show an article (None: the welcome text) and scroll to ``scroll_y``."""
-        self.article = article
-        self.links = list(links)
-        self.selected = None
+    @property
+    def related(self) -> list[Link]:
+        """The story's inline Related links, in order."""
+        return [link for link in self.story.links if link.kind == "related"] if self.story else []
+
+    def watch_story(self, story: Story | None) -> None:
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        self.set_reactive(ArticleView.selected, None)
+        if story is not None and story.loading:
+            self._loading_timer = self.set_timer(LOADING_DELAY, self._draw)
+            return
         self._draw()
         self.scroll_to(y=0, animate=False, immediate=True)
-        if scroll_y:
-            self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False, immediate=True)
+        if story is not None and story.scroll_y:
+            self.call_after_refresh(self.scroll_to, y=story.scroll_y, animate=False, immediate=True)
+
+    def watch_selected(self) -> None:
+        self._draw()
+        self.call_after_refresh(self._scroll_to_selected)
 
     def _draw(self) -> None:
         body = self.query_one("#article-body", Static)
-        if self.article is None:
+        story = self.story
+        if story is None:
             body.update(Text(WELCOME))
-            return
-        link_style = self.get_component_rich_style("article-view--link", partial=True)
-        body.update(
-            article_renderable(
-                self.article, links=self.links, link_style=link_style, selected=self.selected, clickable=True
+        elif story.loading:
+            body.update(Text(f"Loading “{story.article.title}”…", style="italic"))
+        elif story.gone:
+            body.update(Text.assemble((story.article.title + "\n\n", "bold"), (GONE, "italic")))
+        else:
+            link_style = self.get_component_rich_style("article-view--link", partial=True)
+            body.update(
+                article_renderable(
+                    story.article, links=story.links, link_style=link_style, selected=self.selected, clickable=True
+                )
             )
-        )
+
+    def _scroll_to_selected(self) -> None:
+        """Bring the selected link into view (issue 10 bug 5)."""
+        if self.selected is None:
+            return
+        body = self.query_one("#article-body", Static)
+        lines = body.render_lines(Region(0, 0, body.size.width, body.size.height))
+        for y, strip in enumerate(lines):
+            if any(segment.style and segment.style.meta.get("link") == self.selected for segment in strip):
+                region = Region(0, body.virtual_region.y + y, 1, 1)
+                self.scroll_to_region(region, animate=False, immediate=True, force=True)
+                return
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", lambda _theme: self._draw(), init=False)
 
     def _select(self, step: int) -> None:
-        count = len(self._related)
+        count = len(self.related)
         if not count:
             self.notify("This story has no inline links", severity="warning", timeout=2)
             return
         self.selected = (0 if step > 0 else count - 1) if self.selected is None else (self.selected + step) % count
-        self._draw()
 
     def action_next_link(self) -> None:
         self._select(1)
@@ -97,14 +145,13 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._select(-1)
 
     def action_follow(self) -> None:
-        related = self._related
+        related = self.related
         if self.selected is not None and self.selected < len(related):
             self.post_message(self.Follow(related[self.selected]))
 
     def on_click(self, event: events.Click) -> None:
         number = event.style.meta.get("link")
-        related = self._related
+        related = self.related
         if isinstance(number, int) and 0 <= number < len(related):
             self.selected = number
-            self._draw()
             self.post_message(self.Follow(related[number]))

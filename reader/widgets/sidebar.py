@@ -33,19 +33,17 @@ class Sidebar(OptionList):
         Binding("enter", "select", "Open story", id="sidebar.open"),
     ]
 
+    @dataclass
     class Follow(Message):
         """Open a library story from the sidebar."""
 
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
+        article_id: str
 
+    @dataclass
     class Search(Message):
         """Look for a headline that is not in the library."""
 
-        def __init__(self, headline: str) -> None:
-            super().__init__()
-            self.headline = headline
+        headline: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

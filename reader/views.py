@@ -1,0 +1,37 @@
+"""The headline views (all, unread, bookmarks) over the library and the reading state. No Textual."""
+
+from __future__ import annotations
+
+from reader.changes import PendingChanges
+from reader.library import Library
+from reader.model import Article
+from reader.store import Store
+
+VIEWS = {"all": "All stories", "unread": "Unread", "bookmarks": "Bookmarks"}
+EMPTY = {"all": "No headlines", "unread": "No unread stories", "bookmarks": "No bookmarks yet: press b"}
+
+
+def remembered(store: Store, article_id: str) -> Article | None:
+    """A bookmarked story whose file is gone, as far as its bookmark remembers it (title and dates, no body)."""
+    mark = next((m for m in store.bookmarks if m.id == article_id), None)
+    if mark is None:
+        return None
+    return Article(id=mark.id, title=mark.title, section=mark.section, published=mark.published)
+
+
+def view_rows(view: str, library: Library, changes: PendingChanges) -> list[Article]:
+    """The stories a view shows, newest first; bookmarks whose file is gone come last."""
+    articles = library.articles
+    if view == "unread":
+        return [a for a in articles if not changes.is_read(a.id)]
+    if view == "bookmarks":
+        rows = [a for a in articles if changes.is_bookmarked(a.id)]
+        gone = [remembered(changes.store, m.id) for m in changes.store.bookmarks if library.get(m.id) is None]
+        return rows + [a for a in gone if a is not None and changes.is_bookmarked(a.id)]
+    return articles
+
+
+def unread_count(library: Library, changes: PendingChanges) -> int:
+    """Stories in the library not read, counting changes still being saved."""
+    is_read = changes.is_read
+    return sum(1 for article in library.articles if not is_read(article.id))
