@@ -1,0 +1,473 @@
+"""Full-text search: an SQLite FTS5 index in the cache folder. No Textual.
+
+The index is a derived cache, never the source of truth: it is keyed like the
+parse cache (article id, file size, mtime and parser version), updated
+incrementally, and thrown away and rebuilt when it is missing, corrupt or
+stale. Bodies are streamed from the files in batches, never held in bulk.
+
+Thread use: :meth:`SearchIndex.update` runs in one worker thread (it may farm
+the parsing out to a child process); :meth:`SearchIndex.search` may be called
+from any other thread meanwhile, and each new search (or :meth:`cancel`) stops
+the one still running, which raises :class:`SearchCancelled`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import re
+import sqlite3
+import threading
+import zlib
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from reader.model import Article
+from reader.parse import PARSER_VERSION, ParseError, parse
+
+#: Bumped whenever the tables or the tokenizer change, so an old index is rebuilt.
+INDEX_FORMAT = 1
+#: bm25 weights of the title, section and body columns.
+WEIGHTS = (10.0, 4.0, 1.0)
+BATCH = 500  # documents per transaction
+CHUNK = 50  # files per job sent to a parsing process
+AHEAD = 8  # parsing jobs in flight
+MIN_FOR_PROCESSES = 400  # fewer files than this are parsed in the calling thread
+AUTO_PREFIX = 3  # the word being typed matches as a prefix from this many characters
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS docs(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, size INTEGER NOT NULL,"
+    " mtime INTEGER NOT NULL, published TEXT, title TEXT NOT NULL, section TEXT NOT NULL, packed BLOB NOT NULL)",
+    # contentless: the text lives (compressed) in docs.packed, only to delete a changed entry
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, section, body, content='',"
+    " tokenize='unicode61 remove_diacritics 2')",
+)
+_TOKEN = re.compile(r'"([^"]*)("?)(\*?)|([^\s"]+)')
+
+ReadBody = Callable[[str], str]
+
+
+class SearchError(Exception):
+    """The index cannot be created or written (the message says why, in one line)."""
+
+
+class SearchCancelled(Exception):
+    """A newer search (or :meth:`SearchIndex.cancel`) stopped this one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    """What one :meth:`SearchIndex.update` did."""
+
+    added: int  # new or changed entries indexed
+    removed: int  # entries of vanished articles dropped
+    kept: int  # entries already up to date
+    stopped: bool = False  # the ``stop`` event ended it early
+
+
+def default_path() -> Path:
+    """Where the app keeps its index: ``search.sqlite`` in the cache folder."""
+    from reader.paths import cache_dir
+
+    return cache_dir() / "search.sqlite"
+
+
+def body_text(article: Article) -> str:
+    """The text indexed beside the title and section: dek, authors, body blocks."""
+    parts = [article.dek or "", " ".join(article.authors), *(block.text for block in article.body)]
+    return "\n".join(part for part in parts if part)
+
+
+def file_text(path: str) -> str:
+    """Read and parse one file and return its :func:`body_text` (the default ``read_body``)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise ParseError(error.strerror or str(error)) from None
+    return body_text(parse(data, name=os.path.basename(path)))
+
+
+def match_expression(query: str, *, prefix: bool = False) -> str | None:
+    """User text → a safe FTS5 MATCH expression (None when there is nothing to look for).
+
+    Every word becomes a quoted string, so operators, brackets and stray quotes are
+    plain text; ``"two words"`` is a phrase, ``word*`` a prefix. With ``prefix`` the
+    last bare word (the one being typed) also matches as a prefix once it has
+    :data:`AUTO_PREFIX` characters.
+    """
+    terms: list[tuple[str, bool, bool]] = []  # text, is prefix, was a bare word
+    for match in _TOKEN.finditer(query):
+        phrase, _closed, star, word = match.groups()
+        if word is not None:
+            bare = word.rstrip("*")
+            terms.append((bare, bare != word, True))
+        else:
+            terms.append((phrase.strip(), bool(star), False))
+    terms = [term for term in terms if any(ch.isalnum() for ch in term[0])]
+    if not terms:
+        return None
+    if prefix:
+        text, starred, bare = terms[-1]
+        if bare and not starred and len(text) >= AUTO_PREFIX:
+            terms[-1] = (text, True, True)
+    return " ".join('"' + text.replace('"', '""') + '"' + ("*" if starred else "") for text, starred, _ in terms)
+
+
+def _pack(read_body: ReadBody, path: str) -> tuple[str, bytes] | None:
+    """One file's body text and its compressed copy; None when it cannot be read."""
+    try:
+        text = read_body(path)
+    except (ParseError, OSError, UnicodeError, ValueError):
+        return None
+    return text, zlib.compress(text.encode("utf-8"), 1)
+
+
+def _pack_many(read_body: ReadBody, paths: list[str]) -> list[tuple[str, bytes] | None]:
+    """:func:`_pack` over a chunk of files (one job for a parsing process)."""
+    return [_pack(read_body, path) for path in paths]
+
+
+class SearchIndex:
+    """An FTS5 index of titles, sections and full text, stored at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._write = threading.Lock()  # one update (or reset) at a time
+        self._query = threading.Lock()  # one query at a time on the shared connection
+        self._ticket = itertools.count(1)
+        self._generation = 0  # a new ticket for each search and cancel(): older queries stop
+        self._running = 0  # the ticket of the query now running
+        self._conn: sqlite3.Connection | None = None
+
+    # -- the file -------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection to a usable index file, replacing a corrupt or stale one."""
+        for attempt in range(2):
+            conn: sqlite3.Connection | None = None
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                if self._is_current(conn):
+                    return conn
+                conn.close()
+                conn = None
+                if attempt:
+                    break
+                self._remove_files()
+            except (sqlite3.DatabaseError, OSError):
+                if conn is not None:
+                    conn.close()
+                if attempt:
+                    break
+                self._remove_files()
+        raise SearchError(f"cannot create a search index at {self.path}")
+
+    @staticmethod
+    def _is_current(conn: sqlite3.Connection) -> bool:
+        """Does the file hold an index of this format and parser version (creating an empty one)?"""
+        wanted = {"format": str(INDEX_FORMAT), "parser": str(PARSER_VERSION)}
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            with conn:
+                conn.execute("BEGIN")
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", wanted.items())
+            return True
+        if not {"meta", "docs", "fts"} <= tables:
+            return False
+        found = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        conn.execute("SELECT rowid FROM fts WHERE fts MATCH '\"x\"' LIMIT 1").fetchall()
+        return found == wanted
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(OSError):
+                os.unlink(f"{self.path}{suffix}")
+
+    def _reader(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = self._connect()
+            self._conn.set_progress_handler(self._stale, 2000)
+        return self._conn
+
+    def _drop_reader(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.close()
+            self._conn = None
+
+    def close(self) -> None:
+        """Stop any query and close the index (it reopens on next use)."""
+        self.cancel()
+        with self._query:
+            self._drop_reader()
+
+    # -- searching ------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Stop the query now running, if any (it raises :class:`SearchCancelled`)."""
+        self._generation = next(self._ticket)
+
+    def _stale(self) -> int:
+        """Progress handler: non-zero (stop) when a newer query has been asked for."""
+        return int(self._running != self._generation)
+
+    def search(self, query: str, limit: int | None = 200, *, prefix: bool = False) -> list[str]:
+        """Ids of the articles matching ``query``, best first (bm25, then newest).
+
+        Every word must match (title, section or text); ``"a phrase"`` and ``word*``
+        work; any other text is taken literally, never as FTS5 syntax. ``prefix``
+        treats the last word as a prefix (for search as you type). Returns ``[]``
+        for an empty query or an unusable index; raises :class:`SearchCancelled`
+        when a newer search or :meth:`cancel` overtook this one.
+        """
+        expression = match_expression(query, prefix=prefix)
+        mine = self._generation = next(self._ticket)
+        if expression is None:
+            return []
+        with self._query:
+            if mine != self._generation:
+                raise SearchCancelled(query)
+            self._running = mine
+            try:
+                conn = self._reader()
+                return self._ranked(conn, expression, limit)
+            except sqlite3.OperationalError as error:
+                if mine != self._generation or "interrupt" in str(error):
+                    raise SearchCancelled(query) from None
+                self._broken()
+                return []
+            except (sqlite3.DatabaseError, SearchError):
+                self._broken()
+                return []
+            finally:
+                self._running = 0
+
+    def _ranked(self, conn: sqlite3.Connection, expression: str, limit: int | None) -> list[str]:
+        rows = conn.execute(
+            "SELECT rowid, bm25(fts, ?, ?, ?) FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?",
+            (*WEIGHTS, expression, -1 if limit is None else limit),
+        ).fetchall()
+        if not rows:
+            return []
+        score = dict(rows)
+        found: list[tuple[float, str, str]] = []
+        for start in range(0, len(rows), 10_000):
+            chunk = [rowid for rowid, _ in rows[start : start + 10_000]]
+            marks = ",".join("?" * len(chunk))
+            for rowid, article_id, published in conn.execute(
+                f"SELECT rowid, id, published FROM docs WHERE rowid IN ({marks})", chunk
+            ):
+                found.append((score[rowid], _negate(published or ""), article_id))
+        found.sort()
+        return [article_id for _, _, article_id in found]
+
+    def _broken(self) -> None:
+        """The file went bad under us: drop it; the next :meth:`update` rebuilds it."""
+        self._drop_reader()
+        with self._write:
+            self._remove_files()
+
+    # -- building -------------------------------------------------------------------
+
+    def update(
+        self,
+        articles: Sequence[Article],
+        read_body: ReadBody = file_text,
+        paths: Mapping[str, str] | None = None,
+        *,
+        processes: int = 0,
+        stop: threading.Event | None = None,
+    ) -> Updated:
+        """Bring the index in line with ``articles`` (newest first is indexed first).
+
+        An article with a file in ``paths`` (id → path) is keyed by the file's size and
+        mtime and its text comes from ``read_body(path)``; one without is keyed by its
+        own text. Entries of articles no longer given are removed. With ``processes``
+        the files are parsed in that many child processes (a big first build).
+        Blocks until done or until ``stop`` is set; commits every :data:`BATCH` entries,
+        so searches see progress.
+        """
+        paths = paths or {}
+        with self._write:
+            try:
+                return self._update(articles, read_body, paths, processes, stop)
+            except sqlite3.DatabaseError:
+                self._remove_files()  # corrupt under us: start again, once
+            try:
+                return self._update(articles, read_body, paths, processes, stop)
+            except (sqlite3.Error, OSError) as error:
+                raise SearchError(f"search index {self.path}: {error}") from None
+
+    def _update(
+        self,
+        articles: Sequence[Article],
+        read_body: ReadBody,
+        paths: Mapping[str, str],
+        processes: int,
+        stop: threading.Event | None,
+    ) -> Updated:
+        conn = self._connect()
+        try:
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS current(seq INTEGER PRIMARY KEY, id TEXT UNIQUE, size INT, mtime INT)"
+            )
+            conn.execute("DELETE FROM current")
+            with conn:  # the first of two articles with one id wins, as in the library
+                conn.execute("BEGIN")
+                conn.executemany("INSERT OR IGNORE INTO current VALUES (?, ?, ?, ?)", _keys(articles, paths))
+            removed = self._remove_vanished(conn)
+            todo: list[tuple[int, int, int]] = conn.execute(
+                "SELECT c.seq, c.size, c.mtime FROM current c LEFT JOIN docs d ON d.id = c.id"
+                " WHERE d.id IS NULL OR d.size != c.size OR d.mtime != c.mtime ORDER BY c.seq"
+            ).fetchall()
+            unique = conn.execute("SELECT COUNT(*) FROM current").fetchone()[0]
+            added, stopped = self._add(conn, articles, todo, read_body, paths, processes, stop)
+            conn.execute("DELETE FROM current")
+            return Updated(added, removed, unique - len(todo), stopped)
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _remove_vanished(conn: sqlite3.Connection) -> int:
+        gone = [rowid for (rowid,) in conn.execute("SELECT rowid FROM docs WHERE id NOT IN (SELECT id FROM current)")]
+        for start in range(0, len(gone), BATCH):
+            with conn:
+                conn.execute("BEGIN")
+                for rowid in gone[start : start + BATCH]:
+                    old = conn.execute("SELECT rowid, title, section, packed FROM docs WHERE rowid = ?", (rowid,))
+                    _forget(conn, *old.fetchone())
+                    conn.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
+        return len(gone)
+
+    def _add(
+        self,
+        conn: sqlite3.Connection,
+        articles: Sequence[Article],
+        todo: list[tuple[int, int, int]],
+        read_body: ReadBody,
+        paths: Mapping[str, str],
+        processes: int,
+        stop: threading.Event | None,
+    ) -> tuple[int, bool]:
+        """Index the articles at positions ``todo``; (how many, stopped early?)."""
+        files = [paths[articles[seq].id] for seq, _, _ in todo if articles[seq].id in paths]
+        pool: ProcessPoolExecutor | None = None
+        if processes > 0 and len(files) >= MIN_FOR_PROCESSES:
+            with contextlib.suppress(OSError, ValueError, RuntimeError):
+                pool = ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
+        bodies = _bodies(files, read_body, pool)
+        done = 0
+        try:
+            for start in range(0, len(todo), BATCH):
+                if stop is not None and stop.is_set():
+                    return done, True
+                with conn:
+                    conn.execute("BEGIN")
+                    for seq, size, mtime in todo[start : start + BATCH]:
+                        article = articles[seq]
+                        packed = next(bodies) if article.id in paths else _pack_article(article)
+                        self._put(conn, article, size, mtime, packed)
+                        done += 1
+            return done, False
+        finally:
+            bodies.close()
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    @staticmethod
+    def _put(
+        conn: sqlite3.Connection, article: Article, size: int, mtime: int, packed: tuple[str, bytes] | None
+    ) -> None:
+        """Index one article (replacing its old entry) under the key it was found with."""
+        text, blob = packed or ("", b"")
+        old = conn.execute("SELECT rowid, title, section, packed FROM docs WHERE id = ?", (article.id,)).fetchone()
+        if old is not None:
+            _forget(conn, *old)
+        section = article.section or ""
+        cursor = conn.execute(
+            "INSERT INTO docs(id, size, mtime, published, title, section, packed) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET size = excluded.size, mtime = excluded.mtime,"
+            " published = excluded.published, title = excluded.title, section = excluded.section,"
+            " packed = excluded.packed RETURNING rowid",
+            (article.id, size, mtime, article.published, article.title, section, blob),
+        )
+        (rowid,) = cursor.fetchone()
+        conn.execute(
+            "INSERT INTO fts(rowid, title, section, body) VALUES (?, ?, ?, ?)", (rowid, article.title, section, text)
+        )
+
+
+def _forget(conn: sqlite3.Connection, rowid: int, title: str, section: str, packed: bytes) -> None:
+    """Delete one entry from the contentless FTS table (it needs the text it indexed)."""
+    text = zlib.decompress(packed).decode("utf-8") if packed else ""
+    conn.execute(
+        "INSERT INTO fts(fts, rowid, title, section, body) VALUES ('delete', ?, ?, ?, ?)", (rowid, title, section, text)
+    )
+
+
+def _negate(published: str) -> str:
+    """A key that sorts dates newest first in an ascending sort."""
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in published)
+
+
+def _stat(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
+
+
+def _own_key(text: str) -> tuple[int, int]:
+    """The key of an article with no file: its text's length and checksum."""
+    data = text.encode("utf-8")
+    return -2 - len(data), zlib.crc32(data)
+
+
+def _keys(articles: Sequence[Article], paths: Mapping[str, str]) -> Iterator[tuple[int, str, int, int]]:
+    """(position, id, size, mtime) of every article, as the index would key it."""
+    for seq, article in enumerate(articles):
+        path = paths.get(article.id)
+        if path is not None:
+            yield (seq, article.id, *_stat(path))
+        else:
+            yield (seq, article.id, *_own_key(body_text(article)))
+
+
+def _pack_article(article: Article) -> tuple[str, bytes]:
+    text = body_text(article)
+    return text, zlib.compress(text.encode("utf-8"), 1)
+
+
+def _bodies(
+    files: list[str], read_body: ReadBody, pool: ProcessPoolExecutor | None
+) -> Generator[tuple[str, bytes] | None, None, None]:
+    """The packed bodies of ``files`` in order: parsed here, or by ``pool`` a few chunks ahead."""
+    if pool is None:
+        for path in files:
+            yield _pack(read_body, path)
+        return
+    jobs: deque[Future[list[tuple[str, bytes] | None]]] = deque()
+    chunks = (files[start : start + CHUNK] for start in range(0, len(files), CHUNK))
+    try:
+        for chunk in chunks:
+            jobs.append(pool.submit(_pack_many, read_body, chunk))
+            if len(jobs) >= AHEAD:
+                yield from jobs.popleft().result()
+        while jobs:
+            yield from jobs.popleft().result()
+    finally:
+        for job in jobs:
+            job.cancel()
