@@ -6,7 +6,8 @@ incrementally, and thrown away and rebuilt when it is missing, corrupt or
 stale. Bodies are streamed from the files in batches, never held in bulk.
 
 Thread use: :meth:`SearchIndex.update` runs in one worker thread (it may farm
-the parsing out to a child process); :meth:`SearchIndex.search` may be called
+the parsing out to child processes, ``python -m reader.search``, which read paths
+on stdin and answer with the texts on stdout); :meth:`SearchIndex.search` may be called
 from any other thread meanwhile, and each new search (or :meth:`cancel`) stops
 the one still running, which raises :class:`SearchCancelled`.
 """
@@ -18,14 +19,14 @@ import itertools
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 import threading
 import zlib
-from collections import deque
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
+from typing import IO
 
 from reader.model import Article
 from reader.parse import PARSER_VERSION, ParseError, parse
@@ -35,8 +36,6 @@ INDEX_FORMAT = 1
 #: bm25 weights of the title, section and body columns.
 WEIGHTS = (10.0, 4.0, 1.0)
 BATCH = 500  # documents per transaction
-CHUNK = 50  # files per job sent to a parsing process
-AHEAD = 8  # parsing jobs in flight
 MIN_FOR_PROCESSES = 400  # fewer files than this are parsed in the calling thread
 AUTO_PREFIX = 3  # the word being typed matches as a prefix from this many characters
 
@@ -127,11 +126,6 @@ def _pack(read_body: ReadBody, path: str) -> tuple[str, bytes] | None:
     except (ParseError, OSError, UnicodeError, ValueError):
         return None
     return text, zlib.compress(text.encode("utf-8"), 1)
-
-
-def _pack_many(read_body: ReadBody, paths: list[str]) -> list[tuple[str, bytes] | None]:
-    """:func:`_pack` over a chunk of files (one job for a parsing process)."""
-    return [_pack(read_body, path) for path in paths]
 
 
 class SearchIndex:
@@ -295,7 +289,8 @@ class SearchIndex:
         An article with a file in ``paths`` (id → path) is keyed by the file's size and
         mtime and its text comes from ``read_body(path)``; one without is keyed by its
         own text. Entries of articles no longer given are removed. With ``processes``
-        the files are parsed in that many child processes (a big first build).
+        (and the default ``read_body``) the files are parsed in that many child
+        processes when there are many (a first build), leaving this process free.
         Blocks until done or until ``stop`` is set; commits every :data:`BATCH` entries,
         so searches see progress.
         """
@@ -363,11 +358,10 @@ class SearchIndex:
     ) -> tuple[int, bool]:
         """Index the articles at positions ``todo``; (how many, stopped early?)."""
         files = [paths[articles[seq].id] for seq, _, _ in todo if articles[seq].id in paths]
-        pool: ProcessPoolExecutor | None = None
-        if processes > 0 and len(files) >= MIN_FOR_PROCESSES:
-            with contextlib.suppress(OSError, ValueError, RuntimeError):
-                pool = ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
-        bodies = _bodies(files, read_body, pool)
+        if processes > 0 and len(files) >= MIN_FOR_PROCESSES and read_body is file_text:
+            bodies = _parsed_elsewhere(files, processes)
+        else:
+            bodies = (_pack(read_body, path) for path in files)
         done = 0
         try:
             for start in range(0, len(todo), BATCH):
@@ -383,8 +377,6 @@ class SearchIndex:
             return done, False
         finally:
             bodies.close()
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
 
     @staticmethod
     def _put(
@@ -451,23 +443,103 @@ def _pack_article(article: Article) -> tuple[str, bytes]:
     return text, zlib.compress(text.encode("utf-8"), 1)
 
 
-def _bodies(
-    files: list[str], read_body: ReadBody, pool: ProcessPoolExecutor | None
-) -> Generator[tuple[str, bytes] | None, None, None]:
-    """The packed bodies of ``files`` in order: parsed here, or by ``pool`` a few chunks ahead."""
-    if pool is None:
-        for path in files:
-            yield _pack(read_body, path)
-        return
-    jobs: deque[Future[list[tuple[str, bytes] | None]]] = deque()
-    chunks = (files[start : start + CHUNK] for start in range(0, len(files), CHUNK))
+class _Child:
+    """A ``python -m reader.search`` process: paths in, packed texts out, in order."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "reader.search"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.feeder: threading.Thread | None = None
+
+    def feed(self, paths: list[str]) -> None:
+        """Send the paths from a thread of its own (so neither pipe can fill up and block)."""
+
+        def write() -> None:
+            pipe = self.process.stdin
+            assert pipe is not None
+            with contextlib.suppress(OSError, ValueError):
+                for path in paths:
+                    data = path.encode("utf-8", "surrogateescape")
+                    pipe.write(len(data).to_bytes(4, "big") + data)
+                pipe.close()
+
+        self.feeder = threading.Thread(target=write, name="search-feeder", daemon=True)
+        self.feeder.start()
+
+    def next(self) -> tuple[str, bytes] | None:
+        """The next answer; EOFError when the child is gone."""
+        pipe = self.process.stdout
+        assert pipe is not None
+        status = _read_exactly(pipe, 1)
+        if status == b"\0":
+            return None
+        text = _read_exactly(pipe, int.from_bytes(_read_exactly(pipe, 4), "big"))
+        blob = _read_exactly(pipe, int.from_bytes(_read_exactly(pipe, 4), "big"))
+        return text.decode("utf-8"), blob
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        if self.feeder is not None:
+            self.feeder.join(timeout=5)
+
+
+def _read_exactly(pipe: IO[bytes], size: int) -> bytes:
+    data = pipe.read(size)
+    if len(data) != size:
+        raise EOFError("the parsing process stopped")
+    return data
+
+
+def _parsed_elsewhere(files: list[str], processes: int) -> Generator[tuple[str, bytes] | None, None, None]:
+    """The packed bodies of ``files`` in order, parsed by child processes (file ``n`` by child
+    ``n % processes``); if a child fails, the rest are parsed here."""
+    children: list[_Child] = []
     try:
-        for chunk in chunks:
-            jobs.append(pool.submit(_pack_many, read_body, chunk))
-            if len(jobs) >= AHEAD:
-                yield from jobs.popleft().result()
-        while jobs:
-            yield from jobs.popleft().result()
+        try:
+            for _ in range(processes):
+                children.append(_Child())
+        except OSError:
+            children = []
+        for number, child in enumerate(children):
+            child.feed(files[number :: len(children)])
+        position = 0
+        with contextlib.suppress(EOFError):
+            while children and position < len(files):
+                packed = children[position % len(children)].next()
+                position += 1
+                yield packed
+        for path in files[position:]:
+            yield _pack(file_text, path)
     finally:
-        for job in jobs:
-            job.cancel()
+        for child in children:
+            child.close()
+
+
+def _serve(source: IO[bytes], sink: IO[bytes]) -> None:
+    """The child's loop: read length-prefixed paths, answer each with its packed text."""
+    while True:
+        header = source.read(4)
+        if len(header) < 4:
+            return
+        path = source.read(int.from_bytes(header, "big")).decode("utf-8", "surrogateescape")
+        packed = _pack(file_text, path)
+        if packed is None:
+            sink.write(b"\0")
+        else:
+            text = packed[0].encode("utf-8")
+            sink.write(b"\1" + len(text).to_bytes(4, "big") + text + len(packed[1]).to_bytes(4, "big") + packed[1])
+        sink.flush()
+
+
+if __name__ == "__main__":
+    _serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -259,6 +259,18 @@ def test_the_seeds_index_in_a_child_process_as_in_this_one(tmp_path: Path, monke
         assert pooled.search(query) == inline.search(query) != []
 
 
+@pytest.mark.parametrize("program", ["/bin/false", "/no/such/program"])
+def test_a_failing_parsing_process_still_leaves_a_complete_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: str
+) -> None:
+    library = load_library(folders=[seeds_dir()])
+    monkeypatch.setattr(search_module, "MIN_FOR_PROCESSES", 1)
+    monkeypatch.setattr(search_module.sys, "executable", program)
+    index = SearchIndex(tmp_path / "search.sqlite")
+    assert index.update(library.articles, paths=library.paths, processes=2).added == len(library)
+    assert titles(library, index.search('"night market"'))
+
+
 def test_a_stop_request_ends_the_build_early_and_the_next_update_finishes(folder: Path, tmp_path: Path) -> None:
     library = load_library([folder])
     index = SearchIndex(tmp_path / "search.sqlite")
