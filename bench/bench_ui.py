@@ -8,6 +8,7 @@ Run: ``python -m bench.bench_ui [RUNS]``. Prints medians; needs tmux for the lau
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import shutil
 import statistics
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.pages import headline, page, write_library
@@ -22,6 +24,95 @@ from reader.app import ReaderApp
 from reader.library import Library, default_library
 from reader.parse import parse
 from reader.store import Store
+
+
+class Pane:
+    """A program running in a detached tmux session: keys in, screen text out, its pid's figures.
+
+    The command is run directly (no shell), so the pane's pid is the program's own.
+    """
+
+    def __init__(self, command: list[str], *, env: dict[str, str] | None = None, size: tuple[int, int] = (120, 40),
+                 cwd: str | None = None) -> None:
+        self.name = f"bench-{os.getpid()}-{next(_sessions)}"
+        prefix = ["env", *(f"{k}={v}" for k, v in (env or {}).items())] if env else []
+        self.started = time.perf_counter()
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+             *(["-c", cwd] if cwd else []), *prefix, *command],
+            check=True,
+        )
+        out = subprocess.run(["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+                             capture_output=True, text=True, check=True)
+        self.pid = int(out.stdout.strip())
+        self.recording: Path | None = None
+
+    def text(self, colours: bool = False) -> str:
+        """The screen now (with colour escapes when ``colours``: the cursor is a colour change)."""
+        return subprocess.run(["tmux", "capture-pane", "-p", *(["-e"] if colours else []), "-t", self.name],
+                              capture_output=True, text=True).stdout
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        """Type ``keys`` (tmux key names, or plain text with ``literal``)."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
+
+    def wait(
+        self, found: Callable[[str], bool], limit: float, colours: bool = False, since: float | None = None
+    ) -> float | None:
+        """Seconds from ``since`` (default: now) until ``found(screen)`` holds, polling as fast as
+        tmux answers; None after ``limit``."""
+        start = time.perf_counter() if since is None else since
+        while time.perf_counter() - start < limit:
+            if found(self.text(colours)):
+                return time.perf_counter() - start
+            time.sleep(0.002)
+        return None
+
+    def cpu(self) -> float:
+        """CPU seconds the program has used (user + system, from /proc; 10 ms steps)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss(self) -> float:
+        """The program's peak resident memory so far, MiB (VmHWM)."""
+        try:
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def idle(self, quiet: float = 1.0, limit: float = 60.0) -> None:
+        """Wait until the program has used no CPU for ``quiet`` seconds (at most ``limit``)."""
+        start = time.perf_counter()
+        last, since = self.cpu(), time.perf_counter()
+        while time.perf_counter() - start < limit:
+            time.sleep(0.1)
+            now = self.cpu()
+            if now - last > 0.015:
+                last, since = now, time.perf_counter()
+            elif time.perf_counter() - since >= quiet:
+                return
+
+    def record(self, path: Path) -> None:
+        """Append everything the program writes to the terminal to ``path`` from now on."""
+        self.recording = path
+        subprocess.run(["tmux", "pipe-pane", "-t", self.name, "-o", f"cat >> {path}"], check=True)
+
+    def written(self) -> int:
+        """Bytes written to the terminal since :meth:`record`."""
+        return self.recording.stat().st_size if self.recording and self.recording.exists() else 0
+
+    def close(self) -> None:
+        """End the session (and the program)."""
+        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
+
+
+_sessions = itertools.count()
 
 
 def launch_to_first_headline(count: int, runs: int) -> list[float]:
