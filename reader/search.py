@@ -32,7 +32,11 @@ from reader.model import Article
 from reader.parse import PARSER_VERSION, ParseError, parse
 
 #: Bumped whenever the tables or the tokenizer change, so an old index is rebuilt.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
+#: Queries matching more stories than this list them newest first instead of by bm25
+#: (ranking every story that holds a common word costs more than it tells).
+RANK_LIMIT = 20_000
+DAY = 1_000_000_000  # rowids are yyyymmdd * DAY + a count: newest first is rowid order
 #: bm25 weights of the title, section and body columns.
 WEIGHTS = (10.0, 4.0, 1.0)
 BATCH = 500  # documents per transaction
@@ -192,7 +196,7 @@ class SearchIndex:
     def _reader(self) -> sqlite3.Connection:
         if self._conn is None:
             self._conn = self._connect()
-            self._conn.set_progress_handler(self._stale, 2000)
+            self._conn.set_progress_handler(self._stale, 1000)
         return self._conn
 
     def _drop_reader(self) -> None:
@@ -218,7 +222,8 @@ class SearchIndex:
         return int(self._running != self._generation)
 
     def search(self, query: str, limit: int | None = 200, *, prefix: bool = False) -> list[str]:
-        """Ids of the articles matching ``query``, best first (bm25, then newest).
+        """Ids of the articles matching ``query``, best first (bm25, then newest; newest
+        first when more than :data:`RANK_LIMIT` match).
 
         Every word must match (title, section or text); ``"a phrase"`` and ``word*``
         work; any other text is taken literally, never as FTS5 syntax. ``prefix``
@@ -249,23 +254,38 @@ class SearchIndex:
                 self._running = 0
 
     def _ranked(self, conn: sqlite3.Connection, expression: str, limit: int | None) -> list[str]:
-        rows = conn.execute(
-            "SELECT rowid, bm25(fts, ?, ?, ?) FROM fts WHERE fts MATCH ? ORDER BY 2 LIMIT ?",
-            (*WEIGHTS, expression, -1 if limit is None else limit),
-        ).fetchall()
-        if not rows:
-            return []
-        score = dict(rows)
-        found: list[tuple[float, str, str]] = []
-        for start in range(0, len(rows), 10_000):
-            chunk = [rowid for rowid, _ in rows[start : start + 10_000]]
+        """Rowids newest first (rowid order, cheap) when there are very many, else by bm25."""
+        newest = [
+            rowid
+            for (rowid,) in conn.execute(
+                "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?", (expression, RANK_LIMIT + 1)
+            )
+        ]
+        if self._stale():
+            raise SearchCancelled(expression)
+        if len(newest) > RANK_LIMIT:
+            if limit is None or limit > RANK_LIMIT:
+                newest = [r for (r,) in conn.execute(
+                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+                    (expression, -1 if limit is None else limit),
+                )]
+            rowids = newest[:limit]
+        elif len(newest) <= 1:
+            rowids = newest
+        else:
+            rowids = [
+                rowid
+                for (rowid,) in conn.execute(
+                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts, ?, ?, ?), rowid DESC LIMIT ?",
+                    (expression, *WEIGHTS, -1 if limit is None else limit),
+                )
+            ]
+        ids: dict[int, str] = {}
+        for start in range(0, len(rowids), 10_000):
+            chunk = rowids[start : start + 10_000]
             marks = ",".join("?" * len(chunk))
-            for rowid, article_id, published in conn.execute(
-                f"SELECT rowid, id, published FROM docs WHERE rowid IN ({marks})", chunk
-            ):
-                found.append((score[rowid], _negate(published or ""), article_id))
-        found.sort()
-        return [article_id for _, _, article_id in found]
+            ids.update(conn.execute(f"SELECT rowid, id FROM docs WHERE rowid IN ({marks})", chunk).fetchall())
+        return [ids[rowid] for rowid in rowids if rowid in ids]
 
     def _broken(self) -> None:
         """The file went bad under us: drop it; the next :meth:`update` rebuilds it."""
@@ -387,15 +407,16 @@ class SearchIndex:
         old = conn.execute("SELECT rowid, title, section, packed FROM docs WHERE id = ?", (article.id,)).fetchone()
         if old is not None:
             _forget(conn, *old)
+            conn.execute("DELETE FROM docs WHERE rowid = ?", (old[0],))
+        day = _day(article.published)
+        last = conn.execute("SELECT MAX(rowid) FROM docs WHERE rowid >= ? AND rowid < ?", (day, day + DAY)).fetchone()
+        rowid = day if last[0] is None else last[0] + 1
         section = article.section or ""
-        cursor = conn.execute(
-            "INSERT INTO docs(id, size, mtime, published, title, section, packed) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET size = excluded.size, mtime = excluded.mtime,"
-            " published = excluded.published, title = excluded.title, section = excluded.section,"
-            " packed = excluded.packed RETURNING rowid",
-            (article.id, size, mtime, article.published, article.title, section, blob),
+        conn.execute(
+            "INSERT INTO docs(rowid, id, size, mtime, published, title, section, packed)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (rowid, article.id, size, mtime, article.published, article.title, section, blob),
         )
-        (rowid,) = cursor.fetchone()
         conn.execute(
             "INSERT INTO fts(rowid, title, section, body) VALUES (?, ?, ?, ?)", (rowid, article.title, section, text)
         )
@@ -409,9 +430,10 @@ def _forget(conn: sqlite3.Connection, rowid: int, title: str, section: str, pack
     )
 
 
-def _negate(published: str) -> str:
-    """A key that sorts dates newest first in an ascending sort."""
-    return "".join(chr(0x10FFFF - ord(ch)) for ch in published)
+def _day(published: str | None) -> int:
+    """The first rowid of a publication day (``2024-11-05`` → 20241105 * DAY; undated → 0)."""
+    digits = "".join(ch for ch in (published or "")[:10] if ch.isdigit())[:8]
+    return int(digits.ljust(8, "0")) * DAY if len(digits) >= 4 else 0
 
 
 def _stat(path: str) -> tuple[int, int]:

@@ -71,6 +71,31 @@ def test_title_matches_rank_first_then_newer_stories(folder: Path, tmp_path: Pat
     assert set(found) == {"Storm season starts early", "Ferry crews end their strike"}
 
 
+def test_equal_matches_list_newest_first(tmp_path: Path) -> None:
+    same = (Block("paragraph", "The lighthouse keeper retires."),)
+    older = Article(id="older", title="Keeper", published="2024-03-01", body=same)
+    newer = Article(id="newer", title="Keeper", published="2025-07-09", body=same)
+    undated = Article(id="undated", title="Keeper", body=same)
+    index = SearchIndex(tmp_path / "search.sqlite")
+    index.update([older, undated, newer])
+    assert index.search("lighthouse keeper") == ["newer", "older", "undated"]
+
+
+def test_very_many_matches_list_newest_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 3)
+    stories = [
+        Article(id=f"s{n}", title="Harbour" if n == 2 else "Other", published=f"2025-01-{n + 10:02d}",
+                body=(Block("paragraph", "harbour " * (10 - n)),))
+        for n in range(6)
+    ]
+    index = SearchIndex(tmp_path / "search.sqlite")
+    index.update(stories)
+    assert index.search("harbour", 4) == ["s5", "s4", "s3", "s2"]  # by date, not by bm25
+    assert index.search("harbour", None) == ["s5", "s4", "s3", "s2", "s1", "s0"]
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 100)
+    assert index.search("harbour", 1) == ["s2"]  # few enough to rank: the title match wins
+
+
 def test_phrases_match_words_side_by_side_only(folder: Path, tmp_path: Path) -> None:
     library, index = built(folder, tmp_path / "search.sqlite")
     assert titles(library, index.search('"harbour storm"')) == ["Ferry crews end their strike"]
