@@ -142,12 +142,14 @@ class SearchIndex:
         self._ticket = itertools.count(1)
         self._generation = 0  # a new ticket for each search and cancel(): older queries stop
         self._running = 0  # the ticket of the query now running
-        self._conn: sqlite3.Connection | None = None
+        self._conn: sqlite3.Connection | None = None  # the searches' connection (read only)
+        self._replaced = 0  # bumped when update() replaces the file: searches reconnect
+        self._conn_replaced = 0
 
     # -- the file -------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        """A connection to a usable index file, replacing a corrupt or stale one."""
+        """A connection to a usable index file, replacing a corrupt or stale one (updates only)."""
         for attempt in range(2):
             conn: sqlite3.Connection | None = None
             try:
@@ -189,14 +191,32 @@ class SearchIndex:
         return found == wanted
 
     def _remove_files(self) -> None:
+        self._replaced += 1
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
 
     def _reader(self) -> sqlite3.Connection:
+        """The searches' connection: never creates, changes or removes the file (updates do)."""
+        if self._conn is not None and self._conn_replaced != self._replaced:
+            self._drop_reader()  # the file it reads was replaced
         if self._conn is None:
-            self._conn = self._connect()
-            self._conn.set_progress_handler(self._stale, 1000)
+            replaced = self._replaced
+            try:
+                uri = self.path.resolve().as_uri() + "?mode=rw"
+                conn = sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False, isolation_level=None)
+            except (sqlite3.Error, OSError, ValueError):
+                raise SearchError(f"no search index at {self.path} yet") from None
+            try:
+                tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                current = {"meta", "docs", "fts"} <= tables and self._is_current(conn)
+            except sqlite3.Error:
+                current = False
+            if not current:
+                conn.close()
+                raise SearchError(f"the search index at {self.path} is not ready")
+            conn.set_progress_handler(self._stale, 1000)
+            self._conn, self._conn_replaced = conn, replaced
         return self._conn
 
     def _drop_reader(self) -> None:
@@ -288,10 +308,8 @@ class SearchIndex:
         return [ids[rowid] for rowid in rowids if rowid in ids]
 
     def _broken(self) -> None:
-        """The file went bad under us: drop it; the next :meth:`update` rebuilds it."""
+        """The file went bad under us: let go of it; the next :meth:`update` checks and rebuilds it."""
         self._drop_reader()
-        with self._write:
-            self._remove_files()
 
     # -- building -------------------------------------------------------------------
 

@@ -243,12 +243,23 @@ def test_an_index_damaged_after_opening_is_rebuilt(folder: Path, tmp_path: Path)
 def test_an_index_from_another_parser_version_is_rebuilt(folder: Path, tmp_path: Path) -> None:
     index_path = tmp_path / "search.sqlite"
     library, index = built(folder, index_path)
-    index.close()
+    assert index.search("viaduct")  # the searches' connection is open
     with sqlite3.connect(index_path) as conn:
         conn.execute("UPDATE meta SET value = '-1' WHERE key = 'parser'")
-    index = SearchIndex(index_path)
-    assert index.update(library.articles, paths=library.paths).added == 4
-    assert titles(library, index.search("viaduct")) == ["Council approves the tram line"]
+    write(folder, "tram.txt", "Council approves the tram line", "Trams will cross the new causeway.")
+    library = load_library([folder])
+    assert index.update(library.articles, paths=library.paths).added == 4  # all again, in a new file
+    assert titles(library, index.search("causeway")) == ["Council approves the tram line"]
+    assert index.search("viaduct") == []
+
+
+def test_searching_never_creates_or_changes_the_file(tmp_path: Path) -> None:
+    index_path = tmp_path / "search.sqlite"
+    assert SearchIndex(index_path).search("anything") == []
+    assert not index_path.exists()
+    index_path.write_bytes(b"not a database")
+    assert SearchIndex(index_path).search("anything") == []
+    assert index_path.read_bytes() == b"not a database"
 
 
 def test_an_unwritable_cache_folder_gives_a_clear_error(folder: Path, tmp_path: Path) -> None:
