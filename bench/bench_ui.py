@@ -7,6 +7,7 @@ Run: ``python -m bench.bench_ui [RUNS]``. Prints medians; needs tmux for the lau
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import itertools
 import os
@@ -25,6 +26,25 @@ from reader.library import Library, default_library
 from reader.parse import parse
 from reader.store import Store
 
+TMUX = ["tmux", "-L", f"bench-{os.getpid()}"]  # a server of our own, kept up by one idle session
+
+
+def _tmux_server() -> None:
+    """Start this benchmark's tmux server once (stopped at exit), so it never exits between panes."""
+    if not _server_started:
+        subprocess.run([*TMUX, "new-session", "-d", "-s", "keepalive", "sleep", "86400"], check=True)
+        atexit.register(_stop_server)
+        _server_started.append(True)
+
+
+_server_started: list[bool] = []
+
+
+def _stop_server() -> None:
+    """Stop this benchmark's tmux server and remove its socket."""
+    subprocess.run([*TMUX, "kill-server"], check=False, capture_output=True)
+    Path(f"/tmp/tmux-{os.getuid()}/{TMUX[2]}").unlink(missing_ok=True)
+
 
 class Pane:
     """A program running in a detached tmux session: keys in, screen text out, its pid's figures.
@@ -34,27 +54,28 @@ class Pane:
 
     def __init__(self, command: list[str], *, env: dict[str, str] | None = None, size: tuple[int, int] = (120, 40),
                  cwd: str | None = None) -> None:
+        _tmux_server()
         self.name = f"bench-{os.getpid()}-{next(_sessions)}"
         prefix = ["env", *(f"{k}={v}" for k, v in (env or {}).items())] if env else []
         self.started = time.perf_counter()
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+            [*TMUX, "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
              *(["-c", cwd] if cwd else []), *prefix, *command],
             check=True,
         )
-        out = subprocess.run(["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+        out = subprocess.run([*TMUX, "display-message", "-p", "-t", self.name, "#{pane_pid}"],
                              capture_output=True, text=True, check=True)
         self.pid = int(out.stdout.strip())
         self.recording: Path | None = None
 
     def text(self, colours: bool = False) -> str:
         """The screen now (with colour escapes when ``colours``: the cursor is a colour change)."""
-        return subprocess.run(["tmux", "capture-pane", "-p", *(["-e"] if colours else []), "-t", self.name],
+        return subprocess.run([*TMUX, "capture-pane", "-p", *(["-e"] if colours else []), "-t", self.name],
                               capture_output=True, text=True).stdout
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         """Type ``keys`` (tmux key names, or plain text with ``literal``)."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
 
     def wait(
         self, found: Callable[[str], bool], limit: float, colours: bool = False, since: float | None = None
@@ -101,7 +122,7 @@ class Pane:
     def record(self, path: Path) -> None:
         """Append everything the program writes to the terminal to ``path`` from now on."""
         self.recording = path
-        subprocess.run(["tmux", "pipe-pane", "-t", self.name, "-o", f"cat >> {path}"], check=True)
+        subprocess.run([*TMUX, "pipe-pane", "-t", self.name, "-o", f"cat >> {path}"], check=True)
 
     def written(self) -> int:
         """Bytes written to the terminal since :meth:`record`."""
@@ -109,7 +130,7 @@ class Pane:
 
     def close(self) -> None:
         """End the session (and the program)."""
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", self.name], check=False, capture_output=True)
 
 
 _sessions = itertools.count()
