@@ -484,7 +484,7 @@ def _pack_article(article: Article) -> tuple[str, bytes]:
 
 
 class _Child:
-    """A ``python -m reader.search`` process: paths in, packed texts out, in order."""
+    """A ``python -m reader.search`` process: paths in, texts out, in order."""
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
@@ -517,9 +517,8 @@ class _Child:
         status = _read_exactly(pipe, 1)
         if status == b"\0":
             return None
-        text = _read_exactly(pipe, int.from_bytes(_read_exactly(pipe, 4), "big"))
-        blob = _read_exactly(pipe, int.from_bytes(_read_exactly(pipe, 4), "big"))
-        return text.decode("utf-8"), blob
+        data = _read_exactly(pipe, int.from_bytes(_read_exactly(pipe, 4), "big"))
+        return data.decode("utf-8"), zlib.compress(data, 1)  # compressed here: the child is the busier
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -566,18 +565,18 @@ def _parsed_elsewhere(files: list[str], processes: int) -> Generator[tuple[str, 
 
 
 def _serve(source: IO[bytes], sink: IO[bytes]) -> None:
-    """The child's loop: read length-prefixed paths, answer each with its packed text."""
+    """The child's loop: read length-prefixed paths, answer each with its text (length-prefixed)."""
     while True:
         header = source.read(4)
         if len(header) < 4:
             return
         path = source.read(int.from_bytes(header, "big")).decode("utf-8", "surrogateescape")
-        packed = _pack(file_text, path)
-        if packed is None:
+        try:
+            text = file_text(path).encode("utf-8")
+        except (ParseError, OSError, UnicodeError, ValueError):
             sink.write(b"\0")
         else:
-            text = packed[0].encode("utf-8")
-            sink.write(b"\1" + len(text).to_bytes(4, "big") + text + len(packed[1]).to_bytes(4, "big") + packed[1])
+            sink.write(b"\1" + len(text).to_bytes(4, "big") + text)
         sink.flush()
 
 
