@@ -3,7 +3,8 @@ over generated seed-like libraries.
 
 Run: ``python -m bench.bench_search [COUNT ...]`` (default 10000). Each size is built in a
 fresh process so its peak RSS is its own; queries run on a fresh connection (the first
-query pays for an empty page cache) and then again.
+query pays for an empty page cache) and then again. ``--one COUNT FOLDER`` reuses a
+folder holding ``lib/`` (pages), ``parse-cache.json`` and ``search.sqlite``.
 """
 
 from __future__ import annotations
