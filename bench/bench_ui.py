@@ -7,7 +7,9 @@ Run: ``python -m bench.bench_ui [RUNS]``. Prints medians; needs tmux for the lau
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import itertools
 import os
 import shutil
 import statistics
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.pages import headline, page, write_library
@@ -22,6 +25,115 @@ from reader.app import ReaderApp
 from reader.library import Library, default_library
 from reader.parse import parse
 from reader.store import Store
+
+TMUX = ["tmux", "-L", f"bench-{os.getpid()}"]  # a server of our own, kept up by one idle session
+
+
+def _tmux_server() -> None:
+    """Start this benchmark's tmux server once (stopped at exit), so it never exits between panes."""
+    if not _server_started:
+        subprocess.run([*TMUX, "new-session", "-d", "-s", "keepalive", "sleep", "86400"], check=True)
+        atexit.register(_stop_server)
+        _server_started.append(True)
+
+
+_server_started: list[bool] = []
+
+
+def _stop_server() -> None:
+    """Stop this benchmark's tmux server and remove its socket."""
+    subprocess.run([*TMUX, "kill-server"], check=False, capture_output=True)
+    Path(f"/tmp/tmux-{os.getuid()}/{TMUX[2]}").unlink(missing_ok=True)
+
+
+class Pane:
+    """A program running in a detached tmux session: keys in, screen text out, its pid's figures.
+
+    The command is run directly (no shell), so the pane's pid is the program's own.
+    """
+
+    def __init__(self, command: list[str], *, env: dict[str, str] | None = None, size: tuple[int, int] = (120, 40),
+                 cwd: str | None = None) -> None:
+        _tmux_server()
+        self.name = f"bench-{os.getpid()}-{next(_sessions)}"
+        prefix = ["env", *(f"{k}={v}" for k, v in (env or {}).items())] if env else []
+        self.started = time.perf_counter()
+        subprocess.run(
+            [*TMUX, "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+             *(["-c", cwd] if cwd else []), *prefix, *command],
+            check=True,
+        )
+        out = subprocess.run([*TMUX, "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+                             capture_output=True, text=True, check=True)
+        self.pid = int(out.stdout.strip())
+        self.recording: Path | None = None
+
+    def text(self, colours: bool = False) -> str:
+        """The screen now (with colour escapes when ``colours``: the cursor is a colour change)."""
+        return subprocess.run([*TMUX, "capture-pane", "-p", *(["-e"] if colours else []), "-t", self.name],
+                              capture_output=True, text=True).stdout
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        """Type ``keys`` (tmux key names, or plain text with ``literal``)."""
+        subprocess.run([*TMUX, "send-keys", "-t", self.name, *(["-l"] if literal else []), *keys], check=True)
+
+    def wait(
+        self, found: Callable[[str], bool], limit: float, colours: bool = False, since: float | None = None
+    ) -> float | None:
+        """Seconds from ``since`` (default: now) until ``found(screen)`` holds, polling as fast as
+        tmux answers; None after ``limit``."""
+        start = time.perf_counter() if since is None else since
+        while time.perf_counter() - start < limit:
+            if found(self.text(colours)):
+                return time.perf_counter() - start
+            time.sleep(0.002)
+        return None
+
+    def cpu(self) -> float:
+        """CPU seconds the program has used (user + system, from /proc; 10 ms steps)."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def peak_rss(self) -> float:
+        """The program's peak resident memory so far, MiB (VmHWM)."""
+        try:
+            for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def idle(self, quiet: float = 1.0, limit: float = 60.0) -> None:
+        """Wait until the program has used no CPU for ``quiet`` seconds (at most ``limit``)."""
+        start = time.perf_counter()
+        last, since = self.cpu(), time.perf_counter()
+        while time.perf_counter() - start < limit:
+            time.sleep(0.1)
+            now = self.cpu()
+            if now - last > 0.015:
+                last, since = now, time.perf_counter()
+            elif time.perf_counter() - since >= quiet:
+                return
+
+    def record(self, path: Path) -> None:
+        """Append everything the program writes to the terminal to ``path`` from now on."""
+        self.recording = path
+        subprocess.run([*TMUX, "pipe-pane", "-t", self.name, "-o", f"cat >> {path}"], check=True)
+
+    def written(self) -> int:
+        """Bytes written to the terminal since :meth:`record`."""
+        return self.recording.stat().st_size if self.recording and self.recording.exists() else 0
+
+    def close(self) -> None:
+        """End the session (and the program)."""
+        subprocess.run([*TMUX, "kill-session", "-t", self.name], check=False, capture_output=True)
+
+
+_sessions = itertools.count()
 
 
 def launch_to_first_headline(count: int, runs: int) -> list[float]:

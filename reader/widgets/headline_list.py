@@ -3,6 +3,8 @@
 Each headline takes two lines: markers and title, then a dim section and date.
 The list holds a plain sequence of articles; 100,000 rows cost no more to show
 than ten, because ``render_line`` only ever looks at the rows on screen.
+A cursor move repaints only the two rows it leaves and enters, and rendered rows
+are kept (keyed by everything they show) so a repaint rarely renders anew.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -46,7 +49,7 @@ def meta_text(article: Article) -> str:
 
 
 class HeadlineList(ScrollView, can_focus=True):
-    """A virtual list of headlines with a cursor; posts Highlighted and Selected."""
+    """A virtual list of headlines with a cursor; posts Selected."""
 
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="headlines.down"),
@@ -68,14 +71,8 @@ class HeadlineList(ScrollView, can_focus=True):
         "headline-list--current",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
-
-    class Highlighted(Message):
-        """The cursor moved to a headline."""
-
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
+    # repaint=False: watch_cursor repaints the two rows that change, not the whole list
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     class Selected(Message):
         """The user chose a headline to open (Enter or click)."""
@@ -92,6 +89,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self.is_read: Callable[[str], bool] = lambda _id: False
         self.is_bookmarked: Callable[[str], bool] = lambda _id: False
         self.empty_message = "No headlines"
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
 
     # -- data -------------------------------------------------------------------
 
@@ -99,6 +97,7 @@ class HeadlineList(ScrollView, can_focus=True):
         """Show ``rows``; keep the cursor on article ``keep`` when it is among them."""
         self.rows = rows
         self._positions = None
+        self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows) * ROW_HEIGHT)
         position = self.position_of(keep) if keep else None
         self.set_reactive(HeadlineList.cursor, 0 if position is None else position)
@@ -139,12 +138,14 @@ class HeadlineList(ScrollView, can_focus=True):
         return max(0, min(cursor, len(self.rows) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
-        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
+        if old != new:
+            self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
+            self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
         self._scroll_to_cursor()
-        article = self.highlighted
-        if article is not None:
-            self.post_message(self.Highlighted(article.id))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # a new theme or focus state: the kept rows show old colours
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
         region = Region(0, self.cursor * ROW_HEIGHT, 1, ROW_HEIGHT)
@@ -196,12 +197,31 @@ class HeadlineList(ScrollView, can_focus=True):
         if row >= len(self.rows):
             return Strip.blank(width, base)
         article = self.rows[row]
-        style = base
-        if row == self.cursor:
-            style = base + self.get_component_rich_style("headline-list--cursor", partial=True)
-        return self._render_row(article, part, width, style).adjust_cell_length(width, style)
+        on_cursor = row == self.cursor
+        cursor_style = self.get_component_rich_style("headline-list--cursor", partial=True)
+        read = part == 0 and self.is_read(article.id)
+        key = (
+            article.id,
+            article.title,
+            article.section,
+            article.published,
+            part,
+            width,
+            on_cursor,
+            article.id == self.current_id,
+            read,
+            part == 0 and self.is_bookmarked(article.id),
+            base,
+            cursor_style,
+        )
+        strip = self._strips.get(key)
+        if strip is None:
+            style = base + cursor_style if on_cursor else base
+            strip = self._render_row(article, part, width, style, read).adjust_cell_length(width, style)
+            self._strips[key] = strip
+        return strip
 
-    def _render_row(self, article: Article, part: int, width: int, style: Style) -> Strip:
+    def _render_row(self, article: Article, part: int, width: int, style: Style, read: bool) -> Strip:
         def component(name: str) -> Style:
             return self.get_component_rich_style(name, partial=True)
 
@@ -210,7 +230,6 @@ class HeadlineList(ScrollView, can_focus=True):
             return Strip(
                 [bar, Segment(fit("    " + meta_text(article), width - 1), style + component("headline-list--meta"))]
             )
-        read = self.is_read(article.id)
         unread_marker = Segment(" " if read else "●", style + component("headline-list--marker"))
         bookmark = Segment("★" if self.is_bookmarked(article.id) else " ", style + component("headline-list--bookmark"))
         title_style = style + component("headline-list--read" if read else "headline-list--unread")

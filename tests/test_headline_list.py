@@ -1,0 +1,143 @@
+"""The headline list on its own: cursor moves repaint only what changed, and kept rows never show stale state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widgets import Input
+
+import reader
+from reader.model import Article
+from reader.widgets.headline_list import HeadlineList
+
+ROWS = [Article(id=f"a{n}", title=f"Story number {n}", section="WORLD", published=f"2025-01-{n + 1:02d}") for n in range(30)]
+
+
+class Host(App[None]):
+    """Only the headline list (and something else to focus), styled by the app's stylesheet."""
+
+    CSS_PATH = str(Path(reader.__file__).with_name("reader.tcss"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: set[str] = set()
+        self.marked: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="other")
+        yield HeadlineList(id="headlines")
+
+    def on_mount(self) -> None:
+        headlines = self.query_one(HeadlineList)
+        headlines.is_read = self.read.__contains__
+        headlines.is_bookmarked = self.marked.__contains__
+        headlines.set_rows(ROWS)
+        headlines.focus()
+
+
+def line(headlines: HeadlineList, y: int) -> Strip:
+    return headlines.render_lines(Region(0, y, headlines.size.width, 1))[0]
+
+
+def background(strip: Strip) -> object:
+    """The background colour of a row's first cell (the rest of the row shares it)."""
+    first = next(iter(strip))
+    return (first.style or Style()).bgcolor
+
+
+async def test_down_repaints_only_the_two_rows_it_changes() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        await pilot.pause()
+        drawn: list[int] = []
+        real = headlines.render_line
+
+        def counting(y: int) -> Strip:
+            drawn.append(y)
+            return real(y)
+
+        headlines.render_line = counting  # type: ignore[method-assign]
+        await pilot.press("down")
+        await pilot.pause()
+        assert headlines.cursor == 1
+        assert sorted(set(drawn)) == [0, 1, 2, 3]  # the old cursor row and the new one, two lines each
+        drawn.clear()
+        await pilot.press("up", "down", "down")
+        await pilot.pause()
+        assert headlines.cursor == 2
+        assert set(drawn) <= {0, 1, 2, 3, 4, 5}
+
+
+async def test_the_cursor_row_alone_is_highlighted_after_moves() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        plain = background(line(headlines, 0))
+        assert background(line(headlines, 4)) != plain  # row 2: title line
+        assert background(line(headlines, 5)) != plain  # and its date line
+        assert background(line(headlines, 2)) == plain  # the row the cursor left
+        assert "Story number 2" in line(headlines, 4).text
+
+
+async def test_a_row_shows_its_new_read_and_bookmark_state() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        await pilot.pause()
+        assert line(headlines, 2).text.startswith(" ● ")
+        app.read.add("a1")
+        app.marked.add("a1")
+        headlines.refresh_article("a1")
+        await pilot.pause()
+        assert line(headlines, 2).text.startswith("   ★ Story number 1")
+
+
+async def test_the_current_story_bar_moves_with_the_open_story() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        headlines.current_id = "a0"
+        headlines.refresh_article("a0")
+        await pilot.pause()
+        assert line(headlines, 0).text.startswith("▌")
+        headlines.current_id = "a3"
+        headlines.refresh_article("a0")
+        headlines.refresh_article("a3")
+        await pilot.pause()
+        assert not line(headlines, 0).text.startswith("▌")
+        assert line(headlines, 6).text.startswith("▌")
+
+
+async def test_focus_and_theme_changes_recolour_kept_rows() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        await pilot.pause()
+        focused = background(line(headlines, 0))
+        app.query_one("#other", Input).focus()
+        await pilot.pause()
+        blurred = background(line(headlines, 0))
+        assert blurred != focused  # the cursor row dims when the list loses focus
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        assert background(line(headlines, 0)) != blurred
+
+
+async def test_new_rows_replace_kept_ones() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        await pilot.pause()
+        assert "Story number 0" in line(headlines, 0).text
+        renamed = [Article(id="a0", title="A new title for the same story", section="WORLD", published="2025-01-01")]
+        headlines.set_rows(renamed)
+        await pilot.pause()
+        assert "A new title for the same story" in line(headlines, 0).text
+        assert line(headlines, 2).text.strip() == ""
