@@ -301,7 +301,7 @@ def test_a_failing_parsing_process_still_leaves_a_complete_index(
 ) -> None:
     library = load_library(folders=[seeds_dir()])
     monkeypatch.setattr(search_module, "MIN_FOR_PROCESSES", 1)
-    monkeypatch.setattr(search_module.sys, "executable", program)
+    monkeypatch.setattr(sys, "executable", program)
     index = SearchIndex(tmp_path / "search.sqlite")
     assert index.update(library.articles, paths=library.paths, processes=2).added == len(library)
     assert titles(library, index.search('"night market"'))
