@@ -24,6 +24,7 @@ from reader.screens.problems import ProblemsScreen
 from reader.store import Store
 from reader.text import clean_line
 from reader.threads import DaemonExecutor
+from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.store_sync import StoreSync
 
 Loader = Callable[[], tuple[Library, Store]]
@@ -140,6 +141,9 @@ class ReaderApp(App[None]):
 
     def on_main_screen_settings_changed(self) -> None:
         self.save_config()
+
+    def on_feed_refresher_problems(self, message: FeedRefresher.Problems) -> None:
+        self.runtime_problems.extend(message.lines)
 
     def on_store_sync_problem(self, message: StoreSync.Problem) -> None:
         self.runtime_problems.append(message.text)

@@ -14,12 +14,16 @@ from typing import Literal
 
 from reader.store import Store
 
-Kind = Literal["read", "bookmark", "opened", "flush"]
+Kind = Literal["read", "bookmark", "opened", "flush", "read_many"]
+MARKS = ("read", "bookmark", "read_many")  #: the kinds that change a read mark or a bookmark
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One change: mark read/unread, bookmark on/off, remember the open story, or retry failed saves."""
+    """One change: mark read/unread, bookmark on/off, remember the open story, or retry failed saves.
+
+    ``read_many`` marks every story in ``ids`` read (``on``) or unread, saved in one write.
+    """
 
     kind: Kind
     article_id: str = ""
@@ -27,6 +31,15 @@ class Change:
     title: str = ""
     section: str | None = None
     published: str | None = None
+    ids: tuple[str, ...] = ()
+
+    def overlay_keys(self) -> list[tuple[str, str]]:
+        """The (kind, article id) marks this change sets; empty for other kinds."""
+        if self.kind == "read_many":
+            return [("read", article_id) for article_id in self.ids]
+        if self.kind in ("read", "bookmark"):
+            return [(self.kind, self.article_id)]
+        return []
 
     def describe(self) -> str:
         """What the change is, in words (for "not saved" messages)."""
@@ -37,6 +50,9 @@ class Change:
             return f"{name} {'bookmarked' if self.on else 'bookmark removed'}"
         if self.kind == "opened":
             return f"{name} as the story last opened"
+        if self.kind == "read_many":
+            count = len(self.ids)
+            return f"{count} {'story' if count == 1 else 'stories'} marked {'read' if self.on else 'unread'}"
         return "changes that failed to save earlier"
 
     def apply(self, store: Store) -> None:
@@ -49,6 +65,8 @@ class Change:
             )
         elif self.kind == "opened":
             store.set_last_opened(self.article_id)
+        elif self.kind == "read_many":
+            store.set_read_many(self.ids, self.on)
         else:
             store.flush()
 
@@ -68,8 +86,7 @@ class PendingChanges:
         """Queue a change; True when no worker is taking changes out, so the caller must start one."""
         with self._lock:
             self._waiting.append(change)
-            if change.kind in ("read", "bookmark"):
-                key = (change.kind, change.article_id)
+            for key in change.overlay_keys():
                 _value, count = self._overlay.get(key, (change.on, 0))
                 self._overlay[key] = (change.on, count + 1)
             start = not self._draining
@@ -88,14 +105,14 @@ class PendingChanges:
 
     def _finish(self) -> None:
         change, self._applying = self._applying, None
-        if change is None or change.kind not in ("read", "bookmark"):
+        if change is None:
             return
-        key = (change.kind, change.article_id)
-        value, count = self._overlay[key]
-        if count > 1:
-            self._overlay[key] = (value, count - 1)
-        else:
-            del self._overlay[key]
+        for key in change.overlay_keys():
+            value, count = self._overlay[key]
+            if count > 1:
+                self._overlay[key] = (value, count - 1)
+            else:
+                del self._overlay[key]
 
     @property
     def pending(self) -> list[Change]:

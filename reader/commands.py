@@ -23,6 +23,13 @@ COMMANDS = (
     ("Back", "back", "The previous story in the trail"),
     ("Forward", "forward", "The next story in the trail"),
     ("Toggle sidebar", "toggle_sidebar", "Show or hide Related, Explore and Linked from"),
+    ("Undo", "undo", "Take back the last read, unread or bookmark change (mark all read at once)"),
+    ("Mark all read", "mark_all_read", "Mark every story in the list read (u undoes)"),
+    ("Sources", "sources", "Every feed with its unread count, last refresh and error"),
+    ("Refresh this feed", "refresh_feed", "Fetch new stories of the story's (or highlighted) feed"),
+    ("Refresh all feeds", "refresh_all", "Fetch new stories of every feed"),
+    ("Open in browser", "open_url", "Open the story's web page"),
+    ("Copy address", "copy_url", "Copy the story's web address"),
 )
 
 

@@ -25,6 +25,8 @@ class Config:
     show_sidebar: bool = True
     #: Pages larger than this many bytes are refused (load, parse, show, import).
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    #: Minutes between background refreshes of the feeds that are due (0: none).
+    refresh_minutes: int = 30
 
     @classmethod
     def load(cls, path: Path | None) -> Config:

@@ -231,6 +231,24 @@ class Library:
         """Resolve everything now (the UI calls this in a worker after loading)."""
         self.backlinks("")
 
+    def add_or_update(self, articles: Iterable[Article], paths: dict[str, str] | None = None) -> int:
+        """Add new stories and replace changed ones (after a feed refresh); return how many were new.
+
+        The list stays newest first; links and backlinks are worked out again on next use.
+        """
+        new = 0
+        for article in articles:
+            if article.id not in self.by_id:
+                new += 1
+            self.by_id[article.id] = article
+            self._search_text.pop(article.id, None)
+        self.paths.update(paths or {})
+        self.articles = sorted(self.by_id.values(), key=lambda a: a.published or "", reverse=True)
+        with self._building:
+            self._resolver = None
+            self._backlinks = None
+        return new
+
 
 def load_library(
     extra: Sequence[Path] = (),

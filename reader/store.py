@@ -17,7 +17,7 @@ import contextlib
 import hashlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -280,6 +280,30 @@ class Store:
                 self._reads.pop(article_id, None)
                 table.remove(doc_ids=[doc_id(article_id)])
         return True
+
+    def set_read_many(self, article_ids: Iterable[str], read: bool = True) -> int:
+        """Mark many articles read or unread in one write (mark all read, its undo); return how many changed."""
+        changed = 0
+        with self._change():
+            storage = self.storage
+            held, storage.hold = storage.hold, True  # every document joins one pending write
+            try:
+                table = self.db.table(READS)
+                at = stamp()
+                for article_id in dict.fromkeys(article_ids):
+                    if read == (article_id in self._reads):
+                        continue
+                    changed += 1
+                    if read:
+                        self._reads[article_id] = at
+                        table.upsert(Document({"id": article_id, "at": at}, doc_id=doc_id(article_id)))
+                    else:
+                        self._reads.pop(article_id, None)
+                        table.remove(doc_ids=[doc_id(article_id)])
+            finally:
+                storage.hold = held
+            storage.save()
+        return changed
 
     def set_bookmark(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,21 +13,26 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header, Input, Static
 
 from reader.changes import Change, PendingChanges
 from reader.config import Config
+from reader.feeds.stories import StoryInfo
+from reader.feeds.subscriptions import FeedStatus
 from reader.history import History
 from reader.library import Library, Link
 from reader.model import Article
 from reader.store import Store
 from reader.text import clean_line
+from reader.undo import Step, UndoStack, reverse_of
 from reader.views import EMPTY, VIEWS, remembered, unread_count, view_rows
 from reader.widgets.article_view import ArticleView, Story
 from reader.widgets.breadcrumb import SHOWN, Breadcrumb
+from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.filter_box import FilterBox
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
 
 NARROW = 110  # below this many columns the sidebar folds away
@@ -48,6 +54,13 @@ class MainScreen(Screen[None]):
         Binding("backspace,left_square_bracket,alt+left", "back", "Back", id="main.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="main.forward"),
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
+        Binding("u", "undo", "Undo", id="main.undo"),
+        Binding("A", "mark_all_read", "Mark all read", show=False, id="main.mark_all_read"),
+        Binding("4", "sources", "Sources", show=False, id="main.sources"),
+        Binding("r", "refresh_feed", "Refresh feed", show=False, id="main.refresh_feed"),
+        Binding("R", "refresh_all", "Refresh all", show=False, id="main.refresh_all"),
+        Binding("o", "open_url", "Open in browser", show=False, id="main.open_url"),
+        Binding("y", "copy_url", "Copy address", show=False, id="main.copy_url"),
     ]
 
     view: var[str] = var("all", init=False)
@@ -67,6 +80,15 @@ class MainScreen(Screen[None]):
 
     subtitle: var[str] = var("")
     """The header's second line: view, filter and unread count."""
+
+    scope: var[str | None] = var(None, init=False)
+    """The feed whose stories the list shows (None: every story)."""
+
+    scope_name: var[str] = var("")
+    """The name of the feed the list is scoped to ("" for none)."""
+
+    refresh_status: var[str] = var("")
+    """How the running feed refresh is going ("" when none runs)."""
 
     @dataclass
     class Opened(Message):
@@ -96,6 +118,9 @@ class MainScreen(Screen[None]):
         self.poll_interval = poll_interval
         self.changes = PendingChanges(store)
         self.history = History()
+        self.undo = UndoStack()
+        self.feed_info: dict[str, StoryInfo] = {}  # feed stories by article id: URL, feed, file
+        self.feed_statuses: dict[str, FeedStatus] = {}
 
     @property
     def current(self) -> str | None:
@@ -112,15 +137,20 @@ class MainScreen(Screen[None]):
                 yield HeadlineList(id="headlines")
             with Vertical(id="centre"):
                 yield Breadcrumb(id="breadcrumb")
+                yield Static(id="story-source")
                 yield ArticleView(id="article").data_bind(story=MainScreen.story)
             yield Sidebar(id="sidebar")
+            yield Sources(id="sources")
         yield StoreSync(self.changes, self.poll_interval)
+        yield FeedRefresher(self.config.refresh_minutes, self.library.limit)
         yield Footer()
 
     def on_mount(self) -> None:
         headlines, sidebar = self.query_one(HeadlineList), self.query_one(Sidebar)
         headlines.is_read = sidebar.is_read = self.changes.is_read
         headlines.is_bookmarked = sidebar.is_bookmarked = self.changes.is_bookmarked
+        self.query_one(Sources).is_read = self.changes.is_read
+        self._load_feed_info()
         headlines.focus()
         sidebar.clear_story()
         self._apply_width(self.size.width)
@@ -138,6 +168,7 @@ class MainScreen(Screen[None]):
         self.set_class(narrow, "narrow")
         wanted = self.config.show_sidebar and not narrow
         self.query_one(Sidebar).display = wanted or self.has_class("sidebar-forced")
+        self._apply_sources()
 
     def key_groups(self) -> list[tuple[str, list[Binding]]]:
         """This screen's keys, then each pane's, for the help screen."""
@@ -147,13 +178,16 @@ class MainScreen(Screen[None]):
             ("Headline list", _keys(HeadlineList.BINDINGS)),
             ("Article", [*_keys(ArticleView.BINDINGS), scroll]),
             ("Sidebar", _keys(Sidebar.BINDINGS)),
+            ("Sources", _keys(Sources.BINDINGS)),
         ]
 
     # -- the title ------------------------------------------------------------------------
 
     def compute_subtitle(self) -> str:
         shown = f" · “{self.filter_text}”: {self.shown}" if self.filter_text else ""
-        return f"{VIEWS[self.view]}{shown} · {self.unread} unread"
+        source = f" · {self.scope_name}" if self.scope_name else ""
+        busy = f" · {self.refresh_status}" if self.refresh_status else ""
+        return f"{VIEWS[self.view]}{source}{shown} · {self.unread} unread{busy}"
 
     def watch_subtitle(self, subtitle: str) -> None:
         self.app.sub_title = subtitle
@@ -176,6 +210,7 @@ class MainScreen(Screen[None]):
             self._show_rows()
         self.query_one(HeadlineList).refresh()
         self.query_one(Sidebar).refresh_states()
+        self.query_one(Sources).refresh_counts()
 
     # -- rows, views and the filter ---------------------------------------------------------
 
@@ -184,10 +219,11 @@ class MainScreen(Screen[None]):
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
             headlines.empty_message = "Searching…"
-            self.query_one(FilterBox).search(self.filter_text, view_rows(self.view, self.library, self.changes))
+            rows = self._scoped(view_rows(self.view, self.library, self.changes))
+            self.query_one(FilterBox).search(self.filter_text, rows)
             return
         headlines.empty_message = EMPTY[self.view]
-        headlines.set_rows(view_rows(self.view, self.library, self.changes), keep=keep)
+        headlines.set_rows(self._scoped(view_rows(self.view, self.library, self.changes)), keep=keep)
         self.shown = len(headlines.rows)
 
     def on_filter_box_results(self, message: FilterBox.Results) -> None:
@@ -281,6 +317,7 @@ class MainScreen(Screen[None]):
                 headlines.move_to(new.article.id)
             headlines.refresh_article(new.article.id)
         self._draw_trail()
+        self._show_source()
 
     def _draw_trail(self) -> None:
         titles = []
@@ -380,14 +417,21 @@ class MainScreen(Screen[None]):
         self._save(Change("bookmark", article.id, on, article.title, article.section, article.published))
         self.notify("Bookmarked" if on else "Bookmark removed", timeout=2)
 
-    def _save(self, change: Change) -> None:
-        """Show the change at once and queue it for saving."""
+    def _save(self, change: Change, *, undoable: bool = True) -> None:
+        """Show the change at once and queue it for saving; a mark change can be undone (``u``)."""
         article_id = change.article_id
+        if undoable:
+            self._remember(change)
         if change.kind == "read" and self.changes.is_read(article_id) != change.on and self.library.get(article_id):
             self.unread += -1 if change.on else 1  # exact: every change passes here, in order
+        if change.kind == "read_many":
+            flips = sum(1 for i in change.ids if self.changes.is_read(i) != change.on and self.library.get(i))
+            self.unread += -flips if change.on else flips
         self.query_one(StoreSync).save(change)
         if change.kind in ("read", "bookmark"):
             self._redraw_marks(article_id)
+        if change.kind == "read_many":
+            self._redraw_all_marks()
 
     def finish_saving(self) -> None:
         """Retry changes that failed to save (the app calls this when quitting)."""
@@ -400,6 +444,11 @@ class MainScreen(Screen[None]):
 
     def on_store_sync_saved(self, message: StoreSync.Saved) -> None:
         change = message.change
+        if change.kind == "read_many":
+            self._redraw_all_marks()
+            if message.error:
+                self._recount()
+            return
         if change.kind not in ("read", "bookmark"):
             return
         self._redraw_marks(change.article_id)
@@ -409,6 +458,216 @@ class MainScreen(Screen[None]):
     def _redraw_marks(self, article_id: str) -> None:
         self.query_one(HeadlineList).refresh_article(article_id)
         self.query_one(Sidebar).refresh_states()
+        if article_id in self.feed_info:
+            self.query_one(Sources).refresh_counts()
+
+    def _redraw_all_marks(self) -> None:
+        self.query_one(HeadlineList).refresh()
+        self.query_one(Sidebar).refresh_states()
+        self.query_one(Sources).refresh_counts()
+
+    # -- undo and mark all read ------------------------------------------------------------------
+
+    def _remember(self, change: Change) -> None:
+        """Put the change's reverse on the undo stack, if it changes any mark."""
+        reverse = reverse_of(change, self.changes.is_read, self.changes.is_bookmarked)
+        if reverse is not None:
+            description = change.describe() if change.kind != "read_many" else reverse_describe(reverse)
+            self.undo.record(Step(description, reverse))
+
+    def action_undo(self) -> None:
+        """Take back the last mark change (a whole "mark all read" at once)."""
+        step = self.undo.pop()
+        if step is None:
+            self.notify("Nothing to undo", timeout=2)
+            return
+        self._save(step.reverse, undoable=False)
+        self.notify(f"Undone: {clean_line(step.description)}", timeout=4, markup=False)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every story the list shows (this view, filter and feed) read."""
+        self._mark_read([article.id for article in self.query_one(HeadlineList).rows], "in this list")
+
+    def _mark_read(self, ids: Sequence[str], where: str) -> None:
+        unread = tuple(i for i in dict.fromkeys(ids) if not self.changes.is_read(i))
+        if not unread:
+            self.notify(f"No unread stories {where}", timeout=3, markup=False)
+            return
+        self._save(Change("read_many", on=True, ids=unread))
+        count = len(unread)
+        self.notify(
+            f"Marked {count} {'story' if count == 1 else 'stories'} read {where}: u undoes", timeout=5, markup=False
+        )
+
+    # -- feeds: the Sources pane, refresh, the story's address ----------------------------------
+
+    @work(thread=True, exclusive=True, group="feed-info")
+    def _load_feed_info(self) -> None:
+        from reader.feeds.stories import all_stories
+        from reader.feeds.subscriptions import SubscriptionError, feed_statuses
+
+        info = all_stories()
+        try:
+            statuses = feed_statuses(set())
+        except SubscriptionError as error:
+            statuses = []
+            self.post_message(FeedRefresher.Problems([str(error)]))
+        self.post_message(self.FeedsKnown(info, statuses))
+
+    @dataclass
+    class FeedsKnown(Message):
+        """The feeds, their state, and where each feed story came from."""
+
+        info: dict[str, StoryInfo]
+        statuses: list[FeedStatus]
+
+    def on_main_screen_feeds_known(self, message: FeedsKnown) -> None:
+        self.feed_info = message.info
+        self.feed_statuses = {status.feed.id: status for status in message.statuses}
+        self.query_one(Sources).show(message.statuses)
+        if self.scope is not None:
+            self._show_rows()
+        self._show_source()
+        self._name_scope()
+
+    def _scoped(self, rows: list[Article]) -> list[Article]:
+        status = self.feed_statuses.get(self.scope or "")
+        if self.scope is None:
+            return rows
+        ids = set(status.story_ids) if status else set()
+        return [article for article in rows if article.id in ids]
+
+    def watch_scope(self) -> None:
+        self._name_scope()
+        self._show_rows()
+
+    def _name_scope(self) -> None:
+        status = self.feed_statuses.get(self.scope or "")
+        self.scope_name = clean_line(status.feed.name) if status else ""
+
+    def _apply_sources(self) -> None:
+        sources = self.query_one(Sources)
+        sources.display = self.has_class("sources")
+        if sources.display:
+            self.query_one(Sidebar).display = False
+
+    def action_sources(self) -> None:
+        """Show or hide the Sources pane (in the sidebar's place); hiding it shows every story again."""
+        self.toggle_class("sources")
+        self._apply_width(self.size.width)
+        if self.has_class("sources"):
+            self._load_feed_info()
+            self.query_one(Sources).focus()
+        else:
+            self.scope = None
+            self.query_one(HeadlineList).focus()
+
+    @on(Sources.Scope)
+    def _scope_to(self, event: Sources.Scope) -> None:
+        self.scope = event.feed_id
+        self._show_rows()
+        self.query_one(HeadlineList).focus()
+
+    @on(Sources.MarkRead)
+    def _mark_source_read(self, event: Sources.MarkRead) -> None:
+        status = self.feed_statuses.get(event.feed_id)
+        if status is not None:
+            self._mark_read(status.story_ids, f"in {clean_line(status.feed.name)}")
+
+    def _feed_of(self, article: Article | None) -> str | None:
+        info = self.feed_info.get(article.id) if article else None
+        if info is not None:
+            return info.feed_id
+        return None
+
+    def action_refresh_feed(self) -> None:
+        """Refresh the highlighted feed (Sources pane), else the current story's feed."""
+        sources = self.query_one(Sources)
+        feed_id = sources.highlighted_feed if sources.has_focus else None
+        feed_id = feed_id or self._feed_of(self._target()) or self.scope
+        if feed_id is None:
+            self.notify("Not a feed story: R refreshes every feed", timeout=3)
+            return
+        self._start_refresh([feed_id])
+
+    def action_refresh_all(self) -> None:
+        """Refresh every feed."""
+        self._start_refresh([])
+
+    def _start_refresh(self, keys: list[str]) -> None:
+        if not self.query_one(FeedRefresher).start(keys):
+            self.notify("A refresh is already running", timeout=3)
+            return
+        self.refresh_status = "refreshing…"
+
+    def on_feed_refresher_progress(self, message: FeedRefresher.Progress) -> None:
+        errors = f", {message.errors} failed" if message.errors else ""
+        self.refresh_status = f"refreshing {message.done}/{message.total}{errors}"
+
+    def on_feed_refresher_finished(self, message: FeedRefresher.Finished) -> None:
+        self.refresh_status = ""
+        if message.error is not None:
+            self.notify(f"Refresh failed: {clean_line(message.error)}", severity="error", timeout=8, markup=False)
+            return
+        new = self.library.add_or_update(message.articles, message.paths) if message.articles else 0
+        if message.articles:
+            self._show_rows()
+            self._recount()
+        self._load_feed_info()
+        failed = sum(1 for result in message.results if result.state in ("error", "gone"))
+        if message.background and not new and not failed:
+            return
+        text = f"Refreshed {len(message.results)} feed{'s' if len(message.results) != 1 else ''}: {new} new"
+        if failed:
+            text += f", {failed} failed (p shows why)"
+        self.notify(text, severity="warning" if failed else "information", timeout=5, markup=False)
+
+    def _story_url(self) -> str | None:
+        article = self._target()
+        info = self.feed_info.get(article.id) if article else None
+        if info is None or not info.url:
+            self.notify("This story has no web address", timeout=3)
+            return None
+        return info.url
+
+    def action_open_url(self) -> None:
+        """Open the story's web page in the browser."""
+        url = self._story_url()
+        if url is not None:
+            self._open_in_browser(url)
+
+    @work(thread=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        from reader import outside
+
+        if not outside.open_url(url):
+            self.app.call_from_thread(
+                self.notify, "No browser could be started: y copies the address", severity="warning", timeout=5
+            )
+
+    def action_copy_url(self) -> None:
+        """Copy the story's web address to the clipboard."""
+        url = self._story_url()
+        if url is not None:
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {clean_line(url)}", timeout=3, markup=False)
+
+    def _show_source(self) -> None:
+        """The line above the article: the feed and the address of a feed story."""
+        line = self.query_one("#story-source", Static)
+        info = self.feed_info.get(self.current or "")
+        line.display = info is not None
+        if info is None:
+            return
+        status = self.feed_statuses.get(info.feed_id)
+        name = status.feed.name if status else info.feed_slug
+        line.update(Text.assemble((clean_line(name), "bold"), " · ", clean_line(info.url or "no web address")))
+
+
+def reverse_describe(reverse: Change) -> str:
+    """What a mass change did, told from the change that undoes it."""
+    count = len(reverse.ids)
+    return f"{count} {'story' if count == 1 else 'stories'} marked {'unread' if reverse.on else 'read'}"
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:

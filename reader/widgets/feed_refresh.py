@@ -1,0 +1,126 @@
+"""Refreshes feeds in a thread worker and reports progress, new stories and failures by message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.message import Message
+from textual.widget import Widget
+
+from reader.model import Article
+
+if TYPE_CHECKING:
+    from reader.feeds.refresh import FeedResult
+
+
+class FeedRefresher(Widget):
+    """Invisible; runs one refresh at a time and, every ``interval_minutes``, a refresh of the feeds due."""
+
+    DEFAULT_CSS = "FeedRefresher { display: none; }"
+
+    @dataclass
+    class Progress(Message):
+        """One more feed is done."""
+
+        done: int
+        total: int
+        errors: int
+
+    @dataclass
+    class Finished(Message):
+        """The refresh is over: each feed's result, and the stories of the feeds that changed."""
+
+        results: list[FeedResult]
+        articles: list[Article] = field(default_factory=list)
+        paths: dict[str, str] = field(default_factory=dict)
+        error: str | None = None  #: the refresh could not run at all (damaged subscriptions file, ...)
+        background: bool = False
+
+    @dataclass
+    class Problems(Message):
+        """Feeds that failed, one line each (for the problems screen)."""
+
+        lines: list[str]
+
+    def __init__(self, interval_minutes: int = 30, limit: int | None = None) -> None:
+        """``interval_minutes``: minutes between background refreshes (0: none); ``limit``: page size limit."""
+        super().__init__()
+        self.interval_minutes = interval_minutes
+        self.limit = limit
+        self.running = False
+
+    def on_mount(self) -> None:
+        if self.interval_minutes > 0:
+            self.set_interval(self.interval_minutes * 60, self._background)
+
+    def _background(self) -> None:
+        self.start((), due_only=True, background=True)
+
+    def start(self, keys: Sequence[str] = (), *, due_only: bool = False, background: bool = False) -> bool:
+        """Refresh the feeds named by id (all when ``keys`` is empty); False when a refresh is already running."""
+        if self.running:
+            return False
+        self.running = True
+        self._run(tuple(keys), due_only, background)
+        return True
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _run(self, keys: tuple[str, ...], due_only: bool, background: bool) -> None:
+        from reader.feeds.refresh import refresh
+        from reader.feeds.subscriptions import SubscriptionError
+
+        errors = 0
+
+        def progress(result: FeedResult, done: int, total: int) -> None:
+            nonlocal errors
+            errors += result.state in ("error", "gone")
+            self.post_message(self.Progress(done, total, errors))
+
+        try:
+            results = refresh(keys, progress=progress, due_only=due_only)
+        except (LookupError, SubscriptionError, OSError) as error:
+            self.post_message(self.Finished([], error=str(error) or type(error).__name__, background=background))
+            return
+        except Exception as error:  # never a traceback in the app: one line instead
+            text = f"refresh failed: {error or type(error).__name__}"
+            self.post_message(self.Finished([], error=text, background=background))
+            return
+        failed = [f"feed {result.line()}" for result in results if result.state in ("error", "gone")]
+        if failed:
+            self.post_message(self.Problems(failed))
+        articles, paths = self._stories([r.feed_id for r in results if r.new or r.updated])
+        self.post_message(self.Finished(results, articles, paths, background=background))
+
+    def _stories(self, feed_ids: list[str]) -> tuple[list[Article], dict[str, str]]:
+        """The stories of these feeds, read from their files (a file that cannot be read is skipped)."""
+        from reader.feeds.stories import feed_folder, feed_stories
+        from reader.feeds.subscriptions import SubscriptionError, load_feeds
+        from reader.library import read_article
+        from reader.parse import ParseError
+
+        if not feed_ids:
+            return [], {}
+        try:
+            slugs = [feed.slug for feed in load_feeds() if feed.id in feed_ids]
+        except SubscriptionError:
+            return [], {}
+        articles: list[Article] = []
+        paths: dict[str, str] = {}
+        for slug in slugs:
+            folder = feed_folder(slug)
+            for record in feed_stories(slug).values():
+                path = Path(folder) / str(record.get("file", ""))
+                try:
+                    article = read_article(path, self.limit)
+                except (ParseError, OSError):
+                    continue
+                articles.append(article)
+                paths[article.id] = str(path)
+        return articles, paths
+
+    def on_feed_refresher_finished(self) -> None:
+        self.running = False

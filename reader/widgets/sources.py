@@ -1,0 +1,136 @@
+"""The Sources pane: every feed with its unread count, last refresh and last error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.feeds.subscriptions import FeedStatus
+from reader.text import clean_line
+
+
+def ago(when: str | None, now: datetime | None = None) -> str:
+    """An ISO time as "5 min ago", "3 h ago", "2 d ago"; "never" when unknown."""
+    if not when:
+        return "never"
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        return "never"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    seconds = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} d ago"
+
+
+def state_line(status: FeedStatus, now: datetime | None = None) -> str:
+    """The second line of a feed: last refresh, and why it failed, is gone or waits."""
+    feed = status.feed
+    parts = [f"refreshed {ago(feed.last_refresh, now)}"]
+    if feed.gone:
+        parts.append("gone (HTTP 410)")
+    elif feed.last_error:
+        parts.append(clean_line(feed.last_error))
+    if not feed.gone and feed.next_try:
+        try:
+            retry = datetime.fromisoformat(feed.next_try)
+        except ValueError:
+            retry = None
+        if retry is not None and retry > (now or datetime.now(UTC)):
+            parts.append(f"backing off until {retry.strftime('%H:%M')}")
+    return " · ".join(parts)
+
+
+class Sources(OptionList):
+    """One entry per feed; Enter scopes the headlines to it, ``a`` marks all its stories read."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="sources.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="sources.up"),
+        Binding("enter", "select", "Show its stories", id="sources.open"),
+        Binding("a", "mark_source_read", "Mark feed read", id="sources.mark_read"),
+    ]
+
+    @dataclass
+    class Scope(Message):
+        """Show only this feed's stories."""
+
+        feed_id: str
+
+    @dataclass
+    class MarkRead(Message):
+        """Mark every story of this feed read."""
+
+        feed_id: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.statuses: dict[str, FeedStatus] = {}
+        self.is_read: Callable[[str], bool] = lambda _id: False
+
+    def unread(self, status: FeedStatus) -> int:
+        """Stories of the feed not read (counting changes still being saved)."""
+        return sum(1 for article_id in status.story_ids if not self.is_read(article_id))
+
+    def show(self, statuses: Sequence[FeedStatus]) -> None:
+        """Fill the pane with these feeds, keeping the highlighted one."""
+        keep = self.highlighted_feed
+        self.statuses = {status.feed.id: status for status in statuses}
+        if not statuses:
+            self.set_options(
+                [Option(Text("No feeds yet: `reader feeds add URL` subscribes", style="dim italic"), disabled=True)]
+            )
+            return
+        self.set_options([Option(self._prompt(status), id=status.feed.id) for status in statuses])
+        ids = list(self.statuses)
+        self.highlighted = ids.index(keep) if keep in ids else 0
+
+    def refresh_counts(self) -> None:
+        """Redraw the unread counts (after marks changed)."""
+        for feed_id, status in self.statuses.items():
+            self.replace_option_prompt(feed_id, self._prompt(status))
+
+    @property
+    def highlighted_feed(self) -> str | None:
+        """The id of the highlighted feed."""
+        if self.highlighted is None or not self.statuses:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def _prompt(self, status: FeedStatus) -> Table:
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(ratio=1)
+        grid.add_column(justify="right", no_wrap=True)
+        unread = self.unread(status)
+        feed = status.feed
+        trouble = feed.gone or bool(feed.last_error)
+        grid.add_row(
+            Text(clean_line(feed.name), style="bold" if unread else ""),
+            Text(f"{unread}/{status.items}", style="bold" if unread else "dim"),
+        )
+        grid.add_row(Text(state_line(status), style="italic" if trouble else "dim"), "")
+        return grid
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Scope(event.option.id))
+
+    def action_mark_source_read(self) -> None:
+        feed_id = self.highlighted_feed
+        if feed_id is not None:
+            self.post_message(self.MarkRead(feed_id))
