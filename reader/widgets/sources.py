@@ -112,17 +112,18 @@ class Sources(OptionList):
         return self.get_option_at_index(self.highlighted).id
 
     def _prompt(self, status: FeedStatus) -> Table:
-        grid = Table.grid(padding=(0, 1), expand=True)
+        """Unread/all count column, then the name over the state line (long names wrap under themselves)."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True, min_width=5)
         grid.add_column(ratio=1)
-        grid.add_column(justify="right", no_wrap=True)
         unread = self.unread(status)
         feed = status.feed
         trouble = feed.gone or bool(feed.last_error)
         grid.add_row(
-            Text(clean_line(feed.name), style="bold" if unread else ""),
             Text(f"{unread}/{status.items}", style="bold" if unread else "dim"),
+            Text(clean_line(feed.name), style="bold" if unread else ""),
         )
-        grid.add_row(Text(state_line(status), style="italic" if trouble else "dim"), "")
+        grid.add_row("", Text(state_line(status), style="italic" if trouble else "dim"))
         return grid
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

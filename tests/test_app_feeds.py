@@ -1,0 +1,222 @@
+"""Feeds in the app (Pilot, local server on 127.0.0.1): refresh keys, the Sources pane, o / y, feed errors."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from textual.geometry import Region
+from textual.widgets import Static
+
+from reader import outside
+from reader.app import ReaderApp
+from reader.config import Config
+from reader.feeds.refresh import refresh
+from reader.feeds.subscriptions import add_feed, editing
+from reader.library import Library, load_library
+from reader.paths import articles_dir
+from reader.screens.main import MainScreen
+from reader.screens.problems import ProblemsScreen
+from reader.store import Store
+from reader.widgets.headline_list import HeadlineList
+from reader.widgets.sources import Sources
+from tests import test_feeds_support as support
+from tests.test_feeds_support import rss
+
+_module_server = support._module_server
+server = support.server
+
+LONG = "<p>The council met on Wednesday and argued about the harbour for a long time.</p>" * 20
+
+
+def item(title: str, guid: str, day: int, base: str) -> dict[str, str]:
+    return {
+        "title": title,
+        "guid": guid,
+        "link": f"{base}news/{guid}",
+        "date": f"{day:02d} Nov 2026 08:00:00 GMT",
+        "content": LONG,
+    }
+
+
+def serve(server: HTTPServer, path: str, title: str, items: list[dict[str, str]]) -> str:
+    server.expect_request(path).respond_with_data(rss(title, items), content_type="application/rss+xml")
+    return server.url_for(path)
+
+
+def subscribe(url: str) -> str:
+    feed, _new = add_feed(url)
+    with editing() as feeds:
+        for stored in feeds:
+            stored.full_text = "never"  # the items carry their text: no article pages to fetch
+    return feed.id
+
+
+def library() -> Library:
+    return load_library(folders=[articles_dir()])
+
+
+def make_app(state: Path) -> ReaderApp:
+    return ReaderApp(library(), Store(state), Config(refresh_minutes=0), poll_interval=0)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def main(app: ReaderApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def titles(screen: MainScreen) -> list[str]:
+    return [a.title for a in screen.query_one(HeadlineList).rows]
+
+
+def toasts(app: ReaderApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def two_feeds(server: HTTPServer) -> tuple[str, str]:
+    base = server.url_for("/")
+    gazette = serve(server, "/gazette.xml", "Marrowick Gazette", [
+        item("Harbour ferry returns after winter refit", "ferry", 20, base),
+        item("Councillors approve the tram depot", "depot", 19, base),
+    ])
+    herald = serve(server, "/herald.xml", "Elsen Herald", [item("Elsen market opens on Sunday", "market", 18, base)])
+    return subscribe(gazette), subscribe(herald)
+
+
+async def test_R_refreshes_every_feed_new_headlines_arrive_and_errors_reach_p(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    two_feeds(server)
+    server.expect_request("/gone.xml").respond_with_data("no such feed", status=404)
+    subscribe(server.url_for("/gone.xml"))
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert titles(screen) == []
+        await pilot.press("R")
+        await settle(pilot)
+        assert titles(screen) == [
+            "Harbour ferry returns after winter refit",
+            "Councillors approve the tram depot",
+            "Elsen market opens on Sunday",
+        ]
+        assert "3 unread" in app.sub_title and "refreshing" not in app.sub_title
+        assert "Refreshed 3 feeds: 3 new, 1 failed (p shows why)" in toasts(app)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        lines = [str(w.render()) for w in app.screen.query(".problem")]
+        assert any("404" in line for line in lines), lines
+
+
+async def test_new_stories_arrive_in_place_and_the_cursor_stays_on_its_story(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    base = server.url_for("/")
+    items = [item("Harbour ferry returns", "ferry", 20, base), item("Tram depot approved", "depot", 19, base)]
+    subscribe(serve(server, "/gazette.xml", "Marrowick Gazette", items))
+    await asyncio.to_thread(refresh)  # as `reader refresh` would, before the app starts
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("down")
+        assert screen.query_one(HeadlineList).highlighted.title == "Tram depot approved"  # type: ignore[union-attr]
+        server.clear()
+        serve(server, "/gazette.xml", "Marrowick Gazette", [item("Storm closes the pier", "pier", 21, base), *items])
+        await pilot.press("r")  # the highlighted story's feed
+        await settle(pilot)
+        assert titles(screen) == ["Storm closes the pier", "Harbour ferry returns", "Tram depot approved"]
+        assert screen.query_one(HeadlineList).highlighted.title == "Tram depot approved"  # type: ignore[union-attr]
+        assert "3 unread" in app.sub_title
+
+
+async def test_r_refreshes_only_the_story_s_feed(server: HTTPServer, tmp_path: Path) -> None:
+    two_feeds(server)
+    await asyncio.to_thread(refresh)  # as `reader refresh` would, before the app starts
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        assert screen.query_one(HeadlineList).highlighted.title.startswith("Harbour")  # type: ignore[union-attr]
+        asked = len(server.log)
+        await pilot.press("r")
+        await settle(pilot)
+        assert [request.path for request, _ in server.log[asked:]] == ["/gazette.xml"]
+
+
+async def test_sources_pane_scopes_the_list_and_a_then_u_restores_the_marks(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    _gazette, herald = two_feeds(server)
+    await asyncio.to_thread(refresh)  # as `reader refresh` would, before the app starts
+    state = tmp_path / "state.json"
+    app = make_app(state)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("4")
+        await settle(pilot)
+        sources = screen.query_one(Sources)
+        assert sources.display and sources.has_focus
+        lines = [strip.text for strip in sources.render_lines(Region(0, 0, sources.size.width, 4))]
+        assert "2/2 Marrowick Gazette" in lines[0]
+        assert "refreshed just now" in lines[1]
+        assert "1/1 Elsen Herald" in lines[2]
+        await pilot.press("a")  # the highlighted feed: the Gazette
+        await settle(pilot)
+        on_disk = Store(state)
+        gazette_ids = [a.id for a in screen.library.articles if a.title != "Elsen market opens on Sunday"]
+        assert all(on_disk.is_read(i) for i in gazette_ids) and "1 unread" in app.sub_title
+        await pilot.press("u")
+        await settle(pilot)
+        assert not any(Store(state).is_read(i) for i in gazette_ids) and "3 unread" in app.sub_title
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert screen.scope == herald
+        assert titles(screen) == ["Elsen market opens on Sunday"]
+        assert "Elsen Herald" in app.sub_title
+        await pilot.press("4")  # leaving the Sources pane shows every story again
+        await settle(pilot)
+        assert len(titles(screen)) == 3 and not sources.display
+
+
+async def test_o_opens_and_y_copies_the_story_address_shown_above_the_article(
+    server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_feeds(server)
+    await asyncio.to_thread(refresh)  # as `reader refresh` would, before the app starts
+    opened: list[str] = []
+    monkeypatch.setattr(outside, "open_url", lambda url: opened.append(url) or True)
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        url = server.url_for("/news/ferry")
+        line = main(app).query_one("#story-source", Static)
+        assert line.display and str(line.render()) == f"Marrowick Gazette · {url}"
+        await pilot.press("o", "y")
+        await settle(pilot)
+        assert opened == [url]
+        assert app.clipboard == url
+
+
+async def test_o_on_a_story_without_address_says_so(tmp_path: Path) -> None:
+    seeds = Path(__file__).parent.parent / "seeds"
+    app = ReaderApp(load_library(folders=[seeds]), Store(tmp_path / "s.json"), Config(refresh_minutes=0))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        assert toasts(app)[-1] == "This story has no web address"
+        assert not main(app).query_one("#story-source", Static).display
