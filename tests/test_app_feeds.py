@@ -220,3 +220,30 @@ async def test_o_on_a_story_without_address_says_so(tmp_path: Path) -> None:
         await pilot.press("o")
         assert toasts(app)[-1] == "This story has no web address"
         assert not main(app).query_one("#story-source", Static).display
+
+
+async def test_help_and_palette_list_the_feed_and_undo_keys(tmp_path: Path) -> None:
+    from textual.command import CommandList
+
+    from reader.screens.help import HelpScreen
+
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query(Static)[1]
+        shown = " ".join(" ".join(s.text.split()) for s in table.render_lines(Region(0, 0, 150, table.size.height)))
+        for entry in ("u Undo", "A Mark all read", "4 Sources", "r Refresh feed", "R Refresh all",
+                      "o Open in browser", "y Copy address", "a Mark feed read"):
+            assert entry in shown, entry
+        await pilot.press("escape", "ctrl+p", *"mark all")
+        command_list = app.screen.query_one(CommandList)
+        prompts: list[str] = []
+        for _ in range(200):  # the search runs in the background: wait for its hit (bounded)
+            prompts = [str(command_list.get_option_at_index(n).prompt) for n in range(command_list.option_count)]
+            if prompts:
+                break
+            await pilot.pause(0.05)
+        assert "Mark all read" in prompts[0]
