@@ -553,6 +553,11 @@ class MainScreen(Screen[None]):
 
     def action_sources(self) -> None:
         """Show or hide the Sources pane (in the sidebar's place); hiding it shows every story again."""
+        if self.scope is not None and not self.has_class("sources"):
+            self.add_class("sources")  # narrow: the list was scoped with the pane closed; show the feeds again
+            self._apply_width(self.size.width)
+            self.query_one(Sources).focus()
+            return
         self.toggle_class("sources")
         self._apply_width(self.size.width)
         if self.has_class("sources"):
@@ -566,6 +571,9 @@ class MainScreen(Screen[None]):
     def _scope_to(self, event: Sources.Scope) -> None:
         self.scope = event.feed_id
         self._show_rows()
+        if self.has_class("narrow"):  # the article pane comes back; 4 shows the feeds again
+            self.remove_class("sources")
+            self._apply_width(self.size.width)
         self.query_one(HeadlineList).focus()
 
     @on(Sources.MarkRead)
@@ -661,7 +669,8 @@ class MainScreen(Screen[None]):
             return
         status = self.feed_statuses.get(info.feed_id)
         name = status.feed.name if status else info.feed_slug
-        line.update(Text.assemble((clean_line(name), "bold"), " · ", clean_line(info.url or "no web address")))
+        url = clean_line(info.url or "no web address")
+        line.update(Text.assemble((clean_line(name), "bold"), " · ", url, no_wrap=True, overflow="ellipsis"))
 
 
 def reverse_describe(reverse: Change) -> str:
