@@ -143,7 +143,8 @@ class ReaderApp(App[None]):
         self.save_config()
 
     def on_feed_refresher_problems(self, message: FeedRefresher.Problems) -> None:
-        self.runtime_problems.extend(message.lines)
+        known = set(self.runtime_problems)  # a feed failing every refresh is listed once
+        self.runtime_problems.extend(line for line in dict.fromkeys(message.lines) if line not in known)
 
     def on_store_sync_problem(self, message: StoreSync.Problem) -> None:
         self.runtime_problems.append(message.text)

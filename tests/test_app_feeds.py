@@ -21,6 +21,7 @@ from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
 from reader.store import Store
 from reader.widgets.headline_list import HeadlineList
+from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.sources import Sources
 from tests import test_feeds_support as support
 from tests.test_feeds_support import rss
@@ -247,3 +248,33 @@ async def test_help_and_palette_list_the_feed_and_undo_keys(tmp_path: Path) -> N
                 break
             await pilot.pause(0.05)
         assert "Mark all read" in prompts[0]
+
+
+async def test_background_refresh_fetches_only_feeds_due_and_stays_quiet(server: HTTPServer, tmp_path: Path) -> None:
+    two_feeds(server)
+    await asyncio.to_thread(refresh)  # both feeds were just refreshed: neither is due
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        asked = len(server.log)
+        main(app).query_one(FeedRefresher)._background()  # what the timer calls every refresh_minutes
+        await settle(pilot)
+        assert len(server.log) == asked
+        assert not any(t.startswith("Refreshed") for t in toasts(app))
+        await pilot.press("R")  # asked for: every feed, due or not
+        await settle(pilot)
+        assert len(server.log) == asked + 2
+        assert toasts(app)[-1] == "Refreshed 2 feeds: 0 new"
+
+
+async def test_a_feed_failing_on_every_refresh_is_listed_once(server: HTTPServer, tmp_path: Path) -> None:
+    server.expect_request("/gone.xml").respond_with_data("no such feed", status=404)
+    subscribe(server.url_for("/gone.xml"))
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        for _ in range(2):
+            await pilot.press("R")
+            await settle(pilot)
+        failed = [p for p in app.runtime_problems if "404" in p]
+        assert len(failed) == 1 and failed[0].startswith("feed 127.0.0.1:")
