@@ -20,8 +20,8 @@ from reader.paths import articles_dir
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
 from reader.store import Store
-from reader.widgets.headline_list import HeadlineList
 from reader.widgets.feed_refresh import FeedRefresher
+from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sources import Sources
 from tests import test_feeds_support as support
 from tests.test_feeds_support import rss
