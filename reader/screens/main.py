@@ -54,7 +54,7 @@ class MainScreen(Screen[None]):
         Binding("backspace,left_square_bracket,alt+left", "back", "Back", id="main.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="main.forward"),
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
-        Binding("u", "undo", "Undo", id="main.undo"),
+        Binding("u", "undo", "Undo", show=False, id="main.undo"),
         Binding("A", "mark_all_read", "Mark all read", show=False, id="main.mark_all_read"),
         Binding("4", "sources", "Sources", show=False, id="main.sources"),
         Binding("r", "refresh_feed", "Refresh feed", show=False, id="main.refresh_feed"),
