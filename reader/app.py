@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
+from reader.changes import MARKS
 from reader.commands import OpenArticle, ReaderCommands
 from reader.config import Config
 from reader.library import Library
@@ -189,7 +190,7 @@ class ReaderApp(App[None]):
         deadline = loop.time() + self.save_wait
         while main.changes.pending and loop.time() < deadline:
             await asyncio.sleep(0.02)
-        waiting = [change.describe() for change in main.changes.pending if change.kind in ("read", "bookmark")]
+        waiting = [change.describe() for change in main.changes.pending if change.kind in MARKS]
         if waiting:
             text = f"reader: quit before these changes were saved (the state file is busy): {'; '.join(waiting)}"
         elif main.store.unsaved:

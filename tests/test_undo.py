@@ -162,3 +162,31 @@ async def test_mark_all_read_covers_only_the_filtered_headlines(library: Library
         await settle(pilot)
         on_disk = Store(state)
         assert {i for i in everything if on_disk.is_read(i)} == set(shown)
+
+
+async def test_quit_while_mark_all_read_is_stuck_names_it(library: Library, tmp_path: Path) -> None:
+    from typing import Any
+
+    from tests.test_ui_faults import gate_store
+
+    store = Store(tmp_path / "state.json")
+    gate = gate_store(store, "set_read_many")
+    app = ReaderApp(library, store, Config(refresh_minutes=0), poll_interval=0, save_wait=0.2)
+    messages: list[str] = []
+    real_exit = app.exit
+
+    def exit(*args: Any, **kwargs: Any) -> None:
+        messages.append(str(kwargs.get("message", "")))
+        real_exit(*args, **kwargs)
+
+    app.exit = exit  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            await pilot.press("A", "q")
+            await pilot.pause()
+            assert not app.is_running
+    finally:
+        gate.set()
+    assert app.return_code == 1
+    assert f"{len(library)} stories marked read" in " ".join(messages)
