@@ -278,3 +278,17 @@ async def test_a_feed_failing_on_every_refresh_is_listed_once(server: HTTPServer
             await settle(pilot)
         failed = [p for p in app.runtime_problems if "404" in p]
         assert len(failed) == 1 and failed[0].startswith("feed 127.0.0.1:")
+
+
+async def test_o_without_a_browser_says_to_copy_instead(
+    server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_feeds(server)
+    await asyncio.to_thread(refresh)
+    monkeypatch.setattr(outside, "open_url", lambda url: False)
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert toasts(app)[-1] == "No browser could be started: y copies the address"
