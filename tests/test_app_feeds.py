@@ -292,3 +292,39 @@ async def test_o_without_a_browser_says_to_copy_instead(
         await pilot.press("o")
         await settle(pilot)
         assert toasts(app)[-1] == "No browser could be started: y copies the address"
+
+
+async def test_progress_shows_in_the_header_while_a_feed_is_slow(server: HTTPServer, tmp_path: Path) -> None:
+    import threading
+
+    from werkzeug import Request, Response
+
+    base = server.url_for("/")
+    subscribe(serve(server, "/gazette.xml", "Marrowick Gazette", [item("Harbour ferry returns", "ferry", 20, base)]))
+    gate = threading.Event()
+
+    def slow(request: Request) -> Response:
+        gate.wait(20)  # bounded: the test opens the gate as soon as it has looked
+        return Response("nothing here", status=500)
+
+    server.expect_request("/slow.xml").respond_with_handler(slow)
+    subscribe(server.url_for("/slow.xml"))
+    app = make_app(tmp_path / "state.json")
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            for _ in range(400):  # until the fast feed is in (bounded)
+                if "refreshing 1/2" in app.sub_title:
+                    break
+                await pilot.pause(0.02)
+            assert "refreshing 1/2" in app.sub_title
+            await pilot.press("R")
+            assert toasts(app)[-1] == "A refresh is already running"
+            gate.set()
+            await settle(pilot)
+            assert "refreshing" not in app.sub_title
+            assert toasts(app)[-1] == "Refreshed 2 feeds: 1 new, 1 failed (p shows why)"
+            assert any("500" in p for p in app.runtime_problems)
+    finally:
+        gate.set()
