@@ -154,6 +154,12 @@ async def test_r_refreshes_only_the_story_s_feed(server: HTTPServer, tmp_path: P
         await pilot.press("r")
         await settle(pilot)
         assert [request.path for request, _ in server.log[asked:]] == ["/gazette.xml"]
+        await pilot.press("4", "down")  # in the Sources pane: the highlighted feed
+        await settle(pilot)
+        asked = len(server.log)
+        await pilot.press("r")
+        await settle(pilot)
+        assert [request.path for request, _ in server.log[asked:]] == ["/herald.xml"]
 
 
 async def test_sources_pane_scopes_the_list_and_a_then_u_restores_the_marks(
