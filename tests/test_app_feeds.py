@@ -334,3 +334,30 @@ async def test_progress_shows_in_the_header_while_a_feed_is_slow(server: HTTPSer
             assert any("500" in p for p in app.runtime_problems)
     finally:
         gate.set()
+
+
+async def test_new_stories_above_keep_the_highlighted_headline_on_its_screen_line(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    base = server.url_for("/")
+    items = [item(f"Story number {n}", f"s{n}", 1 + n % 28, base) for n in range(40)]
+    items.sort(key=lambda i: i["date"], reverse=True)
+    subscribe(serve(server, "/gazette.xml", "Marrowick Gazette", items))
+    await asyncio.to_thread(refresh)
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(pilot)
+        headlines = main(app).query_one(HeadlineList)
+        for _ in range(30):
+            await pilot.press("down")
+        await settle(pilot)
+        chosen = headlines.highlighted
+        line = headlines.cursor * 2 - headlines.scroll_y
+        assert chosen is not None and headlines.scroll_y > 0
+        server.clear()
+        serve(server, "/gazette.xml", "Marrowick Gazette", [item("Breaking news", "b1", 29, base), *items])
+        await pilot.press("R")
+        await settle(pilot)
+        assert headlines.rows[0].title == "Breaking news"
+        assert headlines.highlighted == chosen
+        assert headlines.cursor * 2 - headlines.scroll_y == line

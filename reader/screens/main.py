@@ -30,7 +30,7 @@ from reader.widgets.article_view import ArticleView, Story
 from reader.widgets.breadcrumb import SHOWN, Breadcrumb
 from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.filter_box import FilterBox
-from reader.widgets.headline_list import HeadlineList
+from reader.widgets.headline_list import ROW_HEIGHT, HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
@@ -619,7 +619,7 @@ class MainScreen(Screen[None]):
             return
         new = self.library.add_or_update(message.articles, message.paths) if message.articles else 0
         if message.articles:
-            self._show_rows()
+            self._show_rows_in_place()
             self._recount()
         self._load_feed_info()
         failed = sum(1 for result in message.results if result.state in ("error", "gone"))
@@ -629,6 +629,17 @@ class MainScreen(Screen[None]):
         if failed:
             text += f", {failed} failed (p shows why)"
         self.notify(text, severity="warning" if failed else "information", timeout=5, markup=False)
+
+    def _show_rows_in_place(self) -> None:
+        """Show the rows again with the highlighted story on the same screen line (new stories above it)."""
+        headlines = self.query_one(HeadlineList)
+        before = headlines.cursor * ROW_HEIGHT - headlines.scroll_y
+        self._show_rows()
+
+        def keep_line() -> None:
+            headlines.scroll_to(y=max(0, headlines.cursor * ROW_HEIGHT - before), animate=False, immediate=True)
+
+        headlines.call_after_refresh(keep_line)
 
     def _story_url(self) -> str | None:
         article = self._target()
