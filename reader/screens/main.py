@@ -15,16 +15,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from reader.changes import Change, PendingChanges
-from reader.config import Config
+from reader.config import SORTS, Config
 from reader.history import History
 from reader.library import Library, Link
 from reader.model import Article
 from reader.store import Store
 from reader.text import clean_line
-from reader.views import EMPTY, VIEWS, remembered, unread_count, view_rows
+from reader.views import EMPTY, SORT_NAMES, VIEWS, arrange, remembered, unread_totals, view_rows
 from reader.widgets.article_view import ArticleView, Story
 from reader.widgets.breadcrumb import SHOWN, Breadcrumb
 from reader.widgets.filter_box import FilterBox
+from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.store_sync import StoreSync
@@ -48,6 +49,8 @@ class MainScreen(Screen[None]):
         Binding("backspace,left_square_bracket,alt+left", "back", "Back", id="main.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="main.forward"),
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
+        Binding("S", "cycle_sort", "Sort", show=False, id="main.sort"),
+        Binding("ctrl+f", "find", "Find in story", show=False, id="main.find"),
     ]
 
     view: var[str] = var("all", init=False)
@@ -64,6 +67,12 @@ class MainScreen(Screen[None]):
 
     shown: var[int] = var(0)
     """How many headlines the list shows."""
+
+    unread_minutes: var[int] = var(0)
+    """Minutes to read the unread stories (those whose page says), counting changes still being saved."""
+
+    section: var[str] = var("")
+    """The one section the list shows ("" for all), as in the config."""
 
     subtitle: var[str] = var("")
     """The header's second line: view, filter and unread count."""
@@ -112,6 +121,7 @@ class MainScreen(Screen[None]):
                 yield HeadlineList(id="headlines")
             with Vertical(id="centre"):
                 yield Breadcrumb(id="breadcrumb")
+                yield FindBar(id="find")
                 yield ArticleView(id="article").data_bind(story=MainScreen.story)
             yield Sidebar(id="sidebar")
         yield StoreSync(self.changes, self.poll_interval)
@@ -123,6 +133,8 @@ class MainScreen(Screen[None]):
         headlines.is_bookmarked = sidebar.is_bookmarked = self.changes.is_bookmarked
         headlines.focus()
         sidebar.clear_story()
+        self.query_one(FindBar).display = False
+        self._load_arrangement()
         self._apply_width(self.size.width)
         last = self.store.last_opened
         self._show_rows(keep=last)
@@ -153,14 +165,16 @@ class MainScreen(Screen[None]):
 
     def compute_subtitle(self) -> str:
         shown = f" · “{self.filter_text}”: {self.shown}" if self.filter_text else ""
-        return f"{VIEWS[self.view]}{shown} · {self.unread} unread"
+        section = f" · {clean_line(self.section)}" if self.section else ""
+        minutes = f" · ~{self.unread_minutes} min to read" if self.unread_minutes else ""
+        return f"{VIEWS[self.view]}{section}{shown} · {self.unread} unread{minutes}"
 
     def watch_subtitle(self, subtitle: str) -> None:
         self.app.sub_title = subtitle
 
     def _recount(self) -> None:
         """Count the unread stories again (at start and after changes made elsewhere)."""
-        self.unread = unread_count(self.library, self.changes)
+        self.unread, self.unread_minutes = unread_totals(self.library, self.changes)
 
     # -- marks made elsewhere -------------------------------------------------------------
 
@@ -184,10 +198,10 @@ class MainScreen(Screen[None]):
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
             headlines.empty_message = "Searching…"
-            self.query_one(FilterBox).search(self.filter_text, view_rows(self.view, self.library, self.changes))
+            self.query_one(FilterBox).search(self.filter_text, self._view_rows())
             return
         headlines.empty_message = EMPTY[self.view]
-        headlines.set_rows(view_rows(self.view, self.library, self.changes), keep=keep)
+        headlines.set_rows(self._view_rows(), keep=keep)
         self.shown = len(headlines.rows)
 
     def on_filter_box_results(self, message: FilterBox.Results) -> None:
@@ -356,6 +370,10 @@ class MainScreen(Screen[None]):
             return self._target() is not None or None
         if action == "next_unread":
             return bool(self.story and self.story.links) or None
+        if action == "find":
+            return self.story is not None and not self.story.loading
+        if action == "close_find":
+            return bool(self.query_one(FindBar).display)  # else Esc is the list's "clear filter"
         return True
 
     # -- read marks and bookmarks: every key press is one change, saved in order ---------------
@@ -385,6 +403,7 @@ class MainScreen(Screen[None]):
         article_id = change.article_id
         if change.kind == "read" and self.changes.is_read(article_id) != change.on and self.library.get(article_id):
             self.unread += -1 if change.on else 1  # exact: every change passes here, in order
+            self.unread_minutes += (-1 if change.on else 1) * _minutes(self.library.get(article_id))
         self.query_one(StoreSync).save(change)
         if change.kind in ("read", "bookmark"):
             self._redraw_marks(article_id)
@@ -409,6 +428,66 @@ class MainScreen(Screen[None]):
     def _redraw_marks(self, article_id: str) -> None:
         self.query_one(HeadlineList).refresh_article(article_id)
         self.query_one(Sidebar).refresh_states()
+
+    # -- sort and section -----------------------------------------------------------------------
+
+    def _load_arrangement(self) -> None:
+        """Take the sort and section from the config (a section no longer in the library is dropped)."""
+        if self.config.section and not any(a.section == self.config.section for a in self.library.articles):
+            self.config.section = ""
+        self.section = self.config.section
+
+    def _view_rows(self) -> list[Article]:
+        """The view's stories in the chosen section and order."""
+        return arrange(view_rows(self.view, self.library, self.changes), self.config.sort, self.section)
+
+    def action_cycle_sort(self) -> None:
+        """Newest first → oldest first → by section → newest first."""
+        self.set_sort(SORTS[(SORTS.index(self.config.sort) + 1) % len(SORTS)])
+
+    def set_sort(self, sort: str) -> None:
+        """Sort the headlines (one of ``SORTS``) and remember it."""
+        self.config.sort = sort
+        self.post_message(self.SettingsChanged())
+        self._show_rows()
+        self.notify(f"Sorted {SORT_NAMES[sort]}", timeout=2)
+
+    def set_section(self, section: str) -> None:
+        """Show only one section's stories ("" for all) and remember it."""
+        self.config.section = self.section = section
+        self.post_message(self.SettingsChanged())
+        self._show_rows()
+
+    # -- find in the story --------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open()
+        query = self.query_one(FindBar).query_text
+        self.query_one(ArticleView).find_query = query
+
+    def action_close_find(self) -> None:
+        bar = self.query_one(FindBar)
+        bar.display = False
+        bar.found = None
+        self.query_one(ArticleView).find_query = ""
+        self.query_one(ArticleView).focus()
+
+    def on_find_bar_changed(self, message: FindBar.Changed) -> None:
+        self.query_one(ArticleView).find_query = message.query
+
+    def on_find_bar_step(self, message: FindBar.Step) -> None:
+        self.query_one(ArticleView).action_find_step(message.step)
+
+    def on_find_bar_closed(self) -> None:
+        self.action_close_find()
+
+    def on_article_view_found(self, message: ArticleView.Found) -> None:
+        self.query_one(FindBar).found = (message.current, message.count)
+
+
+def _minutes(article: Article | None) -> int:
+    """Minutes to read ``article``, as its page says (0 when it does not)."""
+    return article.read_minutes or 0 if article else 0
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:
