@@ -40,10 +40,10 @@ class HelpScreen(ModalScreen[None]):
         return ", ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
 
     def _group(self, title: str, bindings: Sequence[Binding]) -> Table:
-        table = Table(box=None, show_header=False, padding=(0, 1), expand=True, title_justify="left")
-        table.title = Text(title, style="bold underline")
+        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
         table.add_column("key", style="bold", no_wrap=True, ratio=2)
         table.add_column("action", ratio=3)
+        table.add_row(Text(title, style="bold underline"), "")
         for binding in bindings:
             table.add_row(Text(self._display(active_keys(binding, self.keymap))), Text(binding.description))
         return table
@@ -52,14 +52,18 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(Text("reader: keys", style="bold"), id="help-title")
             with VerticalScroll(id="help-keys"):
-                for title, bindings in self.groups:
-                    yield Static(self._group(title, bindings), classes="help-group")
+                first, *rest = self.groups or [("Everywhere", [])]
                 extra = Table(box=None, show_header=False, padding=(0, 1), expand=True)
                 extra.add_column("key", style="bold", no_wrap=True, ratio=2)
                 extra.add_column("action", ratio=3)
                 for key, text in EXTRA:
                     extra.add_row(Text(key), Text(text))
-                yield Static(extra, classes="help-group")
+                with Vertical(classes="help-column"):  # the screen's keys; the panes' keys beside them
+                    yield Static(self._group(*first), classes="help-group")
+                    yield Static(extra, classes="help-group")
+                with Vertical(classes="help-column"):
+                    for title, bindings in rest:
+                        yield Static(self._group(title, bindings), classes="help-group")
             yield Static(Text("Esc closes this screen", style="dim"), id="help-hint")
 
     def on_resize(self) -> None:
