@@ -11,12 +11,13 @@ from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.keys import _character_to_key
 from textual.message import Message
 from textual.screen import Screen
 
 from reader.commands import OpenArticle, ReaderCommands
 from reader.config import Config
-from reader.keymap import check_keymap
+from reader.keymap import check_keymap, clashes
 from reader.library import Library
 from reader.screens.help import HelpScreen
 from reader.screens.loading import LoadingScreen
@@ -206,8 +207,12 @@ class ReaderApp(App[None]):
     def apply_keymap(self) -> None:
         """Apply the user's key bindings (``keymap`` in config.json); entries that cannot be applied are problems."""
         keyed = (type(self), MainScreen, HeadlineList, ArticleView, Sidebar, FindBar, HelpScreen, ProblemsScreen)
-        known = {b.id for cls in keyed for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
-        self.keymap, problems = check_keymap(self.config.keymap, known)
+        panes = {
+            cls.__name__: [(b.id, b.key) for b in cls.BINDINGS if isinstance(b, Binding) and b.id] for cls in keyed
+        }
+        keymap, problems = check_keymap(self.config.keymap, {i for pane in panes.values() for i, _ in pane})
+        self.keymap, clashing = clashes(panes, keymap, _key_name)
+        problems += clashing
         self.set_keymap(self.keymap)
         for problem in problems:
             self.runtime_problems.append(problem)
@@ -219,3 +224,8 @@ class ReaderApp(App[None]):
                 timeout=8,
                 markup=False,
             )
+
+
+def _key_name(key: str) -> str:
+    """A key spelled as Textual's bindings spell it (``/`` → ``slash``), to compare keys."""
+    return _character_to_key(key) if len(key) == 1 else key

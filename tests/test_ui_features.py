@@ -244,6 +244,17 @@ async def test_keymap_remaps_and_reports_bad_entries(library: Library, tmp_path:
     assert json.loads(json.dumps(app.config.keymap)) == keymap  # the user's file is kept as written
 
 
+async def test_a_keymap_entry_taking_a_used_key_is_refused(library: Library, tmp_path: Path) -> None:
+    app = make_app(library, tmp_path, Config(keymap={"main.sort": "m"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        newest = rows(app)
+        await pilot.press("m")  # still "mark read", not "sort"
+        await settle(pilot)
+        assert rows(app) == newest and main(app).unread == len(library) - 1
+        assert app.runtime_problems == ["config.json keymap: 'main.sort': 'm' is already the key of 'main.toggle_read'"]
+
+
 # -- 4. header -----------------------------------------------------------------------------------
 
 
