@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from reader.changes import PendingChanges
 from reader.library import Library
 from reader.model import Article
@@ -66,9 +68,5 @@ def sections(library: Library) -> list[tuple[str, int]]:
 def unread_totals(library: Library, changes: PendingChanges) -> tuple[int, int]:
     """Stories not read and the minutes they take to read (of those that say), counting pending changes."""
     is_read = changes.is_read
-    count = minutes = 0
-    for article in library.articles:
-        if not is_read(article.id):
-            count += 1
-            minutes += article.read_minutes or 0
-    return count, minutes
+    unread = [article for article in library.articles if not is_read(article.id)]
+    return len(unread), sum(filter(None, map(attrgetter("read_minutes"), unread)))
