@@ -13,16 +13,30 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KeyGroups = Sequence[tuple[str, Sequence[Binding]]]
+KEY_WIDTH = 17  # "↑, ↓, pgup, pgdn" and a little room
 EXTRA = (
-    ("ctrl+p", "Command palette: commands, sort, section, open a story by title"),
+    ("ctrl+p", "Commands, sections, stories"),
     ("Tab", "Move between the panes"),
-    ("Mouse", "Click a headline, a link or a sidebar story; wheel scrolls"),
+    ("Mouse", "Click opens, wheel scrolls"),
 )
 
 
 def active_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
     """The keys that run ``binding`` now: the user's from the keymap, else its own."""
     return keymap.get(binding.id, binding.key) if binding.id else binding.key
+
+
+def split(groups: Sequence[Table]) -> tuple[list[Table], list[Table]]:
+    """The groups in order, cut in two columns of about equal height (the first always on the left)."""
+    half = (sum(table.row_count for table in groups) + len(EXTRA)) / 2
+    left: list[Table] = []
+    rows = 0
+    for table in groups:
+        if left and rows + table.row_count > half + 2:
+            break
+        left.append(table)
+        rows += table.row_count
+    return left, list(groups[len(left) :])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -41,29 +55,30 @@ class HelpScreen(ModalScreen[None]):
 
     def _group(self, title: str, bindings: Sequence[Binding]) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
-        table.add_column("key", style="bold", no_wrap=True, ratio=2)
-        table.add_column("action", ratio=3)
+        table.add_column("key", style="bold", no_wrap=True, width=KEY_WIDTH)
+        table.add_column("action", ratio=1)
         table.add_row(Text(title, style="bold underline"), "")
         for binding in bindings:
             table.add_row(Text(self._display(active_keys(binding, self.keymap))), Text(binding.description))
         return table
 
     def compose(self) -> ComposeResult:
+        groups = [self._group(title, bindings) for title, bindings in self.groups]
+        extra = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        extra.add_column("key", style="bold", no_wrap=True, width=KEY_WIDTH)
+        extra.add_column("action", ratio=1)
+        for key, text in EXTRA:
+            extra.add_row(Text(key), Text(text))
+        left, right = split(groups)
         with Vertical(id="help-box"):
             yield Static(Text("reader: keys", style="bold"), id="help-title")
             with VerticalScroll(id="help-keys"):
-                first, *rest = self.groups or [("Everywhere", [])]
-                extra = Table(box=None, show_header=False, padding=(0, 1), expand=True)
-                extra.add_column("key", style="bold", no_wrap=True, ratio=2)
-                extra.add_column("action", ratio=3)
-                for key, text in EXTRA:
-                    extra.add_row(Text(key), Text(text))
-                with Vertical(classes="help-column"):  # the screen's keys; the panes' keys beside them
-                    yield Static(self._group(*first), classes="help-group")
-                    yield Static(extra, classes="help-group")
                 with Vertical(classes="help-column"):
-                    for title, bindings in rest:
-                        yield Static(self._group(title, bindings), classes="help-group")
+                    for table in [*left, extra]:
+                        yield Static(table, classes="help-group")
+                with Vertical(classes="help-column"):
+                    for table in right:
+                        yield Static(table, classes="help-group")
             yield Static(Text("Esc closes this screen", style="dim"), id="help-hint")
 
     def on_resize(self) -> None:

@@ -156,6 +156,7 @@ class MainScreen(Screen[None]):
         scroll = Binding("up,down,pageup,pagedown", "", "Scroll")
         return [
             ("Everywhere", _keys(self.BINDINGS)),
+            ("Find in the story", [Binding("enter", "", "Next match"), *_keys(FindBar.BINDINGS)]),
             ("Headline list", _keys(HeadlineList.BINDINGS)),
             ("Article", [*_keys(ArticleView.BINDINGS), scroll]),
             ("Sidebar", _keys(Sidebar.BINDINGS)),
