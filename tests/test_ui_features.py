@@ -114,6 +114,23 @@ async def test_find_highlights_counts_and_steps_through_matches(library: Library
         assert main(app).unread == 10  # n was the find's, not "next unread linked story"
 
 
+async def test_slash_in_the_list_stays_the_filter_and_ctrl_f_finds_from_anywhere(
+    library: Library, tmp_path: Path
+) -> None:
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await open_story(pilot, TRAM)
+        app.screen.query_one(HeadlineList).focus()
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).has_focus
+        assert not app.screen.query_one(FindBar).display
+        await pilot.press("escape", "ctrl+f", *"cobalt")
+        await settle(pilot)
+        assert app.screen.query_one(FindBar).display and count_text(app).startswith("1 of ")
+
+
 async def test_escape_closes_the_find_and_clears_the_highlights(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
