@@ -11,12 +11,14 @@ from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.keys import _character_to_key
 from textual.message import Message
 from textual.screen import Screen
 
 from reader.changes import MARKS
 from reader.commands import OpenArticle, ReaderCommands
 from reader.config import Config
+from reader.keymap import check_keymap, clashes
 from reader.library import Library
 from reader.screens.help import HelpScreen
 from reader.screens.loading import LoadingScreen
@@ -25,7 +27,11 @@ from reader.screens.problems import ProblemsScreen
 from reader.store import Store
 from reader.text import clean_line
 from reader.threads import DaemonExecutor
+from reader.widgets.article_view import ArticleView
 from reader.widgets.feed_refresh import FeedRefresher
+from reader.widgets.find_bar import FindBar
+from reader.widgets.headline_list import HeadlineList
+from reader.widgets.sidebar import Sidebar
 from reader.widgets.store_sync import StoreSync
 
 Loader = Callable[[], tuple[Library, Store]]
@@ -81,6 +87,8 @@ class ReaderApp(App[None]):
         self.save_wait = save_wait
         self._loader = loader
         self.runtime_problems: list[str] = []
+        self.keymap: dict[str, str] = {}
+        """The user's key bindings in force (binding id → keys)."""
 
     def on_load(self) -> None:
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())  # stuck workers never block exit
@@ -88,6 +96,7 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
+        self.apply_keymap()
         self.watch(self, "theme", self._theme_changed, init=False)
         if self.library is not None and self.store is not None:
             self._show(self.library, self.store)
@@ -157,8 +166,9 @@ class ReaderApp(App[None]):
         self.config.save(self.config_path)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Keys", "Show every key", self.action_help)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # one help entry in the palette: "Show keys"
+                yield command
 
     def _main(self) -> MainScreen | None:
         return next((s for s in reversed(self.screen_stack) if isinstance(s, MainScreen)), None)
@@ -170,7 +180,7 @@ class ReaderApp(App[None]):
         groups = main.key_groups() if main else [("Everywhere", [])]
         first, *rest = groups
         app_keys = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        self.push_screen(HelpScreen([(first[0], [*app_keys, *first[1]]), *rest]))
+        self.push_screen(HelpScreen([(first[0], [*app_keys, *first[1]]), *rest], keymap=self.keymap))
 
     def action_problems(self) -> None:
         if isinstance(self.screen, ProblemsScreen):
@@ -199,3 +209,29 @@ class ReaderApp(App[None]):
             self.exit()
             return
         self.exit(return_code=1, message=Text(clean_line(text)))
+
+    def apply_keymap(self) -> None:
+        """Apply the user's key bindings (``keymap`` in config.json); entries that cannot be applied are problems."""
+        keyed = (type(self), MainScreen, HeadlineList, ArticleView, Sidebar, FindBar, HelpScreen, ProblemsScreen)
+        panes = {
+            cls.__name__: [(b.id, b.key) for b in cls.BINDINGS if isinstance(b, Binding) and b.id] for cls in keyed
+        }
+        keymap, problems = check_keymap(self.config.keymap, {i for pane in panes.values() for i, _ in pane})
+        self.keymap, clashing = clashes(panes, keymap, _key_name)
+        problems += clashing
+        self.set_keymap(self.keymap)
+        for problem in problems:
+            self.runtime_problems.append(problem)
+        if problems:
+            count = len(problems)
+            self.notify(
+                f"{count} key binding{'s' if count != 1 else ''} in config.json not applied: press p to see why",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+
+
+def _key_name(key: str) -> str:
+    """A key spelled as Textual's bindings spell it (``/`` → ``slash``), to compare keys."""
+    return _character_to_key(key) if len(key) == 1 else key

@@ -11,6 +11,7 @@ from textual.content import Content
 
 from reader.library import Library
 from reader.text import clean_line
+from reader.views import sections
 
 COMMANDS = (
     ("View: all stories", "view('all')", "Show every headline"),
@@ -30,6 +31,12 @@ COMMANDS = (
     ("Refresh all feeds", "refresh_all", "Fetch new stories of every feed"),
     ("Open in browser", "open_url", "Open the story's web page"),
     ("Copy address", "copy_url", "Copy the story's web address"),
+    ("Find in this story", "find", "Highlight words in the open story"),
+)
+SORTS = (
+    ("Sort: newest first", "newest", "Headlines by date, newest first"),
+    ("Sort: oldest first", "oldest", "Headlines by date, oldest first"),
+    ("Sort: by section", "section", "Headlines by section, newest first within each"),
 )
 
 
@@ -69,6 +76,12 @@ class ReadingScreen(Protocol):
     def run_action(self, action: str) -> Any:
         """Run one of the screen's actions."""
 
+    def set_sort(self, sort: str) -> None:
+        """Sort the headlines."""
+
+    def set_section(self, section: str) -> None:
+        """Show one section's stories ("" for all)."""
+
 
 def _reading_screen(provider: Provider) -> ReadingScreen | None:
     screen = provider.screen
@@ -84,6 +97,13 @@ class ReaderCommands(Provider):
         if screen is not None:
             for name, action, help_text in COMMANDS:
                 found.append((name, partial(screen.run_action, action), help_text))
+            for name, sort, help_text in SORTS:
+                found.append((name, partial(screen.set_sort, sort), help_text))
+            found.append(("Section: all", partial(screen.set_section, ""), "Show stories of every section"))
+            for section, count in sections(screen.library):
+                shown = clean_line(section)
+                about = f"Show only the {count} {shown} stor{'y' if count == 1 else 'ies'}"
+                found.append((f"Section: {shown}", partial(screen.set_section, section), about))
         found.append(("Show keys", partial(self.app.run_action, "help"), "Every key, by pane"))
         found.append(("Show problems", partial(self.app.run_action, "problems"), "Files skipped, saves that failed"))
         return found

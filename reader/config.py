@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from reader.files import read_regular
@@ -15,6 +15,8 @@ from reader.files import read_regular
 #: or the ``READER_MAX_PAGE_BYTES`` environment variable change it.
 DEFAULT_MAX_PAGE_BYTES = 5_000_000
 MAX_CONFIG_BYTES = 1_000_000
+#: The orders the headline list can be sorted in (``sort`` in config.json).
+SORTS = ("newest", "oldest", "section")
 
 
 @dataclass
@@ -27,6 +29,12 @@ class Config:
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
     #: Minutes between background refreshes of the feeds that are due (0: none).
     refresh_minutes: int = 30
+    #: The headline order: one of :data:`SORTS`.
+    sort: str = "newest"
+    #: Show only the stories of this section ("" for every section).
+    section: str = ""
+    #: User key bindings: binding id (``"app.quit"``) → keys (``"ctrl+q"``), checked by the app.
+    keymap: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None) -> Config:
@@ -47,6 +55,8 @@ class Config:
                 setattr(config, item.name, value)
         if config.max_page_bytes <= 0:
             config.max_page_bytes = DEFAULT_MAX_PAGE_BYTES
+        if config.sort not in SORTS:
+            config.sort = "newest"
         return config
 
     def save(self, path: Path | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from reader.changes import PendingChanges
 from reader.library import Library
 from reader.model import Article
@@ -35,3 +37,36 @@ def unread_count(library: Library, changes: PendingChanges) -> int:
     """Stories in the library not read, counting changes still being saved."""
     is_read = changes.is_read
     return sum(1 for article in library.articles if not is_read(article.id))
+
+
+SORT_NAMES = {"newest": "newest first", "oldest": "oldest first", "section": "by section, newest first"}
+
+
+def arrange(rows: list[Article], sort: str = "newest", section: str = "") -> list[Article]:
+    """``rows`` (newest first, as views give them) kept to one ``section`` ("" for all) and put in ``sort`` order.
+
+    ``section`` sorts by section name (stories without one last), newest first within each.
+    """
+    if section:
+        rows = [a for a in rows if a.section == section]
+    if sort == "oldest":
+        return rows[::-1]
+    if sort == "section":
+        return sorted(rows, key=lambda a: (a.section is None, (a.section or "").casefold()))  # stable: dates stay
+    return rows
+
+
+def sections(library: Library) -> list[tuple[str, int]]:
+    """Every section in the library with its number of stories, by name."""
+    counts: dict[str, int] = {}
+    for article in library.articles:
+        if article.section:
+            counts[article.section] = counts.get(article.section, 0) + 1
+    return sorted(counts.items(), key=lambda item: item[0].casefold())
+
+
+def unread_totals(library: Library, changes: PendingChanges) -> tuple[int, int]:
+    """Stories not read and the minutes they take to read (of those that say), counting pending changes."""
+    is_read = changes.is_read
+    unread = [article for article in library.articles if not is_read(article.id)]
+    return len(unread), sum(filter(None, map(attrgetter("read_minutes"), unread)))

@@ -240,8 +240,11 @@ async def test_help_and_palette_list_the_feed_and_undo_keys(tmp_path: Path) -> N
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        table = app.screen.query(Static)[1]
-        shown = " ".join(" ".join(s.text.split()) for s in table.render_lines(Region(0, 0, 150, table.size.height)))
+        shown = " ".join(
+            " ".join(strip.text.split())
+            for group in app.screen.query(".help-group").results(Static)
+            for strip in group.render_lines(Region(0, 0, group.size.width, group.size.height))
+        )
         for entry in ("u Undo", "A Mark all read", "4 Sources", "r Refresh feed", "R Refresh all",
                       "o Open in browser", "y Copy address", "a Mark feed read"):
             assert entry in shown, entry

@@ -1,46 +1,88 @@
-"""The help screen: every key, by where it works."""
+"""The help screen: every key in force (after the user's keymap), by pane."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KeyGroups = Sequence[tuple[str, Sequence[Binding]]]
+KEY_WIDTH = 17  # "↑, ↓, pgup, pgdn" and a little room
+EXTRA = (
+    ("ctrl+p", "Commands, sections, stories"),
+    ("Tab", "Move between the panes"),
+    ("Mouse", "Click opens, wheel scrolls"),
+)
+
+
+def active_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
+    """The keys that run ``binding`` now: the user's from the keymap, else its own."""
+    return keymap.get(binding.id, binding.key) if binding.id else binding.key
+
+
+def split(groups: Sequence[Table]) -> tuple[list[Table], list[Table]]:
+    """The groups in order, cut in two columns of about equal height (the first always on the left)."""
+    half = (sum(table.row_count for table in groups) + len(EXTRA)) / 2
+    left: list[Table] = []
+    rows = 0
+    for table in groups:
+        if left and rows + table.row_count > half + 2:
+            break
+        left.append(table)
+        rows += table.row_count
+    return left, list(groups[len(left) :])
 
 
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys it is given, group by group (the app gives the active ones)."""
+    """Lists the keys it is given, group by group, with the keymap applied; "Esc closes" always in sight."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
 
-    def __init__(self, groups: KeyGroups) -> None:
+    def __init__(self, groups: KeyGroups, keymap: Mapping[str, str] | None = None) -> None:
+        """``keymap``: binding id → keys, the user's bindings in force."""
         super().__init__()
         self.groups = groups
+        self.keymap = dict(keymap or {})
+
+    def _display(self, keys: str) -> str:
+        return ", ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+
+    def _group(self, title: str, bindings: Sequence[Binding]) -> Table:
+        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        table.add_column("key", style="bold", no_wrap=True, width=KEY_WIDTH)
+        table.add_column("action", ratio=1)
+        table.add_row(Text(title, style="bold underline"), "")
+        for binding in bindings:
+            table.add_row(Text(self._display(active_keys(binding, self.keymap))), Text(binding.description))
+        return table
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, padding=(0, 2), expand=True)
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("action")
-        for title, bindings in self.groups:
-            table.add_row(Text(title, style="bold underline"), "")
-            for binding in bindings:
-                keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
-                table.add_row(Text(keys), Text(binding.description))
-            table.add_row("", "")
-        table.add_row(Text("ctrl+p", style="bold"), Text("Command palette: commands and open a story by title"))
-        table.add_row(Text("Tab", style="bold"), Text("Move between the panes"))
-        table.add_row(Text("Mouse", style="bold"), Text("Click a headline, a link or a sidebar story; wheel scrolls"))
-        with VerticalScroll(id="help-box"):
+        groups = [self._group(title, bindings) for title, bindings in self.groups]
+        extra = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        extra.add_column("key", style="bold", no_wrap=True, width=KEY_WIDTH)
+        extra.add_column("action", ratio=1)
+        for key, text in EXTRA:
+            extra.add_row(Text(key), Text(text))
+        left, right = split(groups)
+        with Vertical(id="help-box"):
             yield Static(Text("reader: keys", style="bold"), id="help-title")
-            yield Static(table)
-            yield Static(Text("Esc closes this screen", style="dim"))
+            with VerticalScroll(id="help-keys"):
+                with Vertical(classes="help-column"):
+                    for table in [*left, extra]:
+                        yield Static(table, classes="help-group")
+                with Vertical(classes="help-column"):
+                    for table in right:
+                        yield Static(table, classes="help-group")
+            yield Static(Text("Esc closes this screen", style="dim"), id="help-hint")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "narrow")  # one column of keys on a narrow terminal
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss()

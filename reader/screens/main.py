@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from reader.changes import Change, PendingChanges
-from reader.config import Config
+from reader.config import SORTS, Config
 from reader.feeds.stories import StoryInfo
 from reader.feeds.subscriptions import FeedStatus
 from reader.history import History
@@ -25,11 +25,12 @@ from reader.model import Article
 from reader.store import Store
 from reader.text import clean_line
 from reader.undo import Step, UndoStack, reverse_of
-from reader.views import EMPTY, VIEWS, remembered, unread_count, view_rows
+from reader.views import EMPTY, SORT_NAMES, VIEWS, arrange, remembered, unread_totals, view_rows
 from reader.widgets.article_view import ArticleView, Story
 from reader.widgets.breadcrumb import SHOWN, Breadcrumb
 from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.filter_box import FilterBox
+from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import ROW_HEIGHT, HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
@@ -61,6 +62,8 @@ class MainScreen(Screen[None]):
         Binding("R", "refresh_all", "Refresh all", show=False, id="main.refresh_all"),
         Binding("o", "open_url", "Open in browser", show=False, id="main.open_url"),
         Binding("y", "copy_url", "Copy address", show=False, id="main.copy_url"),
+        Binding("S", "cycle_sort", "Sort", show=False, id="main.sort"),
+        Binding("ctrl+f", "find", "Find in story", show=False, id="main.find"),
     ]
 
     view: var[str] = var("all", init=False)
@@ -77,6 +80,12 @@ class MainScreen(Screen[None]):
 
     shown: var[int] = var(0)
     """How many headlines the list shows."""
+
+    unread_minutes: var[int] = var(0)
+    """Minutes to read the unread stories (those whose page says), counting changes still being saved."""
+
+    section: var[str] = var("")
+    """The one section the list shows ("" for all), as in the config."""
 
     subtitle: var[str] = var("")
     """The header's second line: view, filter and unread count."""
@@ -138,6 +147,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="centre"):
                 yield Breadcrumb(id="breadcrumb")
                 yield Static(id="story-source")
+                yield FindBar(id="find")
                 yield ArticleView(id="article").data_bind(story=MainScreen.story)
             yield Sidebar(id="sidebar")
             yield Sources(id="sources")
@@ -153,6 +163,8 @@ class MainScreen(Screen[None]):
         self._load_feed_info()
         headlines.focus()
         sidebar.clear_story()
+        self.query_one(FindBar).display = False
+        self._load_arrangement()
         self._apply_width(self.size.width)
         last = self.store.last_opened
         self._show_rows(keep=last)
@@ -175,6 +187,7 @@ class MainScreen(Screen[None]):
         scroll = Binding("up,down,pageup,pagedown", "", "Scroll")
         return [
             ("Everywhere", _keys(self.BINDINGS)),
+            ("Find in the story", [Binding("enter", "", "Next match"), *_keys(FindBar.BINDINGS)]),
             ("Headline list", _keys(HeadlineList.BINDINGS)),
             ("Article", [*_keys(ArticleView.BINDINGS), scroll]),
             ("Sidebar", _keys(Sidebar.BINDINGS)),
@@ -186,15 +199,17 @@ class MainScreen(Screen[None]):
     def compute_subtitle(self) -> str:
         shown = f" · “{self.filter_text}”: {self.shown}" if self.filter_text else ""
         source = f" · {self.scope_name}" if self.scope_name else ""
+        section = f" · {clean_line(self.section)}" if self.section else ""
+        minutes = f" · ~{self.unread_minutes} min to read" if self.unread_minutes else ""
         busy = f" · {self.refresh_status}" if self.refresh_status else ""
-        return f"{VIEWS[self.view]}{source}{shown} · {self.unread} unread{busy}"
+        return f"{VIEWS[self.view]}{source}{section}{shown} · {self.unread} unread{minutes}{busy}"
 
     def watch_subtitle(self, subtitle: str) -> None:
         self.app.sub_title = subtitle
 
     def _recount(self) -> None:
         """Count the unread stories again (at start and after changes made elsewhere)."""
-        self.unread = unread_count(self.library, self.changes)
+        self.unread, self.unread_minutes = unread_totals(self.library, self.changes)
 
     # -- marks made elsewhere -------------------------------------------------------------
 
@@ -219,11 +234,10 @@ class MainScreen(Screen[None]):
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
             headlines.empty_message = "Searching…"
-            rows = self._scoped(view_rows(self.view, self.library, self.changes))
-            self.query_one(FilterBox).search(self.filter_text, rows)
+            self.query_one(FilterBox).search(self.filter_text, self._scoped(self._view_rows()))
             return
         headlines.empty_message = EMPTY[self.view]
-        headlines.set_rows(self._scoped(view_rows(self.view, self.library, self.changes)), keep=keep)
+        headlines.set_rows(self._scoped(self._view_rows()), keep=keep)
         self.shown = len(headlines.rows)
 
     def on_filter_box_results(self, message: FilterBox.Results) -> None:
@@ -393,6 +407,10 @@ class MainScreen(Screen[None]):
             return self._target() is not None or None
         if action == "next_unread":
             return bool(self.story and self.story.links) or None
+        if action == "find":
+            return self.story is not None and not self.story.loading
+        if action == "close_find":
+            return bool(self.query_one(FindBar).display)  # else Esc is the list's "clear filter"
         return True
 
     # -- read marks and bookmarks: every key press is one change, saved in order ---------------
@@ -424,9 +442,11 @@ class MainScreen(Screen[None]):
             self._remember(change)
         if change.kind == "read" and self.changes.is_read(article_id) != change.on and self.library.get(article_id):
             self.unread += -1 if change.on else 1  # exact: every change passes here, in order
+            self.unread_minutes += (-1 if change.on else 1) * _minutes(self.library.get(article_id))
         if change.kind == "read_many":
-            flips = sum(1 for i in change.ids if self.changes.is_read(i) != change.on and self.library.get(i))
-            self.unread += -flips if change.on else flips
+            flips = [i for i in change.ids if self.changes.is_read(i) != change.on and self.library.get(i)]
+            self.unread += -len(flips) if change.on else len(flips)
+            self.unread_minutes += (-1 if change.on else 1) * sum(_minutes(self.library.get(i)) for i in flips)
         self.query_one(StoreSync).save(change)
         if change.kind in ("read", "bookmark"):
             self._redraw_marks(article_id)
@@ -683,11 +703,71 @@ class MainScreen(Screen[None]):
         url = clean_line(info.url or "no web address")
         line.update(Text.assemble((clean_line(name), "bold"), " · ", url, no_wrap=True, overflow="ellipsis"))
 
+    # -- sort and section -----------------------------------------------------------------------
+
+    def _load_arrangement(self) -> None:
+        """Take the sort and section from the config (a section no longer in the library is dropped)."""
+        if self.config.section and not any(a.section == self.config.section for a in self.library.articles):
+            self.config.section = ""
+        self.section = self.config.section
+
+    def _view_rows(self) -> list[Article]:
+        """The view's stories in the chosen section and order."""
+        return arrange(view_rows(self.view, self.library, self.changes), self.config.sort, self.section)
+
+    def action_cycle_sort(self) -> None:
+        """Newest first → oldest first → by section → newest first."""
+        self.set_sort(SORTS[(SORTS.index(self.config.sort) + 1) % len(SORTS)])
+
+    def set_sort(self, sort: str) -> None:
+        """Sort the headlines (one of ``SORTS``) and remember it."""
+        self.config.sort = sort
+        self.post_message(self.SettingsChanged())
+        self._show_rows()
+        self.notify(f"Sorted {SORT_NAMES[sort]}", timeout=2)
+
+    def set_section(self, section: str) -> None:
+        """Show only one section's stories ("" for all) and remember it."""
+        self.config.section = self.section = section
+        self.post_message(self.SettingsChanged())
+        self._show_rows()
+
+    # -- find in the story --------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open()
+        query = self.query_one(FindBar).query_text
+        self.query_one(ArticleView).find_query = query
+
+    def action_close_find(self) -> None:
+        bar = self.query_one(FindBar)
+        bar.display = False
+        bar.found = None
+        self.query_one(ArticleView).find_query = ""
+        self.query_one(ArticleView).focus()
+
+    def on_find_bar_changed(self, message: FindBar.Changed) -> None:
+        self.query_one(ArticleView).find_query = message.query
+
+    def on_find_bar_step(self, message: FindBar.Step) -> None:
+        self.query_one(ArticleView).action_find_step(message.step)
+
+    def on_find_bar_closed(self) -> None:
+        self.action_close_find()
+
+    def on_article_view_found(self, message: ArticleView.Found) -> None:
+        self.query_one(FindBar).found = (message.current, message.count)
+
 
 def reverse_describe(reverse: Change) -> str:
     """What a mass change did, told from the change that undoes it."""
     count = len(reverse.ids)
     return f"{count} {'story' if count == 1 else 'stories'} marked {'unread' if reverse.on else 'read'}"
+
+
+def _minutes(article: Article | None) -> int:
+    """Minutes to read ``article``, as its page says (0 when it does not)."""
+    return article.read_minutes or 0 if article else 0
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:

@@ -1,0 +1,81 @@
+"""The find bar: words to find in the open story, and "k of N"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Static
+
+
+class FindBar(Horizontal):
+    """Takes the words to find; posts Changed as they are typed, Step for next/previous, Closed on Esc.
+
+    Enter or Down: next match; Shift+Enter or Up: previous.
+    """
+
+    BINDINGS = [
+        Binding("down", "step(1)", "Next match", id="find.next"),
+        Binding("shift+enter,up", "step(-1)", "Previous match", id="find.previous"),
+        Binding("escape", "close", "Close find", id="find.close"),
+    ]
+
+    found: reactive[tuple[int, int] | None] = reactive(None, init=False)
+    """(current match from 0, number of matches); None before anything is typed."""
+
+    @dataclass
+    class Changed(Message):
+        """The words to find changed ("" for none)."""
+
+        query: str
+
+    @dataclass
+    class Step(Message):
+        """Go to the next (1) or previous (-1) match."""
+
+        step: int
+
+    class Closed(Message):
+        """The user closed the bar."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Find in this story", id="find-input", select_on_focus=True)
+        yield Static("", id="find-count")
+
+    @property
+    def query_text(self) -> str:
+        """The words typed."""
+        return self.query_one(Input).value
+
+    def open(self) -> None:
+        """Show the bar and take the keys."""
+        self.display = True
+        self.query_one(Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Step(1))  # Enter: the next match
+
+    def watch_found(self, found: tuple[int, int] | None) -> None:
+        count = self.query_one("#find-count", Static)
+        if found is None or not self.query_text:
+            count.update("")
+        elif found[1] == 0:
+            count.update(Text("no matches", style="italic"))
+        else:
+            count.update(Text(f"{found[0] + 1} of {found[1]}"))
+
+    def action_step(self, step: int) -> None:
+        self.post_message(self.Step(step))
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
