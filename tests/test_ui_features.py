@@ -306,7 +306,7 @@ async def test_help_shows_esc_without_scrolling(library: Library, tmp_path: Path
         assert hint.region.height == 1 and app.screen.region.contains_region(hint.region)
         titles = [drawn(group).split("\n")[0].strip() for group in app.screen.query(".help-group")]
         assert titles[:2] == ["Everywhere", "Find in the story"] and titles[2].startswith("ctrl+p")
-        assert titles[3:] == ["Headline list", "Article", "Sidebar"]  # the panes' column
+        assert titles[3:] == ["Headline list", "Article", "Sidebar", "Sources"]  # the panes' column
         if size == (120, 40):  # every key in sight at once, the screen's beside the panes'
             assert app.screen.query_one("#help-keys").max_scroll_y == 0
 
