@@ -771,4 +771,11 @@ def _minutes(article: Article | None) -> int:
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:
-    return [b for b in bindings if isinstance(b, Binding)]
+    """The bindings to list in help; a "Down" and "Up" pair shares one line, so every key fits at 40 rows."""
+    keys = [b for b in bindings if isinstance(b, Binding)]
+    down = next((b for b in keys if b.description == "Down"), None)
+    up = next((b for b in keys if b.description == "Up"), None)
+    if down is None or up is None:
+        return keys
+    both = Binding(f"{down.key},{up.key}", "", "Down, up")
+    return [both if b is down else b for b in keys if b is not up]
