@@ -123,6 +123,7 @@ class MainScreen(Screen[None]):
         headlines.is_bookmarked = sidebar.is_bookmarked = self.changes.is_bookmarked
         headlines.focus()
         sidebar.clear_story()
+        self.query_one("#left").border_title = "Headlines"
         self._apply_width(self.size.width)
         last = self.store.last_opened
         self._show_rows(keep=last)

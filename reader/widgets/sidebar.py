@@ -50,6 +50,7 @@ class Sidebar(OptionList):
         self.entries: dict[str, Entry] = {}
         self.is_read: Callable[[str], bool] = lambda _id: False
         self.is_bookmarked: Callable[[str], bool] = lambda _id: False
+        self.border_title = "Related stories"
 
     def show(self, links: Sequence[Link], backlinks: Sequence[Article]) -> None:
         """Fill the sidebar for one story."""
