@@ -6,13 +6,15 @@ from pathlib import Path
 
 import pytest
 from rich.color import ColorType
+from rich.console import Console
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.strip import Strip
 from textual.widgets import Input
 
 import reader
-from reader.model import Article
+from reader.model import Article, Block
+from reader.render import article_renderable
 from reader.widgets.contrast import MINIMUM, contrast, legible
 from reader.widgets.headline_list import HeadlineList
 
@@ -106,3 +108,23 @@ async def test_no_horizontal_scrollbar_when_the_list_scrolls() -> None:
         assert headlines.max_scroll_x == 0
         last = headlines.scrollable_content_region.height - 1
         assert "▁" not in lines(headlines, last + 1)[last].text
+
+
+def test_list_items_hang_and_a_blank_line_follows_the_list() -> None:
+    """Article typography: wrapped list lines start under the text, not the bullet; the list ends with a gap."""
+    article = Article(
+        id="x",
+        title="Market hours",
+        body=(
+            Block("list_item", "Hours: six in the evening until midnight, every night of the week"),
+            Block("list_item", "Stalls: forty"),
+            Block("paragraph", "The council hopes for good weather."),
+        ),
+    )
+    console = Console(width=40, record=True, color_system=None)
+    console.print(article_renderable(article))
+    lines = console.export_text().splitlines()
+    first = next(n for n, line in enumerate(lines) if line.startswith("  • Hours"))
+    assert lines[first + 1].startswith("    ") and lines[first + 1].strip()  # hanging under "Hours"
+    stalls = next(n for n, line in enumerate(lines) if "Stalls" in line)
+    assert lines[stalls + 1].strip() == "" and "council hopes" in lines[stalls + 2]

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
@@ -18,6 +19,7 @@ from textual.widgets import Static
 from reader.library import Link
 from reader.model import Article
 from reader.render import article_renderable
+from reader.widgets.toasts import forget_identical
 
 WELCOME = (
     "Choose a headline and press Enter to read it.\n\n"
@@ -49,6 +51,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         Binding("j", "scroll_down", "Down", show=False, id="article.down"),
         Binding("k", "scroll_up", "Up", show=False, id="article.up"),
         Binding("space", "page_down", "Page down", show=False, id="article.page_down"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="article.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="article.bottom"),
+        Binding("q", "screen.focus_headlines", "List", show=False, id="article.to_list"),
+        Binding("escape", "screen.leave_pane", "Back to list", show=False, id="article.leave"),
     ]
 
     COMPONENT_CLASSES = {"article-view--link"}
@@ -144,8 +150,24 @@ class ArticleView(VerticalScroll, can_focus=True):
     def action_previous_link(self) -> None:
         self._select(-1)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast that replaces an identical one still on show."""
+        forget_identical(self.app, message, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def action_follow(self) -> None:
         related = self.related
+        if self.selected is None and related:
+            self.selected = 0  # Enter with no link chosen chooses the first; Enter again follows it
+            return
         if self.selected is not None and self.selected < len(related):
             self.post_message(self.Follow(related[self.selected]))
 
