@@ -118,3 +118,18 @@ def test_focus_in_each_pane(snap_compare: Any, pane: str, theme: str) -> None:
         await pilot.pause()
 
     assert snap_compare(app_over(theme=theme), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_one_pane_at_a_time_50x24(snap_compare: Any) -> None:
+    """Below 60 columns the article has the whole width (the list comes back with Esc or q)."""
+
+    async def run_before(pilot: Any) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app_over(), terminal_size=(50, 24), run_before=run_before)

@@ -166,3 +166,19 @@ async def test_one_pane_at_a_time_below_sixty_columns(library: Library, tmp_path
         await pilot.press("escape")
         await settle(pilot)
         assert headlines.has_focus and headlines.region.width >= 45 and view.region.width == 0
+
+
+async def test_the_list_widens_when_the_sidebar_is_put_away(library: Library, tmp_path: Path) -> None:
+    """Whole titles: with the sidebar hidden the list takes the room, and a long title fits its two lines."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_tram(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        before = headlines.region.width
+        await pilot.press("s")
+        await settle(pilot)
+        assert not app.screen.query_one(Sidebar).display and headlines.region.width > before
+        lines = [headlines.render_line(y) for y in range(2 * len(headlines.rows))]
+        text = " ".join(" ".join(strip.text.split()) for strip in lines)
+        for article in headlines.rows:
+            assert article.title in text

@@ -146,6 +146,7 @@ class MainScreen(Screen[None]):
         self.query_one(Footer).compact = width < COMPACT
         wanted = self.config.show_sidebar and not narrow
         self.query_one(Sidebar).display = wanted or self.has_class("sidebar-forced")
+        self.set_class(not wanted and not narrow, "no-sidebar")
 
     def key_groups(self) -> list[tuple[str, list[Binding]]]:
         """This screen's keys, then each pane's, for the help screen."""
