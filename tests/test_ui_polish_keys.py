@@ -182,3 +182,40 @@ async def test_the_list_widens_when_the_sidebar_is_put_away(library: Library, tm
         text = " ".join(" ".join(strip.text.split()) for strip in lines)
         for article in headlines.rows:
             assert article.title in text
+
+
+async def test_the_article_keeps_a_comfortable_measure_centred(library: Library, tmp_path: Path) -> None:
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(240, 50)) as pilot:
+        view = await open_tram(pilot)
+        body = app.screen.query_one("#article-body")
+        assert body.region.width == 80 < view.scrollable_content_region.width
+        left = body.region.x - view.scrollable_content_region.x
+        right = view.scrollable_content_region.right - body.region.right
+        assert abs(left - right) <= 1
+
+
+async def test_the_focused_pane_is_marked_and_only_it(library: Library, tmp_path: Path) -> None:
+    """An accent edge on the focused pane, a quiet one on the others."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        view = await open_tram(pilot)
+        screen = main(app)
+        left, sidebar = screen.query_one("#left"), screen.query_one(Sidebar)
+        accent = app.theme_variables["accent"].lower()
+
+        def marked() -> list[str]:
+            edges = {
+                "list": left.styles.border_top[1].hex.lower(),
+                "article": view.styles.border_left[1].hex.lower() if view.styles.border_left[0] != "blank" else "",
+                "sidebar": sidebar.styles.border_top[1].hex.lower(),
+            }
+            return [pane for pane, colour in edges.items() if colour.startswith(accent)]
+
+        assert marked() == ["article"]
+        sidebar.focus()
+        await pilot.pause()
+        assert marked() == ["sidebar"]
+        screen.query_one(HeadlineList).focus()
+        await pilot.pause()
+        assert marked() == ["list"]
