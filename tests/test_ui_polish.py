@@ -16,7 +16,7 @@ import reader
 from reader.model import Article, Block
 from reader.render import article_renderable
 from reader.widgets.contrast import MINIMUM, contrast, legible
-from reader.widgets.headline_list import HeadlineList
+from reader.widgets.headline_list import HeadlineList, second_line, split_title
 
 ROWS = [
     Article(id=f"a{n}", title=f"Story number {n} about the harbour", section="WORLD", published=f"2025-01-{n + 1:02d}")
@@ -128,3 +128,14 @@ def test_list_items_hang_and_a_blank_line_follows_the_list() -> None:
     assert lines[first + 1].startswith("    ") and lines[first + 1].strip()  # hanging under "Hours"
     stalls = next(n for n, line in enumerate(lines) if "Stalls" in line)
     assert lines[stalls + 1].strip() == "" and "council hopes" in lines[stalls + 2]
+
+
+def test_a_long_title_takes_two_lines_and_the_meta_keeps_whole_parts() -> None:
+    """Whole headlines: the title goes on over the second line; section, date and minutes are never cut mid-part."""
+    title = "Port Elsen opens its first floating library on the Tallow River"
+    first, rest = split_title(title, 40)
+    assert first == "Port Elsen opens its first floating" and f"{first} {rest}" == title
+    assert second_line(rest, "CULTURE · 2026-11-20 · 3 min", 40) == (rest, "  CULTURE")
+    assert second_line(rest, "CULTURE · 2026-11-20 · 3 min", 60) == (rest, "  CULTURE · 2026-11-20 · 3 min")
+    assert second_line(rest, "CULTURE · 2026-11-20 · 3 min", 20) == ("library on the…", "")
+    assert second_line("", "CULTURE · 2026-11-20 · 3 min", 40) == ("", "CULTURE · 2026-11-20 · 3 min")

@@ -72,9 +72,10 @@ def second_line(rest: str, meta: str, width: int) -> tuple[str, str]:
         return "", fit(meta, width)
     if cell_len(rest) > width:
         return fit(rest, width), ""
-    room = width - cell_len(rest) - 2
-    shown = fit(meta, room) if room >= 6 else ""
-    return rest, ("  " + shown) if shown else ""
+    parts = meta.split(" · ")
+    while parts and cell_len(" · ".join(parts)) > width - cell_len(rest) - 2:
+        parts.pop()  # whole parts only: the reading time goes first, then the date
+    return rest, ("  " + " · ".join(parts)) if parts else ""
 
 
 PARTS = ("current", "marker", "bookmark", "unread", "read", "meta")
