@@ -139,3 +139,13 @@ def test_a_long_title_takes_two_lines_and_the_meta_keeps_whole_parts() -> None:
     assert second_line(rest, "CULTURE · 2026-11-20 · 3 min", 60) == (rest, "  CULTURE · 2026-11-20 · 3 min")
     assert second_line(rest, "CULTURE · 2026-11-20 · 3 min", 20) == ("library on the…", "")
     assert second_line("", "CULTURE · 2026-11-20 · 3 min", 40) == ("", "CULTURE · 2026-11-20 · 3 min")
+
+
+async def test_ansi_themes_keep_the_terminal_palette_and_dim_read_titles() -> None:
+    app = Host()
+    async with app.run_test(size=(70, 30)) as pilot:
+        app.theme = "ansi-dark"
+        await pilot.pause()
+        read_title = next(s for s in lines(app.query_one(HeadlineList), 4)[2] if "Story number 1" in s.text)
+        assert read_title.style is not None and read_title.style.dim
+        assert read_title.style.color is not None and read_title.style.color.type != ColorType.TRUECOLOR

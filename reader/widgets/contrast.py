@@ -27,6 +27,8 @@ def contrast(first: Color, second: Color) -> float:
 def legible(colour: Color, background: Color, minimum: float = MINIMUM) -> Color:
     """``colour`` over an opaque ``background``, moved towards black or white just enough to
     reach ``minimum`` contrast (a muted colour stays as muted as the background allows)."""
+    if colour.ansi is not None or background.ansi is not None:
+        return colour  # an ANSI theme: the terminal's own palette decides, and keeps, the contrast
     drawn = background + colour
     if contrast(drawn, background) >= minimum:
         return drawn

@@ -20,6 +20,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -79,6 +80,14 @@ def second_line(rest: str, meta: str, width: int) -> tuple[str, str]:
 
 
 PARTS = ("current", "marker", "bookmark", "unread", "read", "meta")
+
+
+MUTED = ("read", "meta")
+
+
+def _dim(colour: Color, muted: bool = False) -> Style:
+    """Dim text for a muted or translucent ANSI colour (the terminal cannot blend it)."""
+    return Style(dim=True) if colour.ansi is not None and (muted or colour.a < 1) else Style()
 
 
 class HeadlineList(ScrollView, can_focus=True):
@@ -237,7 +246,7 @@ class HeadlineList(ScrollView, can_focus=True):
                     foreground = background.get_contrast_text(cursor.color.a)
             row_style = cursor.text_style
         text = legible(foreground, background)
-        palette = {"row": Style(color=text.rich_color, bgcolor=background.rich_color) + row_style}
+        palette = {"row": Style(color=text.rich_color, bgcolor=background.rich_color) + row_style + _dim(text)}
         for part in PARTS:
             styles = self.get_component_styles(f"headline-list--{part}")
             colour = text
@@ -246,7 +255,8 @@ class HeadlineList(ScrollView, can_focus=True):
                 if styles.auto_color:
                     wanted = background.get_contrast_text(wanted.a)
                 colour = legible(wanted, background)
-            palette[part] = palette["row"] + styles.text_style + Style(color=colour.rich_color)
+            coloured = Style(color=colour.rich_color) + _dim(colour, part in MUTED)
+            palette[part] = palette["row"] + styles.text_style + coloured
         self._palettes[key] = palette
         return palette
 
