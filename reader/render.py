@@ -12,6 +12,7 @@ from rich.console import Console, Group, RenderableType
 from rich.pager import Pager
 from rich.rule import Rule
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 
 from reader.library import Link
@@ -32,6 +33,15 @@ def byline(article: Article) -> Text:
     if article.published:
         parts.append(article.published)
     return Text(" · ".join(parts), style="italic")
+
+
+def list_item(text: str) -> Table:
+    """A bulleted list item whose wrapped lines hang under its first word, not under the bullet."""
+    grid = Table.grid()
+    grid.add_column(width=4, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row("  • ", Text(text))
+    return grid
 
 
 def article_renderable(
@@ -67,7 +77,9 @@ def article_renderable(
         parts.append(line)
     parts.append(Rule(style="dim"))
     number = 0
-    for block in article.body:
+    for n, block in enumerate(article.body):
+        if n and article.body[n - 1].kind == "list_item" and block.kind != "list_item":
+            parts.append(Text())  # a list ends with a blank line, like a paragraph
         if block.kind == "heading":
             parts += [Text(block.text, style="bold"), Text()]
         elif block.kind == "related":
@@ -86,11 +98,13 @@ def article_renderable(
             parts += [text, Text()]
             number += 1
         elif block.kind == "list_item":
-            parts.append(Text.assemble("  • ", block.text))
+            parts.append(list_item(block.text))
         elif block.kind == "quote":
             parts += [Text.assemble(("│ ", "dim"), (block.text, "italic")), Text()]
         else:
             parts += [Text(block.text), Text()]
+    if article.body and article.body[-1].kind == "list_item":
+        parts.append(Text())
     if article.source:
         parts.append(Text(f"Source: {article.source}", style="dim"))
     if article.explore and not clickable:

@@ -26,6 +26,18 @@ def active_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
     return keymap.get(binding.id, binding.key) if binding.id else binding.key
 
 
+def _rows(bindings: Sequence[Binding], keymap: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(keys, description) lines: bindings that do the same ("Quit" on q and Q) share one, as do Down and Up."""
+    rows: dict[str, str] = {}  # description → keys, in first-seen order
+    for binding in bindings:
+        keys = active_keys(binding, keymap)
+        rows[binding.description] = f"{rows[binding.description]},{keys}" if binding.description in rows else keys
+    if "Down" in rows and "Up" in rows:
+        down, up = rows.pop("Down"), rows.pop("Up")
+        rows = {"Down, up": f"{down},{up}", **rows}
+    return [(keys, description) for description, keys in rows.items()]
+
+
 def split(groups: Sequence[Table]) -> tuple[list[Table], list[Table]]:
     """The groups in order, cut in two columns of about equal height (the first always on the left)."""
     half = (sum(table.row_count for table in groups) + len(EXTRA)) / 2
@@ -58,8 +70,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("key", style="bold", no_wrap=True, width=KEY_WIDTH)
         table.add_column("action", ratio=1)
         table.add_row(Text(title, style="bold underline"), "")
-        for binding in bindings:
-            table.add_row(Text(self._display(active_keys(binding, self.keymap))), Text(binding.description))
+        for keys, description in _rows(bindings, self.keymap):
+            table.add_row(Text(self._display(keys)), Text(description))
         return table
 
     def compose(self) -> ComposeResult:

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
@@ -35,8 +36,11 @@ from reader.widgets.headline_list import ROW_HEIGHT, HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
+from reader.widgets.toasts import forget_identical
 
 NARROW = 110  # below this many columns the sidebar folds away
+SINGLE = 60  # below this many columns one pane shows at a time: list, article, sidebar
+COMPACT = 120  # below this many columns the footer packs its keys tighter
 
 
 class MainScreen(Screen[None]):
@@ -64,6 +68,7 @@ class MainScreen(Screen[None]):
         Binding("y", "copy_url", "Copy address", show=False, id="main.copy_url"),
         Binding("S", "cycle_sort", "Sort", show=False, id="main.sort"),
         Binding("ctrl+f", "find", "Find in story", show=False, id="main.find"),
+        Binding("Q", "app.quit", "Quit", show=False, id="main.quit"),
     ]
 
     view: var[str] = var("all", init=False)
@@ -165,6 +170,7 @@ class MainScreen(Screen[None]):
         sidebar.clear_story()
         self.query_one(FindBar).display = False
         self._load_arrangement()
+        self.query_one("#left").border_title = "Headlines"
         self._apply_width(self.size.width)
         last = self.store.last_opened
         self._show_rows(keep=last)
@@ -178,9 +184,12 @@ class MainScreen(Screen[None]):
     def _apply_width(self, width: int) -> None:
         narrow = width < NARROW
         self.set_class(narrow, "narrow")
+        self.set_class(width < SINGLE, "single")
+        self.query_one(Footer).compact = width < COMPACT
         wanted = self.config.show_sidebar and not narrow
         self.query_one(Sidebar).display = wanted or self.has_class("sidebar-forced")
         self._apply_sources()
+        self.set_class(not wanted and not narrow, "no-sidebar")
 
     def key_groups(self) -> list[tuple[str, list[Binding]]]:
         """This screen's keys, then each pane's, for the help screen."""
@@ -343,6 +352,7 @@ class MainScreen(Screen[None]):
     @on(HeadlineList.Selected)
     def _headline_selected(self, event: HeadlineList.Selected) -> None:
         self.open_article(event.article_id)
+        self._show_article_pane()
 
     @on(ArticleView.Follow)
     def _inline_follow(self, event: ArticleView.Follow) -> None:
@@ -351,6 +361,7 @@ class MainScreen(Screen[None]):
     @on(Sidebar.Follow)
     def _sidebar_follow(self, event: Sidebar.Follow) -> None:
         self._follow(event.article_id, "")
+        self._show_article_pane()
 
     @on(Sidebar.Search)
     def _sidebar_search(self, event: Sidebar.Search) -> None:
@@ -385,7 +396,62 @@ class MainScreen(Screen[None]):
             if link.target is not None and not self.changes.is_read(link.target):
                 self.open_article(link.target)
                 return
-        self.notify("No unread stories among this story's links", timeout=3)
+        following = self._next_unread_in_list()
+        if following is not None:
+            self.open_article(following.id)  # this story's links are all read: on down the list
+            return
+        self.notify("No unread stories left", timeout=3)
+
+    def _next_unread_in_list(self) -> Article | None:
+        """The first unread headline after the current story (or the cursor) in the list, wrapping round."""
+        headlines = self.query_one(HeadlineList)
+        rows = headlines.rows
+        start = headlines.position_of(self.current)
+        start = headlines.cursor if start is None else start
+        for n in range(1, len(rows)):
+            article = rows[(start + n) % len(rows)]
+            if not self.changes.is_read(article.id):
+                return article
+        return None
+
+    # -- panes: focus, and one pane at a time on a very narrow terminal ---------------------
+
+    def _show_article_pane(self) -> None:
+        """When one pane shows at a time, move on to the article."""
+        if self.has_class("single"):
+            self.remove_class("sidebar-forced")
+            self.add_class("show-article")
+            self._apply_width(self.size.width)
+            self.query_one(ArticleView).focus()
+
+    def action_focus_headlines(self) -> None:
+        """Back to the headline list (q in the article or the sidebar)."""
+        if self.has_class("single"):
+            self.remove_class("show-article", "sidebar-forced")
+            self._apply_width(self.size.width)
+        self.query_one(HeadlineList).focus()
+
+    def action_leave_pane(self) -> None:
+        """Esc in the article or sidebar: one pane back when one shows at a time, else clear the filter."""
+        if not self.has_class("single"):
+            self.action_clear_filter()
+        elif self.has_class("sidebar-forced") and self.story is not None:
+            self._show_article_pane()
+        else:
+            self.action_focus_headlines()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast that replaces an identical one still on show."""
+        forget_identical(self.app, message, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
@@ -406,7 +472,7 @@ class MainScreen(Screen[None]):
         if action in ("toggle_read", "toggle_bookmark"):
             return self._target() is not None or None
         if action == "next_unread":
-            return bool(self.story and self.story.links) or None
+            return bool(self.story) or None
         if action == "find":
             return self.story is not None and not self.story.loading
         if action == "close_find":
@@ -771,11 +837,4 @@ def _minutes(article: Article | None) -> int:
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:
-    """The bindings to list in help; a "Down" and "Up" pair shares one line, so every key fits at 40 rows."""
-    keys = [b for b in bindings if isinstance(b, Binding)]
-    down = next((b for b in keys if b.description == "Down"), None)
-    up = next((b for b in keys if b.description == "Up"), None)
-    if down is None or up is None:
-        return keys
-    both = Binding(f"{down.key},{up.key}", "", "Down, up")
-    return [both if b is down else b for b in keys if b is not up]
+    return [b for b in bindings if isinstance(b, Binding)]

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Region, Spacing
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
@@ -20,6 +21,7 @@ from reader.find import MATCH, mark
 from reader.library import Link
 from reader.model import Article
 from reader.render import article_renderable
+from reader.widgets.toasts import forget_identical
 
 WELCOME = (
     "Choose a headline and press Enter to read it.\n\n"
@@ -55,6 +57,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         Binding("n", "find_step(1)", "Next match", show=False, id="article.find_next"),
         Binding("N", "find_step(-1)", "Prev match", show=False, id="article.find_previous"),
         Binding("escape", "screen.close_find", "Close find", show=False, id="article.close_find"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="article.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="article.bottom"),
+        Binding("q", "screen.focus_headlines", "List", show=False, id="article.to_list"),
+        Binding("escape", "screen.leave_pane", "Back to list", show=False, id="article.leave"),
     ]
 
     COMPONENT_CLASSES = {"article-view--link", "article-view--match", "article-view--match-current"}
@@ -165,8 +171,24 @@ class ArticleView(VerticalScroll, can_focus=True):
     def action_previous_link(self) -> None:
         self._select(-1)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast that replaces an identical one still on show."""
+        forget_identical(self.app, message, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def action_follow(self) -> None:
         related = self.related
+        if self.selected is None and related:
+            self.selected = 0  # Enter with no link chosen chooses the first; Enter again follows it
+            return
         if self.selected is not None and self.selected < len(related):
             self.post_message(self.Follow(related[self.selected]))
 

@@ -1,6 +1,9 @@
 """The headline list: a Line API widget that draws only the visible rows.
 
-Each headline takes two lines: markers and title, then a dim section and date.
+Each headline takes two lines: markers and the title, then the rest of a long title and
+a muted ``SECTION · date · N min`` (cut from the right when the title needs the room).
+Colours are resolved here against the real row background (translucent theme colours
+such as ``$boost`` or ``$text-muted`` included) and kept at a readable contrast.
 The list holds a plain sequence of articles; 100,000 rows cost no more to show
 than ten, because ``render_line`` only ever looks at the rows on screen.
 A cursor move repaints only the two rows it leaves and enters, and rendered rows
@@ -17,6 +20,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -24,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article
+from reader.widgets.contrast import legible
 
 ROW_HEIGHT = 2
 
@@ -44,8 +49,45 @@ def fit(text: str, width: int) -> str:
 
 
 def meta_text(article: Article) -> str:
-    """``WORLD · 2024-11-23`` (whatever of the two the article has)."""
-    return " · ".join(p for p in (article.section, article.published) if p)
+    """``WORLD · 2024-11-23 · 3 min`` (whatever of the three the article has)."""
+    minutes = f"{article.read_minutes} min" if article.read_minutes else ""
+    return " · ".join(p for p in (article.section, article.published, minutes) if p)
+
+
+def split_title(title: str, width: int) -> tuple[str, str]:
+    """The part of ``title`` that fits ``width`` cells, broken at a word when one is near, and the rest."""
+    if width <= 0 or cell_len(title) <= width:
+        return title, ""
+    cut = set_cell_size(title, width)
+    space = cut.rfind(" ")
+    if title[len(cut) : len(cut) + 1] == " ":
+        space = len(cut)
+    if space >= width // 3:
+        return title[:space], title[space:].lstrip(" ")
+    return cut, title[len(cut) :]
+
+
+def second_line(rest: str, meta: str, width: int) -> tuple[str, str]:
+    """The rest of a title and the meta text, fitted together into ``width`` cells."""
+    if not rest:
+        return "", fit(meta, width)
+    if cell_len(rest) > width:
+        return fit(rest, width), ""
+    parts = meta.split(" · ")
+    while parts and cell_len(" · ".join(parts)) > width - cell_len(rest) - 2:
+        parts.pop()  # whole parts only: the reading time goes first, then the date
+    return rest, ("  " + " · ".join(parts)) if parts else ""
+
+
+PARTS = ("current", "marker", "bookmark", "unread", "read", "meta")
+
+
+MUTED = ("read", "meta")
+
+
+def _dim(colour: Color, muted: bool = False) -> Style:
+    """Dim text for a muted or translucent ANSI colour (the terminal cannot blend it)."""
+    return Style(dim=True) if colour.ansi is not None and (muted or colour.a < 1) else Style()
 
 
 class HeadlineList(ScrollView, can_focus=True):
@@ -90,6 +132,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self.is_bookmarked: Callable[[str], bool] = lambda _id: False
         self.empty_message = "No headlines"
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._palettes: dict[tuple[bool, bool], dict[str, Style]] = {}
 
     # -- data -------------------------------------------------------------------
 
@@ -98,7 +141,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self.rows = rows
         self._positions = None
         self._strips.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) * ROW_HEIGHT)
+        self.virtual_size = Size(0, len(rows) * ROW_HEIGHT)  # never wider than the list: no sideways scrollbar
         position = self.position_of(keep) if keep else None
         self.set_reactive(HeadlineList.cursor, 0 if position is None else position)
         self.refresh()
@@ -146,6 +189,7 @@ class HeadlineList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()  # a new theme or focus state: the kept rows show old colours
+        self._palettes.clear()
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
         region = Region(0, self.cursor * ROW_HEIGHT, 1, ROW_HEIGHT)
@@ -181,57 +225,83 @@ class HeadlineList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self.rows[row].id))
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) * ROW_HEIGHT)
+        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
 
     # -- drawing ------------------------------------------------------------------
 
+    def palette(self, on_cursor: bool) -> dict[str, Style]:
+        """The styles a row is drawn with: ``row`` and one per part, every colour opaque and legible."""
+        key = (on_cursor, self.has_focus)
+        if key in self._palettes:
+            return self._palettes[key]
+        _, _, background, foreground = self.colors
+        row_style = Style()
+        if on_cursor:
+            cursor = self.get_component_styles("headline-list--cursor")
+            if cursor.has_rule("background"):
+                background = background + cursor.background
+            if cursor.has_rule("color"):
+                foreground = cursor.color
+                if cursor.auto_color:
+                    foreground = background.get_contrast_text(cursor.color.a)
+            row_style = cursor.text_style
+        text = legible(foreground, background)
+        palette = {"row": Style(color=text.rich_color, bgcolor=background.rich_color) + row_style + _dim(text)}
+        for part in PARTS:
+            styles = self.get_component_styles(f"headline-list--{part}")
+            colour = text
+            if styles.has_rule("color"):
+                wanted = styles.color
+                if styles.auto_color:
+                    wanted = background.get_contrast_text(wanted.a)
+                colour = legible(wanted, background)
+            coloured = Style(color=colour.rich_color) + _dim(colour, part in MUTED)
+            palette[part] = palette["row"] + styles.text_style + coloured
+        self._palettes[key] = palette
+        return palette
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
         line = int(self.scroll_offset.y) + y
         row, part = divmod(line, ROW_HEIGHT)
-        if not self.rows:
-            if y == 1:
+        if not self.rows or row >= len(self.rows):
+            base = self.palette(False)["row"]
+            if not self.rows and y == 1:
                 return Strip([Segment(fit(f"  {self.empty_message}", width), base)]).adjust_cell_length(width, base)
-            return Strip.blank(width, base)
-        if row >= len(self.rows):
             return Strip.blank(width, base)
         article = self.rows[row]
         on_cursor = row == self.cursor
-        cursor_style = self.get_component_rich_style("headline-list--cursor", partial=True)
-        read = part == 0 and self.is_read(article.id)
+        read = self.is_read(article.id)
         key = (
             article.id,
             article.title,
             article.section,
             article.published,
+            article.read_minutes,
             part,
             width,
             on_cursor,
+            self.has_focus,
             article.id == self.current_id,
             read,
             part == 0 and self.is_bookmarked(article.id),
-            base,
-            cursor_style,
         )
         strip = self._strips.get(key)
         if strip is None:
-            style = base + cursor_style if on_cursor else base
-            strip = self._render_row(article, part, width, style, read).adjust_cell_length(width, style)
+            palette = self.palette(on_cursor)
+            strip = self._render_row(article, part, width, palette, read).adjust_cell_length(width, palette["row"])
             self._strips[key] = strip
         return strip
 
-    def _render_row(self, article: Article, part: int, width: int, style: Style, read: bool) -> Strip:
-        def component(name: str) -> Style:
-            return self.get_component_rich_style(name, partial=True)
-
-        bar = Segment("▌" if article.id == self.current_id else " ", style + component("headline-list--current"))
+    def _render_row(self, article: Article, part: int, width: int, palette: dict[str, Style], read: bool) -> Strip:
+        bar = Segment("▌" if article.id == self.current_id else " ", palette["current"])
+        first, rest = split_title(article.title, width - 5)
+        title_style = palette["read" if read else "unread"]
         if part == 1:
-            return Strip(
-                [bar, Segment(fit("    " + meta_text(article), width - 1), style + component("headline-list--meta"))]
-            )
-        unread_marker = Segment(" " if read else "●", style + component("headline-list--marker"))
-        bookmark = Segment("★" if self.is_bookmarked(article.id) else " ", style + component("headline-list--bookmark"))
-        title_style = style + component("headline-list--read" if read else "headline-list--unread")
-        title = Segment(fit(article.title, width - 5), title_style)
-        return Strip([bar, unread_marker, Segment(" ", style), bookmark, Segment(" ", style), title])
+            more, meta = second_line(rest, meta_text(article), width - 5)
+            indent = Segment("    ", palette["row"])
+            return Strip([bar, indent, Segment(more, title_style), Segment(meta, palette["meta"])])
+        unread_marker = Segment(" " if read else "●", palette["marker"])
+        bookmark = Segment("★" if self.is_bookmarked(article.id) else " ", palette["bookmark"])
+        space = Segment(" ", palette["row"])
+        return Strip([bar, unread_marker, space, bookmark, space, Segment(first, title_style)])

@@ -31,6 +31,8 @@ class Sidebar(OptionList):
         Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
         Binding("enter", "select", "Open story", id="sidebar.open"),
+        Binding("q", "screen.focus_headlines", "List", show=False, id="sidebar.to_list"),
+        Binding("escape", "screen.leave_pane", "Back", show=False, id="sidebar.leave"),
     ]
 
     @dataclass
@@ -50,6 +52,7 @@ class Sidebar(OptionList):
         self.entries: dict[str, Entry] = {}
         self.is_read: Callable[[str], bool] = lambda _id: False
         self.is_bookmarked: Callable[[str], bool] = lambda _id: False
+        self.border_title = "Related stories"
 
     def show(self, links: Sequence[Link], backlinks: Sequence[Article]) -> None:
         """Fill the sidebar for one story."""
@@ -81,7 +84,7 @@ class Sidebar(OptionList):
     def _prompt(self, entry: Entry) -> Table:
         """Marker column and headline column, so a long headline wraps under itself."""
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=2, no_wrap=True)
+        grid.add_column(width=3, no_wrap=True)
         grid.add_column(ratio=1)
         if entry.target is None:
             headline = Text(entry.headline, style="dim")
@@ -90,9 +93,10 @@ class Sidebar(OptionList):
             return grid
         unread = not self.is_read(entry.target)
         headline = Text(entry.headline, style="" if unread else "dim")
+        marker = Text(" ●" if unread else " ✓", style="bold" if unread else "dim")
         if self.is_bookmarked(entry.target):
-            headline.append(" ★", style="bold")
-        grid.add_row(Text(" ●" if unread else " ✓", style="bold" if unread else "dim"), headline)
+            marker.append("★", style="bold")  # beside the marker, never wrapped onto a line of its own
+        grid.add_row(marker, headline)
         return grid
 
     def refresh_states(self) -> None:
