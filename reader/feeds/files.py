@@ -33,9 +33,10 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.replace(tmp, path)
-    finally:
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        raise
     if not durable:
         return
     with contextlib.suppress(OSError):

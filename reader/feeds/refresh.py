@@ -31,15 +31,38 @@ from reader.feeds.subscriptions import Feed, editing, find, load_feeds
 MAX_BACKOFF = timedelta(hours=6)
 #: Article pages extracted in one refresh from which worker processes (one a core) are worth starting.
 POOL_FROM = 60
+#: Pages sent to a worker at once, and how long (seconds) a partial batch waits for more.
+BATCH = 16
+BATCH_WAIT = 0.005
+
+
+def extract_pages(pages: list[tuple[bytes, str]]) -> list[Content | None]:
+    """Several pages' articles (one round trip to a worker); a page that breaks the extractor gives None."""
+    results: list[Content | None] = []
+    for body, url in pages:
+        try:
+            results.append(extract_page(body, url))
+        except Exception:  # a hostile page must not cost the other pages of the batch
+            results.append(None)
+    return results
+
+
+_Batch = list[tuple[bytes, str, "asyncio.Future[Content | None]"]]
 
 
 class _Extractor:
-    """Runs extraction in a thread, or in worker processes once a refresh has many pages to extract."""
+    """Runs extraction in a thread, or in worker processes once a refresh has many pages to extract.
+
+    Pages for the workers go in batches of up to BATCH (sent when full, or after BATCH_WAIT
+    seconds), so the cost of a round trip to a worker is shared by many pages.
+    """
 
     def __init__(self) -> None:
         self.pending = 0
         self.pool: ProcessPoolExecutor | None = None
         self.workers = min(4, os.cpu_count() or 1)
+        self._batch: _Batch = []
+        self._timer: asyncio.TimerHandle | None = None
 
     def expect(self, pages: int) -> None:
         """Announce pages to extract; start the workers when there are enough to pay for them."""
@@ -49,15 +72,59 @@ class _Extractor:
             self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
 
     async def __call__(self, body: bytes, url: str) -> Content | None:
-        if self.pool is not None:
-            try:
-                return await asyncio.get_running_loop().run_in_executor(self.pool, extract_page, body, url)
-            except BrokenProcessPool:
-                self.pool = None
-        return await asyncio.to_thread(extract_page, body, url)
+        if self.pool is None:
+            return await asyncio.to_thread(extract_page, body, url)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Content | None] = loop.create_future()
+        self._batch.append((body, url, future))
+        if len(self._batch) >= BATCH:
+            self._send()
+        elif self._timer is None:
+            self._timer = loop.call_later(BATCH_WAIT, self._send)
+        return await future
+
+    def _send(self) -> None:
+        """Hand the waiting pages to a worker."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._batch = self._batch, []
+        if not batch:
+            return
+        loop = asyncio.get_running_loop()
+        pages = [(body, url) for body, url, _ in batch]
+        try:
+            if self.pool is None:
+                raise BrokenProcessPool("no workers")
+            done = loop.run_in_executor(self.pool, extract_pages, pages)
+        except (BrokenProcessPool, RuntimeError):
+            self.pool = None
+            done = asyncio.ensure_future(asyncio.to_thread(extract_pages, pages))
+        done.add_done_callback(lambda task: self._deliver(batch, task))
+
+    def _deliver(self, batch: _Batch, task: asyncio.Future[list[Content | None]]) -> None:
+        """Give each waiting page its result; a broken pool sends the batch to a thread instead."""
+        if task.cancelled():
+            for *_, future in batch:
+                future.cancel()
+            return
+        error = task.exception()
+        if isinstance(error, BrokenProcessPool):
+            self.pool = None
+            pages = [(body, url) for body, url, _ in batch]
+            retry = asyncio.ensure_future(asyncio.to_thread(extract_pages, pages))
+            retry.add_done_callback(lambda again: self._deliver(batch, again))
+            return
+        results = task.result() if error is None else [None] * len(batch)
+        for (*_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
 
     def close(self) -> None:
         """Stop the workers."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
