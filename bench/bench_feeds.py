@@ -5,7 +5,12 @@ page fetch, extraction, page files written) and a warm one (every feed 304),
 median of RUNS; then newsboat's ``-x reload`` on the same server when newsboat
 is installed (temp HOME and config, same concurrency; newsboat fetches feeds only).
 
-Run: ``python -m bench.bench_feeds [RUNS] [FEEDS] [ITEMS]``.
+The server runs in its own process (asyncio, every response rendered before the
+clock starts, 127.0.0.1 only, gone when stdin closes or after an hour); its CPU
+time is printed beside each run, as is the CPU time (user + sys) of the
+client's whole process tree (reader and its extraction workers, or newsboat).
+
+Run: ``python -m bench.bench_feeds [RUNS] [FEEDS] [ITEMS] [cold,warm,bare,newsboat]``.
 """
 
 from __future__ import annotations
@@ -184,6 +189,27 @@ def timed(command: list[str], env: dict[str, str], server_pid: int) -> tuple[flo
     return wall, usage.ru_utime + usage.ru_stime, _ticks(server_pid) - server_before, out
 
 
+def file_floor(root: Path, count: int) -> tuple[float, float]:
+    """Wall and CPU seconds this machine takes right now to create ``count`` 3 KB files (write + rename each).
+
+    Every story is a file, so this is a floor under a cold refresh that no code change removes.
+    """
+    folder = root / "floor"
+    folder.mkdir()
+    data = b"x" * 3000
+    started, cpu = time.perf_counter(), time.process_time()
+    for n in range(count):
+        sub = folder / str(n // 50)
+        if n % 50 == 0:
+            sub.mkdir()
+        tmp = sub / f".{n}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, sub / f"{n}.txt")
+    figures = time.perf_counter() - started, time.process_time() - cpu
+    shutil.rmtree(folder, ignore_errors=True)
+    return figures
+
+
 def run_reader(env: dict[str, str], server_pid: int) -> tuple[Figures, str]:
     """One refresh in a fresh interpreter (import time included in the CPU figure, not in the wall figure)."""
     _, cpu, server_cpu, out = timed([sys.executable, "-c", _REFRESH], env, server_pid)
@@ -255,6 +281,8 @@ def main() -> None:
         port = int(port_file.read_text())
         print(f"{feeds} feeds x {items} items, {feeds * items} article pages, server on 127.0.0.1:{port}; "
               f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        wall, cpu = file_floor(root, feeds * items)
+        print(f"file system floor: creating {feeds * items} story-sized files takes {wall:.2f} s wall, {cpu:.2f} s CPU")
         cold: list[Figures] = []
         warm: list[Figures] = []
         bare: list[Figures] = []
