@@ -155,9 +155,12 @@ for r in results:
     states[r.state] = states.get(r.state, 0) + 1
 new = sum(r.new for r in results)
 states["page failures"] = sum(r.page_failures for r in results)
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest extraction worker {{workers:.0f}} MB")
+own = resource.getrusage(resource.RUSAGE_SELF)
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss, workers = own.ru_maxrss / 1024, children.ru_maxrss / 1024
+cpu = f"CPU: reader {{own.ru_utime + own.ru_stime:.1f}} s (sys {{own.ru_stime:.1f}}), "
+cpu += f"workers {{children.ru_utime + children.ru_stime:.1f}} s"
+print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest extraction worker {{workers:.0f}} MB; {{cpu}}")
 """
 
 

@@ -217,7 +217,7 @@ def test_atom_and_json_feeds(server: HTTPServer) -> None:
 
 
 def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_text(server: HTTPServer) -> None:
-    from reader.feeds.refresh import BATCH, POOL_FROM
+    from reader.feeds.pages import BATCH, POOL_FROM
 
     base = server.url_for("/")
     count = POOL_FROM + BATCH + 3  # workers start, and a partial batch is sent too

@@ -8,12 +8,8 @@ One feed's failure never stops the others and never touches its stories.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,113 +17,15 @@ from typing import Any
 import httpx
 
 from reader.feeds import convert
-from reader.feeds.extract import Content, extract_page, plain
+from reader.feeds.extract import Content, plain
 from reader.feeds.feedfile import FeedError, Item, parse_feed
-from reader.feeds.http import ACCEPT_PAGE, Fetcher, FetchError, Limits
+from reader.feeds.http import Fetcher, FetchError, Limits
 from reader.feeds.page import render
+from reader.feeds.pages import Pages
 from reader.feeds.stories import NewStory, feed_stories, save_stories
 from reader.feeds.subscriptions import Feed, editing, find, load_feeds
 
 MAX_BACKOFF = timedelta(hours=6)
-#: Article pages extracted in one refresh from which worker processes (one a core) are worth starting.
-POOL_FROM = 60
-#: Pages sent to a worker at once, and how long (seconds) a partial batch waits for more.
-BATCH = 16
-BATCH_WAIT = 0.005
-
-
-def extract_pages(pages: list[tuple[bytes, str]]) -> list[Content | None]:
-    """Several pages' articles (one round trip to a worker); a page that breaks the extractor gives None."""
-    results: list[Content | None] = []
-    for body, url in pages:
-        try:
-            results.append(extract_page(body, url))
-        except Exception:  # a hostile page must not cost the other pages of the batch
-            results.append(None)
-    return results
-
-
-_Batch = list[tuple[bytes, str, "asyncio.Future[Content | None]"]]
-
-
-class _Extractor:
-    """Runs extraction in a thread, or in worker processes once a refresh has many pages to extract.
-
-    Pages for the workers go in batches of up to BATCH (sent when full, or after BATCH_WAIT
-    seconds), so the cost of a round trip to a worker is shared by many pages.
-    """
-
-    def __init__(self) -> None:
-        self.pending = 0
-        self.pool: ProcessPoolExecutor | None = None
-        self.workers = min(4, os.cpu_count() or 1)
-        self._batch: _Batch = []
-        self._timer: asyncio.TimerHandle | None = None
-
-    def expect(self, pages: int) -> None:
-        """Announce pages to extract; start the workers when there are enough to pay for them."""
-        self.pending += pages
-        if self.pool is None and self.workers > 1 and self.pending >= POOL_FROM:
-            # spawn, not fork: the app calls refresh from a thread of a running Textual process
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-
-    async def __call__(self, body: bytes, url: str) -> Content | None:
-        if self.pool is None:
-            return await asyncio.to_thread(extract_page, body, url)
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Content | None] = loop.create_future()
-        self._batch.append((body, url, future))
-        if len(self._batch) >= BATCH:
-            self._send()
-        elif self._timer is None:
-            self._timer = loop.call_later(BATCH_WAIT, self._send)
-        return await future
-
-    def _send(self) -> None:
-        """Hand the waiting pages to a worker."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        batch, self._batch = self._batch, []
-        if not batch:
-            return
-        loop = asyncio.get_running_loop()
-        pages = [(body, url) for body, url, _ in batch]
-        try:
-            if self.pool is None:
-                raise BrokenProcessPool("no workers")
-            done = loop.run_in_executor(self.pool, extract_pages, pages)
-        except (BrokenProcessPool, RuntimeError):
-            self.pool = None
-            done = asyncio.ensure_future(asyncio.to_thread(extract_pages, pages))
-        done.add_done_callback(lambda task: self._deliver(batch, task))
-
-    def _deliver(self, batch: _Batch, task: asyncio.Future[list[Content | None]]) -> None:
-        """Give each waiting page its result; a broken pool sends the batch to a thread instead."""
-        if task.cancelled():
-            for *_, future in batch:
-                future.cancel()
-            return
-        error = task.exception()
-        if isinstance(error, BrokenProcessPool):
-            self.pool = None
-            pages = [(body, url) for body, url, _ in batch]
-            retry = asyncio.ensure_future(asyncio.to_thread(extract_pages, pages))
-            retry.add_done_callback(lambda again: self._deliver(batch, again))
-            return
-        results = task.result() if error is None else [None] * len(batch)
-        for (*_, future), result in zip(batch, results, strict=True):
-            if not future.done():
-                future.set_result(result)
-
-    def close(self) -> None:
-        """Stop the workers."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
 
 
 @dataclass
@@ -199,10 +97,10 @@ def waiting_until(feed: Feed, now: datetime, *, due_only: bool) -> datetime | No
 class _Run:
     """One refresh of several feeds sharing a fetcher."""
 
-    def __init__(self, fetcher: Fetcher, now: datetime, extractor: _Extractor) -> None:
+    def __init__(self, fetcher: Fetcher, now: datetime, pages: Pages) -> None:
         self.fetcher = fetcher
         self.now = now
-        self.extract = extractor
+        self.pages = pages
 
     async def feed(self, feed: Feed) -> tuple[FeedResult, dict[str, Any]]:
         """Refresh one feed; return its result and the changes to its stored state."""
@@ -267,7 +165,7 @@ class _Run:
             if record is None or record.get("digest") != convert.digest(item):
                 todo[item.key] = item
         bodies = {key: convert.feed_content(item, item.link or feed.url) for key, item in todo.items()}
-        self.extract.expect(sum(1 for k, i in todo.items() if convert.wants_page(i, bodies[k], feed.full_text)))
+        self.pages.expect(sum(1 for k, i in todo.items() if convert.wants_page(i, bodies[k], feed.full_text)))
         stories = await asyncio.gather(
             *(self.story(feed, name, item, bodies[key], titles, known) for key, item in todo.items())
         )
@@ -284,13 +182,7 @@ class _Run:
         page = None
         note = None
         if convert.wants_page(item, body, feed.full_text) and item.link:
-            try:
-                response = await self.fetcher.get(item.link, accept=ACCEPT_PAGE)
-                page = await self.extract(response.body, response.url)
-                if page is None:
-                    note = "no article text found on the page"
-            except FetchError as error:
-                note = str(error)
+            page, note = await self.pages(item.link)
         if page is not None and page.text_length > body.text_length:
             body = page
         elif page is not None and page.text_length <= body.text_length:
@@ -326,9 +218,9 @@ async def refresh_async(
     results: list[FeedResult] = []
     changes: dict[str, dict[str, Any]] = {}
     total = len(feeds)
-    extractor = _Extractor()
     async with Fetcher(limits) as fetcher:
-        run = _Run(fetcher, now, extractor)
+        pages = Pages(fetcher)
+        run = _Run(fetcher, now, pages)
 
         async def one(feed: Feed) -> None:
             wait = waiting_until(feed, now, due_only=due_only)
@@ -346,7 +238,7 @@ async def refresh_async(
         try:
             await asyncio.gather(*(one(feed) for feed in feeds))
         finally:
-            extractor.close()
+            pages.close()
     order = {feed.id: n for n, feed in enumerate(feeds)}
     results.sort(key=lambda r: order.get(r.feed_id, 0))
     return results, changes
