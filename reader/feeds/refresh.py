@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -97,10 +98,13 @@ def waiting_until(feed: Feed, now: datetime, *, due_only: bool) -> datetime | No
 class _Run:
     """One refresh of several feeds sharing a fetcher."""
 
-    def __init__(self, fetcher: Fetcher, now: datetime, pages: Pages) -> None:
+    def __init__(self, fetcher: Fetcher, now: datetime, pages: Pages, disk: ThreadPoolExecutor) -> None:
         self.fetcher = fetcher
         self.now = now
         self.pages = pages
+        #: one thread writes the story files: files created in parallel cost several times the CPU
+        #: (the threads contend in the file system), and the disk is one anyway
+        self.disk = disk
 
     async def feed(self, feed: Feed) -> tuple[FeedResult, dict[str, Any]]:
         """Refresh one feed; return its result and the changes to its stored state."""
@@ -170,8 +174,8 @@ class _Run:
             *(self.story(feed, name, item, bodies[key], titles, known) for key, item in todo.items())
         )
         fetched = _iso(self.now)
-        new, updated = await asyncio.to_thread(
-            save_stories, feed.slug, feed.id, feed.url, [s for s, _ in stories], fetched
+        new, updated = await asyncio.get_running_loop().run_in_executor(
+            self.disk, save_stories, feed.slug, feed.id, feed.url, [s for s, _ in stories], fetched
         )
         return new, updated, sum(1 for _, failed in stories if failed)
 
@@ -218,9 +222,10 @@ async def refresh_async(
     results: list[FeedResult] = []
     changes: dict[str, dict[str, Any]] = {}
     total = len(feeds)
+    disk = ThreadPoolExecutor(1, thread_name_prefix="reader-disk")
     async with Fetcher(limits) as fetcher:
         pages = Pages(fetcher)
-        run = _Run(fetcher, now, pages)
+        run = _Run(fetcher, now, pages, disk)
 
         async def one(feed: Feed) -> None:
             wait = waiting_until(feed, now, due_only=due_only)
@@ -239,6 +244,7 @@ async def refresh_async(
             await asyncio.gather(*(one(feed) for feed in feeds))
         finally:
             pages.close()
+            disk.shutdown(wait=True)
     order = {feed.id: n for n, feed in enumerate(feeds)}
     results.sort(key=lambda r: order.get(r.feed_id, 0))
     return results, changes
