@@ -5,23 +5,30 @@ page fetch, extraction, page files written) and a warm one (every feed 304),
 median of RUNS; then newsboat's ``-x reload`` on the same server when newsboat
 is installed (temp HOME and config, same concurrency; newsboat fetches feeds only).
 
-Run: ``python -m bench.bench_feeds [RUNS] [FEEDS] [ITEMS]``.
+The server runs in its own process (asyncio, every response rendered before the
+clock starts, 127.0.0.1 only, gone when stdin closes or after an hour); its CPU
+time is printed beside each run, as is the CPU time (user + sys) of the
+client's whole process tree (reader and its extraction workers, or newsboat).
+
+Run: ``python -m bench.bench_feeds [RUNS] [FEEDS] [ITEMS] [cold,warm,bare,newsboat]``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 
 CONCURRENCY = 32
+MAX_SERVE_SECONDS = 3600
 _TEXT = "harbour ferry council tram market library barge island coast storm lighthouse quay engine timetable"
 WORDS = [*_TEXT.split(), "volunteers", "canal", "depot", "weather", "season", "crossing", "passengers", "spring"]
 
@@ -58,52 +65,81 @@ def page_html(host: str, feed: int, item: int) -> bytes:
     ).encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    items = 50
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        host = self.headers.get("Host", "127.0.0.1")
-        parts = self.path.strip("/").split("/")
-        if parts[0] == "feed" and len(parts) == 2:
-            feed = int(parts[1].removesuffix(".xml"))
-            etag = f'"feed-{feed}"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self._send(feed_xml(host, feed, self.items), "application/rss+xml", etag)
-        elif parts[0] == "page" and len(parts) == 3:
-            self._send(page_html(host, int(parts[1]), int(parts[2])), "text/html; charset=utf-8", None)
-        else:
-            self._send(b"not found", "text/plain", None, 404)
-
-    def _send(self, body: bytes, kind: str, etag: str | None, status: int = 200) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Last-Modified", "Fri, 20 Nov 2026 08:00:00 GMT")
-        if etag:
-            self.send_header("ETag", etag)
-        self.end_headers()
-        self.wfile.write(body)
+def _response(status: str, body: bytes, kind: str | None, etag: str | None) -> bytes:
+    head = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Last-Modified: Fri, 20 Nov 2026 08:00:00 GMT"]
+    if kind:
+        head.append(f"Content-Type: {kind}")
+    if etag:
+        head.append(f"ETag: {etag}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
-def serve(port_file: str, items: int) -> None:
-    """Run the server until stdin closes (the parent ends it that way)."""
-    _Handler.items = items
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    server.handle_error = lambda *args: None  # type: ignore[method-assign]  # clients closing keep-alives
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    Path(port_file).write_text(str(server.server_address[1]))
-    sys.stdin.read()
-    server.shutdown()
+class _Responses:
+    """Every response rendered once, before the clock starts: the server only looks them up."""
+
+    def __init__(self, host: str, feeds: int, items: int) -> None:
+        self.feeds = {f"/feed/{i}.xml": _response("200 OK", feed_xml(host, i, items), "application/rss+xml",
+                                                  f'"feed-{i}"') for i in range(feeds)}
+        self.etags = {f"/feed/{i}.xml": f'"feed-{i}"'.encode() for i in range(feeds)}
+        self.not_modified = {path: _response("304 Not Modified", b"", None, etag.decode())
+                             for path, etag in self.etags.items()}
+        self.pages = {f"/page/{i}/{j}": _response("200 OK", page_html(host, i, j), "text/html; charset=utf-8", None)
+                      for i in range(feeds) for j in range(items)}
+        self.missing = _response("404 Not Found", b"not found", "text/plain", None)
+
+    def answer(self, request: bytes) -> bytes:
+        """The response to one request head."""
+        lines = request.split(b"\r\n")
+        parts = lines[0].split(b" ")
+        path = parts[1].decode("latin-1") if len(parts) > 1 else ""
+        if path in self.feeds:
+            for line in lines[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"if-none-match" and value.strip() == self.etags[path]:
+                    return self.not_modified[path]
+            return self.feeds[path]
+        return self.pages.get(path, self.missing)
+
+
+class _Connection(asyncio.Protocol):
+    """HTTP/1.1 keep-alive, GET only, pre-rendered answers."""
+
+    def __init__(self, responses: _Responses) -> None:
+        self.responses = responses
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
+            request, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
+            if self.transport is not None:
+                self.transport.write(self.responses.answer(request))
+
+
+async def _serve(port_file: str, feeds: int, items: int) -> None:
+    loop = asyncio.get_running_loop()
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    responses = _Responses(f"127.0.0.1:{port}", feeds, items)
+    server = await loop.create_server(lambda: _Connection(responses), sock=sock, backlog=1024)
+    Path(port_file).write_text(str(port))
+    stop = loop.create_future()
+    loop.add_reader(sys.stdin.fileno(), lambda: stop.done() or stop.set_result(None))
+    loop.call_later(MAX_SERVE_SECONDS, lambda: stop.done() or stop.set_result(None))
+    await stop
+    server.close()
+
+
+def serve(port_file: str, feeds: int, items: int) -> None:
+    """Run the server (127.0.0.1 only) until stdin closes or MAX_SERVE_SECONDS pass."""
+    asyncio.run(_serve(port_file, feeds, items))
 
 
 _REFRESH = f"""
@@ -119,16 +155,69 @@ for r in results:
     states[r.state] = states.get(r.state, 0) + 1
 new = sum(r.new for r in results)
 states["page failures"] = sum(r.page_failures for r in results)
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest extraction worker {{workers:.0f}} MB")
+own = resource.getrusage(resource.RUSAGE_SELF)
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+rss, workers = own.ru_maxrss / 1024, children.ru_maxrss / 1024
+cpu = f"CPU: reader {{own.ru_utime + own.ru_stime:.1f}} s (sys {{own.ru_stime:.1f}}), "
+cpu += f"workers {{children.ru_utime + children.ru_stime:.1f}} s"
+print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest extraction worker {{workers:.0f}} MB; {{cpu}}")
 """
 
 
-def run_reader(env: dict[str, str]) -> tuple[float, float, str]:
-    out = subprocess.run([sys.executable, "-c", _REFRESH], env=env, capture_output=True, text=True, check=True).stdout
+def _ticks(pid: int) -> float:
+    """CPU seconds (user + sys) a live process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Figures(NamedTuple):
+    """One timed run: wall seconds, peak RSS (MB), CPU seconds of the client's process tree and of the server."""
+
+    wall: float
+    rss: float
+    cpu: float
+    server_cpu: float
+
+
+def timed(command: list[str], env: dict[str, str], server_pid: int) -> tuple[float, float, float, str]:
+    """Run ``command``; return its wall time, CPU time of its whole process tree, server CPU and output."""
+    server_before = _ticks(server_pid)
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    if status != 0:
+        print(f"  {command[0]} exited with status {status}")
+    return wall, usage.ru_utime + usage.ru_stime, _ticks(server_pid) - server_before, out
+
+
+def file_floor(root: Path, count: int) -> tuple[float, float]:
+    """Wall and CPU seconds this machine takes right now to create ``count`` 3 KB files (write + rename each).
+
+    Every story is a file, so this is a floor under a cold refresh that no code change removes.
+    """
+    folder = root / "floor"
+    folder.mkdir()
+    data = b"x" * 3000
+    started, cpu = time.perf_counter(), time.process_time()
+    for n in range(count):
+        sub = folder / str(n // 50)
+        if n % 50 == 0:
+            sub.mkdir()
+        tmp = sub / f".{n}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, sub / f"{n}.txt")
+    figures = time.perf_counter() - started, time.process_time() - cpu
+    shutil.rmtree(folder, ignore_errors=True)
+    return figures
+
+
+def run_reader(env: dict[str, str], server_pid: int) -> tuple[Figures, str]:
+    """One refresh in a fresh interpreter (import time included in the CPU figure, not in the wall figure)."""
+    _, cpu, server_cpu, out = timed([sys.executable, "-c", _REFRESH], env, server_pid)
     wall, rss, rest = out.split(" ", 2)
-    return float(wall), float(rss), rest.strip()
+    return Figures(float(wall), float(rss), cpu, server_cpu), rest.strip()
 
 
 def subscribe(env: dict[str, str], port: int, feeds: int, full_text: str = "auto") -> None:
@@ -141,7 +230,7 @@ def subscribe(env: dict[str, str], port: int, feeds: int, full_text: str = "auto
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
-def run_newsboat(port: int, feeds: int, root: Path) -> tuple[float, float]:
+def run_newsboat(port: int, feeds: int, root: Path, server_pid: int) -> Figures:
     home = root / "nb-home"
     home.mkdir(exist_ok=True)
     urls = home / "urls"
@@ -151,68 +240,93 @@ def run_newsboat(port: int, feeds: int, root: Path) -> tuple[float, float]:
     env = {"HOME": str(home), "PATH": os.environ.get("PATH", ""), "XDG_CONFIG_HOME": str(home / "x"),
            "XDG_DATA_HOME": str(home / "d"), "XDG_CACHE_HOME": str(home / "c")}
     command = ["newsboat", "-x", "reload", "-u", str(urls), "-C", str(config), "-c", str(home / "cache.db")]
+    server_before = _ticks(server_pid)
     started = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     if status != 0:
         print(f"  newsboat exited with status {status}")
-    return wall, usage.ru_maxrss / 1024
+    return Figures(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, _ticks(server_pid) - server_before)
+
+
+def show(label: str, f: Figures, info: str = "") -> None:
+    print(f"  {label:<44} {f.wall:6.2f} s wall  {f.cpu:6.2f} s CPU  peak RSS {f.rss:4.0f} MB  "
+          f"(server CPU {f.server_cpu:5.2f} s)  {info}", flush=True)
+
+
+def median(name: str, values: list[Figures]) -> None:
+    print(f"{name:<48} median {statistics.median(v.wall for v in values):6.2f} s wall, "
+          f"{statistics.median(v.cpu for v in values):6.2f} s CPU, "
+          f"peak RSS {statistics.median(v.rss for v in values):4.0f} MB, "
+          f"server CPU {statistics.median(v.server_cpu for v in values):5.2f} s")
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
-        serve(sys.argv[2], int(sys.argv[3]))
+        serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
         return
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     feeds = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     items = int(sys.argv[3]) if len(sys.argv) > 3 else 50
+    only = sys.argv[4].split(",") if len(sys.argv) > 4 else ["cold", "warm", "bare", "newsboat"]
     root = Path(tempfile.mkdtemp(prefix="bench-feeds-"))
     port_file = root / "port"
-    server = subprocess.Popen([sys.executable, "-m", "bench.bench_feeds", "--serve", str(port_file), str(items)],
-                              stdin=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bench.bench_feeds", "--serve", str(port_file), str(feeds), str(items)],
+        stdin=subprocess.PIPE,
+    )
     try:
-        for _ in range(100):
+        for _ in range(600):
             if port_file.exists() and port_file.read_text():
                 break
             time.sleep(0.05)
         port = int(port_file.read_text())
-        print(f"{feeds} feeds x {items} items, {feeds * items} article pages, server on 127.0.0.1:{port}")
-        cold: list[tuple[float, float]] = []
-        warm: list[tuple[float, float]] = []
-        bare: list[tuple[float, float]] = []
+        print(f"{feeds} feeds x {items} items, {feeds * items} article pages, server on 127.0.0.1:{port}; "
+              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        wall, cpu = file_floor(root, feeds * items)
+        print(f"file system floor: creating {feeds * items} story-sized files takes {wall:.2f} s wall, {cpu:.2f} s CPU")
+        cold: list[Figures] = []
+        warm: list[Figures] = []
+        bare: list[Figures] = []
         for run in range(runs):
             home = root / f"run{run}"
             env = dict(os.environ, READER_DATA_DIR=str(home / "data"), READER_CACHE_DIR=str(home / "cache"),
                        READER_CONFIG_DIR=str(home / "config"))
-            subscribe(env, port, feeds)
-            wall, rss, info = run_reader(env)
-            cold.append((wall, rss))
-            print(f"  run {run + 1}: cold {wall:6.2f} s  peak RSS {rss:5.0f} MB  {info}")
-            wall, rss, info = run_reader(env)
-            warm.append((wall, rss))
-            print(f"  run {run + 1}: warm {wall:6.2f} s  peak RSS {rss:5.0f} MB  {info}")
-            shutil.rmtree(home, ignore_errors=True)
-            subscribe(env, port, feeds, "never")
-            wall, rss, info = run_reader(env)
-            bare.append((wall, rss))
-            print(f"  run {run + 1}: cold, feeds only (full_text never) {wall:6.2f} s  peak RSS {rss:5.0f} MB  {info}")
-            shutil.rmtree(home, ignore_errors=True)
-        for name, values in (("cold", cold), ("warm", warm), ("cold feeds-only", bare)):
-            print(f"reader {name} refresh: median {statistics.median(v[0] for v in values):.2f} s, "
-                  f"peak RSS {statistics.median(v[1] for v in values):.0f} MB")
+            if "cold" in only or "warm" in only:
+                subscribe(env, port, feeds)
+                figures, info = run_reader(env, server.pid)
+                cold.append(figures)
+                show(f"run {run + 1}: reader cold", figures, info)
+                if "warm" in only:
+                    figures, info = run_reader(env, server.pid)
+                    warm.append(figures)
+                    show(f"run {run + 1}: reader warm", figures, info)
+                shutil.rmtree(home, ignore_errors=True)
+            if "bare" in only:
+                subscribe(env, port, feeds, "never")
+                figures, info = run_reader(env, server.pid)
+                bare.append(figures)
+                show(f"run {run + 1}: reader cold, feeds only (full_text never)", figures, info)
+                shutil.rmtree(home, ignore_errors=True)
+        for name, values in (("reader cold", cold), ("reader warm", warm), ("reader cold feeds-only", bare)):
+            if values:
+                median(name, values)
+        if "newsboat" not in only:
+            return
         if shutil.which("newsboat"):
-            nb_cold, nb_warm = [], []
+            nb_cold: list[Figures] = []
+            nb_warm: list[Figures] = []
             for run in range(runs):
                 nb_root = root / f"nb{run}"
                 nb_root.mkdir()
-                nb_cold.append(run_newsboat(port, feeds, nb_root))
-                nb_warm.append(run_newsboat(port, feeds, nb_root))
+                nb_cold.append(run_newsboat(port, feeds, nb_root, server.pid))
+                show(f"run {run + 1}: newsboat cold", nb_cold[-1])
+                nb_warm.append(run_newsboat(port, feeds, nb_root, server.pid))
+                show(f"run {run + 1}: newsboat warm", nb_warm[-1])
                 shutil.rmtree(nb_root, ignore_errors=True)
-            for name, values in (("cold", nb_cold), ("warm", nb_warm)):
-                print(f"newsboat -x reload {name} (feeds only, {CONCURRENCY} threads): median "
-                      f"{statistics.median(v[0] for v in values):.2f} s, peak RSS "
-                      f"{statistics.median(v[1] for v in values):.0f} MB")
+            median(f"newsboat -x reload cold (feeds only, {CONCURRENCY} threads)", nb_cold)
+            median(f"newsboat -x reload warm (feeds only, {CONCURRENCY} threads)", nb_warm)
         else:
             print("newsboat not installed: skipped")
     finally:

@@ -214,3 +214,30 @@ def test_atom_and_json_feeds(server: HTTPServer) -> None:
     [boats] = [read_article(p) for p in stored(json_sub.slug)]
     assert (boats.title, boats.authors, boats.body[0].text) == (
         "Canal boats race at dawn", ("Rafe Oduya",), "Twelve boats took part.")
+
+
+def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_text(server: HTTPServer) -> None:
+    from reader.feeds.pages import BATCH, POOL_FROM
+
+    base = server.url_for("/")
+    count = POOL_FROM + BATCH + 3  # workers start, and a partial batch is sent too
+    items = [
+        {"title": f"Tram stop number {i} opens", "link": f"{base}stop/{i}", "guid": f"stop-{i}", "description": "Short."}
+        for i in range(count)
+    ]
+    server.expect_request("/feed.xml").respond_with_data(rss("Stops", items), content_type="application/rss+xml")
+    for i in range(count):
+        body = "".join(f"<p>Stop {i} paragraph {k}: the council opened the new tram stop beside the quay today.</p>"
+                       for k in range(6))
+        html = f"<html><head><title>Stop {i}</title></head><body><article><h1>Stop {i}</h1>{body}</article></body></html>"
+        server.expect_request(f"/stop/{i}").respond_with_data(html, content_type="text/html")
+    feed, _ = add_feed(base + "feed.xml")
+
+    [result] = refresh()
+
+    assert (result.state, result.new, result.page_failures) == ("updated", count, 0)
+    index = stories.feed_stories(feed.slug)
+    assert all(record["full_text"] for record in index.values())
+    [record] = [r for r in index.values() if r["url"] == f"{base}stop/7"]
+    seventh = read_article(articles_dir() / feed.slug / record["file"])
+    assert any("Stop 7 paragraph 5" in block.text for block in seventh.body)

@@ -1,8 +1,11 @@
 """Feeds: subscriptions, fetching, feed parsing, article extraction, items written as page files. No Textual.
 
 Each outside library sits behind one small module: :mod:`.http` (httpx, the only
-network access), :mod:`.feedfile` (feedparser), :mod:`.extract` (trafilatura),
-:mod:`.opml` (defusedxml). :mod:`.refresh` ties them together for the CLI and the app.
+network access; :mod:`.backend` trims httpcore's per-request cost), :mod:`.feedfile`
+(feedparser, with :mod:`.rss` reading plain RSS 2.0 through lxml), :mod:`.extract`
+(trafilatura), :mod:`.opml` (defusedxml). :mod:`.refresh` ties them together for the
+CLI and the app; :mod:`.pages` fetches and extracts article pages, in worker
+processes when there are many.
 
 The names below load their module on first use, so ``import reader.feeds`` is cheap.
 """

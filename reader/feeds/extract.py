@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -150,38 +151,42 @@ _TRAF_BLOCKS = {"p": "paragraph", "head": "heading", "item": "list_item", "quote
 _TRAF_DROP = frozenset({"graphic", "comments", "code"})
 
 
+#: trafilatura's settings: precision over recall, no fallback extractors, no comments, no deduplication,
+#: and no metadata pass (the cheap one below reads what a story needs from the page's meta tags).
+_SETTINGS: dict[str, Any] = {
+    "with_metadata": False, "include_links": True, "include_images": False, "include_comments": False,
+    "include_tables": True, "favor_precision": True, "deduplicate": False, "fast": True,
+}
+
+
 def extract_page(html: bytes, url: str) -> Content | None:
     """The article on a web page, or None when no article text is found."""
     import trafilatura
+    from trafilatura.utils import load_html
 
     if not html.strip():
         return None
-    caption, credit = _lead_caption(html)
     try:
-        xml = trafilatura.extract(
-            html, url=url, output_format="xml", with_metadata=True, include_links=True, include_images=False,
-            include_comments=False, include_tables=True, favor_precision=True, deduplicate=False, fast=True,
-        )
+        tree = load_html(html)
+        if tree is None:
+            return None
+        meta = _meta(tree)
+        caption, credit = _lead_caption(tree)
+        document = trafilatura.bare_extraction(tree, url=url, **_SETTINGS)
     except (ValueError, TypeError, lxml.etree.LxmlError):
         return None
-    if not xml:
-        return None
-    try:
-        doc = lxml.etree.fromstring(xml.encode("utf-8"), lxml.etree.XMLParser(resolve_entities=False, no_network=True))
-    except lxml.etree.XMLSyntaxError:
-        return None
-    main = doc.find("main")
-    if main is None:
+    body = getattr(document, "body", None)
+    if body is None:
         return None
     collector = _Collector(url, _TRAF_BLOCKS, _TRAF_DROP)
-    collector.walk(main)
+    collector.walk(body)
     collector.flush()
     content = collector.content
-    content.title = plain(doc.get("title") or "") or None
-    content.dek = plain(doc.get("description") or "") or None
-    author = plain(doc.get("author") or "")
+    content.title = meta.get("title") or None
+    content.dek = meta.get("dek") or None
+    author = meta.get("author", "")
     content.authors = tuple(a.strip() for a in re.split(r";|,|\band\b|&", author) if a.strip()) if author else ()
-    date = doc.get("date") or ""
+    date = meta.get("date", "")
     content.date = date[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", date) else None
     content.caption, content.credit = caption, credit
     # trafilatura repeats the title and the dek at the top of the body: drop them there.
@@ -191,16 +196,50 @@ def extract_page(html: bytes, url: str) -> Content | None:
     return content if content.blocks else None
 
 
-_FIGCAPTION = re.compile(rb"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.I | re.S)
+_META_KEYS = {
+    "og:title": "title", "twitter:title": "title", "og:description": "dek", "twitter:description": "dek",
+    "description": "dek", "author": "author", "article:author": "author", "byl": "author", "parsely-author": "author",
+    "article:published_time": "date", "og:published_time": "date", "date": "date", "dc.date": "date",
+    "dc.date.issued": "date", "pubdate": "date", "publish-date": "date", "parsely-pub-date": "date",
+}
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—·»-]\s+")
 
 
-def _lead_caption(html: bytes) -> tuple[str | None, str | None]:
+def _meta(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    """Title, dek, author and date from the page's meta tags, ``<title>``, ``<h1>`` and ``<time>``."""
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower().strip()
+        field_name = _META_KEYS.get(key)
+        value = plain(element.get("content") or "")
+        if field_name and value and field_name not in found:
+            if field_name == "author" and value.startswith(("http://", "https://")):
+                continue
+            found[field_name] = value
+    if "title" not in found:
+        heading = next(tree.iter("h1"), None)
+        title_element = next(tree.iter("title"), None)
+        heading_text = plain(heading.text_content()) if heading is not None else ""
+        title_text = plain(title_element.text_content()) if title_element is not None else ""
+        parts = _TITLE_SEPARATORS.split(title_text) if title_text else []
+        if heading_text and (not title_text or heading_text in parts or heading_text == title_text):
+            found["title"] = heading_text
+        elif parts:
+            found["title"] = max(parts, key=len)
+        elif heading_text:
+            found["title"] = heading_text
+    if "date" not in found:
+        for element in tree.iter("time"):
+            value = (element.get("datetime") or "").strip()
+            if value:
+                found["date"] = value
+                break
+    return found
+
+
+def _lead_caption(tree: lxml.html.HtmlElement) -> tuple[str | None, str | None]:
     """The first figure caption, split into caption and credit (``Photo: X``)."""
-    for match in _FIGCAPTION.finditer(html[:1_000_000]):
-        try:
-            element = lxml.html.fragment_fromstring(match.group(1).decode("utf-8", "replace"), create_parent="div")
-        except (lxml.etree.ParserError, ValueError):
-            continue
+    for element in tree.iter("figcaption"):
         text = plain(element.text_content())
         if not text:
             continue

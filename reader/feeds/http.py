@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import ssl
 import time
 from dataclasses import dataclass
@@ -17,10 +18,14 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from reader import __version__
+from reader.feeds.backend import speed_up
 
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 10
+#: Connection pools a fetcher spreads its requests over, and the fewest connections worth a pool of their own.
+SHARDS = 4
+CONNECTIONS_PER_SHARD = 8
 ACCEPT_FEED = "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
@@ -80,13 +85,26 @@ class Fetcher:
         self.limits = limits or Limits()
         self._global = asyncio.Semaphore(self.limits.connections)
         self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._client = httpx.AsyncClient(
+        # Several small pools rather than one big one: httpcore checks every pooled
+        # connection before each request, so the cost of a request grows with the pool.
+        shards = max(1, min(SHARDS, self.limits.connections // CONNECTIONS_PER_SHARD)) if transport is None else 1
+        size = -(-self.limits.connections // shards)
+        verify = ssl_context() if transport is None else True
+        self._clients = [self._new_client(size, transport, verify) for _ in range(shards)]
+        self._busy = [0] * shards
+
+    def _new_client(
+        self, size: int, transport: httpx.AsyncBaseTransport | None, verify: ssl.SSLContext | bool
+    ) -> httpx.AsyncClient:
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        if transport is None:
+            transport = httpx.AsyncHTTPTransport(verify=verify, http2=True, limits=limits)
+            speed_up(transport)
+        return httpx.AsyncClient(
             http2=True,
             follow_redirects=False,
             timeout=httpx.Timeout(self.limits.read, connect=self.limits.connect),
-            limits=httpx.Limits(
-                max_connections=self.limits.connections, max_keepalive_connections=self.limits.connections
-            ),
+            limits=limits,
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"},
             transport=transport,
         )
@@ -99,7 +117,8 @@ class Fetcher:
 
     async def aclose(self) -> None:
         """Close the connections."""
-        await self._client.aclose()
+        for client in self._clients:
+            await client.aclose()
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).netloc.lower()
@@ -156,8 +175,10 @@ class Fetcher:
 
     async def _once(self, url: str, headers: dict[str, str]) -> Response | tuple[int, str]:
         """One request: a Response, or (status, Location) for a redirect."""
+        shard = self._busy.index(min(self._busy))
+        self._busy[shard] += 1
         try:
-            async with self._client.stream("GET", url, headers=headers) as reply:
+            async with self._clients[shard].stream("GET", url, headers=headers) as reply:
                 status = reply.status_code
                 # reading the (empty or small) body lets the connection be reused
                 if status in (301, 302, 303, 307, 308) and reply.headers.get("location"):
@@ -179,6 +200,8 @@ class Fetcher:
             raise FetchError(f"broken response: {_first_line(error)}") from None
         except httpx.HTTPError as error:
             raise FetchError(_first_line(error) or type(error).__name__) from None
+        finally:
+            self._busy[shard] -= 1
 
     async def _read(self, reply: httpx.Response) -> bytes:
         """The body, decompressed, stopped as soon as it passes the size cap."""
@@ -207,6 +230,12 @@ class Fetcher:
             headers.get("last-modified"),
             None,
         )
+
+
+@functools.cache
+def ssl_context() -> ssl.SSLContext:
+    """The system's certificates, loaded once per process (loading them costs tens of milliseconds)."""
+    return httpx.create_ssl_context()
 
 
 def _status_error(reply: httpx.Response) -> FetchError:

@@ -8,12 +8,9 @@ One feed's failure never stops the others and never touches its stories.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,46 +18,15 @@ from typing import Any
 import httpx
 
 from reader.feeds import convert
-from reader.feeds.extract import Content, extract_page, plain
+from reader.feeds.extract import Content, plain
 from reader.feeds.feedfile import FeedError, Item, parse_feed
-from reader.feeds.http import ACCEPT_PAGE, Fetcher, FetchError, Limits
+from reader.feeds.http import Fetcher, FetchError, Limits
 from reader.feeds.page import render
+from reader.feeds.pages import Pages
 from reader.feeds.stories import NewStory, feed_stories, save_stories
 from reader.feeds.subscriptions import Feed, editing, find, load_feeds
 
 MAX_BACKOFF = timedelta(hours=6)
-#: Article pages extracted in one refresh from which worker processes (one a core) are worth starting.
-POOL_FROM = 60
-
-
-class _Extractor:
-    """Runs extraction in a thread, or in worker processes once a refresh has many pages to extract."""
-
-    def __init__(self) -> None:
-        self.pending = 0
-        self.pool: ProcessPoolExecutor | None = None
-        self.workers = min(4, os.cpu_count() or 1)
-
-    def expect(self, pages: int) -> None:
-        """Announce pages to extract; start the workers when there are enough to pay for them."""
-        self.pending += pages
-        if self.pool is None and self.workers > 1 and self.pending >= POOL_FROM:
-            # spawn, not fork: the app calls refresh from a thread of a running Textual process
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
-
-    async def __call__(self, body: bytes, url: str) -> Content | None:
-        if self.pool is not None:
-            try:
-                return await asyncio.get_running_loop().run_in_executor(self.pool, extract_page, body, url)
-            except BrokenProcessPool:
-                self.pool = None
-        return await asyncio.to_thread(extract_page, body, url)
-
-    def close(self) -> None:
-        """Stop the workers."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
 
 
 @dataclass
@@ -132,10 +98,13 @@ def waiting_until(feed: Feed, now: datetime, *, due_only: bool) -> datetime | No
 class _Run:
     """One refresh of several feeds sharing a fetcher."""
 
-    def __init__(self, fetcher: Fetcher, now: datetime, extractor: _Extractor) -> None:
+    def __init__(self, fetcher: Fetcher, now: datetime, pages: Pages, disk: ThreadPoolExecutor) -> None:
         self.fetcher = fetcher
         self.now = now
-        self.extract = extractor
+        self.pages = pages
+        #: one thread writes the story files: files created in parallel cost several times the CPU
+        #: (the threads contend in the file system), and the disk is one anyway
+        self.disk = disk
 
     async def feed(self, feed: Feed) -> tuple[FeedResult, dict[str, Any]]:
         """Refresh one feed; return its result and the changes to its stored state."""
@@ -200,13 +169,13 @@ class _Run:
             if record is None or record.get("digest") != convert.digest(item):
                 todo[item.key] = item
         bodies = {key: convert.feed_content(item, item.link or feed.url) for key, item in todo.items()}
-        self.extract.expect(sum(1 for k, i in todo.items() if convert.wants_page(i, bodies[k], feed.full_text)))
+        self.pages.expect(sum(1 for k, i in todo.items() if convert.wants_page(i, bodies[k], feed.full_text)))
         stories = await asyncio.gather(
             *(self.story(feed, name, item, bodies[key], titles, known) for key, item in todo.items())
         )
         fetched = _iso(self.now)
-        new, updated = await asyncio.to_thread(
-            save_stories, feed.slug, feed.id, feed.url, [s for s, _ in stories], fetched
+        new, updated = await asyncio.get_running_loop().run_in_executor(
+            self.disk, save_stories, feed.slug, feed.id, feed.url, [s for s, _ in stories], fetched
         )
         return new, updated, sum(1 for _, failed in stories if failed)
 
@@ -217,13 +186,7 @@ class _Run:
         page = None
         note = None
         if convert.wants_page(item, body, feed.full_text) and item.link:
-            try:
-                response = await self.fetcher.get(item.link, accept=ACCEPT_PAGE)
-                page = await self.extract(response.body, response.url)
-                if page is None:
-                    note = "no article text found on the page"
-            except FetchError as error:
-                note = str(error)
+            page, note = await self.pages(item.link)
         if page is not None and page.text_length > body.text_length:
             body = page
         elif page is not None and page.text_length <= body.text_length:
@@ -259,9 +222,10 @@ async def refresh_async(
     results: list[FeedResult] = []
     changes: dict[str, dict[str, Any]] = {}
     total = len(feeds)
-    extractor = _Extractor()
+    disk = ThreadPoolExecutor(1, thread_name_prefix="reader-disk")
     async with Fetcher(limits) as fetcher:
-        run = _Run(fetcher, now, extractor)
+        pages = Pages(fetcher)
+        run = _Run(fetcher, now, pages, disk)
 
         async def one(feed: Feed) -> None:
             wait = waiting_until(feed, now, due_only=due_only)
@@ -279,7 +243,8 @@ async def refresh_async(
         try:
             await asyncio.gather(*(one(feed) for feed in feeds))
         finally:
-            extractor.close()
+            pages.close()
+            disk.shutdown(wait=True)
     order = {feed.id: n for n, feed in enumerate(feeds)}
     results.sort(key=lambda r: order.get(r.feed_id, 0))
     return results, changes
