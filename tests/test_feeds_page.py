@@ -16,6 +16,7 @@ from reader.feeds.subscriptions import add_feed
 from reader.model import Block, Image
 from reader.parse import parse
 from reader.paths import articles_dir
+from reader.shapes import is_footer
 from tests import test_feeds_support as support
 from tests.test_feeds_support import FIXTURES, rss
 
@@ -133,6 +134,8 @@ def test_any_title_dek_and_sentences_round_trip(title: str, dek: str | None, par
     sentences = [plain(p) + "." for p in paragraphs if plain(p)]
     dek = plain(dek) + "." if dek and plain(dek) else None
     assume(title and sentences and dek != title)
+    # A paragraph that opens like a page footer ("©", "All rights reserved") ends a page dump by design: not text.
+    assume(not any(is_footer(s) for s in sentences))
     article = parse(render(Page(title=title, published="2026-11-20", dek=dek, blocks=[("paragraph", s) for s in sentences])))
     assert (article.title, article.dek) == (title, dek)
     assert [block.text for block in article.body] == sentences
