@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from reader.screens.help import HelpScreen
 from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
+from reader.search import SearchError, SearchIndex, default_path
 from reader.store import Store
 from reader.text import clean_line
 from reader.threads import DaemonExecutor
@@ -54,6 +56,12 @@ class ReaderApp(App[None]):
 
         error: str
 
+    @dataclass
+    class Indexed(Message):
+        """The search index is up to date (``error``: it cannot be used, and why)."""
+
+        error: str | None = None
+
     def __init__(
         self,
         library: Library | None = None,
@@ -64,11 +72,14 @@ class ReaderApp(App[None]):
         config_path: Path | None = None,
         poll_interval: float = 2.0,
         save_wait: float = 3.0,
+        search_index: SearchIndex | None = None,
     ) -> None:
         """Give ``library`` and ``store`` ready-made (tests), or a ``loader`` run in a worker.
 
         ``poll_interval``: seconds between checks of the state file for marks made elsewhere;
-        ``save_wait``: how long quitting waits for changes still being saved.
+        ``save_wait``: how long quitting waits for changes still being saved;
+        ``search_index``: the full-text index (by default ``search.sqlite`` in the cache folder),
+        brought up to date in the background once the headlines are shown.
         """
         super().__init__()
         self.library = library
@@ -79,6 +90,8 @@ class ReaderApp(App[None]):
         self.save_wait = save_wait
         self._loader = loader
         self.runtime_problems: list[str] = []
+        self.search_index = search_index or SearchIndex(default_path())
+        self._stop_indexing = threading.Event()
 
     def on_load(self) -> None:
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())  # stuck workers never block exit
@@ -107,7 +120,6 @@ class ReaderApp(App[None]):
             self.post_message(self.LoadFailed(str(error) or type(error).__name__))
             return
         self.post_message(self.Loaded(library, store))
-        library.prepare_links()
 
     def on_reader_app_loaded(self, message: Loaded) -> None:
         self.library, self.store = message.library, message.store
@@ -125,11 +137,43 @@ class ReaderApp(App[None]):
             )
         for notice in notices:
             self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
-        main = MainScreen(library, store, self.config, poll_interval=self.poll_interval)
+        main = MainScreen(library, store, self.config, poll_interval=self.poll_interval, index=self.search_index)
         if isinstance(self.screen, LoadingScreen):
             self.switch_screen(main)
         else:
             self.push_screen(main)
+        self.call_after_refresh(self.reindex)  # after the first headlines are painted
+
+    def reindex(self) -> None:
+        """Bring the search index in line with the library, in the background (after an import or a refresh too)."""
+        if self.library is not None:
+            self._index()
+
+    @work(thread=True, exclusive=True, group="index")
+    def _index(self) -> None:
+        library = self.library  # read here: worker arguments are formatted with repr()
+        if library is None:
+            return
+        try:
+            stop = self._stop_indexing
+            done = self.search_index.update(library.articles, paths=library.paths, processes=1, stop=stop)
+        except SearchError as error:
+            self.post_message(self.Indexed(str(error)))
+            return
+        if not done.stopped:
+            self.post_message(self.Indexed())
+
+    def on_reader_app_indexed(self, message: Indexed) -> None:
+        if message.error is not None:
+            self.runtime_problems.append(f"search index unavailable: {message.error}")
+            self.notify(clean_line(f"search index unavailable: {message.error}"), severity="warning", markup=False)
+        main = self._main()
+        if main is not None:
+            main.search_ready(message.error is None)
+
+    def on_unmount(self) -> None:
+        self._stop_indexing.set()
+        self.search_index.cancel()
 
     def on_reader_app_load_failed(self, message: LoadFailed) -> None:
         self.exit(return_code=1, message=Text(clean_line(f"reader: cannot load the library: {message.error}")))
@@ -175,6 +219,7 @@ class ReaderApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit once every change is saved; after ``save_wait`` seconds quit anyway, saying what was not saved."""
+        self._stop_indexing.set()
         main = self._main()
         if main is None:
             self.exit()

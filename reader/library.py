@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reader.cache import ParseCache
@@ -14,6 +15,9 @@ from reader.links import Resolver
 from reader.model import Article
 from reader.parse import ParseError, parse
 from reader.text import clean_line
+
+#: Parsed bodies kept for the stories opened last (the rest are read again when opened).
+RECENT_BODIES = 8
 
 __all__ = [
     "AmbiguousId",
@@ -124,8 +128,8 @@ class Library:
         self.limit = limit  # the page size limit (None: the configured one)
         self._resolver: Resolver | None = None
         self._backlinks: dict[str, list[str]] | None = None
-        self._search_text: dict[str, str] = {}
         self._building = threading.Lock()  # the UI resolves links from worker threads
+        self._recent: OrderedDict[str, Article] = OrderedDict()  # the last few bodies read
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -159,9 +163,14 @@ class Library:
         """The article with its body (re-read from its file when only the headline was cached).
 
         If the file can no longer be read, the partial article is returned and a problem noted.
+        The bodies of the last :data:`RECENT_BODIES` stories read are kept; no more.
         """
         if not article.partial:
             return article
+        recent = self._recent.get(article.id)
+        if recent is not None:
+            self._recent.move_to_end(article.id)
+            return recent
         name = self.paths.get(article.id)
         path = Path(name) if name else Path(article.id)
         try:
@@ -174,18 +183,10 @@ class Library:
         if loaded.id != article.id:
             self.problems.append(Problem(path, "changed on disk since it was loaded"))
             return article
-        self.by_id[article.id] = loaded
+        self._recent[article.id] = loaded
+        while len(self._recent) > RECENT_BODIES:
+            self._recent.popitem(last=False)
         return loaded
-
-    def search_text(self, article: Article) -> str:
-        """Lower-cased title, dek and body, for the filter (loads the body if needed)."""
-        text = self._search_text.get(article.id)
-        if text is None:
-            full = self.full(article)
-            parts = [full.title, full.dek or "", *(block.text for block in full.body)]
-            text = "\n".join(parts).casefold()
-            self._search_text[article.id] = text
-        return text
 
     def resolve(self, headline: str) -> Article | None:
         """The library article a headline names, if any."""
@@ -267,6 +268,7 @@ def load_library(
             if article is None:
                 article = read_article(Path(path), limit, st)
                 cache.put(key, st.st_size, st.st_mtime_ns, article)
+                article = replace(article, body=(), partial=True)  # bodies are read when opened
         except ParseError as error:
             problems.append(Problem(Path(path), str(error)))
             return

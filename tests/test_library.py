@@ -161,4 +161,18 @@ def test_a_cached_article_gets_its_body_back_when_opened(tmp_path: Path) -> None
     assert article.partial and article.body == ()
     full = library.full(article)
     assert not full.partial and full.body[0].text == "Body text of A cached story."
-    assert library.get(article.id) is full
+    assert library.full(article) is full  # the last few bodies are kept, not read again
+
+
+def test_bodies_are_not_kept_in_bulk(tmp_path: Path) -> None:
+    """Issue 9 memory goal: loading keeps headlines only; opening keeps the last few bodies, no more."""
+    from reader.library import RECENT_BODIES
+
+    for n in range(RECENT_BODIES + 4):
+        write(tmp_path / "lib", f"s{n}.txt", f"Story number {n}")
+    library = load_library([tmp_path / "lib"])  # nothing cached: every file parsed now
+    assert all(a.partial and a.body == () for a in library.articles)
+    for article in library.articles:
+        assert library.full(article).body
+    assert len(library._recent) == RECENT_BODIES
+    assert all(a.partial for a in library.by_id.values())

@@ -19,6 +19,7 @@ from reader.config import Config
 from reader.history import History
 from reader.library import Library, Link
 from reader.model import Article
+from reader.search import SearchIndex
 from reader.store import Store
 from reader.text import clean_line
 from reader.views import EMPTY, VIEWS, remembered, unread_count, view_rows
@@ -87,9 +88,19 @@ class MainScreen(Screen[None]):
     class SettingsChanged(Message):
         """The settings in the config changed (the app saves them)."""
 
-    def __init__(self, library: Library, store: Store, config: Config, *, poll_interval: float = 2.0) -> None:
-        """``poll_interval``: seconds between checks for marks made elsewhere (0: never; tests call ``poll_store``)."""
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        config: Config,
+        *,
+        poll_interval: float = 2.0,
+        index: SearchIndex | None = None,
+    ) -> None:
+        """``poll_interval``: seconds between checks for marks made elsewhere (0: never; tests call ``poll_store``);
+        ``index``: the full-text index the filter uses (None: titles only)."""
         super().__init__()
+        self.index = index
         self.library = library
         self.store = store
         self.config = config
@@ -108,7 +119,7 @@ class MainScreen(Screen[None]):
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield FilterBox(self.library.search_text, id="filter")
+                yield FilterBox(self.index, id="filter")
                 yield HeadlineList(id="headlines")
             with Vertical(id="centre"):
                 yield Breadcrumb(id="breadcrumb")
@@ -196,7 +207,8 @@ class MainScreen(Screen[None]):
         if not message.final and not message.rows:
             return  # wait for matches in the article text before saying "none"
         headlines = self.query_one(HeadlineList)
-        headlines.empty_message = f"Nothing matches “{message.query}”"
+        where = " in titles (indexing the text…)" if message.indexing else ""
+        headlines.empty_message = f"Nothing matches “{message.query}”{where}"
         headlines.set_rows(message.rows, keep=headlines.highlighted.id if headlines.highlighted else None)
         self.shown = len(message.rows)
 
@@ -206,6 +218,12 @@ class MainScreen(Screen[None]):
 
     def watch_filter_text(self) -> None:
         self._show_rows()
+
+    def search_ready(self, ok: bool = True) -> None:
+        """The full-text index is built (``ok``) or unusable: filter again with it (or titles only)."""
+        self.query_one(FilterBox).index_ready(ok)
+        if self.filter_text:
+            self._show_rows()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
