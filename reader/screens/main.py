@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -321,21 +322,19 @@ class MainScreen(Screen[None]):
 
     @on(Sidebar.Search)
     def _sidebar_search(self, event: Sidebar.Search) -> None:
-        self._search_for(event.headline)
+        """An entry no library story matches: say so in its place (a filter would find only this story)."""
+        sidebar = self.query_one(Sidebar)
+        option = sidebar.highlighted_option
+        if option is not None and option.id is not None:
+            note = Text.assemble((" ○  ", "dim"), (clean_line(event.headline), "dim"))
+            note.append("\n    not in the library: no story matches this headline", style="italic")
+            sidebar.replace_option_prompt(option.id, note)
 
     def _follow(self, target: str | None, headline: str) -> None:
         if target is None:
-            self._search_for(headline)
+            self.notify(f"Not in the library: {clean_line(headline)}", timeout=3, markup=False)
         else:
             self.open_article(target)
-
-    def _search_for(self, headline: str) -> None:
-        """Run the library filter for a headline that is not in the library."""
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.value = headline
-        self.notify("Not in the library: searching for it", timeout=3)
-        self.query_one(HeadlineList).focus()
 
     def action_back(self) -> None:
         visit = self.history.back(self.query_one(ArticleView).scroll_y)
