@@ -117,7 +117,10 @@ class Library:
         paths: dict[str, str] | None = None,
         problems: Sequence[Problem] = (),
         limit: int | None = None,
+        cached_links: Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None] | None = None,
     ) -> None:
+        """``cached_links``: the Related and Explore headlines of an article loaded from the
+        parse cache without them (by id; None when not cached: its file is read)."""
         unique: dict[str, Article] = {}
         for article in articles:
             unique.setdefault(article.id, article)
@@ -130,6 +133,7 @@ class Library:
         self._backlinks: dict[str, list[str]] | None = None
         self._building = threading.Lock()  # the UI resolves links from worker threads
         self._recent: OrderedDict[str, Article] = OrderedDict()  # the last few bodies read
+        self._cached_links = cached_links
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -221,12 +225,27 @@ class Library:
         resolve = resolver.resolve
         for article in self.articles:
             seen: set[str] = set()
-            for headline in article.related + article.explore:
+            related, explore = self._headlines(article)
+            for headline in related + explore:
                 target = resolve(headline)
                 if target is not None and target != article.id and target not in seen:
                     seen.add(target)
                     graph.setdefault(target, []).append(article.id)
         return graph
+
+    def _headlines(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """An article's Related and Explore headlines, from the cache beside the list's or its file."""
+        if self._cached_links is None or article.related or article.explore or not article.partial:
+            return article.related, article.explore
+        found = self._cached_links(article.id)
+        if found is not None:
+            return found
+        name = self.paths.get(article.id)
+        try:
+            full = read_article(Path(name), self.limit) if name else article
+        except ParseError:
+            return (), ()
+        return (full.related, full.explore) if full.id == article.id else ((), ())
 
     def prepare_links(self) -> None:
         """Resolve everything now (the UI calls this in a worker after loading)."""
@@ -255,6 +274,7 @@ def load_library(
     paths: dict[str, str] = {}
     problems: list[Problem] = []
     seen: set[str] = set()
+    keys: dict[str, tuple[str, int, int]] = {}  # id → cache key, for articles loaded from the cache
 
     def add(path: str) -> None:
         key = os.path.abspath(path)
@@ -269,6 +289,8 @@ def load_library(
                 article = read_article(Path(path), limit, st)
                 cache.put(key, st.st_size, st.st_mtime_ns, article)
                 article = replace(article, body=(), partial=True)  # bodies are read when opened
+            else:
+                keys.setdefault(article.id, (key, st.st_size, st.st_mtime_ns))
         except ParseError as error:
             problems.append(Problem(Path(path), str(error)))
             return
@@ -291,7 +313,12 @@ def load_library(
             for path in _walk(str(folder), problems):
                 add(path)
     cache.save(keep=seen)
-    return Library(articles, paths, problems, limit)
+
+    def cached_links(article_id: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        key = keys.get(article_id)
+        return None if key is None else cache.links(*key)
+
+    return Library(articles, paths, problems, limit, cached_links)
 
 
 def default_library(extra: Sequence[Path] = (), *, use_cache: bool = True) -> Library:
