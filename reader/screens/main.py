@@ -275,15 +275,24 @@ class MainScreen(Screen[None]):
     def _prepare(self, article: Article, scroll_y: float) -> None:
         full = self.library.full(article)  # may re-read and parse the file: never on the event loop
         self.post_message(self.Opened(full, tuple(self.library.links(full)), scroll_y))
-        self.post_message(self.BacklinksReady(full.id, self.library.backlinks(full.id)))
+        if self.library.backlinks_ready:
+            self.post_message(self.BacklinksReady(full.id, self.library.backlinks(full.id)))
+
+    @work(thread=True, exclusive=True, group="backlinks")
+    def _find_backlinks(self, article_id: str) -> None:
+        """The first backlinks are found (every story's links resolved) once the story is drawn."""
+        self.post_message(self.BacklinksReady(article_id, self.library.backlinks(article_id)))
 
     def on_main_screen_opened(self, message: Opened) -> None:
         if message.article.id != self.current:
             return
         self.story = Story(message.article, message.links, message.scroll_y)
-        backlinks = self.library.backlinks(message.article.id) if self.library.backlinks_ready else []
+        ready = self.library.backlinks_ready
+        backlinks = self.library.backlinks(message.article.id) if ready else []
         self.query_one(Sidebar).show(message.links, backlinks)
         self.refresh_bindings()
+        if not ready:  # not while the text is being drawn: after it is on screen
+            self.call_after_refresh(self._find_backlinks, message.article.id)
 
     def on_main_screen_backlinks_ready(self, message: BacklinksReady) -> None:
         if message.article_id == self.current and self.story is not None:
