@@ -73,13 +73,16 @@ class ReaderApp(App[None]):
         poll_interval: float = 2.0,
         save_wait: float = 3.0,
         search_index: SearchIndex | None = None,
+        load_now: bool = False,
     ) -> None:
         """Give ``library`` and ``store`` ready-made (tests), or a ``loader`` run in a worker.
 
         ``poll_interval``: seconds between checks of the state file for marks made elsewhere;
         ``save_wait``: how long quitting waits for changes still being saved;
         ``search_index``: the full-text index (by default ``search.sqlite`` in the cache folder),
-        brought up to date in the background once the headlines are shown.
+        brought up to date in the background once the headlines are shown;
+        ``load_now``: run the ``loader`` before the first screen instead of in a worker beside
+        it (for a warm start: quicker than loading while Textual starts, which contends for the GIL).
         """
         super().__init__()
         self.library = library
@@ -89,18 +92,27 @@ class ReaderApp(App[None]):
         self.poll_interval = poll_interval
         self.save_wait = save_wait
         self._loader = loader
+        self._load_now = load_now and loader is not None
+        self._load_error: str | None = None
         self.runtime_problems: list[str] = []
         self.search_index = search_index or SearchIndex(default_path())
         self._stop_indexing = threading.Event()
 
     def on_load(self) -> None:
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())  # stuck workers never block exit
+        if self._load_now and self._loader is not None and self.library is None:
+            try:
+                self.library, self.store = self._loader()
+            except Exception as error:
+                self._load_error = str(error) or type(error).__name__
 
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self.watch(self, "theme", self._theme_changed, init=False)
-        if self.library is not None and self.store is not None:
+        if self._load_error is not None:
+            self.post_message(self.LoadFailed(self._load_error))
+        elif self.library is not None and self.store is not None:
             self._show(self.library, self.store)
         else:
             self.push_screen(LoadingScreen())
