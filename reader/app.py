@@ -57,6 +57,13 @@ class ReaderApp(App[None]):
         error: str
 
     @dataclass
+    class LoadProgress(Message):
+        """``done`` of ``total`` files parsed (a first start)."""
+
+        done: int
+        total: int
+
+    @dataclass
     class Indexed(Message):
         """The search index is up to date (``error``: it cannot be used, and why)."""
 
@@ -132,6 +139,14 @@ class ReaderApp(App[None]):
             self.post_message(self.LoadFailed(str(error) or type(error).__name__))
             return
         self.post_message(self.Loaded(library, store))
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Say how far loading got (from any thread: the loader calls it while parsing)."""
+        self.post_message(self.LoadProgress(done, total))
+
+    def on_reader_app_load_progress(self, message: LoadProgress) -> None:
+        if isinstance(self.screen, LoadingScreen):
+            self.screen.progress(message.done, message.total)
 
     def on_reader_app_loaded(self, message: Loaded) -> None:
         self.library, self.store = message.library, message.store

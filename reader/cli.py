@@ -382,7 +382,7 @@ def run_tui(args: argparse.Namespace) -> int:
     extra = [Path(p) for p in args.paths]
 
     def load() -> tuple[Library, Store]:
-        return default_library(extra), open_store()
+        return default_library(extra, progress=app.show_progress), open_store()
 
     path = config_file()
     warm = (cache_dir() / "parse-cache.json").is_file()  # quick to load: no loading screen needed

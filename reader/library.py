@@ -11,10 +11,15 @@ from pathlib import Path
 
 from reader.cache import ParseCache
 from reader.files import check_regular, describe_os_error, read_regular
+from reader.heads import Progress, parse_heads
 from reader.links import Resolver
 from reader.model import Article
 from reader.parse import ParseError, parse
 from reader.text import clean_line
+
+#: Files parsed in child processes (and how many at least before they are worth starting).
+PROCESSES = 2
+MIN_FOR_PROCESSES = 1000
 
 #: Parsed bodies kept for the stories opened last (the rest are read again when opened).
 RECENT_BODIES = 8
@@ -258,12 +263,15 @@ def load_library(
     folders: Sequence[Path] = (),
     cache: ParseCache | None = None,
     limit: int | None = None,
+    progress: Progress | None = None,
 ) -> Library:
     """Load ``extra`` files or folders, then ``folders`` (user library, seeds), with the cache.
 
     A file that fails to parse, is not a regular file or is over ``limit`` bytes (the
     configured page limit by default), and a folder that cannot be read, is skipped and
-    reported in ``Library.problems``.
+    reported in ``Library.problems``. Files not in the cache are parsed in
+    :data:`PROCESSES` child processes when there are many; ``progress(done, total)`` is
+    called from time to time while they are.
     """
     if limit is None:
         from reader.config import max_page_bytes
@@ -275,6 +283,9 @@ def load_library(
     problems: list[Problem] = []
     seen: set[str] = set()
     keys: dict[str, tuple[str, int, int]] = {}  # id → cache key, for articles loaded from the cache
+    found: list[tuple[str, Article | Problem | None]] = []  # in order; None: to be parsed
+    missing: list[tuple[str, str, int, int]] = []  # path, cache key, size, mtime
+    missing_results: dict[str, Article | Problem] = {}
 
     def add(path: str) -> None:
         key = os.path.abspath(path)
@@ -284,21 +295,18 @@ def load_library(
         try:
             st = os.stat(path)
             check_regular(st, limit)  # the one stat serves the cache key too
-            article = cache.get(key, st.st_size, st.st_mtime_ns)
-            if article is None:
-                article = read_article(Path(path), limit, st)
-                cache.put(key, st.st_size, st.st_mtime_ns, article)
-                article = replace(article, body=(), partial=True)  # bodies are read when opened
-            else:
-                keys.setdefault(article.id, (key, st.st_size, st.st_mtime_ns))
         except ParseError as error:
-            problems.append(Problem(Path(path), str(error)))
+            found.append((path, Problem(Path(path), str(error))))
             return
         except OSError as error:
-            problems.append(Problem(Path(path), describe_os_error(error)))
+            found.append((path, Problem(Path(path), describe_os_error(error))))
             return
-        articles.append(article)
-        paths.setdefault(article.id, path)
+        article = cache.get(key, st.st_size, st.st_mtime_ns)
+        if article is None:
+            missing.append((path, key, st.st_size, st.st_mtime_ns))
+        else:
+            keys.setdefault(article.id, (key, st.st_size, st.st_mtime_ns))
+        found.append((path, article))
 
     for item in extra:
         if item.is_dir():
@@ -312,6 +320,22 @@ def load_library(
         if folder.is_dir():
             for path in _walk(str(folder), problems):
                 add(path)
+    processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
+    parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))
+    for path, key, size, mtime in missing:
+        result = next(parsed)
+        if isinstance(result, Article):
+            cache.put(key, size, mtime, result)
+            result = replace(result, body=(), partial=True)  # bodies are read when opened
+        missing_results[path] = result if isinstance(result, Article) else Problem(Path(path), result)
+    for path, entry in found:
+        if entry is None:
+            entry = missing_results[path]
+        if isinstance(entry, Problem):
+            problems.append(entry)
+        else:
+            articles.append(entry)
+            paths.setdefault(entry.id, path)
     cache.save(keep=seen)
 
     def cached_links(article_id: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -321,9 +345,11 @@ def load_library(
     return Library(articles, paths, problems, limit, cached_links)
 
 
-def default_library(extra: Sequence[Path] = (), *, use_cache: bool = True) -> Library:
+def default_library(
+    extra: Sequence[Path] = (), *, use_cache: bool = True, progress: Progress | None = None
+) -> Library:
     """The user's library: ``extra`` paths, the user's articles folder, the bundled seeds."""
     from reader.paths import articles_dir, cache_dir, seeds_dir
 
     cache = ParseCache(cache_dir() / "parse-cache.json" if use_cache else None)
-    return load_library(extra, folders=(articles_dir(), seeds_dir()), cache=cache)
+    return load_library(extra, folders=(articles_dir(), seeds_dir()), cache=cache, progress=progress)
