@@ -57,10 +57,10 @@ def test_parse_cache_avoids_reparsing_unchanged_files(tmp_path: Path, monkeypatc
     cache_file = tmp_path / "cache.json"
     load_library([folder], cache=ParseCache(cache_file))
     calls: list[Path] = []
-    import reader.library as library_module
+    import reader.heads as heads_module
 
-    real = library_module.read_article
-    monkeypatch.setattr(library_module, "read_article", lambda p, *rest: calls.append(p) or real(p, *rest))
+    real = heads_module.parse_head
+    monkeypatch.setattr(heads_module, "parse_head", lambda p, *rest: calls.append(Path(p)) or real(p, *rest))
     again = load_library([folder], cache=ParseCache(cache_file))
     assert len(again) == 5 and calls == []
     changed = write(folder, "s3.txt", "Story number three, edited")
