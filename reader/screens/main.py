@@ -287,12 +287,18 @@ class MainScreen(Screen[None]):
         if message.article.id != self.current:
             return
         self.story = Story(message.article, message.links, message.scroll_y)
-        ready = self.library.backlinks_ready
-        backlinks = self.library.backlinks(message.article.id) if ready else []
-        self.query_one(Sidebar).show(message.links, backlinks)
         self.refresh_bindings()
-        if not ready:  # not while the text is being drawn: after it is on screen
-            self.call_after_refresh(self._find_backlinks, message.article.id)
+        self.call_after_refresh(self._fill_sidebar, message.article.id)  # the text first, then the sidebar
+
+    def _fill_sidebar(self, article_id: str) -> None:
+        """Show the open story's links and backlinks in the sidebar (finding backlinks the first time)."""
+        if article_id != self.current or self.story is None:
+            return
+        ready = self.library.backlinks_ready
+        backlinks = self.library.backlinks(article_id) if ready else []
+        self.query_one(Sidebar).show(self.story.links, backlinks)
+        if not ready:
+            self.call_after_refresh(self._find_backlinks, article_id)
 
     def on_main_screen_backlinks_ready(self, message: BacklinksReady) -> None:
         if message.article_id == self.current and self.story is not None:
