@@ -181,6 +181,7 @@ class ReaderApp(App[None]):
         library = self.library  # read here: worker arguments are formatted with repr()
         if library is None:
             return
+        library.resolver  # noqa: B018  (built now, so that opening the first story need not)
         try:
             stop = self._stop_indexing
             done = self.search_index.update(library.articles, paths=library.paths, processes=1, stop=stop)

@@ -31,6 +31,11 @@ CACHE_FORMAT = 2
 MAX_CACHE_BYTES = 512_000_000
 
 
+def backlinks_path(path: Path) -> Path:
+    """Where the backlinks found over the library of a parse cache at ``path`` are kept."""
+    return path.with_name(f"{path.stem}-backlinks{path.suffix}")
+
+
 def links_path(path: Path) -> Path:
     """Where the Related and Explore headlines of a parse cache at ``path`` are kept."""
     return path.with_name(f"{path.stem}-links{path.suffix}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -9,13 +11,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader.cache import ParseCache
+import orjson
+
+from reader.cache import MAX_CACHE_BYTES, ParseCache, backlinks_path, write_atomically
 from reader.files import check_regular, describe_os_error, read_regular
 from reader.heads import Progress, parse_heads
 from reader.links import Resolver
 from reader.model import Article
-from reader.parse import ParseError, parse
+from reader.parse import PARSER_VERSION, ParseError, parse
 from reader.text import clean_line
+
+#: Bumped when link matching changes, so backlinks saved by an older version are found again.
+BACKLINKS_FORMAT = 1
 
 #: Files parsed in child processes (and how many at least before they are worth starting).
 PROCESSES = 2
@@ -123,9 +130,12 @@ class Library:
         problems: Sequence[Problem] = (),
         limit: int | None = None,
         cached_links: Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None] | None = None,
+        saved_backlinks: tuple[Path, str] | None = None,
     ) -> None:
         """``cached_links``: the Related and Explore headlines of an article loaded from the
-        parse cache without them (by id; None when not cached: its file is read)."""
+        parse cache without them (by id; None when not cached: its file is read);
+        ``saved_backlinks``: a file keeping the backlinks between runs, and the key of this
+        library's files (sizes, mtimes) they must have been found for."""
         unique: dict[str, Article] = {}
         for article in articles:
             unique.setdefault(article.id, article)
@@ -139,6 +149,7 @@ class Library:
         self._building = threading.Lock()  # the UI resolves links from worker threads
         self._recent: OrderedDict[str, Article] = OrderedDict()  # the last few bodies read
         self._cached_links = cached_links
+        self._saved_backlinks = saved_backlinks
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -214,10 +225,15 @@ class Library:
     def backlinks(self, article_id: str) -> list[Article]:
         """Articles whose Related or Explore lists point at this one ("Linked from")."""
         if self._backlinks is None:
-            resolver = self.resolver
+            saved = self._read_backlinks()
+            resolver = self.resolver if saved is None else None
             with self._building:
                 if self._backlinks is None:
-                    self._backlinks = self._build_backlinks(resolver)
+                    if saved is None and resolver is not None:
+                        saved = self._build_backlinks(resolver)
+                        self._write_backlinks(saved)
+                    self._backlinks = saved
+        assert self._backlinks is not None
         return [self.by_id[i] for i in self._backlinks.get(article_id, ())]
 
     @property
@@ -237,6 +253,30 @@ class Library:
                     seen.add(target)
                     graph.setdefault(target, []).append(article.id)
         return graph
+
+    def _read_backlinks(self) -> dict[str, list[str]] | None:
+        """The backlinks saved by an earlier run over these very files, if any (checked: ids known)."""
+        if self._saved_backlinks is None:
+            return None
+        path, key = self._saved_backlinks
+        try:
+            data = orjson.loads(read_regular(path, MAX_CACHE_BYTES))
+            graph = data["graph"] if data.get("key") == key else None
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            return None
+        if type(graph) is not dict:
+            return None
+        known = self.by_id
+        for target, sources in graph.items():
+            if target not in known or type(sources) is not list or not all(s in known for s in sources):
+                return None
+        return graph
+
+    def _write_backlinks(self, graph: dict[str, list[str]]) -> None:
+        if self._saved_backlinks is not None:
+            path, key = self._saved_backlinks
+            with contextlib.suppress(OSError, TypeError):
+                write_atomically(path, orjson.dumps({"key": key, "graph": graph}))
 
     def _headlines(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """An article's Related and Explore headlines, from the cache beside the list's or its file."""
@@ -342,7 +382,16 @@ def load_library(
         key = keys.get(article_id)
         return None if key is None else cache.links(*key)
 
-    return Library(articles, paths, problems, limit, cached_links)
+    saved = None
+    if cache.path is not None:
+        digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
+        for path, entry in found:
+            if isinstance(entry, Article) or entry is None:
+                key = os.path.abspath(path)
+                stamp = cache.entries.get(key)
+                digest.update(f"{key}\0{stamp[:2] if stamp else None}\n".encode("utf-8", "surrogateescape"))
+        saved = (backlinks_path(cache.path), digest.hexdigest())
+    return Library(articles, paths, problems, limit, cached_links, saved)
 
 
 def default_library(

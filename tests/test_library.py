@@ -176,3 +176,34 @@ def test_bodies_are_not_kept_in_bulk(tmp_path: Path) -> None:
         assert library.full(article).body
     assert len(library._recent) == RECENT_BODIES
     assert all(a.partial for a in library.by_id.values())
+
+
+def test_backlinks_are_kept_between_runs_and_found_again_when_files_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9: the backlinks of an unchanged library come from the last run, not a rebuild."""
+    from reader.cache import backlinks_path
+
+    folder, cache_file = tmp_path / "lib", tmp_path / "cache.json"
+    write(folder, "a.txt", "Harbour wall repairs begin", date="May 3, 2025", related="Ferry timetable changes")
+    write(folder, "b.txt", "Ferry timetable changes", date="May 2, 2025")
+    first = load_library([folder], cache=ParseCache(cache_file))
+    ferry = first.find("2025-05-02")
+    assert [a.title for a in first.backlinks(ferry.id)] == ["Harbour wall repairs begin"]
+    assert backlinks_path(cache_file).is_file()
+
+    def no_rebuild(self: Library, resolver: object) -> dict[str, list[str]]:
+        raise AssertionError("rebuilt")
+
+    monkeypatch.setattr(Library, "_build_backlinks", no_rebuild)
+    again = load_library([folder], cache=ParseCache(cache_file))
+    assert [a.title for a in again.backlinks(ferry.id)] == ["Harbour wall repairs begin"]
+    monkeypatch.undo()
+
+    changed = write(folder, "a.txt", "Harbour wall repairs begin", date="May 3, 2025")  # the link removed
+    os.utime(changed, ns=(1, 2_000_000_000))
+    later = load_library([folder], cache=ParseCache(cache_file))
+    assert later.backlinks(ferry.id) == []
+    backlinks_path(cache_file).write_bytes(b'{"key": 5, "graph": {"x": ["y"]}}')
+    damaged = load_library([folder], cache=ParseCache(cache_file))
+    assert damaged.backlinks(ferry.id) == []
