@@ -108,6 +108,11 @@ class ParseCache:
             return None
         return tuple(related), tuple(explore)
 
+    def release(self) -> None:
+        """Let go of the data held in memory (after loading: the files keep it)."""
+        self.entries, self._links, self._new_links = {}, None, {}
+        self.dirty = False
+
     def save(self, keep: set[str] | None = None) -> None:
         """Write the cache atomically if it changed; drop entries not in ``keep``."""
         if self.path is None:
@@ -204,6 +209,8 @@ _UNSAFE_UTF8 = (
 
 def _unsafe(text: str) -> bool:
     """Does ``text`` hold a character the parser never leaves in article text?"""
+    if text.isprintable() and text.isascii():
+        return False  # the common case, in two quick C checks
     data = text.encode("utf-8", "surrogatepass")
     if len(data.translate(None, _C0_BYTES)) != len(data):
         return True

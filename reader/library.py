@@ -131,6 +131,7 @@ class Library:
         limit: int | None = None,
         cached_links: Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None] | None = None,
         saved_backlinks: tuple[Path, str] | None = None,
+        release_links: Callable[[], None] | None = None,
     ) -> None:
         """``cached_links``: the Related and Explore headlines of an article loaded from the
         parse cache without them (by id; None when not cached: its file is read);
@@ -150,6 +151,7 @@ class Library:
         self._recent: OrderedDict[str, Article] = OrderedDict()  # the last few bodies read
         self._cached_links = cached_links
         self._saved_backlinks = saved_backlinks
+        self._release_links = release_links  # frees what cached_links read, once backlinks are known
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -233,6 +235,8 @@ class Library:
                         saved = self._build_backlinks(resolver)
                         self._write_backlinks(saved)
                     self._backlinks = saved
+                    if self._release_links is not None:
+                        self._release_links()  # the headlines were needed for this only
         assert self._backlinks is not None
         return [self.by_id[i] for i in self._backlinks.get(article_id, ())]
 
@@ -267,10 +271,13 @@ class Library:
         if type(graph) is not dict:
             return None
         known = self.by_id
+        shared: dict[str, list[str]] = {}  # with this library's id strings, not copies of them
         for target, sources in graph.items():
-            if target not in known or type(sources) is not list or not all(s in known for s in sources):
+            article = known.get(target)
+            if article is None or type(sources) is not list or not all(s in known for s in sources):
                 return None
-        return graph
+            shared[article.id] = [known[s].id for s in sources]
+        return shared
 
     def _write_backlinks(self, graph: dict[str, list[str]]) -> None:
         if self._saved_backlinks is not None:
@@ -391,7 +398,8 @@ def load_library(
                 stamp = cache.entries.get(key)
                 digest.update(f"{key}\0{stamp[:2] if stamp else None}\n".encode("utf-8", "surrogateescape"))
         saved = (backlinks_path(cache.path), digest.hexdigest())
-    return Library(articles, paths, problems, limit, cached_links, saved)
+    cache.entries = {}  # not needed any more (the links cache is read apart, when backlinks are wanted)
+    return Library(articles, paths, problems, limit, cached_links, saved, cache.release)
 
 
 def default_library(
