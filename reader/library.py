@@ -333,6 +333,7 @@ def load_library(
     found: list[tuple[str, Article | Problem | None]] = []  # in order; None: to be parsed
     missing: list[tuple[str, str, int, int]] = []  # path, cache key, size, mtime
     missing_results: dict[str, Article | Problem] = {}
+    stamps: list[str] = []  # every file read, with its size and mtime: the key of the saved backlinks
 
     def add(path: str) -> None:
         key = os.path.abspath(path)
@@ -348,6 +349,7 @@ def load_library(
         except OSError as error:
             found.append((path, Problem(Path(path), describe_os_error(error))))
             return
+        stamps.append(f"{key}\0{st.st_size}\0{st.st_mtime_ns}\n")
         article = cache.get(key, st.st_size, st.st_mtime_ns)
         if article is None:
             missing.append((path, key, st.st_size, st.st_mtime_ns))
@@ -392,11 +394,7 @@ def load_library(
     saved = None
     if cache.path is not None:
         digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
-        for path, entry in found:
-            if isinstance(entry, Article) or entry is None:
-                key = os.path.abspath(path)
-                stamp = cache.entries.get(key)
-                digest.update(f"{key}\0{stamp[:2] if stamp else None}\n".encode("utf-8", "surrogateescape"))
+        digest.update("".join(stamps).encode("utf-8", "surrogateescape"))
         saved = (backlinks_path(cache.path), digest.hexdigest())
     cache.entries = {}  # not needed any more (the links cache is read apart, when backlinks are wanted)
     return Library(articles, paths, problems, limit, cached_links, saved, cache.release)
