@@ -4,4 +4,5 @@ import sys
 
 from reader.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not when a child process imports it (parsing in a process pool)
+    sys.exit(main())

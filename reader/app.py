@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from reader.screens.help import HelpScreen
 from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
+from reader.search import SearchError, SearchIndex, default_path
 from reader.store import Store
 from reader.text import clean_line
 from reader.threads import DaemonExecutor
@@ -62,6 +64,19 @@ class ReaderApp(App[None]):
 
         error: str
 
+    @dataclass
+    class LoadProgress(Message):
+        """``done`` of ``total`` files parsed (a first start)."""
+
+        done: int
+        total: int
+
+    @dataclass
+    class Indexed(Message):
+        """The search index is up to date (``error``: it cannot be used, and why)."""
+
+        error: str | None = None
+
     def __init__(
         self,
         library: Library | None = None,
@@ -72,11 +87,17 @@ class ReaderApp(App[None]):
         config_path: Path | None = None,
         poll_interval: float = 2.0,
         save_wait: float = 3.0,
+        search_index: SearchIndex | None = None,
+        load_now: bool = False,
     ) -> None:
         """Give ``library`` and ``store`` ready-made (tests), or a ``loader`` run in a worker.
 
         ``poll_interval``: seconds between checks of the state file for marks made elsewhere;
-        ``save_wait``: how long quitting waits for changes still being saved.
+        ``save_wait``: how long quitting waits for changes still being saved;
+        ``search_index``: the full-text index (by default ``search.sqlite`` in the cache folder),
+        brought up to date in the background once the headlines are shown;
+        ``load_now``: run the ``loader`` before the first screen instead of in a worker beside
+        it (for a warm start: quicker than loading while Textual starts, which contends for the GIL).
         """
         super().__init__()
         self.library = library
@@ -86,19 +107,30 @@ class ReaderApp(App[None]):
         self.poll_interval = poll_interval
         self.save_wait = save_wait
         self._loader = loader
+        self._load_now = load_now and loader is not None
+        self._load_error: str | None = None
         self.runtime_problems: list[str] = []
         self.keymap: dict[str, str] = {}
         """The user's key bindings in force (binding id → keys)."""
+        self.search_index = search_index or SearchIndex(default_path())
+        self._stop_indexing = threading.Event()
 
     def on_load(self) -> None:
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())  # stuck workers never block exit
+        if self._load_now and self._loader is not None and self.library is None:
+            try:
+                self.library, self.store = self._loader()
+            except Exception as error:
+                self._load_error = str(error) or type(error).__name__
 
     def on_mount(self) -> None:
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self.apply_keymap()
         self.watch(self, "theme", self._theme_changed, init=False)
-        if self.library is not None and self.store is not None:
+        if self._load_error is not None:
+            self.post_message(self.LoadFailed(self._load_error))
+        elif self.library is not None and self.store is not None:
             self._show(self.library, self.store)
         else:
             self.push_screen(LoadingScreen())
@@ -118,7 +150,14 @@ class ReaderApp(App[None]):
             self.post_message(self.LoadFailed(str(error) or type(error).__name__))
             return
         self.post_message(self.Loaded(library, store))
-        library.prepare_links()
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Say how far loading got (from any thread: the loader calls it while parsing)."""
+        self.post_message(self.LoadProgress(done, total))
+
+    def on_reader_app_load_progress(self, message: LoadProgress) -> None:
+        if isinstance(self.screen, LoadingScreen):
+            self.screen.progress(message.done, message.total)
 
     def on_reader_app_loaded(self, message: Loaded) -> None:
         self.library, self.store = message.library, message.store
@@ -136,11 +175,44 @@ class ReaderApp(App[None]):
             )
         for notice in notices:
             self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
-        main = MainScreen(library, store, self.config, poll_interval=self.poll_interval)
+        main = MainScreen(library, store, self.config, poll_interval=self.poll_interval, index=self.search_index)
         if isinstance(self.screen, LoadingScreen):
             self.switch_screen(main)
         else:
             self.push_screen(main)
+        self.call_after_refresh(self.reindex)  # after the first headlines are painted
+
+    def reindex(self) -> None:
+        """Bring the search index in line with the library, in the background (after an import or a refresh too)."""
+        if self.library is not None:
+            self._index()
+
+    @work(thread=True, exclusive=True, group="index")
+    def _index(self) -> None:
+        library = self.library  # read here: worker arguments are formatted with repr()
+        if library is None:
+            return
+        library.resolver  # noqa: B018  (built now, so that opening the first story need not)
+        try:
+            stop = self._stop_indexing
+            done = self.search_index.update(library.articles, paths=library.paths, processes=1, stop=stop)
+        except SearchError as error:
+            self.post_message(self.Indexed(str(error)))
+            return
+        if not done.stopped:
+            self.post_message(self.Indexed())
+
+    def on_reader_app_indexed(self, message: Indexed) -> None:
+        if message.error is not None:
+            self.runtime_problems.append(f"search index unavailable: {message.error}")
+            self.notify(clean_line(f"search index unavailable: {message.error}"), severity="warning", markup=False)
+        main = self._main()
+        if main is not None:
+            main.search_ready(message.error is None)
+
+    def on_unmount(self) -> None:
+        self._stop_indexing.set()
+        self.search_index.cancel()
 
     def on_reader_app_load_failed(self, message: LoadFailed) -> None:
         self.exit(return_code=1, message=Text(clean_line(f"reader: cannot load the library: {message.error}")))
@@ -151,6 +223,9 @@ class ReaderApp(App[None]):
 
     def on_main_screen_settings_changed(self) -> None:
         self.save_config()
+
+    def on_main_screen_library_changed(self) -> None:
+        self.reindex()
 
     def on_feed_refresher_problems(self, message: FeedRefresher.Problems) -> None:
         known = set(self.runtime_problems)  # a feed failing every refresh is listed once
@@ -191,6 +266,7 @@ class ReaderApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit once every change is saved; after ``save_wait`` seconds quit anyway, saying what was not saved."""
+        self._stop_indexing.set()
         main = self._main()
         if main is None:
             self.exit()

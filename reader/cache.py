@@ -1,5 +1,9 @@
 """The parse cache: headline data of parsed files, keyed by path, size and mtime. No Textual.
 
+Two files: the list's data (id, title, section, date, minutes: about 150 bytes a
+story), read at every start, and beside it the Related and Explore headlines,
+read only when backlinks are first needed.
+
 The cache file is not trusted: an entry of the wrong shape, with wrong types or with
 text the parser never produces (escape sequences, control characters) is ignored and
 its file parsed again. It is written through uniquely named temp files, removed when
@@ -12,6 +16,7 @@ import contextlib
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,46 +26,54 @@ from reader.files import read_regular
 from reader.model import Article, Image
 from reader.parse import PARSER_VERSION
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: A parse cache file larger than this is not read (it is rebuilt instead).
 MAX_CACHE_BYTES = 512_000_000
+
+
+def backlinks_path(path: Path) -> Path:
+    """Where the backlinks found over the library of a parse cache at ``path`` are kept."""
+    return path.with_name(f"{path.stem}-backlinks{path.suffix}")
+
+
+def links_path(path: Path) -> Path:
+    """Where the Related and Explore headlines of a parse cache at ``path`` are kept."""
+    return path.with_name(f"{path.stem}-links{path.suffix}")
 
 
 class ParseCache:
     """Parsed headline data keyed by path, size and mtime; disposable (rebuilt when unreadable).
 
-    Bodies are not cached: they are re-parsed from the file when an article is opened
-    (well under a millisecond), which keeps the cache small and a warm start fast.
+    ``entries``: path → ``[size, mtime, id, title, section, published, minutes]``, all a
+    list shows. Bodies are not cached: they are re-parsed when an article is opened (well
+    under a millisecond). The Related and Explore headlines (for backlinks) are kept in
+    a second file, read on first use of :meth:`links`.
     """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, list[Any]] = {}
         self.dirty = False
+        self._links: dict[str, list[Any]] | None = None  # read on first use
+        self._new_links: dict[str, list[Any]] = {}
+        self._links_lock = threading.Lock()
         self._load()
 
     def _load(self) -> None:
         if self.path is None:
             return
         remove_stale_temp_files(self.path)
-        try:
-            data = orjson.loads(read_regular(self.path, MAX_CACHE_BYTES))
-            if data.get("format") == CACHE_FORMAT and data.get("parser") == PARSER_VERSION:
-                entries = data["entries"]
-                if isinstance(entries, dict):
-                    self.entries = entries
-        except (OSError, ValueError, AttributeError, KeyError, TypeError):
-            self.entries = {}  # missing, corrupt, not a regular file or old: start again
+        self.entries = _read_entries(self.path)
 
     def get(self, path: str, size: int, mtime: int) -> Article | None:
-        """The cached (partial: no body) article for this exact file version, if any.
+        """The cached (partial: no body, no links) article for this exact file version, if any.
 
         An entry of the wrong shape or with unsafe text is ignored (the file is re-parsed).
         """
         entry = self.entries.get(path)
-        if type(entry) is not list or len(entry) != 3 or entry[0] != size or entry[1] != mtime:
+        if type(entry) is not list or len(entry) != 7 or entry[0] != size or entry[1] != mtime:
             return None
-        return article_from_head(entry[2])
+        return article_from_entry(entry)
 
     def put(self, path: str, size: int, mtime: int, article: Article) -> None:
         """Remember a freshly parsed article (not for a path that is not valid UTF-8: JSON cannot hold it)."""
@@ -69,8 +82,36 @@ class ParseCache:
                 path.encode("utf-8")
             except UnicodeEncodeError:
                 return
-        self.entries[path] = [size, mtime, article.head()]
+        self.entries[path] = [
+            size, mtime, article.id, article.title, article.section, article.published, article.read_minutes
+        ]
+        self._new_links[path] = [size, mtime, list(article.related), list(article.explore)]
         self.dirty = True
+
+    def links(self, path: str, size: int, mtime: int) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """The Related and Explore headlines cached for this file version, if any (safe text only)."""
+        entry = self._new_links.get(path)
+        if entry is None:
+            with self._links_lock:
+                if self._links is None:
+                    self._links = _read_entries(links_path(self.path)) if self.path is not None else {}
+            entry = self._links.get(path)
+        if type(entry) is not list or len(entry) != 4 or entry[0] != size or entry[1] != mtime:
+            return None
+        related, explore = entry[2], entry[3]
+        if type(related) is not list or type(explore) is not list:
+            return None
+        try:
+            if _unsafe(" ".join([*related, *explore])):
+                return None
+        except TypeError:
+            return None
+        return tuple(related), tuple(explore)
+
+    def release(self) -> None:
+        """Let go of the data held in memory (after loading: the files keep it)."""
+        self.entries, self._links, self._new_links = {}, None, {}
+        self.dirty = False
 
     def save(self, keep: set[str] | None = None) -> None:
         """Write the cache atomically if it changed; drop entries not in ``keep``."""
@@ -84,9 +125,27 @@ class ParseCache:
         if not self.dirty:
             return
         with contextlib.suppress(OSError, TypeError):  # a cache that cannot be written is only slower
-            data = orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION, "entries": self.entries})
-            write_atomically(self.path, data)
+            old = self._links if self._links is not None else _read_entries(links_path(self.path))
+            links = {k: v for k, v in old.items() if k in self.entries}
+            links.update((k, v) for k, v in self._new_links.items() if k in self.entries)
+            header = {"format": CACHE_FORMAT, "parser": PARSER_VERSION}
+            write_atomically(self.path, orjson.dumps({**header, "entries": self.entries}))
+            write_atomically(links_path(self.path), orjson.dumps({**header, "entries": links}))  # missing: files read
+            self._links, self._new_links = links, {}
             self.dirty = False
+
+
+def _read_entries(path: Path) -> dict[str, list[Any]]:
+    """The entries of a cache file; empty when it is missing, corrupt, not a regular file or old."""
+    try:
+        data = orjson.loads(read_regular(path, MAX_CACHE_BYTES))
+        if data.get("format") == CACHE_FORMAT and data.get("parser") == PARSER_VERSION:
+            entries = data["entries"]
+            if isinstance(entries, dict):
+                return entries
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        pass
+    return {}
 
 
 def _temp_prefix(path: Path) -> str:
@@ -150,10 +209,27 @@ _UNSAFE_UTF8 = (
 
 def _unsafe(text: str) -> bool:
     """Does ``text`` hold a character the parser never leaves in article text?"""
+    if text.isprintable() and text.isascii():
+        return False  # the common case, in two quick C checks
     data = text.encode("utf-8", "surrogatepass")
     if len(data.translate(None, _C0_BYTES)) != len(data):
         return True
     return len(data) != len(text) and any(pattern.search(data) is not None for pattern in _UNSAFE_UTF8)
+
+
+def article_from_entry(entry: list[Any]) -> Article | None:
+    """The partial article of a cache entry ``[size, mtime, id, title, section, published,
+    minutes]``; ``None`` unless the types are right and the text is what the parser could give."""
+    _, _, ident, title, section, published, minutes = entry
+    if type(ident) is not str or type(title) is not str or not ident or not title:
+        return None
+    if not (type(section) in _TEXT_OR_NONE and type(published) in _TEXT_OR_NONE):
+        return None
+    if minutes is not None and type(minutes) is not int:
+        return None
+    if _unsafe(f"{ident} {title} {section or ''} {published or ''}"):
+        return None
+    return Article(id=ident, title=title, section=section, read_minutes=minutes, published=published, partial=True)
 
 
 def article_from_head(head: object) -> Article | None:

@@ -377,15 +377,16 @@ def run_tui(args: argparse.Namespace) -> int:
     """Open the interactive reader on the bundled and the user's library, plus PATHs."""
     from reader.app import ReaderApp
     from reader.config import Config
-    from reader.paths import config_file
+    from reader.paths import cache_dir, config_file
 
     extra = [Path(p) for p in args.paths]
 
     def load() -> tuple[Library, Store]:
-        return default_library(extra), open_store()
+        return default_library(extra, progress=app.show_progress), open_store()
 
     path = config_file()
-    app = ReaderApp(config=Config.load(path), config_path=path, loader=load)
+    warm = (cache_dir() / "parse-cache.json").is_file()  # quick to load: no loading screen needed
+    app = ReaderApp(config=Config.load(path), config_path=path, loader=load, load_now=warm)
     app.run()
     return app.return_code or 0  # 1 after a crash or an unsaved change (the app said why on exit)
 

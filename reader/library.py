@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reader.cache import ParseCache
+import orjson
+
+from reader.cache import MAX_CACHE_BYTES, ParseCache, backlinks_path, write_atomically
 from reader.files import check_regular, describe_os_error, read_regular
+from reader.heads import Progress, parse_heads
 from reader.links import Resolver
 from reader.model import Article
-from reader.parse import ParseError, parse
+from reader.parse import PARSER_VERSION, ParseError, parse
 from reader.text import clean_line
+
+#: Bumped when link matching changes, so backlinks saved by an older version are found again.
+BACKLINKS_FORMAT = 1
+
+#: Files parsed in child processes (and how many at least before they are worth starting).
+PROCESSES = 2
+MIN_FOR_PROCESSES = 1000
+
+#: Parsed bodies kept for the stories opened last (the rest are read again when opened).
+RECENT_BODIES = 8
 
 __all__ = [
     "AmbiguousId",
@@ -113,7 +129,14 @@ class Library:
         paths: dict[str, str] | None = None,
         problems: Sequence[Problem] = (),
         limit: int | None = None,
+        cached_links: Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None] | None = None,
+        saved_backlinks: tuple[Path, str] | None = None,
+        release_links: Callable[[], None] | None = None,
     ) -> None:
+        """``cached_links``: the Related and Explore headlines of an article loaded from the
+        parse cache without them (by id; None when not cached: its file is read);
+        ``saved_backlinks``: a file keeping the backlinks between runs, and the key of this
+        library's files (sizes, mtimes) they must have been found for."""
         unique: dict[str, Article] = {}
         for article in articles:
             unique.setdefault(article.id, article)
@@ -124,8 +147,11 @@ class Library:
         self.limit = limit  # the page size limit (None: the configured one)
         self._resolver: Resolver | None = None
         self._backlinks: dict[str, list[str]] | None = None
-        self._search_text: dict[str, str] = {}
         self._building = threading.Lock()  # the UI resolves links from worker threads
+        self._recent: OrderedDict[str, Article] = OrderedDict()  # the last few bodies read
+        self._cached_links = cached_links
+        self._saved_backlinks = saved_backlinks
+        self._release_links = release_links  # frees what cached_links read, once backlinks are known
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -159,9 +185,14 @@ class Library:
         """The article with its body (re-read from its file when only the headline was cached).
 
         If the file can no longer be read, the partial article is returned and a problem noted.
+        The bodies of the last :data:`RECENT_BODIES` stories read are kept; no more.
         """
         if not article.partial:
             return article
+        recent = self._recent.get(article.id)
+        if recent is not None:
+            self._recent.move_to_end(article.id)
+            return recent
         name = self.paths.get(article.id)
         path = Path(name) if name else Path(article.id)
         try:
@@ -174,18 +205,10 @@ class Library:
         if loaded.id != article.id:
             self.problems.append(Problem(path, "changed on disk since it was loaded"))
             return article
-        self.by_id[article.id] = loaded
+        self._recent[article.id] = loaded
+        while len(self._recent) > RECENT_BODIES:
+            self._recent.popitem(last=False)
         return loaded
-
-    def search_text(self, article: Article) -> str:
-        """Lower-cased title, dek and body, for the filter (loads the body if needed)."""
-        text = self._search_text.get(article.id)
-        if text is None:
-            full = self.full(article)
-            parts = [full.title, full.dek or "", *(block.text for block in full.body)]
-            text = "\n".join(parts).casefold()
-            self._search_text[article.id] = text
-        return text
 
     def resolve(self, headline: str) -> Article | None:
         """The library article a headline names, if any."""
@@ -204,10 +227,17 @@ class Library:
     def backlinks(self, article_id: str) -> list[Article]:
         """Articles whose Related or Explore lists point at this one ("Linked from")."""
         if self._backlinks is None:
-            resolver = self.resolver
+            saved = self._read_backlinks()
+            resolver = self.resolver if saved is None else None
             with self._building:
                 if self._backlinks is None:
-                    self._backlinks = self._build_backlinks(resolver)
+                    if saved is None and resolver is not None:
+                        saved = self._build_backlinks(resolver)
+                        self._write_backlinks(saved)
+                    self._backlinks = saved
+                    if self._release_links is not None:
+                        self._release_links()  # the headlines were needed for this only
+        assert self._backlinks is not None
         return [self.by_id[i] for i in self._backlinks.get(article_id, ())]
 
     @property
@@ -220,12 +250,54 @@ class Library:
         resolve = resolver.resolve
         for article in self.articles:
             seen: set[str] = set()
-            for headline in article.related + article.explore:
+            related, explore = self._headlines(article)
+            for headline in related + explore:
                 target = resolve(headline)
                 if target is not None and target != article.id and target not in seen:
                     seen.add(target)
                     graph.setdefault(target, []).append(article.id)
         return graph
+
+    def _read_backlinks(self) -> dict[str, list[str]] | None:
+        """The backlinks saved by an earlier run over these very files, if any (checked: ids known)."""
+        if self._saved_backlinks is None:
+            return None
+        path, key = self._saved_backlinks
+        try:
+            data = orjson.loads(read_regular(path, MAX_CACHE_BYTES))
+            graph = data["graph"] if data.get("key") == key else None
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            return None
+        if type(graph) is not dict:
+            return None
+        known = self.by_id
+        shared: dict[str, list[str]] = {}  # with this library's id strings, not copies of them
+        for target, sources in graph.items():
+            article = known.get(target)
+            if article is None or type(sources) is not list or not all(s in known for s in sources):
+                return None
+            shared[article.id] = [known[s].id for s in sources]
+        return shared
+
+    def _write_backlinks(self, graph: dict[str, list[str]]) -> None:
+        if self._saved_backlinks is not None:
+            path, key = self._saved_backlinks
+            with contextlib.suppress(OSError, TypeError):
+                write_atomically(path, orjson.dumps({"key": key, "graph": graph}))
+
+    def _headlines(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """An article's Related and Explore headlines, from the cache beside the list's or its file."""
+        if self._cached_links is None or article.related or article.explore or not article.partial:
+            return article.related, article.explore
+        found = self._cached_links(article.id)
+        if found is not None:
+            return found
+        name = self.paths.get(article.id)
+        try:
+            full = read_article(Path(name), self.limit) if name else article
+        except ParseError:
+            return (), ()
+        return (full.related, full.explore) if full.id == article.id else ((), ())
 
     def prepare_links(self) -> None:
         """Resolve everything now (the UI calls this in a worker after loading)."""
@@ -240,8 +312,7 @@ class Library:
         for article in articles:
             if article.id not in self.by_id:
                 new += 1
-            self.by_id[article.id] = article
-            self._search_text.pop(article.id, None)
+            self.by_id[article.id] = replace(article, body=(), partial=True)  # bodies are read when opened
         self.paths.update(paths or {})
         self.articles = sorted(self.by_id.values(), key=lambda a: a.published or "", reverse=True)
         with self._building:
@@ -256,12 +327,15 @@ def load_library(
     folders: Sequence[Path] = (),
     cache: ParseCache | None = None,
     limit: int | None = None,
+    progress: Progress | None = None,
 ) -> Library:
     """Load ``extra`` files or folders, then ``folders`` (user library, seeds), with the cache.
 
     A file that fails to parse, is not a regular file or is over ``limit`` bytes (the
     configured page limit by default), and a folder that cannot be read, is skipped and
-    reported in ``Library.problems``.
+    reported in ``Library.problems``. Files not in the cache are parsed in
+    :data:`PROCESSES` child processes when there are many; ``progress(done, total)`` is
+    called from time to time while they are.
     """
     if limit is None:
         from reader.config import max_page_bytes
@@ -272,6 +346,11 @@ def load_library(
     paths: dict[str, str] = {}
     problems: list[Problem] = []
     seen: set[str] = set()
+    keys: dict[str, tuple[str, int, int]] = {}  # id → cache key, for articles loaded from the cache
+    found: list[tuple[str, Article | Problem | None]] = []  # in order; None: to be parsed
+    missing: list[tuple[str, str, int, int]] = []  # path, cache key, size, mtime
+    missing_results: dict[str, Article | Problem] = {}
+    stamps: list[str] = []  # every file read, with its size and mtime: the key of the saved backlinks
 
     def add(path: str) -> None:
         key = os.path.abspath(path)
@@ -281,18 +360,19 @@ def load_library(
         try:
             st = os.stat(path)
             check_regular(st, limit)  # the one stat serves the cache key too
-            article = cache.get(key, st.st_size, st.st_mtime_ns)
-            if article is None:
-                article = read_article(Path(path), limit, st)
-                cache.put(key, st.st_size, st.st_mtime_ns, article)
         except ParseError as error:
-            problems.append(Problem(Path(path), str(error)))
+            found.append((path, Problem(Path(path), str(error))))
             return
         except OSError as error:
-            problems.append(Problem(Path(path), describe_os_error(error)))
+            found.append((path, Problem(Path(path), describe_os_error(error))))
             return
-        articles.append(article)
-        paths.setdefault(article.id, path)
+        stamps.append(f"{key}\0{st.st_size}\0{st.st_mtime_ns}\n")
+        article = cache.get(key, st.st_size, st.st_mtime_ns)
+        if article is None:
+            missing.append((path, key, st.st_size, st.st_mtime_ns))
+        else:
+            keys.setdefault(article.id, (key, st.st_size, st.st_mtime_ns))
+        found.append((path, article))
 
     for item in extra:
         if item.is_dir():
@@ -306,13 +386,42 @@ def load_library(
         if folder.is_dir():
             for path in _walk(str(folder), problems):
                 add(path)
+    processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
+    parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))
+    for path, key, size, mtime in missing:
+        result = next(parsed)
+        if isinstance(result, Article):
+            cache.put(key, size, mtime, result)
+            result = replace(result, body=(), partial=True)  # bodies are read when opened
+        missing_results[path] = result if isinstance(result, Article) else Problem(Path(path), result)
+    for path, entry in found:
+        if entry is None:
+            entry = missing_results[path]
+        if isinstance(entry, Problem):
+            problems.append(entry)
+        else:
+            articles.append(entry)
+            paths.setdefault(entry.id, path)
     cache.save(keep=seen)
-    return Library(articles, paths, problems, limit)
+
+    def cached_links(article_id: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        key = keys.get(article_id)
+        return None if key is None else cache.links(*key)
+
+    saved = None
+    if cache.path is not None:
+        digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
+        digest.update("".join(stamps).encode("utf-8", "surrogateescape"))
+        saved = (backlinks_path(cache.path), digest.hexdigest())
+    cache.entries = {}  # not needed any more (the links cache is read apart, when backlinks are wanted)
+    return Library(articles, paths, problems, limit, cached_links, saved, cache.release)
 
 
-def default_library(extra: Sequence[Path] = (), *, use_cache: bool = True) -> Library:
+def default_library(
+    extra: Sequence[Path] = (), *, use_cache: bool = True, progress: Progress | None = None
+) -> Library:
     """The user's library: ``extra`` paths, the user's articles folder, the bundled seeds."""
     from reader.paths import articles_dir, cache_dir, seeds_dir
 
     cache = ParseCache(cache_dir() / "parse-cache.json" if use_cache else None)
-    return load_library(extra, folders=(articles_dir(), seeds_dir()), cache=cache)
+    return load_library(extra, folders=(articles_dir(), seeds_dir()), cache=cache, progress=progress)

@@ -3,7 +3,13 @@
 Headlines are compared as word lists: case, accents, quotes and apostrophes,
 dashes, punctuation and spacing do not count. A headline with one word changed
 (two in long headlines; adding or dropping "a", "the" and the like costs half)
-still matches; anything further apart is another story.
+still matches. So does a reworded headline with the same key words in another
+order ("Port Elsen night market brings back the lantern parade" and "'Lantern
+parade' returns to Port Elsen night market"): at least :data:`MIN_SHARED` words
+other than "a", "the" and the like, no more than a quarter of either headline's
+such words missing from the other, and the shared words in another order (in the
+same order, the words that differ are substitutions: "a record crop of blue barley"
+and "a record crop of red wool" are two stories). Anything further apart is another story.
 """
 
 from __future__ import annotations
@@ -18,6 +24,10 @@ _STOPWORDS = frozenset(
     ["a", "an", "the", "of", "to", "in", "on", "at", "for", "and", "or", "by", "with", "as", "is", "are", "its", "from"]
 )
 _RAREST = 3
+#: Reworded headlines must share this many key words (words but "a", "the"...) ...
+MIN_SHARED = 4
+#: ... and this share of the key words of each.
+MIN_OVERLAP = 0.75
 _MAX_POSTINGS = 20_000
 
 
@@ -36,6 +46,29 @@ def allowed_distance(length: int) -> float:
     if length < 12:
         return 1.0
     return 2.0
+
+
+def key_words(words: tuple[str, ...]) -> frozenset[str]:
+    """The words of a headline that carry its meaning (not "a", "the" and the like)."""
+    return frozenset(words) - _STOPWORDS
+
+
+def reworded(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """How alike two reworded headlines are: the share of key words they have in common
+    (of the larger set; 1.0: the same words), or 0 unless they share :data:`MIN_SHARED`
+    key words and those stand in another order in one than in the other."""
+    keys_a, keys_b = key_words(a), key_words(b)
+    shared = keys_a & keys_b
+    if len(shared) < MIN_SHARED:
+        return 0.0
+    if _in_order(a, shared) == _in_order(b, shared):
+        return 0.0
+    return len(shared) / max(len(keys_a), len(keys_b))
+
+
+def _in_order(words: tuple[str, ...], keep: frozenset[str]) -> list[str]:
+    """The words of ``keep`` in the order they first occur in ``words``."""
+    return list(dict.fromkeys(word for word in words if word in keep))
 
 
 def distance(a: tuple[str, ...], b: tuple[str, ...], limit: float) -> float:
@@ -96,12 +129,16 @@ class Resolver:
         postings = sorted((p for w in set(key) if (p := self._postings.get(w))), key=len)[:_RAREST]
         candidates = sorted({i for p in postings if len(p) <= _MAX_POSTINGS for i in p})
         best, best_distance = None, 0.0
+        alike_index, best_overlap = None, MIN_OVERLAP
         for index in candidates:
             other = self._words[index]
             limit = allowed_distance(max(len(key), len(other)))
-            if abs(len(other) - len(key)) > 2 * limit:
-                continue
-            found = distance(key, other, limit)
-            if found <= limit and (best is None or found < best_distance):
-                best, best_distance = index, found
-        return best
+            if abs(len(other) - len(key)) <= 2 * limit:
+                found = distance(key, other, limit)
+                if found <= limit and (best is None or found < best_distance):
+                    best, best_distance = index, found
+            if best is None:
+                alike = reworded(key, other)
+                if alike > best_overlap or (alike == best_overlap and alike_index is None):
+                    alike_index, best_overlap = index, alike
+        return best if best is not None else alike_index

@@ -8,7 +8,7 @@ import pytest
 from textual.command import CommandList
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from reader.app import ReaderApp
 from reader.config import Config
@@ -160,15 +160,10 @@ async def test_sidebar_shows_related_explore_linked_from_and_unresolved(library:
         await settle(pilot)
         sidebar = app.screen.query_one(Sidebar)
         entries = list(sidebar.entries.values())
-        unresolved = [e for e in entries if e.target is None]
-        assert [e.headline for e in unresolved] == ["Port Elsen night market brings back the lantern parade"]
+        reworded = {e.headline: e.target for e in entries}["Port Elsen night market brings back the lantern parade"]
+        assert reworded == "2026-11-23-lantern-parade-returns-to-port-elsen-night-market"  # issue 10 bug 7
         assert any(e.target == COBALT for e in entries)
-        sidebar.focus()
-        key = next(k for k, e in sidebar.entries.items() if e.target is None)
-        sidebar.highlighted = sidebar.get_option_index(key)
-        await pilot.press("enter")  # not in library: runs the library search for it
-        await settle(pilot)
-        assert app.screen.query_one("#filter", Input).value == unresolved[0].headline
+        # an entry that is not in the library: see tests/test_links_ui.py
 
 
 async def test_n_opens_the_next_unread_linked_story(library: Library, state: Path) -> None:

@@ -57,10 +57,10 @@ def test_parse_cache_avoids_reparsing_unchanged_files(tmp_path: Path, monkeypatc
     cache_file = tmp_path / "cache.json"
     load_library([folder], cache=ParseCache(cache_file))
     calls: list[Path] = []
-    import reader.library as library_module
+    import reader.heads as heads_module
 
-    real = library_module.read_article
-    monkeypatch.setattr(library_module, "read_article", lambda p, *rest: calls.append(p) or real(p, *rest))
+    real = heads_module.parse_head
+    monkeypatch.setattr(heads_module, "parse_head", lambda p, *rest: calls.append(Path(p)) or real(p, *rest))
     again = load_library([folder], cache=ParseCache(cache_file))
     assert len(again) == 5 and calls == []
     changed = write(folder, "s3.txt", "Story number three, edited")
@@ -161,4 +161,49 @@ def test_a_cached_article_gets_its_body_back_when_opened(tmp_path: Path) -> None
     assert article.partial and article.body == ()
     full = library.full(article)
     assert not full.partial and full.body[0].text == "Body text of A cached story."
-    assert library.get(article.id) is full
+    assert library.full(article) is full  # the last few bodies are kept, not read again
+
+
+def test_bodies_are_not_kept_in_bulk(tmp_path: Path) -> None:
+    """Issue 9 memory goal: loading keeps headlines only; opening keeps the last few bodies, no more."""
+    from reader.library import RECENT_BODIES
+
+    for n in range(RECENT_BODIES + 4):
+        write(tmp_path / "lib", f"s{n}.txt", f"Story number {n}")
+    library = load_library([tmp_path / "lib"])  # nothing cached: every file parsed now
+    assert all(a.partial and a.body == () for a in library.articles)
+    for article in library.articles:
+        assert library.full(article).body
+    assert len(library._recent) == RECENT_BODIES
+    assert all(a.partial for a in library.by_id.values())
+
+
+def test_backlinks_are_kept_between_runs_and_found_again_when_files_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9: the backlinks of an unchanged library come from the last run, not a rebuild."""
+    from reader.cache import backlinks_path
+
+    folder, cache_file = tmp_path / "lib", tmp_path / "cache.json"
+    write(folder, "a.txt", "Harbour wall repairs begin", date="May 3, 2025", related="Ferry timetable changes")
+    write(folder, "b.txt", "Ferry timetable changes", date="May 2, 2025")
+    first = load_library([folder], cache=ParseCache(cache_file))
+    ferry = first.find("2025-05-02")
+    assert [a.title for a in first.backlinks(ferry.id)] == ["Harbour wall repairs begin"]
+    assert backlinks_path(cache_file).is_file()
+
+    def no_rebuild(self: Library, resolver: object) -> dict[str, list[str]]:
+        raise AssertionError("rebuilt")
+
+    monkeypatch.setattr(Library, "_build_backlinks", no_rebuild)
+    again = load_library([folder], cache=ParseCache(cache_file))
+    assert [a.title for a in again.backlinks(ferry.id)] == ["Harbour wall repairs begin"]
+    monkeypatch.undo()
+
+    changed = write(folder, "a.txt", "Harbour wall repairs begin", date="May 3, 2025")  # the link removed
+    os.utime(changed, ns=(1, 2_000_000_000))
+    later = load_library([folder], cache=ParseCache(cache_file))
+    assert later.backlinks(ferry.id) == []
+    backlinks_path(cache_file).write_bytes(b'{"key": 5, "graph": {"x": ["y"]}}')
+    damaged = load_library([folder], cache=ParseCache(cache_file))
+    assert damaged.backlinks(ferry.id) == []

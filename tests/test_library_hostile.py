@@ -9,10 +9,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 
+from reader.cache import links_path
 from reader.config import Config, max_page_bytes
 from reader.files import read_regular
 from reader.library import ParseCache, Problem, load_library, read_file
@@ -134,7 +136,7 @@ def test_a_file_that_grows_past_the_limit_after_stat_is_cut_off(tmp_path: Path) 
 # -- item 10: the parse cache is not trusted ------------------------------------------------
 
 
-def cached(tmp_path: Path) -> tuple[Path, Path, dict[str, object]]:
+def cached(tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
     """A library of one story and its parse cache, and the cache's data."""
     folder = tmp_path / "lib"
     page(folder, "s.txt", "A story from the cache")
@@ -150,12 +152,11 @@ def cached(tmp_path: Path) -> tuple[Path, Path, dict[str, object]]:
         "numeric title",
         "missing title",
         "missing fields",
-        "authors not a list",
+        "minutes is text",
         "size is text",
         "escape in title",
         "clipboard escape in section",
-        "bidi override in explore",
-        "C1 control in dek",
+        "C1 control in date",
     ],
 )
 def test_a_damaged_cache_entry_is_dropped_and_the_file_re_parsed(tmp_path: Path, damage: str) -> None:
@@ -164,36 +165,67 @@ def test_a_damaged_cache_entry_is_dropped_and_the_file_re_parsed(tmp_path: Path,
     entries = data["entries"]
     assert isinstance(entries, dict)
     key = next(iter(entries))
-    head = entries[key][2]
+    entry = entries[key]
     if damage == "entry is 5":
         entries[key] = 5
     elif damage == "numeric title":
-        head["title"] = 5
+        entry[3] = 5
     elif damage == "missing title":
-        del head["title"]
+        entry[3] = ""
     elif damage == "missing fields":
-        entries[key][2] = {"id": head["id"], "title": head["title"]}
-    elif damage == "authors not a list":
-        head["authors"] = "Somebody"
+        entries[key] = entry[:4]
+    elif damage == "minutes is text":
+        entry[6] = "3"
     elif damage == "size is text":
-        entries[key][0] = str(entries[key][0])
+        entry[0] = str(entry[0])
     elif damage == "escape in title":
-        head["title"] = "\x1b]0;owned\x07\x1b[2JPwned title"
+        entry[3] = "\x1b]0;owned\x07\x1b[2JPwned title"
     elif damage == "clipboard escape in section":
-        head["section"] = "\x1b]52;c;ZXZpbA==\x07"
-    elif damage == "bidi override in explore":
-        head["explore"] = ["\u202eevil"]
-    elif damage == "C1 control in dek":
-        head["dek"] = "a \x9b31m dek"
+        entry[4] = "\x1b]52;c;ZXZpbA==\x07"
+    elif damage == "C1 control in date":
+        entry[5] = "2025-05-01 \x9b31m"
     cache_file.write_bytes(orjson.dumps(data))
     library = load_library([folder], cache=ParseCache(cache_file))
     assert library.problems == []
     [article] = library.articles
     assert article.title == "A story from the cache" and article.section == "WORLD"
-    assert article.explore == () and article.dek == "A dek line for the story."
+    assert article.explore == () and article.dek == "A dek line for the story."  # parsed again
     listed = reader("list", "--path", str(folder), env={"READER_CACHE_DIR": str(cache_file.parent)})
     assert listed.returncode == 0 and "\x1b" not in listed.stdout + listed.stderr
     assert "A story from the cache" in listed.stdout
+
+
+@pytest.mark.parametrize("damage", ["bidi override in explore", "explore not a list", "entry is 5", "file is junk"])
+def test_damaged_cached_links_are_read_from_the_file_again(tmp_path: Path, damage: str) -> None:
+    """The Related and Explore headlines kept beside the cache are checked like the rest."""
+    folder = tmp_path / "lib"
+    page(folder, "a.txt", "A story from the cache")
+    linking = PAGE.format(title="A story that links") + "\nSOURCE:Sample\nExplore\nA story from the cache\n"
+    (folder / "b.txt").write_text(linking, encoding="utf-8")
+    cache_file = tmp_path / "cache" / "parse-cache.json"
+    load_library([folder], cache=ParseCache(cache_file))
+    links_file = links_path(cache_file)
+    data = orjson.loads(links_file.read_bytes())
+    key = next(k for k in data["entries"] if k.endswith("b.txt"))
+    if damage == "bidi override in explore":
+        data["entries"][key][3] = ["\u202eevil"]
+    elif damage == "explore not a list":
+        data["entries"][key][3] = "A story from the cache"
+    elif damage == "entry is 5":
+        data["entries"][key] = 5
+    links_file.write_bytes(b"{junk" if damage == "file is junk" else orjson.dumps(data))
+    library = load_library([folder], cache=ParseCache(cache_file))
+    target = next(a for a in library.articles if a.title == "A story from the cache")
+    assert all(a.partial and not a.explore for a in library.articles)  # from the cache: list data only
+    assert [a.title for a in library.backlinks(target.id)] == ["A story that links"]
+
+
+def test_the_cache_holds_only_what_the_list_needs(tmp_path: Path) -> None:
+    """Issue 9: the file read at every start is small; links live in a second file read on demand."""
+    _folder, cache_file, data = cached(tmp_path)
+    [entry] = data["entries"].values()
+    assert entry[2:] == ["2025-05-01-a-story-from-the-cache", "A story from the cache", "WORLD", "2025-05-01", None]
+    assert links_path(cache_file).exists()
 
 
 def test_a_cache_that_cannot_be_renamed_into_place_leaves_no_temp_file(tmp_path: Path) -> None:

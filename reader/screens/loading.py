@@ -15,3 +15,7 @@ class LoadingScreen(Screen[None]):
         yield Header()
         yield Static(Text("  Loading library…"), id="loading")
         yield Footer()
+
+    def progress(self, done: int, total: int) -> None:
+        """Show how many files of a first start are parsed."""
+        self.query_one("#loading", Static).update(Text(f"  Loading library… {done:,} of {total:,} stories read"))

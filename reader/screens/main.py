@@ -23,6 +23,7 @@ from reader.feeds.subscriptions import FeedStatus
 from reader.history import History
 from reader.library import Library, Link
 from reader.model import Article
+from reader.search import SearchIndex
 from reader.store import Store
 from reader.text import clean_line
 from reader.undo import Step, UndoStack, reverse_of
@@ -123,9 +124,23 @@ class MainScreen(Screen[None]):
     class SettingsChanged(Message):
         """The settings in the config changed (the app saves them)."""
 
-    def __init__(self, library: Library, store: Store, config: Config, *, poll_interval: float = 2.0) -> None:
-        """``poll_interval``: seconds between checks for marks made elsewhere (0: never; tests call ``poll_store``)."""
+    @dataclass
+    class LibraryChanged(Message):
+        """Stories were added or changed (a feed refresh): the app brings the search index up to date."""
+
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        config: Config,
+        *,
+        poll_interval: float = 2.0,
+        index: SearchIndex | None = None,
+    ) -> None:
+        """``poll_interval``: seconds between checks for marks made elsewhere (0: never; tests call ``poll_store``);
+        ``index``: the full-text index the filter uses (None: titles only)."""
         super().__init__()
+        self.index = index
         self.library = library
         self.store = store
         self.config = config
@@ -147,7 +162,7 @@ class MainScreen(Screen[None]):
         yield Header()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield FilterBox(self.library.search_text, id="filter")
+                yield FilterBox(self.index, id="filter")
                 yield HeadlineList(id="headlines")
             with Vertical(id="centre"):
                 yield Breadcrumb(id="breadcrumb")
@@ -255,7 +270,8 @@ class MainScreen(Screen[None]):
         if not message.final and not message.rows:
             return  # wait for matches in the article text before saying "none"
         headlines = self.query_one(HeadlineList)
-        headlines.empty_message = f"Nothing matches “{message.query}”"
+        where = " in titles (indexing the text…)" if message.indexing else ""
+        headlines.empty_message = f"Nothing matches “{message.query}”{where}"
         headlines.set_rows(message.rows, keep=headlines.highlighted.id if headlines.highlighted else None)
         self.shown = len(message.rows)
 
@@ -265,6 +281,12 @@ class MainScreen(Screen[None]):
 
     def watch_filter_text(self) -> None:
         self._show_rows()
+
+    def search_ready(self, ok: bool = True) -> None:
+        """The full-text index is built (``ok``) or unusable: filter again with it (or titles only)."""
+        self.query_one(FilterBox).index_ready(ok)
+        if self.filter_text:
+            self._show_rows()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -315,15 +337,30 @@ class MainScreen(Screen[None]):
     def _prepare(self, article: Article, scroll_y: float) -> None:
         full = self.library.full(article)  # may re-read and parse the file: never on the event loop
         self.post_message(self.Opened(full, tuple(self.library.links(full)), scroll_y))
-        self.post_message(self.BacklinksReady(full.id, self.library.backlinks(full.id)))
+        if self.library.backlinks_ready:
+            self.post_message(self.BacklinksReady(full.id, self.library.backlinks(full.id)))
+
+    @work(thread=True, exclusive=True, group="backlinks")
+    def _find_backlinks(self, article_id: str) -> None:
+        """The first backlinks are found (every story's links resolved) once the story is drawn."""
+        self.post_message(self.BacklinksReady(article_id, self.library.backlinks(article_id)))
 
     def on_main_screen_opened(self, message: Opened) -> None:
         if message.article.id != self.current:
             return
         self.story = Story(message.article, message.links, message.scroll_y)
-        backlinks = self.library.backlinks(message.article.id) if self.library.backlinks_ready else []
-        self.query_one(Sidebar).show(message.links, backlinks)
         self.refresh_bindings()
+        self.call_after_refresh(self._fill_sidebar, message.article.id)  # the text first, then the sidebar
+
+    def _fill_sidebar(self, article_id: str) -> None:
+        """Show the open story's links and backlinks in the sidebar (finding backlinks the first time)."""
+        if article_id != self.current or self.story is None:
+            return
+        ready = self.library.backlinks_ready
+        backlinks = self.library.backlinks(article_id) if ready else []
+        self.query_one(Sidebar).show(self.story.links, backlinks)
+        if not ready:
+            self.call_after_refresh(self._find_backlinks, article_id)
 
     def on_main_screen_backlinks_ready(self, message: BacklinksReady) -> None:
         if message.article_id == self.current and self.story is not None:
@@ -365,21 +402,19 @@ class MainScreen(Screen[None]):
 
     @on(Sidebar.Search)
     def _sidebar_search(self, event: Sidebar.Search) -> None:
-        self._search_for(event.headline)
+        """An entry no library story matches: say so in its place (a filter would find only this story)."""
+        sidebar = self.query_one(Sidebar)
+        option = sidebar.highlighted_option
+        if option is not None and option.id is not None:
+            note = Text.assemble((" ○  ", "dim"), (clean_line(event.headline), "dim"))
+            note.append("\n    not in the library: no story matches this headline", style="italic")
+            sidebar.replace_option_prompt(option.id, note)
 
     def _follow(self, target: str | None, headline: str) -> None:
         if target is None:
-            self._search_for(headline)
+            self.notify(f"Not in the library: {clean_line(headline)}", timeout=3, markup=False)
         else:
             self.open_article(target)
-
-    def _search_for(self, headline: str) -> None:
-        """Run the library filter for a headline that is not in the library."""
-        box = self.query_one("#filter", Input)
-        box.display = True
-        box.value = headline
-        self.notify("Not in the library: searching for it", timeout=3)
-        self.query_one(HeadlineList).focus()
 
     def action_back(self) -> None:
         visit = self.history.back(self.query_one(ArticleView).scroll_y)
@@ -705,6 +740,7 @@ class MainScreen(Screen[None]):
             return
         new = self.library.add_or_update(message.articles, message.paths) if message.articles else 0
         if message.articles:
+            self.post_message(self.LibraryChanged())
             self._show_rows_in_place()
             self._recount()
         self._load_feed_info()

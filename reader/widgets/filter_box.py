@@ -1,8 +1,8 @@
-"""The filter box: words to find in headlines, then in the article text, searched in a worker."""
+"""The filter box: words to find in headlines and in the article text (through the search index)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import work
@@ -10,31 +10,64 @@ from textual.message import Message
 from textual.widgets import Input
 
 from reader.model import Article
+from reader.search import SearchCancelled, SearchIndex
+
+#: Hits asked of the index for one query (the view keeps those it shows).
+HITS = 1000
+INDEXING = "indexing… titles only"
 
 
 class FilterBox(Input):
-    """Takes the words; :meth:`search` posts Results twice: title matches at once, then text matches."""
+    """Takes the words; :meth:`search` posts :class:`Results` from a worker given only the query.
+
+    Until the index is :attr:`ready` (its first build is done) only titles are searched
+    and the box says "indexing…"; without an index (or when it failed) titles only.
+    """
 
     @dataclass
     class Results(Message):
-        """The rows matching ``query`` (``final`` once the article text was searched too)."""
+        """The rows matching ``query``; ``indexing`` while only titles could be searched."""
 
         query: str
         rows: list[Article]
-        final: bool
+        final: bool = True
+        indexing: bool = False
 
-    def __init__(self, search_text: Callable[[Article], str], *, id: str | None = None) -> None:
-        """``search_text``: an article's searchable text, lower-cased (may read its file)."""
+    def __init__(self, index: SearchIndex | None = None, *, id: str | None = None) -> None:
+        """``index``: the full-text index (None: titles only)."""
         super().__init__(placeholder="Filter: words in title or text", id=id)
-        self.search_text = search_text
+        self.index = index
+        self.ready = False
+        self._rows: list[Article] = []
+        if index is not None:
+            self.border_subtitle = INDEXING
+
+    def index_ready(self, ok: bool = True) -> None:
+        """The index finished its first build (``ok``) or cannot be used (not ``ok``)."""
+        self.ready = ok
+        if not ok:
+            self.index = None
+        self.border_subtitle = ""
 
     def search(self, query: str, rows: Sequence[Article]) -> None:
-        """Look for ``query``'s words among ``rows`` (a newer search cancels an older one)."""
-        self._search(query, list(rows))
+        """Look for ``query`` among ``rows`` (a newer search stops an older one at once)."""
+        self._rows = list(rows)  # read by the worker: worker arguments are formatted with repr()
+        if self.index is not None:
+            self.index.cancel()
+        self._search(query)
 
     @work(thread=True, exclusive=True, group="filter")
-    def _search(self, query: str, rows: list[Article]) -> None:
+    def _search(self, query: str) -> None:
+        rows = self._rows
         words = query.casefold().split()
-        self.post_message(self.Results(query, [a for a in rows if all(w in a.title.casefold() for w in words)], False))
-        search_text = self.search_text
-        self.post_message(self.Results(query, [a for a in rows if all(w in search_text(a) for w in words)], True))
+        titles = [a for a in rows if all(w in a.title.casefold() for w in words)]
+        index = self.index
+        if index is None or not self.ready:
+            self.post_message(self.Results(query, titles, indexing=index is not None))
+            return
+        try:
+            hits = set(index.search(query, HITS, prefix=True))
+        except SearchCancelled:
+            return  # a newer query took over
+        hits.update(a.id for a in titles)
+        self.post_message(self.Results(query, [a for a in rows if a.id in hits]))

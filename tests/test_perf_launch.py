@@ -1,0 +1,71 @@
+"""Issue 9 warm launch: with a warm parse cache the library is loaded before the first screen."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from reader.app import ReaderApp
+from reader.library import Library, load_library
+from reader.paths import seeds_dir
+from reader.screens.loading import LoadingScreen
+from reader.screens.main import MainScreen
+from reader.store import Store
+from reader.widgets.headline_list import HeadlineList
+from tests.test_perf_search import settle
+
+
+async def test_loading_now_shows_the_headlines_without_a_loading_screen(tmp_path: Path) -> None:
+    library = load_library(folders=[seeds_dir()])
+    calls: list[int] = []
+
+    def load() -> tuple[Library, Store]:
+        calls.append(1)
+        return library, Store(tmp_path / "state.json")
+
+    app = ReaderApp(loader=load, load_now=True)
+    screens: list[object] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screens.append(type(app.screen))
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert not any(isinstance(s, LoadingScreen) for s in app.screen_stack)
+        assert len(app.screen.query_one(HeadlineList).rows) == len(library)
+    assert calls == [1] and screens == [MainScreen]
+
+
+def test_a_failing_quick_load_ends_with_one_line_not_a_traceback(tmp_path: Path) -> None:
+    script = textwrap.dedent(
+        """
+        from reader.app import ReaderApp
+
+        def load():
+            raise OSError("disk on fire")
+
+        app = ReaderApp(loader=load, load_now=True)
+        app.run(headless=True, size=(80, 24))
+        print("exited", app.return_code)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert "exited 1" in done.stdout
+    assert "reader: cannot load the library: disk on fire" in done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_cli_loads_at_once_when_the_parse_cache_is_warm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``reader`` with a parse cache present passes ``load_now`` (no loading screen, no GIL contention)."""
+    from reader.cli import main
+    from reader.paths import cache_dir
+
+    seen: list[bool] = []
+    monkeypatch.setattr(ReaderApp, "run", lambda self, *a, **k: seen.append(self._load_now))
+    main([])
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    (cache_dir() / "parse-cache.json").write_text("{}")
+    main([])
+    assert seen == [False, True]

@@ -1,0 +1,158 @@
+"""Issue 9: the filter box searches the full-text index (titles and bodies), through Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from reader.app import ReaderApp
+from reader.config import Config
+from reader.library import Library, load_library
+from reader.search import SearchIndex
+from reader.store import Store
+from reader.widgets.filter_box import INDEXING, FilterBox
+from reader.widgets.headline_list import HeadlineList
+
+NIGHT = "night-market"  # body holds "the night market opened", never "market night"
+SMOKED = "smoked-fish"  # body-only words: "smoked eel"
+OTHER = "other-story"  # body holds "market" and "night" apart
+
+
+def page(title: str, body: str, day: int) -> str:
+    """A page in the shape the parser reads (like the seeds)."""
+    return "\n".join(
+        [
+            "WORLD",
+            "2 MIN READ",
+            title,
+            "A short dek for the story.",
+            title,
+            "By Test Writer",
+            f"November {day}, 2026",
+            "",
+            body,
+            "",
+            "SOURCE:Sample",
+        ]
+    )
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    stories = {
+        NIGHT: ("Lanterns light up the old town", "Crowds came when the night market opened on the quay.", 20),
+        SMOKED: ("Harbour stalls reopen after the storm", "Vendors sold smoked eel and bread to the crowds.", 19),
+        OTHER: ("Council debates the ferry budget", "The market for tickets fell; night sailings end.", 18),
+    }
+    for name, (title, body, day) in stories.items():
+        (folder / f"{name}.txt").write_text(page(title, body, day), encoding="utf-8")
+    return load_library(folders=[folder])
+
+
+def ids_by_title(library: Library) -> dict[str, str]:
+    return {a.title.split()[0].lower(): a.id for a in library.articles}
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def shown(app: ReaderApp) -> list[str]:
+    return [a.title for a in app.screen.query_one(HeadlineList).rows]
+
+
+def make_app(library: Library, tmp_path: Path, index: SearchIndex | None = None) -> ReaderApp:
+    return ReaderApp(library, Store(tmp_path / "state.json"), Config(), search_index=index)
+
+
+async def test_a_word_only_in_the_body_finds_the_story(library: Library, tmp_path: Path) -> None:
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(FilterBox).ready
+        await pilot.press("slash", *"smoked eel")
+        await settle(pilot)
+        assert shown(app) == ["Harbour stalls reopen after the storm"]
+        assert "“smoked eel”: 1" in app.sub_title
+    assert not hasattr(library, "search_text")  # no body cache beside the index
+    assert all(article.partial or not article.body for article in library.articles)
+
+
+async def test_typing_fast_leaves_only_the_last_querys_result(library: Library, tmp_path: Path) -> None:
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"ferry", *["backspace"] * 5, *"smok")  # no pause between keys
+        await settle(pilot)
+        assert app.screen.query_one("#filter", Input).value == "smok"
+        assert shown(app) == ["Harbour stalls reopen after the storm"]  # "smok" is a prefix of "smoked"
+
+
+async def test_a_quoted_phrase_matches_those_words_in_that_order(library: Library, tmp_path: Path) -> None:
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"market night")
+        await settle(pilot)
+        assert sorted(shown(app)) == ["Council debates the ferry budget", "Lanterns light up the old town"]
+        await pilot.press("escape", "slash", *'"night market"')
+        await settle(pilot)
+        assert shown(app) == ["Lanterns light up the old town"]
+
+
+@pytest.mark.parametrize("query", ['"', "market AND (", "NOT night*", "[b]x[/b]", "body:eel OR -", "*", "\x1b[31m"])
+async def test_hostile_query_text_is_only_text(library: Library, tmp_path: Path, query: str) -> None:
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        app.screen.query_one("#filter", Input).value = query
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        assert app.is_running
+        rows = shown(app)
+        if not rows:
+            assert headlines.empty_message == f"Nothing matches “{query.strip()}”"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(shown(app)) == 3
+
+
+async def test_an_unusable_index_says_so_in_one_line_and_titles_still_filter(
+    library: Library, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    app = make_app(library, tmp_path, SearchIndex(blocker / "search.sqlite"))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("search index unavailable: ") and "\n" not in m for m in messages)
+        await pilot.press("slash", *"ferry")
+        await settle(pilot)
+        assert shown(app) == ["Council debates the ferry budget"]
+        assert not app.screen.query_one(FilterBox).border_subtitle
+
+
+async def test_before_the_first_build_titles_match_and_the_box_says_indexing(
+    library: Library, tmp_path: Path
+) -> None:
+    app = make_app(library, tmp_path)
+    app.reindex = lambda: None  # type: ignore[method-assign]  # the build never finishes
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"eel")
+        await settle(pilot)
+        box = app.screen.query_one(FilterBox)
+        assert box.border_subtitle == INDEXING
+        assert shown(app) == []
+        assert "indexing" in app.screen.query_one(HeadlineList).empty_message
+        app.screen.query_one("#filter", Input).value = "harbour"
+        await settle(pilot)
+        assert shown(app) == ["Harbour stalls reopen after the storm"]
