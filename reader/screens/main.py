@@ -13,27 +13,31 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from reader.changes import Change, PendingChanges
-from reader.config import SORTS, Config
+from reader.config import Config
 from reader.feeds.stories import StoryInfo
 from reader.feeds.subscriptions import FeedStatus
 from reader.history import History
 from reader.library import Library, Link
 from reader.model import Article
+from reader.screens.feed_actions import FeedActions
+from reader.screens.find_actions import FindActions
+from reader.screens.mark_actions import MarkActions
+from reader.screens.pane_actions import PaneActions
+from reader.screens.sort_actions import SortActions
 from reader.search import SearchIndex
 from reader.store import Store
 from reader.text import clean_line
-from reader.undo import Step, UndoStack, reverse_of
-from reader.views import EMPTY, SORT_NAMES, VIEWS, arrange, remembered, unread_totals, view_rows
+from reader.undo import UndoStack
+from reader.views import EMPTY, VIEWS, remembered, unread_totals
 from reader.widgets.article_view import ArticleView, Story
 from reader.widgets.breadcrumb import SHOWN, Breadcrumb
 from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.filter_box import FilterBox
 from reader.widgets.find_bar import FindBar
-from reader.widgets.headline_list import ROW_HEIGHT, HeadlineList
+from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
@@ -44,7 +48,7 @@ SINGLE = 60  # below this many columns one pane shows at a time: list, article, 
 COMPACT = 120  # below this many columns the footer packs its keys tighter
 
 
-class MainScreen(Screen[None]):
+class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions):
     """Headlines, article and sidebar over one library and one store."""
 
     AUTO_FOCUS = "#headlines"  # not the (hidden) filter box, which would swallow the first keys
@@ -449,55 +453,7 @@ class MainScreen(Screen[None]):
                 return article
         return None
 
-    # -- panes: focus, and one pane at a time on a very narrow terminal ---------------------
-
-    def _show_article_pane(self) -> None:
-        """When one pane shows at a time, move on to the article."""
-        if self.has_class("single"):
-            self.remove_class("sidebar-forced")
-            self.add_class("show-article")
-            self._apply_width(self.size.width)
-            self.query_one(ArticleView).focus()
-
-    def action_focus_headlines(self) -> None:
-        """Back to the headline list (q in the article or the sidebar)."""
-        if self.has_class("single"):
-            self.remove_class("show-article", "sidebar-forced")
-            self._apply_width(self.size.width)
-        self.query_one(HeadlineList).focus()
-
-    def action_leave_pane(self) -> None:
-        """Esc in the article or sidebar: one pane back when one shows at a time, else clear the filter."""
-        if not self.has_class("single"):
-            self.action_clear_filter()
-        elif self.has_class("sidebar-forced") and self.story is not None:
-            self._show_article_pane()
-        else:
-            self.action_focus_headlines()
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        """A toast that replaces an identical one still on show."""
-        forget_identical(self.app, message, title)
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-    def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one(Sidebar)
-        if self.has_class("narrow"):
-            self.toggle_class("sidebar-forced")
-            self._apply_width(self.size.width)
-            (sidebar if self.has_class("sidebar-forced") else self.query_one(HeadlineList)).focus()
-            return
-        self.config.show_sidebar = not sidebar.display
-        self.post_message(self.SettingsChanged())
-        self._apply_width(self.size.width)
+    # -- what can run now, and toasts ---------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
@@ -514,362 +470,18 @@ class MainScreen(Screen[None]):
             return bool(self.query_one(FindBar).display)  # else Esc is the list's "clear filter"
         return True
 
-    # -- read marks and bookmarks: every key press is one change, saved in order ---------------
-
-    def _target(self) -> Article | None:
-        """What m and b act on: the highlighted headline in the list, else the open story."""
-        headlines = self.query_one(HeadlineList)
-        if headlines.has_focus and headlines.highlighted is not None:
-            return headlines.highlighted
-        return self.story.article if self.story else headlines.highlighted
-
-    def action_toggle_read(self) -> None:
-        article = self._target()
-        if article is not None:
-            self._save(Change("read", article.id, not self.changes.is_read(article.id), title=article.title))
-
-    def action_toggle_bookmark(self) -> None:
-        article = self._target()
-        if article is None:
-            return
-        on = not self.changes.is_bookmarked(article.id)
-        self._save(Change("bookmark", article.id, on, article.title, article.section, article.published))
-        self.notify("Bookmarked" if on else "Bookmark removed", timeout=2)
-
-    def _save(self, change: Change, *, undoable: bool = True) -> None:
-        """Show the change at once and queue it for saving; a mark change can be undone (``u``)."""
-        article_id = change.article_id
-        if undoable:
-            self._remember(change)
-        if change.kind == "read" and self.changes.is_read(article_id) != change.on and self.library.get(article_id):
-            self.unread += -1 if change.on else 1  # exact: every change passes here, in order
-            self.unread_minutes += (-1 if change.on else 1) * _minutes(self.library.get(article_id))
-        if change.kind == "read_many":
-            flips = [i for i in change.ids if self.changes.is_read(i) != change.on and self.library.get(i)]
-            self.unread += -len(flips) if change.on else len(flips)
-            self.unread_minutes += (-1 if change.on else 1) * sum(_minutes(self.library.get(i)) for i in flips)
-        self.query_one(StoreSync).save(change)
-        if change.kind in ("read", "bookmark"):
-            self._redraw_marks(article_id)
-        if change.kind == "read_many":
-            self._redraw_all_marks()
-
-    def finish_saving(self) -> None:
-        """Retry changes that failed to save (the app calls this when quitting)."""
-        self.query_one(StoreSync).finish()
-
-    @property
-    def save_error(self) -> str | None:
-        """Why the last change that failed to save failed."""
-        return self.query_one(StoreSync).save_error
-
-    def on_store_sync_saved(self, message: StoreSync.Saved) -> None:
-        change = message.change
-        if change.kind == "read_many":
-            self._redraw_all_marks()
-            if message.error:
-                self._recount()
-            return
-        if change.kind not in ("read", "bookmark"):
-            return
-        self._redraw_marks(change.article_id)
-        if change.kind == "read" and (message.error or self.store.is_read(change.article_id) != change.on):
-            self._recount()  # the store did not take the change as shown: count again from what it holds
-
-    def _redraw_marks(self, article_id: str) -> None:
-        self.query_one(HeadlineList).refresh_article(article_id)
-        self.query_one(Sidebar).refresh_states()
-        if article_id in self.feed_info:
-            self.query_one(Sources).refresh_counts()
-
-    def _redraw_all_marks(self) -> None:
-        self.query_one(HeadlineList).refresh()
-        self.query_one(Sidebar).refresh_states()
-        self.query_one(Sources).refresh_counts()
-
-    # -- undo and mark all read ------------------------------------------------------------------
-
-    def _remember(self, change: Change) -> None:
-        """Put the change's reverse on the undo stack, if it changes any mark."""
-        reverse = reverse_of(change, self.changes.is_read, self.changes.is_bookmarked)
-        if reverse is not None:
-            description = change.describe() if change.kind != "read_many" else reverse_describe(reverse)
-            self.undo.record(Step(description, reverse))
-
-    def action_undo(self) -> None:
-        """Take back the last mark change (a whole "mark all read" at once)."""
-        step = self.undo.pop()
-        if step is None:
-            self.notify("Nothing to undo", timeout=2)
-            return
-        self._save(step.reverse, undoable=False)
-        self.notify(f"Undone: {clean_line(step.description)}", timeout=4, markup=False)
-
-    def action_mark_all_read(self) -> None:
-        """Mark every story the list shows (this view, filter and feed) read."""
-        self._mark_read([article.id for article in self.query_one(HeadlineList).rows], "in this list")
-
-    def _mark_read(self, ids: Sequence[str], where: str) -> None:
-        unread = tuple(i for i in dict.fromkeys(ids) if not self.changes.is_read(i))
-        if not unread:
-            self.notify(f"No unread stories {where}", timeout=3, markup=False)
-            return
-        self._save(Change("read_many", on=True, ids=unread))
-        count = len(unread)
-        self.notify(
-            f"Marked {count} {'story' if count == 1 else 'stories'} read {where}: u undoes", timeout=5, markup=False
-        )
-
-    # -- feeds: the Sources pane, refresh, the story's address ----------------------------------
-
-    @work(thread=True, exclusive=True, group="feed-info")
-    def _load_feed_info(self) -> None:
-        from reader.feeds.stories import all_stories
-        from reader.feeds.subscriptions import SubscriptionError, feed_statuses
-
-        info = all_stories()
-        try:
-            statuses = feed_statuses(set())
-        except SubscriptionError as error:
-            statuses = []
-            self.post_message(FeedRefresher.Problems([str(error)]))
-        self.post_message(self.FeedsKnown(info, statuses))
-
-    @dataclass
-    class FeedsKnown(Message):
-        """The feeds, their state, and where each feed story came from."""
-
-        info: dict[str, StoryInfo]
-        statuses: list[FeedStatus]
-
-    def on_main_screen_feeds_known(self, message: FeedsKnown) -> None:
-        self.feed_info = message.info
-        self.feed_statuses = {status.feed.id: status for status in message.statuses}
-        self.query_one(Sources).show(message.statuses)
-        if self.scope is not None:
-            self._show_rows()
-        self._show_source()
-        self._name_scope()
-
-    def _scoped(self, rows: list[Article]) -> list[Article]:
-        status = self.feed_statuses.get(self.scope or "")
-        if self.scope is None:
-            return rows
-        ids = set(status.story_ids) if status else set()
-        return [article for article in rows if article.id in ids]
-
-    def watch_scope(self) -> None:
-        self._name_scope()
-        self._show_rows()
-
-    def _name_scope(self) -> None:
-        status = self.feed_statuses.get(self.scope or "")
-        self.scope_name = clean_line(status.feed.name) if status else ""
-
-    def _apply_sources(self) -> None:
-        sources = self.query_one(Sources)
-        sources.display = self.has_class("sources")
-        if sources.display:
-            self.query_one(Sidebar).display = False
-
-    def action_sources(self) -> None:
-        """Show or hide the Sources pane (in the sidebar's place); hiding it shows every story again."""
-        if self.scope is not None and not self.has_class("sources"):
-            self.add_class("sources")  # narrow: the list was scoped with the pane closed; show the feeds again
-            self._apply_width(self.size.width)
-            self.query_one(Sources).focus()
-            return
-        self.toggle_class("sources")
-        self._apply_width(self.size.width)
-        if self.has_class("sources"):
-            self._load_feed_info()
-            self.query_one(Sources).focus()
-        else:
-            self.scope = None
-            self.query_one(HeadlineList).focus()
-
-    @on(Sources.Scope)
-    def _scope_to(self, event: Sources.Scope) -> None:
-        self.scope = event.feed_id
-        self._show_rows()
-        if self.has_class("narrow"):  # the article pane comes back; 4 shows the feeds again
-            self.remove_class("sources")
-            self._apply_width(self.size.width)
-        self.query_one(HeadlineList).focus()
-
-    @on(Sources.MarkRead)
-    def _mark_source_read(self, event: Sources.MarkRead) -> None:
-        status = self.feed_statuses.get(event.feed_id)
-        if status is not None:
-            self._mark_read(status.story_ids, f"in {clean_line(status.feed.name)}")
-
-    def _feed_of(self, article: Article | None) -> str | None:
-        info = self.feed_info.get(article.id) if article else None
-        if info is not None:
-            return info.feed_id
-        return None
-
-    def action_refresh_feed(self) -> None:
-        """Refresh the highlighted feed (Sources pane), else the current story's feed."""
-        sources = self.query_one(Sources)
-        feed_id = sources.highlighted_feed if sources.has_focus else None
-        feed_id = feed_id or self._feed_of(self._target()) or self.scope
-        if feed_id is None:
-            self.notify("Not a feed story: R refreshes every feed", timeout=3)
-            return
-        self._start_refresh([feed_id])
-
-    def action_refresh_all(self) -> None:
-        """Refresh every feed."""
-        self._start_refresh([])
-
-    def _start_refresh(self, keys: list[str]) -> None:
-        if not self.query_one(FeedRefresher).start(keys):
-            self.notify("A refresh is already running", timeout=3)
-            return
-        self.refresh_status = "refreshing…"
-
-    def on_feed_refresher_progress(self, message: FeedRefresher.Progress) -> None:
-        errors = f", {message.errors} failed" if message.errors else ""
-        self.refresh_status = f"refreshing {message.done}/{message.total}{errors}"
-
-    def on_feed_refresher_finished(self, message: FeedRefresher.Finished) -> None:
-        self.refresh_status = ""
-        if message.error is not None:
-            self.notify(f"Refresh failed: {clean_line(message.error)}", severity="error", timeout=8, markup=False)
-            return
-        new = self.library.add_or_update(message.articles, message.paths) if message.articles else 0
-        if message.articles:
-            self.post_message(self.LibraryChanged())
-            self._show_rows_in_place()
-            self._recount()
-        self._load_feed_info()
-        failed = sum(1 for result in message.results if result.state in ("error", "gone"))
-        if message.background and not new and not failed:
-            return
-        text = f"Refreshed {len(message.results)} feed{'s' if len(message.results) != 1 else ''}: {new} new"
-        if failed:
-            text += f", {failed} failed (p shows why)"
-        self.notify(text, severity="warning" if failed else "information", timeout=5, markup=False)
-
-    def _show_rows_in_place(self) -> None:
-        """Show the rows again with the highlighted story on the same screen line (new stories above it)."""
-        headlines = self.query_one(HeadlineList)
-        before = headlines.cursor * ROW_HEIGHT - headlines.scroll_y
-        self._show_rows()
-
-        def keep_line() -> None:
-            headlines.scroll_to(y=max(0, headlines.cursor * ROW_HEIGHT - before), animate=False, immediate=True)
-
-        headlines.call_after_refresh(keep_line)
-
-    def _story_url(self) -> str | None:
-        article = self._target()
-        info = self.feed_info.get(article.id) if article else None
-        if info is None or not info.url:
-            self.notify("This story has no web address", timeout=3)
-            return None
-        return info.url
-
-    def action_open_url(self) -> None:
-        """Open the story's web page in the browser."""
-        url = self._story_url()
-        if url is not None:
-            self._open_in_browser(url)
-
-    @work(thread=True, group="browser")
-    def _open_in_browser(self, url: str) -> None:
-        from reader import outside
-
-        if not outside.open_url(url):
-            self.app.call_from_thread(
-                self.notify, "No browser could be started: y copies the address", severity="warning", timeout=5
-            )
-
-    def action_copy_url(self) -> None:
-        """Copy the story's web address to the clipboard."""
-        url = self._story_url()
-        if url is not None:
-            self.app.copy_to_clipboard(url)
-            self.notify(f"Copied {clean_line(url)}", timeout=3, markup=False)
-
-    def _show_source(self) -> None:
-        """The line above the article: the feed and the address of a feed story."""
-        line = self.query_one("#story-source", Static)
-        info = self.feed_info.get(self.current or "")
-        line.display = info is not None
-        if info is None:
-            return
-        status = self.feed_statuses.get(info.feed_id)
-        name = status.feed.name if status else info.feed_slug
-        url = clean_line(info.url or "no web address")
-        line.update(Text.assemble((clean_line(name), "bold"), " · ", url, no_wrap=True, overflow="ellipsis"))
-
-    # -- sort and section -----------------------------------------------------------------------
-
-    def _load_arrangement(self) -> None:
-        """Take the sort and section from the config (a section no longer in the library is dropped)."""
-        if self.config.section and not any(a.section == self.config.section for a in self.library.articles):
-            self.config.section = ""
-        self.section = self.config.section
-
-    def _view_rows(self) -> list[Article]:
-        """The view's stories in the chosen section and order."""
-        return arrange(view_rows(self.view, self.library, self.changes), self.config.sort, self.section)
-
-    def action_cycle_sort(self) -> None:
-        """Newest first → oldest first → by section → newest first."""
-        self.set_sort(SORTS[(SORTS.index(self.config.sort) + 1) % len(SORTS)])
-
-    def set_sort(self, sort: str) -> None:
-        """Sort the headlines (one of ``SORTS``) and remember it."""
-        self.config.sort = sort
-        self.post_message(self.SettingsChanged())
-        self._show_rows()
-        self.notify(f"Sorted {SORT_NAMES[sort]}", timeout=2)
-
-    def set_section(self, section: str) -> None:
-        """Show only one section's stories ("" for all) and remember it."""
-        self.config.section = self.section = section
-        self.post_message(self.SettingsChanged())
-        self._show_rows()
-
-    # -- find in the story --------------------------------------------------------------------
-
-    def action_find(self) -> None:
-        self.query_one(FindBar).open()
-        query = self.query_one(FindBar).query_text
-        self.query_one(ArticleView).find_query = query
-
-    def action_close_find(self) -> None:
-        bar = self.query_one(FindBar)
-        bar.display = False
-        bar.found = None
-        self.query_one(ArticleView).find_query = ""
-        self.query_one(ArticleView).focus()
-
-    def on_find_bar_changed(self, message: FindBar.Changed) -> None:
-        self.query_one(ArticleView).find_query = message.query
-
-    def on_find_bar_step(self, message: FindBar.Step) -> None:
-        self.query_one(ArticleView).action_find_step(message.step)
-
-    def on_find_bar_closed(self) -> None:
-        self.action_close_find()
-
-    def on_article_view_found(self, message: ArticleView.Found) -> None:
-        self.query_one(FindBar).found = (message.current, message.count)
-
-
-def reverse_describe(reverse: Change) -> str:
-    """What a mass change did, told from the change that undoes it."""
-    count = len(reverse.ids)
-    return f"{count} {'story' if count == 1 else 'stories'} marked {'unread' if reverse.on else 'read'}"
-
-
-def _minutes(article: Article | None) -> int:
-    """Minutes to read ``article``, as its page says (0 when it does not)."""
-    return article.read_minutes or 0 if article else 0
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast that replaces an identical one still on show."""
+        forget_identical(self.app, message, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:

@@ -1,0 +1,207 @@
+"""The main screen's feeds: the Sources pane, refreshing feeds, and the story's web address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.message import Message
+from textual.widgets import Static
+
+from reader.feeds.stories import StoryInfo
+from reader.feeds.subscriptions import FeedStatus
+from reader.model import Article
+from reader.screens.main_part import MainScreenPart
+from reader.text import clean_line
+from reader.widgets.feed_refresh import FeedRefresher
+from reader.widgets.headline_list import ROW_HEIGHT, HeadlineList
+from reader.widgets.sidebar import Sidebar
+from reader.widgets.sources import Sources
+
+
+class FeedActions(MainScreenPart):
+    """The Sources pane and the list scoped to one feed, refresh (r, R), open and copy the address (o, y)."""
+
+    @work(thread=True, exclusive=True, group="feed-info")
+    def _load_feed_info(self) -> None:
+        from reader.feeds.stories import all_stories
+        from reader.feeds.subscriptions import SubscriptionError, feed_statuses
+
+        info = all_stories()
+        try:
+            statuses = feed_statuses(set())
+        except SubscriptionError as error:
+            statuses = []
+            self.post_message(FeedRefresher.Problems([str(error)]))
+        self.post_message(self.FeedsKnown(info, statuses))
+
+    @dataclass
+    class FeedsKnown(Message, namespace="main_screen"):  # handled as on_main_screen_feeds_known, as before
+        """The feeds, their state, and where each feed story came from."""
+
+        info: dict[str, StoryInfo]
+        statuses: list[FeedStatus]
+
+    def on_main_screen_feeds_known(self, message: FeedsKnown) -> None:
+        self.feed_info = message.info
+        self.feed_statuses = {status.feed.id: status for status in message.statuses}
+        self.query_one(Sources).show(message.statuses)
+        if self.scope is not None:
+            self._show_rows()
+        self._show_source()
+        self._name_scope()
+
+    def _scoped(self, rows: list[Article]) -> list[Article]:
+        status = self.feed_statuses.get(self.scope or "")
+        if self.scope is None:
+            return rows
+        ids = set(status.story_ids) if status else set()
+        return [article for article in rows if article.id in ids]
+
+    def watch_scope(self) -> None:
+        self._name_scope()
+        self._show_rows()
+
+    def _name_scope(self) -> None:
+        status = self.feed_statuses.get(self.scope or "")
+        self.scope_name = clean_line(status.feed.name) if status else ""
+
+    def _apply_sources(self) -> None:
+        sources = self.query_one(Sources)
+        sources.display = self.has_class("sources")
+        if sources.display:
+            self.query_one(Sidebar).display = False
+
+    def action_sources(self) -> None:
+        """Show or hide the Sources pane (in the sidebar's place); hiding it shows every story again."""
+        if self.scope is not None and not self.has_class("sources"):
+            self.add_class("sources")  # narrow: the list was scoped with the pane closed; show the feeds again
+            self._apply_width(self.size.width)
+            self.query_one(Sources).focus()
+            return
+        self.toggle_class("sources")
+        self._apply_width(self.size.width)
+        if self.has_class("sources"):
+            self._load_feed_info()
+            self.query_one(Sources).focus()
+        else:
+            self.scope = None
+            self.query_one(HeadlineList).focus()
+
+    @on(Sources.Scope)
+    def _scope_to(self, event: Sources.Scope) -> None:
+        self.scope = event.feed_id
+        self._show_rows()
+        if self.has_class("narrow"):  # the article pane comes back; 4 shows the feeds again
+            self.remove_class("sources")
+            self._apply_width(self.size.width)
+        self.query_one(HeadlineList).focus()
+
+    @on(Sources.MarkRead)
+    def _mark_source_read(self, event: Sources.MarkRead) -> None:
+        status = self.feed_statuses.get(event.feed_id)
+        if status is not None:
+            self._mark_read(status.story_ids, f"in {clean_line(status.feed.name)}")
+
+    def _feed_of(self, article: Article | None) -> str | None:
+        info = self.feed_info.get(article.id) if article else None
+        if info is not None:
+            return info.feed_id
+        return None
+
+    def action_refresh_feed(self) -> None:
+        """Refresh the highlighted feed (Sources pane), else the current story's feed."""
+        sources = self.query_one(Sources)
+        feed_id = sources.highlighted_feed if sources.has_focus else None
+        feed_id = feed_id or self._feed_of(self._target()) or self.scope
+        if feed_id is None:
+            self.notify("Not a feed story: R refreshes every feed", timeout=3)
+            return
+        self._start_refresh([feed_id])
+
+    def action_refresh_all(self) -> None:
+        """Refresh every feed."""
+        self._start_refresh([])
+
+    def _start_refresh(self, keys: list[str]) -> None:
+        if not self.query_one(FeedRefresher).start(keys):
+            self.notify("A refresh is already running", timeout=3)
+            return
+        self.refresh_status = "refreshing…"
+
+    def on_feed_refresher_progress(self, message: FeedRefresher.Progress) -> None:
+        errors = f", {message.errors} failed" if message.errors else ""
+        self.refresh_status = f"refreshing {message.done}/{message.total}{errors}"
+
+    def on_feed_refresher_finished(self, message: FeedRefresher.Finished) -> None:
+        self.refresh_status = ""
+        if message.error is not None:
+            self.notify(f"Refresh failed: {clean_line(message.error)}", severity="error", timeout=8, markup=False)
+            return
+        new = self.library.add_or_update(message.articles, message.paths) if message.articles else 0
+        if message.articles:
+            self.post_message(self.LibraryChanged())
+            self._show_rows_in_place()
+            self._recount()
+        self._load_feed_info()
+        failed = sum(1 for result in message.results if result.state in ("error", "gone"))
+        if message.background and not new and not failed:
+            return
+        text = f"Refreshed {len(message.results)} feed{'s' if len(message.results) != 1 else ''}: {new} new"
+        if failed:
+            text += f", {failed} failed (p shows why)"
+        self.notify(text, severity="warning" if failed else "information", timeout=5, markup=False)
+
+    def _show_rows_in_place(self) -> None:
+        """Show the rows again with the highlighted story on the same screen line (new stories above it)."""
+        headlines = self.query_one(HeadlineList)
+        before = headlines.cursor * ROW_HEIGHT - headlines.scroll_y
+        self._show_rows()
+
+        def keep_line() -> None:
+            headlines.scroll_to(y=max(0, headlines.cursor * ROW_HEIGHT - before), animate=False, immediate=True)
+
+        headlines.call_after_refresh(keep_line)
+
+    def _story_url(self) -> str | None:
+        article = self._target()
+        info = self.feed_info.get(article.id) if article else None
+        if info is None or not info.url:
+            self.notify("This story has no web address", timeout=3)
+            return None
+        return info.url
+
+    def action_open_url(self) -> None:
+        """Open the story's web page in the browser."""
+        url = self._story_url()
+        if url is not None:
+            self._open_in_browser(url)
+
+    @work(thread=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        from reader import outside
+
+        if not outside.open_url(url):
+            self.app.call_from_thread(
+                self.notify, "No browser could be started: y copies the address", severity="warning", timeout=5
+            )
+
+    def action_copy_url(self) -> None:
+        """Copy the story's web address to the clipboard."""
+        url = self._story_url()
+        if url is not None:
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {clean_line(url)}", timeout=3, markup=False)
+
+    def _show_source(self) -> None:
+        """The line above the article: the feed and the address of a feed story."""
+        line = self.query_one("#story-source", Static)
+        info = self.feed_info.get(self.current or "")
+        line.display = info is not None
+        if info is None:
+            return
+        status = self.feed_statuses.get(info.feed_id)
+        name = status.feed.name if status else info.feed_slug
+        url = clean_line(info.url or "no web address")
+        line.update(Text.assemble((clean_line(name), "bold"), " · ", url, no_wrap=True, overflow="ellipsis"))

@@ -1,0 +1,57 @@
+"""The base of the main screen's parts: what each part may use of the screen that holds them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from textual.message import Message
+    from textual.reactive import var
+
+    from reader.changes import PendingChanges
+    from reader.config import Config
+    from reader.feeds.stories import StoryInfo
+    from reader.feeds.subscriptions import FeedStatus
+    from reader.history import History
+    from reader.library import Library
+    from reader.model import Article
+    from reader.store import Store
+    from reader.undo import UndoStack
+    from reader.widgets.article_view import Story
+
+
+class MainScreenPart(Screen[None]):
+    """One group of the main screen's actions and handlers; ``MainScreen`` inherits every part."""
+
+    if TYPE_CHECKING:  # what MainScreen holds, for the type checker
+        SettingsChanged: ClassVar[type[Message]]
+        LibraryChanged: ClassVar[type[Message]]
+        library: Library
+        store: Store
+        config: Config
+        changes: PendingChanges
+        history: History
+        undo: UndoStack
+        feed_info: dict[str, StoryInfo]
+        feed_statuses: dict[str, FeedStatus]
+        story: var[Story | None] = var(None)
+        view: var[str] = var("")
+        section: var[str] = var("")
+        scope: var[str | None] = var(None)
+        scope_name: var[str] = var("")
+        refresh_status: var[str] = var("")
+        unread: var[int] = var(0)
+        unread_minutes: var[int] = var(0)
+
+        @property
+        def current(self) -> str | None: ...
+        def _show_rows(self, keep: str | None = None) -> None: ...
+        def _apply_width(self, width: int) -> None: ...
+        def _recount(self) -> None: ...
+        def action_clear_filter(self) -> None: ...
+        def _target(self) -> Article | None: ...
+        def _mark_read(self, ids: Sequence[str], where: str) -> None: ...

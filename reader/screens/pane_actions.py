@@ -1,0 +1,47 @@
+"""The main screen's panes: focus, the sidebar, and one pane at a time on a very narrow terminal."""
+
+from __future__ import annotations
+
+from reader.screens.main_part import MainScreenPart
+from reader.widgets.article_view import ArticleView
+from reader.widgets.headline_list import HeadlineList
+from reader.widgets.sidebar import Sidebar
+
+
+class PaneActions(MainScreenPart):
+    """Moving between the panes, and showing or hiding the sidebar."""
+
+    def _show_article_pane(self) -> None:
+        """When one pane shows at a time, move on to the article."""
+        if self.has_class("single"):
+            self.remove_class("sidebar-forced")
+            self.add_class("show-article")
+            self._apply_width(self.size.width)
+            self.query_one(ArticleView).focus()
+
+    def action_focus_headlines(self) -> None:
+        """Back to the headline list (q in the article or the sidebar)."""
+        if self.has_class("single"):
+            self.remove_class("show-article", "sidebar-forced")
+            self._apply_width(self.size.width)
+        self.query_one(HeadlineList).focus()
+
+    def action_leave_pane(self) -> None:
+        """Esc in the article or sidebar: one pane back when one shows at a time, else clear the filter."""
+        if not self.has_class("single"):
+            self.action_clear_filter()
+        elif self.has_class("sidebar-forced") and self.story is not None:
+            self._show_article_pane()
+        else:
+            self.action_focus_headlines()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        if self.has_class("narrow"):
+            self.toggle_class("sidebar-forced")
+            self._apply_width(self.size.width)
+            (sidebar if self.has_class("sidebar-forced") else self.query_one(HeadlineList)).focus()
+            return
+        self.config.show_sidebar = not sidebar.display
+        self.post_message(self.SettingsChanged())
+        self._apply_width(self.size.width)
