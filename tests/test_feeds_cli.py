@@ -196,3 +196,28 @@ def test_set_changes_settings_and_unknown_feeds_are_one_line(capsys: pytest.Capt
     assert code == 1 and err.count("\n") == 1
     assert run(capsys, "feeds", "remove", "https://x.example/rss")[0] == 0
     assert load_feeds() == []
+
+
+def test_opml_import_refuses_a_fifo_and_a_folder_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """A named pipe given as the OPML file is refused at once (it used to block forever)."""
+    fifo = os.path.join(tmp_path, "feeds.opml")
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "feeds", "import", fifo)
+    assert code == 1 and out == ""
+    assert err == f"reader: {fifo}: not a regular file (a named pipe)\n"
+    code, _, err = run(capsys, "feeds", "import", str(tmp_path))
+    assert code == 1 and err == f"reader: {tmp_path}: is a folder, not a file\n"
+    assert load_feeds() == []
+
+
+def test_feeds_errors_never_echo_escape_sequences(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """A hostile file name in a feeds error is shown without its terminal escapes."""
+    name = os.path.join(tmp_path, "evil\x1b[31mred\x1b]0;pwn\x07.opml")
+    code, _, err = run(capsys, "feeds", "import", name)
+    assert code == 1
+    assert "\x1b" not in err and "\x07" not in err
+    assert err.startswith("reader: ") and err.endswith("/evilred.opml: no such file\n")

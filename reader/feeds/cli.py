@@ -16,10 +16,15 @@ import orjson
 from reader.feeds.subscriptions import FULL_TEXT, Feed, SubscriptionError
 
 COMMANDS = frozenset({"feeds", "refresh", "prune"})
+OPML_LIMIT = 20_000_000
+"""The largest OPML file ``feeds import`` reads (a FIFO or a device is refused outright)."""
 
 
 def _fail(message: str) -> None:
-    print(f"reader: {message}", file=sys.stderr)
+    """One ``reader: ...`` line on stderr; external text in it cannot drive the terminal."""
+    from reader.text import clean_line
+
+    print(f"reader: {clean_line(message)}", file=sys.stderr)
 
 
 def _settings(parser: argparse.ArgumentParser) -> None:
@@ -143,13 +148,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     """``feeds import FILE.opml``: subscribe to every feed in an OPML file (no network)."""
     from reader.feeds.opml import OpmlError, read_opml
     from reader.feeds.subscriptions import check_url, editing, feed_id, find, unique_slug
+    from reader.files import FileRefused, describe_os_error, read_regular
 
     try:
-        outlines = read_opml(Path(args.file).read_bytes())
+        outlines = read_opml(read_regular(args.file, OPML_LIMIT))
     except OSError as error:
-        _fail(f"{args.file}: {error.strerror or error}")
+        _fail(f"{args.file}: {describe_os_error(error)}")
         return 1
-    except OpmlError as error:
+    except (OpmlError, FileRefused) as error:
         _fail(f"{args.file}: {error}")
         return 1
     added = skipped = 0
