@@ -221,3 +221,55 @@ def test_feeds_errors_never_echo_escape_sequences(
     assert code == 1
     assert "\x1b" not in err and "\x07" not in err
     assert err.startswith("reader: ") and err.endswith("/evilred.opml: no such file\n")
+
+
+def test_a_redirect_to_a_port_out_of_range_is_a_failed_feed_not_a_traceback(
+    server: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile Location (port 99999) crashed `feeds add` and every `reader refresh` with a traceback."""
+    base = server.url_for("/")
+    from werkzeug.wrappers import Response
+
+    class RawLocation(Response):
+        def get_wsgi_headers(self, environ):  # type: ignore[no-untyped-def]
+            return self.headers  # werkzeug itself chokes on the bad port: send it as it is
+
+    server.expect_request("/moved.xml").respond_with_response(
+        RawLocation("", status=302, headers={"Location": "http://127.0.0.1:99999/feed.xml"})
+    )
+    server.expect_request("/ok.xml").respond_with_data(news(base), content_type="application/rss+xml")
+    code, out, err = run(capsys, "feeds", "add", base + "moved.xml")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "bad redirect" in err and "Port out of range" in err
+    with editing() as feeds:
+        from reader.feeds.subscriptions import Feed
+
+        feeds.append(Feed(id="moved", url=base + "moved.xml", slug="moved"))
+        feeds.append(Feed(id="port", url="http://127.0.0.1:99999/feed.xml", slug="port"))
+        feeds.append(Feed(id="ok", url=base + "ok.xml", slug="ok", full_text="never"))
+    code, out, err = run(capsys, "refresh", "--json")
+    rows = {row["feed_id"]: row for row in map(json.loads, out.splitlines())}
+    assert code == 1 and err == ""
+    assert rows["ok"]["new"] == 3  # the good feed is refreshed all the same
+    assert "bad redirect" in rows["moved"]["error"] and "Port out of range" in rows["port"]["error"]
+
+
+def test_add_and_opml_import_refuse_addresses_that_cannot_be_fetched(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """Control characters, spaces or a bad port in an address: one line, nothing subscribed."""
+    code, _, err = run(capsys, "feeds", "add", "http://127.0.0.1:8/\x1b[31mfeed")
+    assert code == 1 and err.count("\n") == 1 and "control characters" in err and "\x1b" not in err
+    opml = os.path.join(tmp_path, "feeds.opml")
+    with open(opml, "w", encoding="utf-8") as file:
+        file.write(
+            '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+            '<outline type="rss" text="Port" xmlUrl="http://127.0.0.1:99999/feed.xml"/>'
+            '<outline type="rss" text="Space" xmlUrl="http://exa mple.org/feed.xml"/>'
+            '<outline type="rss" text="Good" xmlUrl="http://127.0.0.1:8/good.xml"/>'
+            "</body></opml>"
+        )
+    code, out, err = run(capsys, "feeds", "import", opml)
+    assert code == 1 and out.startswith("imported 1 feeds")
+    assert "Port out of range" in err and "spaces or control characters" in err
+    assert [feed.url for feed in load_feeds()] == ["http://127.0.0.1:8/good.xml"]

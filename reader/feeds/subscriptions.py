@@ -165,9 +165,11 @@ def remove_feed(key: str, path: Path | None = None) -> Feed:
 
 def check_url(url: str) -> None:
     """Only absolute http(s) URLs can be subscribed to."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SubscriptionError(f"not an http(s) URL: {url!r}")
+    from reader.feeds.urls import url_problem
+
+    problem = url_problem(url)
+    if problem is not None:
+        raise SubscriptionError(problem)
 
 
 def feed_statuses(read_ids: set[str] | dict[str, Any], path: Path | None = None) -> list[FeedStatus]:
