@@ -273,3 +273,33 @@ def test_add_and_opml_import_refuse_addresses_that_cannot_be_fetched(
     assert code == 1 and out.startswith("imported 1 feeds")
     assert "Port out of range" in err and "spaces or control characters" in err
     assert [feed.url for feed in load_feeds()] == ["http://127.0.0.1:8/good.xml"]
+
+
+def test_feed_titles_from_an_opml_file_are_printed_without_controls(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """An OPML title with a C1 CSI or a bidi override is shown cleaned by `feeds set` and `feeds remove`."""
+    opml = os.path.join(tmp_path, "feeds.opml")
+    with open(opml, "w", encoding="utf-8") as file:
+        file.write(
+            '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+            '<outline type="rss" text="Evil&#x9b;31m &#x202e;title" xmlUrl="http://127.0.0.1:8/feed.xml"/>'
+            "</body></opml>"
+        )
+    assert run(capsys, "feeds", "import", opml)[0] == 0
+    feed_id = load_feeds()[0].id
+    for args in (("feeds", "set", feed_id, "--interval", "60"), ("feeds", "remove", feed_id)):
+        code, out, _ = run(capsys, *args)
+        assert code == 0 and "Evil title" in out
+        assert "\x9b" not in out and "\u202e" not in out
+    assert run(capsys, "feeds", "import", opml)[0] == 0
+    code, out, _ = run(capsys, "feeds", "set", load_feeds()[0].id, "--title", "Mine\x1b[2J\x1b]0;x\x07")
+    assert code == 0 and out.startswith("Mine: full text") and "\x1b" not in out and "\x07" not in out
+
+
+def test_a_short_title_with_a_few_controls_keeps_its_words() -> None:
+    """plain() dropped a whole title when two of its sixteen characters were controls (the binary-file test)."""
+    from reader.feeds.extract import plain
+
+    assert plain("Evil\x9b31m \u202etitle") == "Evil title"
+    assert plain("a\x9bb") == "ab"

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from reader.feeds.subscriptions import FULL_TEXT, Feed, SubscriptionError
+from reader.text import clean_line
 
 COMMANDS = frozenset({"feeds", "refresh", "prune"})
 OPML_LIMIT = 20_000_000
@@ -22,8 +23,6 @@ OPML_LIMIT = 20_000_000
 
 def _fail(message: str) -> None:
     """One ``reader: ...`` line on stderr; external text in it cannot drive the terminal."""
-    from reader.text import clean_line
-
     print(f"reader: {clean_line(message)}", file=sys.stderr)
 
 
@@ -72,7 +71,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         _fail(f"{args.url}: {error}")
         return 1
     verb = "subscribed to" if created else "already subscribed to"
-    print(f"{verb} {feed.name} ({feed.id}) {feed.url}: {len(parsed.items)} items; `reader refresh` fetches them")
+    line = f"{verb} {feed.name} ({feed.id}) {feed.url}: {len(parsed.items)} items; `reader refresh` fetches them"
+    print(clean_line(line))
     return 0
 
 
@@ -89,7 +89,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     except SubscriptionError as error:
         _fail(str(error))
         return 1
-    print(f"{feed.name}: full text {feed.full_text}, every {feed.interval_minutes} min")
+    print(clean_line(f"{feed.name}: full text {feed.full_text}, every {feed.interval_minutes} min"))
     return 0
 
 
@@ -102,7 +102,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     except SubscriptionError as error:
         _fail(str(error))
         return 1
-    print(f"unsubscribed from {feed.name} ({feed.url}); its stories stay in articles/{feed.slug}/")
+    print(clean_line(f"unsubscribed from {feed.name} ({feed.url}); its stories stay in articles/{feed.slug}/"))
     return 0
 
 
