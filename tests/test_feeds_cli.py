@@ -303,3 +303,22 @@ def test_a_short_title_with_a_few_controls_keeps_its_words() -> None:
 
     assert plain("Evil\x9b31m \u202etitle") == "Evil title"
     assert plain("a\x9bb") == "ab"
+
+
+def test_opml_export_into_a_folder_or_a_pipe_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """`feeds export -o FOLDER` ended in a traceback; a FIFO was silently replaced by a file."""
+    fifo = os.path.join(tmp_path, "out.opml")
+    os.mkfifo(fifo)
+    for target in (str(tmp_path), fifo):
+        code, out, err = run(capsys, "feeds", "export", "-o", target)
+        assert code == 1 and out == "" and err == f"reader: {target}: not a regular file: the OPML is written to a file\n"
+    assert os.path.exists(fifo) and not os.path.isfile(fifo)
+    blocked = os.path.join(tmp_path, "file")
+    open(blocked, "w").close()
+    code, _, err = run(capsys, "feeds", "export", "-o", os.path.join(blocked, "x.opml"))
+    assert code == 1 and err.startswith("reader: ") and err.count("\n") == 1
+    code, _, _ = run(capsys, "feeds", "export", "-o", os.path.join(tmp_path, "feeds.opml"))
+    with open(os.path.join(tmp_path, "feeds.opml"), "rb") as file:
+        assert code == 0 and read_opml(file.read()) == []

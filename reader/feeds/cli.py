@@ -192,7 +192,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         _fail(str(error))
         return 1
     if args.output:
-        atomic_write(Path(args.output), data)
+        from reader.files import describe_os_error
+
+        target = Path(args.output)
+        if target.is_dir() or (target.exists() and not target.is_file()):
+            _fail(f"{args.output}: not a regular file: the OPML is written to a file")
+            return 1
+        try:
+            atomic_write(target, data)
+        except OSError as error:
+            _fail(f"{args.output}: {describe_os_error(error)}")
+            return 1
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
