@@ -322,3 +322,28 @@ def test_opml_export_into_a_folder_or_a_pipe_is_one_line(
     code, _, _ = run(capsys, "feeds", "export", "-o", os.path.join(tmp_path, "feeds.opml"))
     with open(os.path.join(tmp_path, "feeds.opml"), "rb") as file:
         assert code == 0 and read_opml(file.read()) == []
+
+
+def test_a_fifo_in_place_of_feeds_json_is_one_line_not_a_hang(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """`feeds list`, `refresh` and `feeds add` blocked forever reading a FIFO named feeds.json."""
+    from reader.feeds.subscriptions import feeds_file
+
+    path = feeds_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    for args in (("feeds", "list"), ("refresh",)):
+        code, _, err = run(capsys, *args)
+        assert code == 1 and err.count("\n") == 1 and "not a regular file (a named pipe)" in err
+
+
+def test_a_hand_edited_slug_cannot_leave_the_articles_folder() -> None:
+    """A slug such as ../../x in feeds.json made refresh write stories outside the library."""
+    from reader.feeds.stories import articles_root, feed_folder
+    from reader.feeds.subscriptions import Feed
+
+    feed = Feed.from_dict({"id": "x", "url": "http://127.0.0.1:8/f.xml", "slug": "../../../outside/news"})
+    assert "/" not in feed.slug and not feed.slug.startswith(".")
+    assert feed_folder(feed.slug).resolve().parent == articles_root().resolve()
+    assert Feed.from_dict({"id": "y", "url": "http://127.0.0.1:8/g.xml", "slug": "harbour-news-2"}).slug == "harbour-news-2"

@@ -63,7 +63,10 @@ class Feed:
     def from_dict(cls, data: dict[str, Any]) -> Feed:
         """Rebuild from :meth:`to_dict`; unknown keys are ignored."""
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        feed = cls(**{k: v for k, v in data.items() if k in names})
+        if not isinstance(feed.slug, str) or any(c in feed.slug for c in "/\\\0") or feed.slug.startswith("."):
+            feed.slug = slugify(str(feed.slug)) or "feed"  # a folder under articles/, never outside it
+        return feed
 
 
 @dataclass(frozen=True, slots=True)
