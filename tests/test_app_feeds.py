@@ -364,3 +364,21 @@ async def test_new_stories_above_keep_the_highlighted_headline_on_its_screen_lin
         assert headlines.rows[0].title == "Breaking news"
         assert headlines.highlighted == chosen
         assert headlines.cursor * 2 - headlines.scroll_y == line
+
+
+async def test_the_story_address_stays_on_its_line_in_a_narrow_article_pane(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    """At 120 columns the address did not fit beside the feed name and wrapped out of sight."""
+    two_feeds(server)
+    await asyncio.to_thread(refresh)
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        line = main(app).query_one("#story-source", Static)
+        width = line.outer_size.width
+        assert line.display and width < len(f"Marrowick Gazette · {server.url_for('/news/ferry')}") + 4
+        shown = line.render_lines(Region(0, 0, width, 1))[0].text.strip()
+        assert shown.startswith("Marrowick Gazette · http://127.0.0.1:") and shown.endswith("…")

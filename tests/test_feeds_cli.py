@@ -196,3 +196,154 @@ def test_set_changes_settings_and_unknown_feeds_are_one_line(capsys: pytest.Capt
     assert code == 1 and err.count("\n") == 1
     assert run(capsys, "feeds", "remove", "https://x.example/rss")[0] == 0
     assert load_feeds() == []
+
+
+def test_opml_import_refuses_a_fifo_and_a_folder_in_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """A named pipe given as the OPML file is refused at once (it used to block forever)."""
+    fifo = os.path.join(tmp_path, "feeds.opml")
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "feeds", "import", fifo)
+    assert code == 1 and out == ""
+    assert err == f"reader: {fifo}: not a regular file (a named pipe)\n"
+    code, _, err = run(capsys, "feeds", "import", str(tmp_path))
+    assert code == 1 and err == f"reader: {tmp_path}: is a folder, not a file\n"
+    assert load_feeds() == []
+
+
+def test_feeds_errors_never_echo_escape_sequences(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """A hostile file name in a feeds error is shown without its terminal escapes."""
+    name = os.path.join(tmp_path, "evil\x1b[31mred\x1b]0;pwn\x07.opml")
+    code, _, err = run(capsys, "feeds", "import", name)
+    assert code == 1
+    assert "\x1b" not in err and "\x07" not in err
+    assert err.startswith("reader: ") and err.endswith("/evilred.opml: no such file\n")
+
+
+def test_a_redirect_to_a_port_out_of_range_is_a_failed_feed_not_a_traceback(
+    server: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile Location (port 99999) crashed `feeds add` and every `reader refresh` with a traceback."""
+    base = server.url_for("/")
+    from werkzeug.wrappers import Response
+
+    class RawLocation(Response):
+        def get_wsgi_headers(self, environ):  # type: ignore[no-untyped-def]
+            return self.headers  # werkzeug itself chokes on the bad port: send it as it is
+
+    server.expect_request("/moved.xml").respond_with_response(
+        RawLocation("", status=302, headers={"Location": "http://127.0.0.1:99999/feed.xml"})
+    )
+    server.expect_request("/ok.xml").respond_with_data(news(base), content_type="application/rss+xml")
+    code, out, err = run(capsys, "feeds", "add", base + "moved.xml")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "bad redirect" in err and "Port out of range" in err
+    with editing() as feeds:
+        from reader.feeds.subscriptions import Feed
+
+        feeds.append(Feed(id="moved", url=base + "moved.xml", slug="moved"))
+        feeds.append(Feed(id="port", url="http://127.0.0.1:99999/feed.xml", slug="port"))
+        feeds.append(Feed(id="ok", url=base + "ok.xml", slug="ok", full_text="never"))
+    code, out, err = run(capsys, "refresh", "--json")
+    rows = {row["feed_id"]: row for row in map(json.loads, out.splitlines())}
+    assert code == 1 and err == ""
+    assert rows["ok"]["new"] == 3  # the good feed is refreshed all the same
+    assert "bad redirect" in rows["moved"]["error"] and "Port out of range" in rows["port"]["error"]
+
+
+def test_add_and_opml_import_refuse_addresses_that_cannot_be_fetched(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """Control characters, spaces or a bad port in an address: one line, nothing subscribed."""
+    code, _, err = run(capsys, "feeds", "add", "http://127.0.0.1:8/\x1b[31mfeed")
+    assert code == 1 and err.count("\n") == 1 and "control characters" in err and "\x1b" not in err
+    opml = os.path.join(tmp_path, "feeds.opml")
+    with open(opml, "w", encoding="utf-8") as file:
+        file.write(
+            '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+            '<outline type="rss" text="Port" xmlUrl="http://127.0.0.1:99999/feed.xml"/>'
+            '<outline type="rss" text="Space" xmlUrl="http://exa mple.org/feed.xml"/>'
+            '<outline type="rss" text="Good" xmlUrl="http://127.0.0.1:8/good.xml"/>'
+            "</body></opml>"
+        )
+    code, out, err = run(capsys, "feeds", "import", opml)
+    assert code == 1 and out.startswith("imported 1 feeds")
+    assert "Port out of range" in err and "spaces or control characters" in err
+    assert [feed.url for feed in load_feeds()] == ["http://127.0.0.1:8/good.xml"]
+
+
+def test_feed_titles_from_an_opml_file_are_printed_without_controls(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """An OPML title with a C1 CSI or a bidi override is shown cleaned by `feeds set` and `feeds remove`."""
+    opml = os.path.join(tmp_path, "feeds.opml")
+    with open(opml, "w", encoding="utf-8") as file:
+        file.write(
+            '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+            '<outline type="rss" text="Evil&#x9b;31m &#x202e;title" xmlUrl="http://127.0.0.1:8/feed.xml"/>'
+            "</body></opml>"
+        )
+    assert run(capsys, "feeds", "import", opml)[0] == 0
+    feed_id = load_feeds()[0].id
+    for args in (("feeds", "set", feed_id, "--interval", "60"), ("feeds", "remove", feed_id)):
+        code, out, _ = run(capsys, *args)
+        assert code == 0 and "Evil title" in out
+        assert "\x9b" not in out and "\u202e" not in out
+    assert run(capsys, "feeds", "import", opml)[0] == 0
+    code, out, _ = run(capsys, "feeds", "set", load_feeds()[0].id, "--title", "Mine\x1b[2J\x1b]0;x\x07")
+    assert code == 0 and out.startswith("Mine: full text") and "\x1b" not in out and "\x07" not in out
+
+
+def test_a_short_title_with_a_few_controls_keeps_its_words() -> None:
+    """plain() dropped a whole title when two of its sixteen characters were controls (the binary-file test)."""
+    from reader.feeds.extract import plain
+
+    assert plain("Evil\x9b31m \u202etitle") == "Evil title"
+    assert plain("a\x9bb") == "ab"
+
+
+def test_opml_export_into_a_folder_or_a_pipe_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """`feeds export -o FOLDER` ended in a traceback; a FIFO was silently replaced by a file."""
+    fifo = os.path.join(tmp_path, "out.opml")
+    os.mkfifo(fifo)
+    for target in (str(tmp_path), fifo):
+        code, out, err = run(capsys, "feeds", "export", "-o", target)
+        assert code == 1 and out == "" and err == f"reader: {target}: not a regular file: the OPML is written to a file\n"
+    assert os.path.exists(fifo) and not os.path.isfile(fifo)
+    blocked = os.path.join(tmp_path, "file")
+    open(blocked, "w").close()
+    code, _, err = run(capsys, "feeds", "export", "-o", os.path.join(blocked, "x.opml"))
+    assert code == 1 and err.startswith("reader: ") and err.count("\n") == 1
+    code, _, _ = run(capsys, "feeds", "export", "-o", os.path.join(tmp_path, "feeds.opml"))
+    with open(os.path.join(tmp_path, "feeds.opml"), "rb") as file:
+        assert code == 0 and read_opml(file.read()) == []
+
+
+def test_a_fifo_in_place_of_feeds_json_is_one_line_not_a_hang(
+    capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
+) -> None:
+    """`feeds list`, `refresh` and `feeds add` blocked forever reading a FIFO named feeds.json."""
+    from reader.feeds.subscriptions import feeds_file
+
+    path = feeds_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    for args in (("feeds", "list"), ("refresh",)):
+        code, _, err = run(capsys, *args)
+        assert code == 1 and err.count("\n") == 1 and "not a regular file (a named pipe)" in err
+
+
+def test_a_hand_edited_slug_cannot_leave_the_articles_folder() -> None:
+    """A slug such as ../../x in feeds.json made refresh write stories outside the library."""
+    from reader.feeds.stories import articles_root, feed_folder
+    from reader.feeds.subscriptions import Feed
+
+    feed = Feed.from_dict({"id": "x", "url": "http://127.0.0.1:8/f.xml", "slug": "../../../outside/news"})
+    assert "/" not in feed.slug and not feed.slug.startswith(".")
+    assert feed_folder(feed.slug).resolve().parent == articles_root().resolve()
+    assert Feed.from_dict({"id": "y", "url": "http://127.0.0.1:8/g.xml", "slug": "harbour-news-2"}).slug == "harbour-news-2"

@@ -14,12 +14,16 @@ from typing import Any
 import orjson
 
 from reader.feeds.subscriptions import FULL_TEXT, Feed, SubscriptionError
+from reader.text import clean_line
 
 COMMANDS = frozenset({"feeds", "refresh", "prune"})
+OPML_LIMIT = 20_000_000
+"""The largest OPML file ``feeds import`` reads (a FIFO or a device is refused outright)."""
 
 
 def _fail(message: str) -> None:
-    print(f"reader: {message}", file=sys.stderr)
+    """One ``reader: ...`` line on stderr; external text in it cannot drive the terminal."""
+    print(f"reader: {clean_line(message)}", file=sys.stderr)
 
 
 def _settings(parser: argparse.ArgumentParser) -> None:
@@ -67,7 +71,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         _fail(f"{args.url}: {error}")
         return 1
     verb = "subscribed to" if created else "already subscribed to"
-    print(f"{verb} {feed.name} ({feed.id}) {feed.url}: {len(parsed.items)} items; `reader refresh` fetches them")
+    line = f"{verb} {feed.name} ({feed.id}) {feed.url}: {len(parsed.items)} items; `reader refresh` fetches them"
+    print(clean_line(line))
     return 0
 
 
@@ -84,7 +89,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     except SubscriptionError as error:
         _fail(str(error))
         return 1
-    print(f"{feed.name}: full text {feed.full_text}, every {feed.interval_minutes} min")
+    print(clean_line(f"{feed.name}: full text {feed.full_text}, every {feed.interval_minutes} min"))
     return 0
 
 
@@ -97,7 +102,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     except SubscriptionError as error:
         _fail(str(error))
         return 1
-    print(f"unsubscribed from {feed.name} ({feed.url}); its stories stay in articles/{feed.slug}/")
+    print(clean_line(f"unsubscribed from {feed.name} ({feed.url}); its stories stay in articles/{feed.slug}/"))
     return 0
 
 
@@ -143,13 +148,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     """``feeds import FILE.opml``: subscribe to every feed in an OPML file (no network)."""
     from reader.feeds.opml import OpmlError, read_opml
     from reader.feeds.subscriptions import check_url, editing, feed_id, find, unique_slug
+    from reader.files import FileRefused, describe_os_error, read_regular
 
     try:
-        outlines = read_opml(Path(args.file).read_bytes())
+        outlines = read_opml(read_regular(args.file, OPML_LIMIT))
     except OSError as error:
-        _fail(f"{args.file}: {error.strerror or error}")
+        _fail(f"{args.file}: {describe_os_error(error)}")
         return 1
-    except OpmlError as error:
+    except (OpmlError, FileRefused) as error:
         _fail(f"{args.file}: {error}")
         return 1
     added = skipped = 0
@@ -186,7 +192,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         _fail(str(error))
         return 1
     if args.output:
-        atomic_write(Path(args.output), data)
+        from reader.files import describe_os_error
+
+        target = Path(args.output)
+        if target.is_dir() or (target.exists() and not target.is_file()):
+            _fail(f"{args.output}: not a regular file: the OPML is written to a file")
+            return 1
+        try:
+            atomic_write(target, data)
+        except OSError as error:
+            _fail(f"{args.output}: {describe_os_error(error)}")
+            return 1
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -59,8 +59,10 @@ def write_json(path: Path, data: Any) -> None:
 
 def read_json(path: Path) -> Any:
     """Read JSON; a missing file is None. Raises ValueError for a damaged file."""
+    from reader.files import read_regular
+
     try:
-        data = path.read_bytes()
+        data = read_regular(path)  # a FIFO or a device in its place is refused, not read forever
     except FileNotFoundError:
         return None
     return orjson.loads(data)

@@ -19,6 +19,7 @@ import httpx
 
 from reader import __version__
 from reader.feeds.backend import speed_up
+from reader.feeds.urls import url_problem
 
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
 MAX_BYTES = 20 * 1024 * 1024
@@ -140,6 +141,9 @@ class Fetcher:
         permanent = True
         current = url
         for _ in range(MAX_REDIRECTS + 1):
+            problem = url_problem(current)
+            if problem is not None:  # a bad port or a control character fails deep in the socket layer
+                raise FetchError(problem if current == url else f"bad redirect: {problem}", status=None)
             headers = {"Accept": accept}
             if etag:
                 headers["If-None-Match"] = etag

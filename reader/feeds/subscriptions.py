@@ -63,7 +63,10 @@ class Feed:
     def from_dict(cls, data: dict[str, Any]) -> Feed:
         """Rebuild from :meth:`to_dict`; unknown keys are ignored."""
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        feed = cls(**{k: v for k, v in data.items() if k in names})
+        if not isinstance(feed.slug, str) or any(c in feed.slug for c in "/\\\0") or feed.slug.startswith("."):
+            feed.slug = slugify(str(feed.slug)) or "feed"  # a folder under articles/, never outside it
+        return feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +168,11 @@ def remove_feed(key: str, path: Path | None = None) -> Feed:
 
 def check_url(url: str) -> None:
     """Only absolute http(s) URLs can be subscribed to."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SubscriptionError(f"not an http(s) URL: {url!r}")
+    from reader.feeds.urls import url_problem
+
+    problem = url_problem(url)
+    if problem is not None:
+        raise SubscriptionError(problem)
 
 
 def feed_statuses(read_ids: set[str] | dict[str, Any], path: Path | None = None) -> list[FeedStatus]:
