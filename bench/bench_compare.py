@@ -126,8 +126,9 @@ class Reader(Side):
             "import json\nfrom reader.library import default_library\nlib = default_library()\n"
             "print(json.dumps([' '.join(lib.full(a).body[0].text.split()[:3]) for a in lib.articles[:2]]))"
         )
-        out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **self.env}, capture_output=True,
-                             text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], env={**os.environ, **self.env}, capture_output=True, text=True, check=True
+        )
         return list(json.loads(out.stdout))
 
     def launch(self) -> tuple[Pane, float | None]:
@@ -171,8 +172,13 @@ class Newsboat(Side):
         for name in ("cache.db", "cache.db.lock"):
             (self.root / name).unlink(missing_ok=True)
         start = time.perf_counter()
-        subprocess.run(["newsboat", *self.args, "-x", "reload"], env={**os.environ, **self.env}, check=True,
-                       capture_output=True, timeout=600)
+        subprocess.run(
+            ["newsboat", *self.args, "-x", "reload"],
+            env={**os.environ, **self.env},
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
         return time.perf_counter() - start
 
     def launch(self) -> tuple[Pane, float | None]:
@@ -272,8 +278,12 @@ def measure(sides: list[Side], runs: int, scratch: Path, label: str) -> dict[str
             row = {"cold": side.cold(), **session(side, scratch)}
             for key, value in row.items():
                 figures[side.name].setdefault(key, []).append(value)
-            print(f"  {label} run {run + 1}/{runs} {side.name}: " + ", ".join(
-                f"{k} {_fmt(k, v)}" for k, v in row.items()), file=sys.stderr, flush=True)
+            print(
+                f"  {label} run {run + 1}/{runs} {side.name}: "
+                + ", ".join(f"{k} {_fmt(k, v)}" for k, v in row.items()),
+                file=sys.stderr,
+                flush=True,
+            )
     return {name: {key: median(values) for key, values in measures.items()} for name, measures in figures.items()}
 
 
@@ -361,8 +371,10 @@ def comparison_table(count: int, figures: dict[str, dict[str, float | None]]) ->
 
 def growth_table(rows: dict[int, dict[str, float | None]]) -> str:
     """reader alone at each size (markdown)."""
-    lines = ["| stories | " + " | ".join(title.split(" (")[0] for title, _ in ROWS) + " |",
-             "|---" * (len(ROWS) + 1) + "|"]
+    lines = [
+        "| stories | " + " | ".join(title.split(" (")[0] for title, _ in ROWS) + " |",
+        "|---" * (len(ROWS) + 1) + "|",
+    ]
     for count, figures in sorted(rows.items()):
         cells = [" / ".join(_fmt(k, figures.get(k)) for k in keys) for _, keys in ROWS]
         lines.append(f"| {count:,} | " + " | ".join(cells) + " |")
@@ -404,8 +416,10 @@ def main(argv: list[str] | None = None) -> None:
             folder = root / f"reader-{count}"
             growth[count] = measure([Reader(folder, count)], args.growth_runs, root, f"{count:,}")["reader"]
             shutil.rmtree(folder, ignore_errors=True)
-    print(f"\nreader and newsboat side by side: tmux {SIZE[0]}x{SIZE[1]}, {args.runs} interleaved runs, medians; "
-          f"{KEYS} Down/Up and {OPENS} Enter presses a run; searches for {QUERIES[0]!r} then {QUERIES[1]!r}\n")
+    print(
+        f"\nreader and newsboat side by side: tmux {SIZE[0]}x{SIZE[1]}, {args.runs} interleaved runs, medians; "
+        f"{KEYS} Down/Up and {OPENS} Enter presses a run; searches for {QUERIES[0]!r} then {QUERIES[1]!r}\n"
+    )
     print(comparison_table(args.size, figures))
     print(f"\nreader as the library grows ({args.growth_runs} runs each beyond {args.size:,}, medians):\n")
     print(growth_table(growth))

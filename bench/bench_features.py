@@ -69,5 +69,6 @@ def main(count: int) -> None:
 
     print(f"  find 'the' in a 180,000-character story  {median_ms(find):8.1f} ms ({find():,} matches)")
 
+
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

@@ -78,13 +78,19 @@ class _Responses:
     """Every response rendered once, before the clock starts: the server only looks them up."""
 
     def __init__(self, host: str, feeds: int, items: int) -> None:
-        self.feeds = {f"/feed/{i}.xml": _response("200 OK", feed_xml(host, i, items), "application/rss+xml",
-                                                  f'"feed-{i}"') for i in range(feeds)}
+        self.feeds = {
+            f"/feed/{i}.xml": _response("200 OK", feed_xml(host, i, items), "application/rss+xml", f'"feed-{i}"')
+            for i in range(feeds)
+        }
         self.etags = {f"/feed/{i}.xml": f'"feed-{i}"'.encode() for i in range(feeds)}
-        self.not_modified = {path: _response("304 Not Modified", b"", None, etag.decode())
-                             for path, etag in self.etags.items()}
-        self.pages = {f"/page/{i}/{j}": _response("200 OK", page_html(host, i, j), "text/html; charset=utf-8", None)
-                      for i in range(feeds) for j in range(items)}
+        self.not_modified = {
+            path: _response("304 Not Modified", b"", None, etag.decode()) for path, etag in self.etags.items()
+        }
+        self.pages = {
+            f"/page/{i}/{j}": _response("200 OK", page_html(host, i, j), "text/html; charset=utf-8", None)
+            for i in range(feeds)
+            for j in range(items)
+        }
         self.missing = _response("404 Not Found", b"not found", "text/plain", None)
 
     def answer(self, request: bytes) -> bytes:
@@ -237,8 +243,13 @@ def run_newsboat(port: int, feeds: int, root: Path, server_pid: int) -> Figures:
     urls.write_text("".join(f"http://127.0.0.1:{port}/feed/{i}.xml\n" for i in range(feeds)))
     config = home / "config"
     config.write_text(f"reload-threads {CONCURRENCY}\nshow-read-feeds yes\n")
-    env = {"HOME": str(home), "PATH": os.environ.get("PATH", ""), "XDG_CONFIG_HOME": str(home / "x"),
-           "XDG_DATA_HOME": str(home / "d"), "XDG_CACHE_HOME": str(home / "c")}
+    env = {
+        "HOME": str(home),
+        "PATH": os.environ.get("PATH", ""),
+        "XDG_CONFIG_HOME": str(home / "x"),
+        "XDG_DATA_HOME": str(home / "d"),
+        "XDG_CACHE_HOME": str(home / "c"),
+    }
     command = ["newsboat", "-x", "reload", "-u", str(urls), "-C", str(config), "-c", str(home / "cache.db")]
     server_before = _ticks(server_pid)
     started = time.perf_counter()
@@ -251,15 +262,20 @@ def run_newsboat(port: int, feeds: int, root: Path, server_pid: int) -> Figures:
 
 
 def show(label: str, f: Figures, info: str = "") -> None:
-    print(f"  {label:<44} {f.wall:6.2f} s wall  {f.cpu:6.2f} s CPU  peak RSS {f.rss:4.0f} MB  "
-          f"(server CPU {f.server_cpu:5.2f} s)  {info}", flush=True)
+    print(
+        f"  {label:<44} {f.wall:6.2f} s wall  {f.cpu:6.2f} s CPU  peak RSS {f.rss:4.0f} MB  "
+        f"(server CPU {f.server_cpu:5.2f} s)  {info}",
+        flush=True,
+    )
 
 
 def median(name: str, values: list[Figures]) -> None:
-    print(f"{name:<48} median {statistics.median(v.wall for v in values):6.2f} s wall, "
-          f"{statistics.median(v.cpu for v in values):6.2f} s CPU, "
-          f"peak RSS {statistics.median(v.rss for v in values):4.0f} MB, "
-          f"server CPU {statistics.median(v.server_cpu for v in values):5.2f} s")
+    print(
+        f"{name:<48} median {statistics.median(v.wall for v in values):6.2f} s wall, "
+        f"{statistics.median(v.cpu for v in values):6.2f} s CPU, "
+        f"peak RSS {statistics.median(v.rss for v in values):4.0f} MB, "
+        f"server CPU {statistics.median(v.server_cpu for v in values):5.2f} s"
+    )
 
 
 def main() -> None:
@@ -282,8 +298,10 @@ def main() -> None:
                 break
             time.sleep(0.05)
         port = int(port_file.read_text())
-        print(f"{feeds} feeds x {items} items, {feeds * items} article pages, server on 127.0.0.1:{port}; "
-              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(
+            f"{feeds} feeds x {items} items, {feeds * items} article pages, server on 127.0.0.1:{port}; "
+            f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        )
         wall, cpu = file_floor(root, feeds * items)
         print(f"file system floor: creating {feeds * items} story-sized files takes {wall:.2f} s wall, {cpu:.2f} s CPU")
         cold: list[Figures] = []
@@ -291,8 +309,12 @@ def main() -> None:
         bare: list[Figures] = []
         for run in range(runs):
             home = root / f"run{run}"
-            env = dict(os.environ, READER_DATA_DIR=str(home / "data"), READER_CACHE_DIR=str(home / "cache"),
-                       READER_CONFIG_DIR=str(home / "config"))
+            env = dict(
+                os.environ,
+                READER_DATA_DIR=str(home / "data"),
+                READER_CACHE_DIR=str(home / "cache"),
+                READER_CONFIG_DIR=str(home / "config"),
+            )
             if "cold" in only or "warm" in only:
                 subscribe(env, port, feeds)
                 figures, info = run_reader(env, server.pid)

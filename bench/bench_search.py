@@ -51,8 +51,10 @@ def run(count: int, folder: Path) -> None:
     again = index.update(library.articles, paths=library.paths)
     noop = time.perf_counter() - start
     size = sum(p.stat().st_size for p in folder.glob("search.sqlite*")) / 2**20
-    print(f"{count:>7} articles: index {done.added} added in {build:.2f} s, up-to-date check {noop:.2f} s "
-          f"({again.kept} kept); index {size:.0f} MiB on disk")
+    print(
+        f"{count:>7} articles: index {done.added} added in {build:.2f} s, up-to-date check {noop:.2f} s "
+        f"({again.kept} kept); index {size:.0f} MiB on disk"
+    )
     index.close()
     for label, query, prefix in QUERIES:
         fresh = SearchIndex(folder / "search.sqlite")
@@ -62,8 +64,10 @@ def run(count: int, folder: Path) -> None:
             hits = len(fresh.search(query, 200, prefix=prefix))
             times.append(time.perf_counter() - start)
         fresh.close()
-        print(f"  {label:<20} {query!r:<28} first {times[0] * 1000:6.1f} ms, later median "
-              f"{statistics.median(times[1:]) * 1000:6.1f} ms ({hits} hits)")
+        print(
+            f"  {label:<20} {query!r:<28} first {times[0] * 1000:6.1f} ms, later median "
+            f"{statistics.median(times[1:]) * 1000:6.1f} ms ({hits} hits)"
+        )
     print(f"  peak RSS: {before:.0f} MiB after loading the library, {rss_mib():.0f} MiB after build and queries")
 
 
@@ -75,8 +79,11 @@ def main() -> None:
     for count in [int(a) for a in sys.argv[1:]] or [10_000]:
         with tempfile.TemporaryDirectory() as tmp:
             write_library(Path(tmp) / "lib", count)
-            subprocess.run([sys.executable, "-m", "bench.bench_search", "--one", str(count), tmp], check=True,
-                           env={**os.environ, "PYTHONHASHSEED": "0"})
+            subprocess.run(
+                [sys.executable, "-m", "bench.bench_search", "--one", str(count), tmp],
+                check=True,
+                env={**os.environ, "PYTHONHASHSEED": "0"},
+            )
 
 
 if __name__ == "__main__":

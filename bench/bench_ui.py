@@ -52,26 +52,46 @@ class Pane:
     The command is run directly (no shell), so the pane's pid is the program's own.
     """
 
-    def __init__(self, command: list[str], *, env: dict[str, str] | None = None, size: tuple[int, int] = (120, 40),
-                 cwd: str | None = None) -> None:
+    def __init__(
+        self,
+        command: list[str],
+        *,
+        env: dict[str, str] | None = None,
+        size: tuple[int, int] = (120, 40),
+        cwd: str | None = None,
+    ) -> None:
         _tmux_server()
         self.name = f"bench-{os.getpid()}-{next(_sessions)}"
         prefix = ["env", *(f"{k}={v}" for k, v in (env or {}).items())] if env else []
         self.started = time.perf_counter()
         subprocess.run(
-            [*TMUX, "new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
-             *(["-c", cwd] if cwd else []), *prefix, *command],
+            [
+                *TMUX,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                str(size[0]),
+                "-y",
+                str(size[1]),
+                *(["-c", cwd] if cwd else []),
+                *prefix,
+                *command,
+            ],
             check=True,
         )
-        out = subprocess.run([*TMUX, "display-message", "-p", "-t", self.name, "#{pane_pid}"],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [*TMUX, "display-message", "-p", "-t", self.name, "#{pane_pid}"], capture_output=True, text=True, check=True
+        )
         self.pid = int(out.stdout.strip())
         self.recording: Path | None = None
 
     def text(self, colours: bool = False) -> str:
         """The screen now (with colour escapes when ``colours``: the cursor is a colour change)."""
-        return subprocess.run([*TMUX, "capture-pane", "-p", *(["-e"] if colours else []), "-t", self.name],
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            [*TMUX, "capture-pane", "-p", *(["-e"] if colours else []), "-t", self.name], capture_output=True, text=True
+        ).stdout
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         """Type ``keys`` (tmux key names, or plain text with ``literal``)."""

@@ -83,7 +83,13 @@ class ParseCache:
             except UnicodeEncodeError:
                 return
         self.entries[path] = [
-            size, mtime, article.id, article.title, article.section, article.published, article.read_minutes
+            size,
+            mtime,
+            article.id,
+            article.title,
+            article.section,
+            article.published,
+            article.read_minutes,
         ]
         self._new_links[path] = [size, mtime, list(article.related), list(article.explore)]
         self.dirty = True

@@ -30,7 +30,7 @@ def check_keymap(entries: Mapping[str, object], known: Collection[str]) -> tuple
         if binding_id not in known:
             problems.append(f"config.json keymap: {name} is not a binding id (see the help screen, ?)")
         elif not isinstance(keys, str) or not keys.strip():
-            problems.append(f"config.json keymap: {name} needs its keys as text, such as \"ctrl+q\"")
+            problems.append(f'config.json keymap: {name} needs its keys as text, such as "ctrl+q"')
         elif bad := [k for k in (k.strip() for k in keys.split(",")) if not is_key(k)]:
             problems.append(f"config.json keymap: {name}: {clean_line(repr(bad[0]))} is not a key name")
         else:

@@ -417,9 +417,7 @@ def load_library(
     return Library(articles, paths, problems, limit, cached_links, saved, cache.release)
 
 
-def default_library(
-    extra: Sequence[Path] = (), *, use_cache: bool = True, progress: Progress | None = None
-) -> Library:
+def default_library(extra: Sequence[Path] = (), *, use_cache: bool = True, progress: Progress | None = None) -> Library:
     """The user's library: ``extra`` paths, the user's articles folder, the bundled seeds."""
     from reader.paths import articles_dir, cache_dir, seeds_dir
 

@@ -279,9 +279,7 @@ def _is_standfirst(line: str) -> bool:
     )
 
 
-def _header_parts(
-    top: _Top, pos: int, title: str
-) -> tuple[Image | None, tuple[str, ...], str | None, int]:
+def _header_parts(top: _Top, pos: int, title: str) -> tuple[Image | None, tuple[str, ...], str | None, int]:
     """Image, byline and date lines from ``pos`` on; with the first position past them."""
     text = top.text
     image: Image | None = None

@@ -285,10 +285,13 @@ class SearchIndex:
             raise SearchCancelled(expression)
         if len(newest) > RANK_LIMIT:
             if limit is None or limit > RANK_LIMIT:
-                newest = [r for (r,) in conn.execute(
-                    "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-                    (expression, -1 if limit is None else limit),
-                )]
+                newest = [
+                    r
+                    for (r,) in conn.execute(
+                        "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+                        (expression, -1 if limit is None else limit),
+                    )
+                ]
             rowids = newest[:limit]
         elif len(newest) <= 1:
             rowids = newest

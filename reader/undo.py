@@ -18,9 +18,7 @@ class Step:
     reverse: Change
 
 
-def reverse_of(
-    change: Change, is_read: Callable[[str], bool], is_bookmarked: Callable[[str], bool]
-) -> Change | None:
+def reverse_of(change: Change, is_read: Callable[[str], bool], is_bookmarked: Callable[[str], bool]) -> Change | None:
     """The change that undoes ``change`` given the marks before it; None when it changes nothing.
 
     ``is_read`` and ``is_bookmarked`` answer for the state before ``change`` is made.

@@ -85,10 +85,15 @@ def toasts(app: ReaderApp) -> list[str]:
 
 def two_feeds(server: HTTPServer) -> tuple[str, str]:
     base = server.url_for("/")
-    gazette = serve(server, "/gazette.xml", "Marrowick Gazette", [
-        item("Harbour ferry returns after winter refit", "ferry", 20, base),
-        item("Councillors approve the tram depot", "depot", 19, base),
-    ])
+    gazette = serve(
+        server,
+        "/gazette.xml",
+        "Marrowick Gazette",
+        [
+            item("Harbour ferry returns after winter refit", "ferry", 20, base),
+            item("Councillors approve the tram depot", "depot", 19, base),
+        ],
+    )
     herald = serve(server, "/herald.xml", "Elsen Herald", [item("Elsen market opens on Sunday", "market", 18, base)])
     return subscribe(gazette), subscribe(herald)
 
@@ -162,9 +167,7 @@ async def test_r_refreshes_only_the_story_s_feed(server: HTTPServer, tmp_path: P
         assert [request.path for request, _ in server.log[asked:]] == ["/herald.xml"]
 
 
-async def test_sources_pane_scopes_the_list_and_a_then_u_restores_the_marks(
-    server: HTTPServer, tmp_path: Path
-) -> None:
+async def test_sources_pane_scopes_the_list_and_a_then_u_restores_the_marks(server: HTTPServer, tmp_path: Path) -> None:
     _gazette, herald = two_feeds(server)
     await asyncio.to_thread(refresh)  # as `reader refresh` would, before the app starts
     state = tmp_path / "state.json"
@@ -245,8 +248,16 @@ async def test_help_and_palette_list_the_feed_and_undo_keys(tmp_path: Path) -> N
             for group in app.screen.query(".help-group").results(Static)
             for strip in group.render_lines(Region(0, 0, group.size.width, group.size.height))
         )
-        for entry in ("u Undo", "A Mark all read", "4 Sources", "r Refresh feed", "R Refresh all",
-                      "o Open in browser", "y Copy address", "a Mark feed read"):
+        for entry in (
+            "u Undo",
+            "A Mark all read",
+            "4 Sources",
+            "r Refresh feed",
+            "R Refresh all",
+            "o Open in browser",
+            "y Copy address",
+            "a Mark feed read",
+        ):
             assert entry in shown, entry
         await pilot.press("escape", "ctrl+p", *"mark all")
         command_list = app.screen.query_one(CommandList)
@@ -366,9 +377,7 @@ async def test_new_stories_above_keep_the_highlighted_headline_on_its_screen_lin
         assert headlines.cursor * 2 - headlines.scroll_y == line
 
 
-async def test_the_story_address_stays_on_its_line_in_a_narrow_article_pane(
-    server: HTTPServer, tmp_path: Path
-) -> None:
+async def test_the_story_address_stays_on_its_line_in_a_narrow_article_pane(server: HTTPServer, tmp_path: Path) -> None:
     """At 120 columns the address did not fit beside the feed name and wrapped out of sight."""
     two_feeds(server)
     await asyncio.to_thread(refresh)

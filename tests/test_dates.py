@@ -40,7 +40,16 @@ def test_days_the_calendar_lacks_are_no_date_but_still_a_date_line(line: str) ->
 
 @pytest.mark.parametrize(
     "line",
-    ["2024-13-01", "Mayor 5, 2024", "May 32, 2024", "2024-00-10", "The vote is on May 5, 2024", "5 hours ago", "", "Tuesday"],
+    [
+        "2024-13-01",
+        "Mayor 5, 2024",
+        "May 32, 2024",
+        "2024-00-10",
+        "The vote is on May 5, 2024",
+        "5 hours ago",
+        "",
+        "Tuesday",
+    ],
 )
 def test_other_lines_are_not_dates(line: str) -> None:
     assert parse_date(line) is None

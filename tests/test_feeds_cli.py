@@ -34,11 +34,19 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def news(base: str, n: int = 3) -> bytes:
-    return rss("Harbour News", [
-        {"title": f"Harbour story number {i}", "guid": f"s{i}", "link": f"{base}s/{i}",
-         "date": f"Fri, {10 + i} Nov 2026 08:00:00 GMT", "content": "<p>Long enough text. " * 100 + "</p>"}
-        for i in range(n)
-    ])
+    return rss(
+        "Harbour News",
+        [
+            {
+                "title": f"Harbour story number {i}",
+                "guid": f"s{i}",
+                "link": f"{base}s/{i}",
+                "date": f"Fri, {10 + i} Nov 2026 08:00:00 GMT",
+                "content": "<p>Long enough text. " * 100 + "</p>",
+            }
+            for i in range(n)
+        ],
+    )
 
 
 def test_add_discovers_the_feed_of_a_page_and_lists_it(server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
@@ -313,7 +321,9 @@ def test_opml_export_into_a_folder_or_a_pipe_is_one_line(
     os.mkfifo(fifo)
     for target in (str(tmp_path), fifo):
         code, out, err = run(capsys, "feeds", "export", "-o", target)
-        assert code == 1 and out == "" and err == f"reader: {target}: not a regular file: the OPML is written to a file\n"
+        assert (
+            code == 1 and out == "" and err == f"reader: {target}: not a regular file: the OPML is written to a file\n"
+        )
     assert os.path.exists(fifo) and not os.path.isfile(fifo)
     blocked = os.path.join(tmp_path, "file")
     open(blocked, "w").close()
@@ -346,4 +356,7 @@ def test_a_hand_edited_slug_cannot_leave_the_articles_folder() -> None:
     feed = Feed.from_dict({"id": "x", "url": "http://127.0.0.1:8/f.xml", "slug": "../../../outside/news"})
     assert "/" not in feed.slug and not feed.slug.startswith(".")
     assert feed_folder(feed.slug).resolve().parent == articles_root().resolve()
-    assert Feed.from_dict({"id": "y", "url": "http://127.0.0.1:8/g.xml", "slug": "harbour-news-2"}).slug == "harbour-news-2"
+    assert (
+        Feed.from_dict({"id": "y", "url": "http://127.0.0.1:8/g.xml", "slug": "harbour-news-2"}).slug
+        == "harbour-news-2"
+    )

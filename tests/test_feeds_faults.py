@@ -50,8 +50,11 @@ def test_each_fault_is_one_line_and_others_refresh(server: HTTPServer) -> None:
 
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-        + b"".join(b'<!ENTITY lol%d "&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;">'
-                   % ((n,) + (str(n - 1).encode() if n > 1 else b"",) * 10) for n in range(1, 10))
+        + b"".join(
+            b'<!ENTITY lol%d "&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;&lol%s;">'
+            % ((n,) + (str(n - 1).encode() if n > 1 else b"",) * 10)
+            for n in range(1, 10)
+        )
         + b']><rss version="2.0"><channel><title>&lol9;</title></channel></rss>'
     )
     server.expect_request("/good.xml").respond_with_data(GOOD, content_type="application/rss+xml")
@@ -103,7 +106,9 @@ def test_each_fault_is_one_line_and_others_refresh(server: HTTPServer) -> None:
     feeds = {feed.url: feed for feed in load_feeds()}
     assert feeds[base + "410.xml"].gone
     assert feeds[base + "429.xml"].next_try is not None
-    assert feeds[base + "500.xml"].failures == 1 and feeds[base + "500.xml"].last_error == "HTTP 500 INTERNAL SERVER ERROR"
+    assert (
+        feeds[base + "500.xml"].failures == 1 and feeds[base + "500.xml"].last_error == "HTTP 500 INTERNAL SERVER ERROR"
+    )
 
     # a second refresh: the 429 feed waits for its Retry-After, the gone feed is left alone
     server.clear()
@@ -139,8 +144,12 @@ def test_charsets_declared_or_not(server: HTTPServer) -> None:
         "latin1-bare.xml": ("iso-8859-1", False, "Fête du café à Noël"),
     }
     for name, (encoding, declare, title) in cases.items():
-        body = rss(f"Feed {name}", [{"title": title, "guid": name, "content": "<p>Texte.</p>"}],
-                   encoding=encoding, declare=declare)
+        body = rss(
+            f"Feed {name}",
+            [{"title": title, "guid": name, "content": "<p>Texte.</p>"}],
+            encoding=encoding,
+            declare=declare,
+        )
         server.expect_request("/" + name).respond_with_data(body, content_type="application/rss+xml")
         add_feed(base + name)
     results = refresh()
@@ -189,8 +198,6 @@ def test_failing_feed_backs_off_when_only_due_feeds_refresh(server: HTTPServer) 
     assert first.state == "error"
     assert second.state == "waiting"
     assert [r.path for r, _ in server.log if r.path == "/500.xml"] == ["/500.xml"]
-
-
 
 
 def test_compressed_feed_and_user_agent(server: HTTPServer) -> None:

@@ -136,6 +136,8 @@ def test_any_title_dek_and_sentences_round_trip(title: str, dek: str | None, par
     assume(title and sentences and dek != title)
     # A paragraph that opens like a page footer ("©", "All rights reserved") ends a page dump by design: not text.
     assume(not any(is_footer(s) for s in sentences))
-    article = parse(render(Page(title=title, published="2026-11-20", dek=dek, blocks=[("paragraph", s) for s in sentences])))
+    article = parse(
+        render(Page(title=title, published="2026-11-20", dek=dek, blocks=[("paragraph", s) for s in sentences]))
+    )
     assert (article.title, article.dek) == (title, dek)
     assert [block.text for block in article.body] == sentences

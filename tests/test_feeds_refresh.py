@@ -116,14 +116,35 @@ def test_second_refresh_is_conditional_and_adds_no_duplicates(server: HTTPServer
 
 def test_changed_item_is_updated_in_place_and_dropped_item_stays(server: HTTPServer) -> None:
     base = server.url_for("/")
-    first = rss("Gazette", [
-        {"title": "Night market moves", "link": base + "m", "guid": "m1", "content": "<p>Old text. " * 200 + "</p>"},
-        {"title": "Library barge opens", "link": base + "l", "guid": "l1", "content": "<p>Barge. " * 200 + "</p>"},
-    ])
-    second = rss("Gazette", [
-        {"title": "Night market moves", "link": base + "m", "guid": "m1", "content": "<p>New text. " * 200 + "</p>"},
-        {"title": "Night market moves", "link": base + "m", "guid": "m1", "content": "<p>Dup text. " * 200 + "</p>"},
-    ])
+    first = rss(
+        "Gazette",
+        [
+            {
+                "title": "Night market moves",
+                "link": base + "m",
+                "guid": "m1",
+                "content": "<p>Old text. " * 200 + "</p>",
+            },
+            {"title": "Library barge opens", "link": base + "l", "guid": "l1", "content": "<p>Barge. " * 200 + "</p>"},
+        ],
+    )
+    second = rss(
+        "Gazette",
+        [
+            {
+                "title": "Night market moves",
+                "link": base + "m",
+                "guid": "m1",
+                "content": "<p>New text. " * 200 + "</p>",
+            },
+            {
+                "title": "Night market moves",
+                "link": base + "m",
+                "guid": "m1",
+                "content": "<p>Dup text. " * 200 + "</p>",
+            },
+        ],
+    )
     server.expect_ordered_request("/feed.xml").respond_with_data(first, content_type="application/rss+xml")
     server.expect_ordered_request("/feed.xml").respond_with_data(second, content_type="application/rss+xml")
     feed, _ = add_feed(base + "feed.xml")
@@ -209,11 +230,17 @@ def test_atom_and_json_feeds(server: HTTPServer) -> None:
     assert [r.new for r in results] == [1, 1]
     [keeper] = [read_article(p) for p in stored(atom_feed.slug)]
     assert (keeper.title, keeper.authors, keeper.published) == (
-        "Lighthouse keeper retires after forty years", ("Ada Quill",), "2026-11-20")
+        "Lighthouse keeper retires after forty years",
+        ("Ada Quill",),
+        "2026-11-20",
+    )
     assert keeper.source == "Atom Post"
     [boats] = [read_article(p) for p in stored(json_sub.slug)]
     assert (boats.title, boats.authors, boats.body[0].text) == (
-        "Canal boats race at dawn", ("Rafe Oduya",), "Twelve boats took part.")
+        "Canal boats race at dawn",
+        ("Rafe Oduya",),
+        "Twelve boats took part.",
+    )
 
 
 def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_text(server: HTTPServer) -> None:
@@ -222,14 +249,23 @@ def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_tex
     base = server.url_for("/")
     count = POOL_FROM + BATCH + 3  # workers start, and a partial batch is sent too
     items = [
-        {"title": f"Tram stop number {i} opens", "link": f"{base}stop/{i}", "guid": f"stop-{i}", "description": "Short."}
+        {
+            "title": f"Tram stop number {i} opens",
+            "link": f"{base}stop/{i}",
+            "guid": f"stop-{i}",
+            "description": "Short.",
+        }
         for i in range(count)
     ]
     server.expect_request("/feed.xml").respond_with_data(rss("Stops", items), content_type="application/rss+xml")
     for i in range(count):
-        body = "".join(f"<p>Stop {i} paragraph {k}: the council opened the new tram stop beside the quay today.</p>"
-                       for k in range(6))
-        html = f"<html><head><title>Stop {i}</title></head><body><article><h1>Stop {i}</h1>{body}</article></body></html>"
+        body = "".join(
+            f"<p>Stop {i} paragraph {k}: the council opened the new tram stop beside the quay today.</p>"
+            for k in range(6)
+        )
+        html = (
+            f"<html><head><title>Stop {i}</title></head><body><article><h1>Stop {i}</h1>{body}</article></body></html>"
+        )
         server.expect_request(f"/stop/{i}").respond_with_data(html, content_type="text/html")
     feed, _ = add_feed(base + "feed.xml")
 

@@ -14,11 +14,21 @@ from tests.test_feeds_support import rss
 URL = "https://site.example/news/feed.xml"
 
 ITEMS = [
-    {"title": "Harbour ferry returns", "link": "https://site.example/news/ferry", "guid": "ferry-1",
-     "date": "Fri, 20 Nov 2026 08:30:00 GMT", "description": "<p>The ferry is <b>back</b>.</p>",
-     "author": "Ines Varga", "category": "Transport"},
-    {"title": "Relative guid becomes the link", "guid": "stories/7", "date": "Thu, 19 Nov 2026 10:00:00 +0200",
-     "content": "<p>Long text <a href='/news/other'>other story</a>.</p><script>alert(1)</script>"},
+    {
+        "title": "Harbour ferry returns",
+        "link": "https://site.example/news/ferry",
+        "guid": "ferry-1",
+        "date": "Fri, 20 Nov 2026 08:30:00 GMT",
+        "description": "<p>The ferry is <b>back</b>.</p>",
+        "author": "Ines Varga",
+        "category": "Transport",
+    },
+    {
+        "title": "Relative guid becomes the link",
+        "guid": "stories/7",
+        "date": "Thu, 19 Nov 2026 10:00:00 +0200",
+        "content": "<p>Long text <a href='/news/other'>other story</a>.</p><script>alert(1)</script>",
+    },
     {"title": "Relative link", "link": "/news/relative", "description": "Plain summary with no markup."},
     {"description": "An item without a title or link."},
     {"title": "Same guid twice", "guid": "https://site.example/a", "link": "https://site.example/a"},
@@ -40,7 +50,13 @@ def test_fast_reader_matches_feedparser(document: bytes, monkeypatch: pytest.Mon
     assert len(fast.items) == len(reference.items)
     for mine, theirs in zip(fast.items, reference.items, strict=True):
         assert (mine.key, mine.guid, mine.link, mine.title, mine.published, mine.authors, mine.categories) == (
-            theirs.key, theirs.guid, theirs.link, theirs.title, theirs.published, theirs.authors, theirs.categories
+            theirs.key,
+            theirs.guid,
+            theirs.link,
+            theirs.title,
+            theirs.published,
+            theirs.authors,
+            theirs.categories,
         )
         base = mine.link or URL
         assert feed_content(mine, base).blocks == feed_content(theirs, base).blocks  # same text once cleaned

@@ -23,8 +23,14 @@ def rss(title: str, items: list[dict[str, str]], *, encoding: str = "utf-8", dec
     parts = []
     for item in items:
         fields = []
-        for key, tag in (("title", "title"), ("link", "link"), ("guid", "guid"), ("date", "pubDate"),
-                         ("author", "author"), ("category", "category")):
+        for key, tag in (
+            ("title", "title"),
+            ("link", "link"),
+            ("guid", "guid"),
+            ("date", "pubDate"),
+            ("author", "author"),
+            ("category", "category"),
+        ):
             if key in item:
                 fields.append(f"<{tag}>{escape(item[key])}</{tag}>")
         if "description" in item:

@@ -14,7 +14,9 @@ import reader
 from reader.model import Article
 from reader.widgets.headline_list import HeadlineList
 
-ROWS = [Article(id=f"a{n}", title=f"Story number {n}", section="WORLD", published=f"2025-01-{n + 1:02d}") for n in range(30)]
+ROWS = [
+    Article(id=f"a{n}", title=f"Story number {n}", section="WORLD", published=f"2025-01-{n + 1:02d}") for n in range(30)
+]
 
 
 class Host(App[None]):

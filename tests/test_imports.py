@@ -5,7 +5,25 @@ from __future__ import annotations
 import subprocess
 import sys
 
-DOMAIN = ["model", "text", "dates", "shapes", "parse", "links", "library", "journal", "store", "history", "config", "paths", "importer", "files", "cache", "fileops", "search"]
+DOMAIN = [
+    "model",
+    "text",
+    "dates",
+    "shapes",
+    "parse",
+    "links",
+    "library",
+    "journal",
+    "store",
+    "history",
+    "config",
+    "paths",
+    "importer",
+    "files",
+    "cache",
+    "fileops",
+    "search",
+]
 
 
 def test_domain_modules_do_not_import_textual() -> None:

@@ -26,7 +26,9 @@ def single_line_fields(article: Article) -> list[str]:
 
 def is_control(ch: str) -> bool:
     """A character that may drive a terminal or break a line."""
-    return unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
+    return (
+        unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069"
+    )
 
 
 TABBED = (
@@ -188,7 +190,9 @@ PLACES = {
     st.sampled_from(["", "\n"]),
     st.sampled_from(sorted(PLACES)),
 )
-def test_huge_runs_of_hostile_pieces_parse_anywhere_on_the_page(piece: str, times: int, joiner: str, place: str) -> None:
+def test_huge_runs_of_hostile_pieces_parse_anywhere_on_the_page(
+    piece: str, times: int, joiner: str, place: str
+) -> None:
     # A page whose parse time grew with the square of a run (200k lines took 88 s
     # before) would make this test take minutes: parsing must stay linear.
     text = PLACES[place].replace("{run}", "x" + joiner.join([piece] * times) + "y")

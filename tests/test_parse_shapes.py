@@ -35,7 +35,10 @@ def test_date_first_video_page() -> None:
         "body": [],
         "related": [],
         "source": None,
-        "explore": ["Greyhaven lighthouse shines again after forty years", "Cobalt Bay tidal plant reaches full output"],
+        "explore": [
+            "Greyhaven lighthouse shines again after forty years",
+            "Cobalt Bay tidal plant reaches full output",
+        ],
     }
 
 
@@ -163,7 +166,10 @@ def test_page_cut_in_the_body_ends_on_a_paragraph() -> None:
         "authors": ["Ada Mertz"],
         "published": "2026-11-18",
         "body": [
-            {"kind": "paragraph", "text": "The island council voted on Tuesday to build a new harbour wall at Port Elsen."},
+            {
+                "kind": "paragraph",
+                "text": "The island council voted on Tuesday to build a new harbour wall at Port Elsen.",
+            },
             {"kind": "heading", "text": "What happens next"},
             {
                 "kind": "paragraph",
@@ -198,7 +204,11 @@ def test_page_cut_in_the_explore_list_keeps_the_cut_entry() -> None:
         ],
         "related": [],
         "source": "Sample",
-        "explore": ["Port Elsen ferry crews vote to end three-day strike", "Island council backs a new harbour wall", "M"],
+        "explore": [
+            "Port Elsen ferry crews vote to end three-day strike",
+            "Island council backs a new harbour wall",
+            "M",
+        ],
     }
 
 

@@ -83,7 +83,9 @@ async def test_the_loading_screen_says_how_far_a_first_start_got(tmp_path: Path)
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(50):
             await pilot.pause(0.02)
-            if isinstance(app.screen, LoadingScreen) and "250" in str(app.screen.query_one("#loading", Static).render()):
+            if isinstance(app.screen, LoadingScreen) and "250" in str(
+                app.screen.query_one("#loading", Static).render()
+            ):
                 break
         assert isinstance(app.screen, LoadingScreen)
         assert "250 of 1,000 stories read" in str(app.screen.query_one("#loading", Static).render())

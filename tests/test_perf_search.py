@@ -124,9 +124,7 @@ async def test_hostile_query_text_is_only_text(library: Library, tmp_path: Path,
         assert len(shown(app)) == 3
 
 
-async def test_an_unusable_index_says_so_in_one_line_and_titles_still_filter(
-    library: Library, tmp_path: Path
-) -> None:
+async def test_an_unusable_index_says_so_in_one_line_and_titles_still_filter(library: Library, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     app = make_app(library, tmp_path, SearchIndex(blocker / "search.sqlite"))
@@ -140,9 +138,7 @@ async def test_an_unusable_index_says_so_in_one_line_and_titles_still_filter(
         assert not app.screen.query_one(FilterBox).border_subtitle
 
 
-async def test_before_the_first_build_titles_match_and_the_box_says_indexing(
-    library: Library, tmp_path: Path
-) -> None:
+async def test_before_the_first_build_titles_match_and_the_box_says_indexing(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path)
     app.reindex = lambda: None  # type: ignore[method-assign]  # the build never finishes
     async with app.run_test(size=(160, 40)) as pilot:

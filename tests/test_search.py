@@ -84,8 +84,12 @@ def test_equal_matches_list_newest_first(tmp_path: Path) -> None:
 def test_very_many_matches_list_newest_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_module, "RANK_LIMIT", 3)
     stories = [
-        Article(id=f"s{n}", title="Harbour" if n == 2 else "Other", published=f"2025-01-{n + 10:02d}",
-                body=(Block("paragraph", "harbour " * (10 - n)),))
+        Article(
+            id=f"s{n}",
+            title="Harbour" if n == 2 else "Other",
+            published=f"2025-01-{n + 10:02d}",
+            body=(Block("paragraph", "harbour " * (10 - n)),),
+        )
         for n in range(6)
     ]
     index = SearchIndex(tmp_path / "search.sqlite")

@@ -84,7 +84,9 @@ def test_a_stock_tinydb_file_is_migrated_and_a_change_to_it_is_kept(tmp_path: Pa
     if write is stock_indented:
         assert [m.title for m in third.bookmarks if m.id == "old-mark"] == ["Old"]
     if write is stock_default:
-        assert orjson.loads(path.read_bytes().splitlines()[0])["_default"] == {"1": {"note": "kept from the default table"}}
+        assert orjson.loads(path.read_bytes().splitlines()[0])["_default"] == {
+            "1": {"note": "kept from the default table"}
+        }
 
 
 def test_an_empty_state_file_takes_a_change(tmp_path: Path) -> None:

@@ -18,7 +18,10 @@ def test_a_stray_c1_character_in_mojibake_loses_only_itself() -> None:  # issue 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Stra\u00c3\x9fe und \u00c3\x9cber den Fluss", "Stra\u00c3e und \u00c3ber den Fluss"),  # APC ... ST in mojibake
+        (
+            "Stra\u00c3\x9fe und \u00c3\x9cber den Fluss",
+            "Stra\u00c3e und \u00c3ber den Fluss",
+        ),  # APC ... ST in mojibake
         ("v\u011b\x9bdec a dal\u0161\u00ed", "v\u011bdec a dal\u0161\u00ed"),  # CSI without parameters
         ("de\u00c4\x9fil mi, dedi", "de\u00c4il mi, dedi"),
         ("before \x9dno OSC here\x07 after", "before no OSC here after"),

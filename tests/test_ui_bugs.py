@@ -58,7 +58,11 @@ async def test_clearing_the_filter_clears_the_header(library: Library, tmp_path:
         assert "“chess”: 1" in app.sub_title
         await pilot.press("escape")
         await settle(pilot)
-        assert "chess" not in app.sub_title and app.sub_title == f"All stories · {len(library)} unread · ~{sum(a.read_minutes or 0 for a in library.articles)} min to read"
+        assert (
+            "chess" not in app.sub_title
+            and app.sub_title
+            == f"All stories · {len(library)} unread · ~{sum(a.read_minutes or 0 for a in library.articles)} min to read"
+        )
 
 
 def test_shorten_cuts_at_a_word_with_an_ellipsis() -> None:

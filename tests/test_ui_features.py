@@ -36,7 +36,11 @@ def library() -> Library:
 
 def make_app(library: Library, tmp_path: Path, config: Config | None = None) -> ReaderApp:
     return ReaderApp(
-        library, Store(tmp_path / "state.json"), config or Config(), config_path=tmp_path / "config.json", poll_interval=0
+        library,
+        Store(tmp_path / "state.json"),
+        config or Config(),
+        config_path=tmp_path / "config.json",
+        poll_interval=0,
     )
 
 
@@ -256,7 +260,9 @@ async def test_keymap_remaps_and_reports_bad_entries(library: Library, tmp_path:
         await pilot.press("escape", "question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        sort_line = next(line for group in app.screen.query(".help-group") for line in drawn(group).splitlines() if "Sort" in line)
+        sort_line = next(
+            line for group in app.screen.query(".help-group") for line in drawn(group).splitlines() if "Sort" in line
+        )
         assert sort_line.split() == ["O", "Sort"]
     assert json.loads(json.dumps(app.config.keymap)) == keymap  # the user's file is kept as written
 

@@ -16,8 +16,14 @@ SHORT_CONTENT = 1200
 
 def digest(item: Item) -> str:
     """A hash of what the feed says about an item; a change means the story is rewritten."""
-    parts = (item.title, item.link or "", item.published.isoformat() if item.published else "", item.summary_html,
-             item.content_html, "|".join(item.authors))
+    parts = (
+        item.title,
+        item.link or "",
+        item.published.isoformat() if item.published else "",
+        item.summary_html,
+        item.content_html,
+        "|".join(item.authors),
+    )
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
 
 

@@ -19,16 +19,64 @@ from reader.text import clean, clean_line
 
 _SPACE = re.compile(r"\s+")
 _DROP = frozenset(
-    {"script", "style", "iframe", "frame", "frameset", "object", "embed", "noscript", "form", "input", "button",
-     "select", "textarea", "svg", "math", "img", "picture", "video", "audio", "source", "canvas", "template",
-     "head", "title", "meta", "link", "nav", "footer"}
+    {
+        "script",
+        "style",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "noscript",
+        "form",
+        "input",
+        "button",
+        "select",
+        "textarea",
+        "svg",
+        "math",
+        "img",
+        "picture",
+        "video",
+        "audio",
+        "source",
+        "canvas",
+        "template",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "nav",
+        "footer",
+    }
 )
 _BLOCKS = {
-    "p": "paragraph", "div": "paragraph", "section": "paragraph", "article": "paragraph", "main": "paragraph",
-    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
-    "li": "list_item", "blockquote": "quote", "pre": "paragraph", "td": "paragraph", "dd": "paragraph",
-    "dt": "paragraph", "figcaption": "paragraph", "table": "paragraph", "ul": "paragraph", "ol": "paragraph",
-    "dl": "paragraph", "tr": "paragraph", "figure": "paragraph", "header": "paragraph", "aside": "paragraph",
+    "p": "paragraph",
+    "div": "paragraph",
+    "section": "paragraph",
+    "article": "paragraph",
+    "main": "paragraph",
+    "h1": "heading",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+    "li": "list_item",
+    "blockquote": "quote",
+    "pre": "paragraph",
+    "td": "paragraph",
+    "dd": "paragraph",
+    "dt": "paragraph",
+    "figcaption": "paragraph",
+    "table": "paragraph",
+    "ul": "paragraph",
+    "ol": "paragraph",
+    "dl": "paragraph",
+    "tr": "paragraph",
+    "figure": "paragraph",
+    "header": "paragraph",
+    "aside": "paragraph",
 }
 
 
@@ -146,16 +194,31 @@ def html_blocks(html: str, base_url: str) -> Content:
     return collector.content
 
 
-_TRAF_BLOCKS = {"p": "paragraph", "head": "heading", "item": "list_item", "quote": "quote", "list": "paragraph",
-                "main": "paragraph", "cell": "paragraph", "row": "paragraph", "table": "paragraph"}
+_TRAF_BLOCKS = {
+    "p": "paragraph",
+    "head": "heading",
+    "item": "list_item",
+    "quote": "quote",
+    "list": "paragraph",
+    "main": "paragraph",
+    "cell": "paragraph",
+    "row": "paragraph",
+    "table": "paragraph",
+}
 _TRAF_DROP = frozenset({"graphic", "comments", "code"})
 
 
 #: trafilatura's settings: precision over recall, no fallback extractors, no comments, no deduplication,
 #: and no metadata pass (the cheap one below reads what a story needs from the page's meta tags).
 _SETTINGS: dict[str, Any] = {
-    "with_metadata": False, "include_links": True, "include_images": False, "include_comments": False,
-    "include_tables": True, "favor_precision": True, "deduplicate": False, "fast": True,
+    "with_metadata": False,
+    "include_links": True,
+    "include_images": False,
+    "include_comments": False,
+    "include_tables": True,
+    "favor_precision": True,
+    "deduplicate": False,
+    "fast": True,
 }
 
 
@@ -197,10 +260,23 @@ def extract_page(html: bytes, url: str) -> Content | None:
 
 
 _META_KEYS = {
-    "og:title": "title", "twitter:title": "title", "og:description": "dek", "twitter:description": "dek",
-    "description": "dek", "author": "author", "article:author": "author", "byl": "author", "parsely-author": "author",
-    "article:published_time": "date", "og:published_time": "date", "date": "date", "dc.date": "date",
-    "dc.date.issued": "date", "pubdate": "date", "publish-date": "date", "parsely-pub-date": "date",
+    "og:title": "title",
+    "twitter:title": "title",
+    "og:description": "dek",
+    "twitter:description": "dek",
+    "description": "dek",
+    "author": "author",
+    "article:author": "author",
+    "byl": "author",
+    "parsely-author": "author",
+    "article:published_time": "date",
+    "og:published_time": "date",
+    "date": "date",
+    "dc.date": "date",
+    "dc.date.issued": "date",
+    "pubdate": "date",
+    "publish-date": "date",
+    "parsely-pub-date": "date",
 }
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·»-]\s+")
 

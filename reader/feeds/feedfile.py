@@ -239,11 +239,16 @@ def discover(html: bytes, base_url: str) -> list[str]:
         rel = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower()
         href = link.get("href")
-        if "alternate" in rel and href and kind in (
-            "application/rss+xml",
-            "application/atom+xml",
-            "application/feed+json",
-            "application/json",
+        if (
+            "alternate" in rel
+            and href
+            and kind
+            in (
+                "application/rss+xml",
+                "application/atom+xml",
+                "application/feed+json",
+                "application/json",
+            )
         ):
             found.append(urljoin(base_url, href))
     return found

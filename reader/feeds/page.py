@@ -12,8 +12,20 @@ import re
 from dataclasses import dataclass, field
 
 _SECTION = re.compile(r"[A-Z0-9][A-Z0-9 &'-]{0,38}[A-Z0-9]|[A-Z]")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _NAME_BAD = re.compile(r"[\d.!?:;\"“”]")
 
 

@@ -128,8 +128,14 @@ class _Run:
                 result.new, result.updated, result.page_failures = await self.items(feed, name, parsed.items)
                 if result.new or result.updated:
                     result.state = "updated"
-            changes.update(failures=0, next_try=None, last_error=None, last_status=response.status, gone=False,
-                           last_success=_iso(self.now))
+            changes.update(
+                failures=0,
+                next_try=None,
+                last_error=None,
+                last_status=response.status,
+                gone=False,
+                last_success=_iso(self.now),
+            )
         except (FetchError, FeedError) as error:
             status = getattr(error, "status", None)
             result.state, result.error, result.status = "error", str(error), status

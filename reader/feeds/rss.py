@@ -20,7 +20,11 @@ from feedparser.urls import make_safe_absolute_uri
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DC = "{http://purl.org/dc/elements/1.1/}"
 _PARSER_OPTIONS: dict[str, Any] = {
-    "resolve_entities": False, "no_network": True, "huge_tree": False, "load_dtd": False, "recover": False,
+    "resolve_entities": False,
+    "no_network": True,
+    "huge_tree": False,
+    "load_dtd": False,
+    "recover": False,
 }
 
 
@@ -86,8 +90,21 @@ def _link(base: str, value: str) -> str:
 
 
 def _item(element: lxml.etree._Element, base: str) -> dict[str, Any]:
-    allowed = {"title", "link", "guid", "pubDate", "description", "author", "category", "comments", "enclosure",
-               _CONTENT, _DC + "creator", _DC + "date", _DC + "subject"}
+    allowed = {
+        "title",
+        "link",
+        "guid",
+        "pubDate",
+        "description",
+        "author",
+        "category",
+        "comments",
+        "enclosure",
+        _CONTENT,
+        _DC + "creator",
+        _DC + "date",
+        _DC + "subject",
+    }
     for child in element:
         if not isinstance(child.tag, str) or child.tag not in allowed:
             raise _Unsure(f"an item element feedparser may use: {child.tag!r}")
