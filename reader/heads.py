@@ -9,9 +9,7 @@ module, as a spawned pool would), so any script may load a library.
 from __future__ import annotations
 
 import contextlib
-import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -19,6 +17,7 @@ from typing import IO
 import orjson
 
 from reader.cache import article_from_head
+from reader.children import Child
 from reader.files import describe_os_error, read_regular
 from reader.model import Article
 from reader.parse import ParseError, parse
@@ -42,61 +41,14 @@ def parse_head(path: str, limit: int) -> Article | str:
     return found if found is not None else "unreadable headline data"
 
 
-class _Child:
-    """A ``python -m reader.heads`` process: paths in, headline data out, in order."""
-
-    def __init__(self, limit: int) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "reader.heads", str(limit)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        self.feeder: threading.Thread | None = None
-
-    def feed(self, paths: Sequence[str]) -> None:
-        """Send the paths from a thread of its own (so neither pipe can fill up and block)."""
-
-        def write() -> None:
-            pipe = self.process.stdin
-            assert pipe is not None
-            with contextlib.suppress(OSError, ValueError):
-                for path in paths:
-                    data = path.encode("utf-8", "surrogateescape")
-                    pipe.write(len(data).to_bytes(4, "big") + data)
-                pipe.close()
-
-        self.feeder = threading.Thread(target=write, name="heads-feeder", daemon=True)
-        self.feeder.start()
-
-    def next(self) -> Article | str:
-        """The next answer; EOFError when the child is gone."""
-        pipe = self.process.stdout
-        assert pipe is not None
-        status = _read_exactly(pipe, 1)
-        data = _read_exactly(pipe, int.from_bytes(_read_exactly(pipe, 4), "big"))
-        if status == b"\0":
-            return data.decode("utf-8", "replace")
-        found = article_from_head(orjson.loads(data))
-        return found if found is not None else "unreadable headline data"
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
-        if self.feeder is not None:
-            self.feeder.join(timeout=5)
-
-
-def _read_exactly(pipe: IO[bytes], size: int) -> bytes:
-    data = pipe.read(size)
-    if len(data) != size:
-        raise EOFError("the parsing process stopped")
-    return data
+def _next_head(child: Child) -> Article | str:
+    """A child's next answer: a partial article, or why the file could not be read."""
+    status = child.read_status()
+    data = child.read_frame()
+    if status == b"\0":
+        return data.decode("utf-8", "replace")
+    found = article_from_head(orjson.loads(data))
+    return found if found is not None else "unreadable headline data"
 
 
 def parse_heads(
@@ -104,17 +56,17 @@ def parse_heads(
 ) -> Iterator[Article | str]:
     """Each file's partial article or the reason it failed, in order; file ``n`` parsed by child
     ``n % processes`` (none: here). If a child fails, the rest are parsed here."""
-    children: list[_Child] = []
+    children: list[Child] = []
     done = 0
     try:
         with contextlib.suppress(OSError):
             for _ in range(processes):
-                children.append(_Child(limit))
+                children.append(Child("reader.heads", str(limit)))
         for number, child in enumerate(children):
             child.feed(files[number :: len(children)])
         with contextlib.suppress(EOFError, ValueError):
             while children and done < len(files):
-                result = children[done % len(children)].next()
+                result = _next_head(children[done % len(children)])
                 done += 1
                 if progress is not None and done % every == 0:
                     progress(done, len(files))

@@ -19,7 +19,6 @@ import itertools
 import os
 import re
 import sqlite3
-import subprocess
 import sys
 import threading
 import zlib
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from reader.children import Child
 from reader.model import Article
 from reader.parse import PARSER_VERSION, ParseError, parse
 
@@ -486,70 +486,22 @@ def _pack_article(article: Article) -> tuple[str, bytes]:
     return text, zlib.compress(text.encode("utf-8"), 1)
 
 
-class _Child:
-    """A ``python -m reader.search`` process: paths in, texts out, in order."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "reader.search"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        self.feeder: threading.Thread | None = None
-
-    def feed(self, paths: list[str]) -> None:
-        """Send the paths from a thread of its own (so neither pipe can fill up and block)."""
-
-        def write() -> None:
-            pipe = self.process.stdin
-            assert pipe is not None
-            with contextlib.suppress(OSError, ValueError):
-                for path in paths:
-                    data = path.encode("utf-8", "surrogateescape")
-                    pipe.write(len(data).to_bytes(4, "big") + data)
-                pipe.close()
-
-        self.feeder = threading.Thread(target=write, name="search-feeder", daemon=True)
-        self.feeder.start()
-
-    def next(self) -> tuple[str, bytes] | None:
-        """The next answer; EOFError when the child is gone."""
-        pipe = self.process.stdout
-        assert pipe is not None
-        status = _read_exactly(pipe, 1)
-        if status == b"\0":
-            return None
-        data = _read_exactly(pipe, int.from_bytes(_read_exactly(pipe, 4), "big"))
-        return data.decode("utf-8"), zlib.compress(data, 1)  # compressed here: the child is the busier
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
-        if self.feeder is not None:
-            self.feeder.join(timeout=5)
-
-
-def _read_exactly(pipe: IO[bytes], size: int) -> bytes:
-    data = pipe.read(size)
-    if len(data) != size:
-        raise EOFError("the parsing process stopped")
-    return data
+def _next_text(child: Child) -> tuple[str, bytes] | None:
+    """A child's next answer: a file's text and its compressed copy, or None when it could not be read."""
+    if child.read_status() == b"\0":
+        return None
+    data = child.read_frame()
+    return data.decode("utf-8"), zlib.compress(data, 1)  # compressed here: the child is the busier
 
 
 def _parsed_elsewhere(files: list[str], processes: int) -> Generator[tuple[str, bytes] | None, None, None]:
     """The packed bodies of ``files`` in order, parsed by child processes (file ``n`` by child
     ``n % processes``); if a child fails, the rest are parsed here."""
-    children: list[_Child] = []
+    children: list[Child] = []
     try:
         try:
             for _ in range(processes):
-                children.append(_Child())
+                children.append(Child("reader.search"))
         except OSError:
             children = []
         for number, child in enumerate(children):
@@ -557,7 +509,7 @@ def _parsed_elsewhere(files: list[str], processes: int) -> Generator[tuple[str, 
         position = 0
         with contextlib.suppress(EOFError):
             while children and position < len(files):
-                packed = children[position % len(children)].next()
+                packed = _next_text(children[position % len(children)])
                 position += 1
                 yield packed
         for path in files[position:]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+import reader.children
 import reader.heads
 import reader.library
 from reader.app import ReaderApp
@@ -48,10 +49,10 @@ def test_children_that_cannot_start_leave_the_work_to_this_process(
     folder = folder_of(tmp_path, 5)
     files = sorted(str(p) for p in folder.iterdir())
 
-    def broken(self: object, limit: int) -> None:
+    def broken(self: object, module: str, *args: str) -> None:
         raise OSError("no processes here")
 
-    monkeypatch.setattr(reader.heads._Child, "__init__", broken)
+    monkeypatch.setattr(reader.children.Child, "__init__", broken)
     assert list(parse_heads(files, 1_000_000, 2)) == list(parse_heads(files, 1_000_000, 0))
 
 

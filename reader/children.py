@@ -1,0 +1,72 @@
+"""Child processes that answer a stream of paths in order (first-start parsing, the search index). No Textual.
+
+A child is ``python -m MODULE ARGS...``: it reads length-prefixed paths on stdin and
+answers each, in order, with a status byte and a length-prefixed frame. Children are
+started explicitly (never by re-importing the main module, as a spawned pool would).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from typing import IO
+
+
+class Child:
+    """One ``python -m MODULE ARGS...`` process: paths in, framed answers out."""
+
+    def __init__(self, module: str, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", module, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.name = module
+        self.feeder: threading.Thread | None = None
+
+    def feed(self, paths: Sequence[str]) -> None:
+        """Send the paths from a thread of its own (so neither pipe can fill up and block)."""
+
+        def write() -> None:
+            pipe = self.process.stdin
+            assert pipe is not None
+            with contextlib.suppress(OSError, ValueError):
+                for path in paths:
+                    data = path.encode("utf-8", "surrogateescape")
+                    pipe.write(len(data).to_bytes(4, "big") + data)
+                pipe.close()
+
+        self.feeder = threading.Thread(target=write, name=f"{self.name}-feeder", daemon=True)
+        self.feeder.start()
+
+    def read_status(self) -> bytes:
+        """The next answer's status byte; EOFError when the child is gone."""
+        return self._read_exactly(1)
+
+    def read_frame(self) -> bytes:
+        """The next length-prefixed frame; EOFError when the child is gone."""
+        return self._read_exactly(int.from_bytes(self._read_exactly(4), "big"))
+
+    def _read_exactly(self, size: int) -> bytes:
+        pipe: IO[bytes] | None = self.process.stdout
+        assert pipe is not None
+        data = pipe.read(size)
+        if len(data) != size:
+            raise EOFError(f"the {self.name} process stopped")
+        return data
+
+    def close(self) -> None:
+        """Stop the child and its feeder thread."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        if self.feeder is not None:
+            self.feeder.join(timeout=5)
