@@ -7,6 +7,7 @@ import sys
 
 DOMAIN = [
     "model",
+    "children",
     "text",
     "dates",
     "shapes",
