@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.keys import _character_to_key
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.changes import MARKS
@@ -35,6 +36,7 @@ from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.store_sync import StoreSync
+from reader.widgets.toasts import forget_identical
 
 Loader = Callable[[], tuple[Library, Store]]
 
@@ -220,6 +222,19 @@ class ReaderApp(App[None]):
     def _theme_changed(self, theme: str) -> None:
         self.config.theme = theme
         self.save_config()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast that replaces an identical one still on show (every pane's toasts come here)."""
+        forget_identical(self, message, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_main_screen_settings_changed(self) -> None:
         self.save_config()

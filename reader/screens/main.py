@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.widgets import Footer, Header, Input, Static
 
@@ -41,7 +40,6 @@ from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
-from reader.widgets.toasts import forget_identical
 
 NARROW = 110  # below this many columns the sidebar folds away
 SINGLE = 60  # below this many columns one pane shows at a time: list, article, sidebar
@@ -469,19 +467,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if action == "close_find":
             return bool(self.query_one(FindBar).display)  # else Esc is the list's "clear filter"
         return True
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        """A toast that replaces an identical one still on show."""
-        forget_identical(self.app, message, title)
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Region, Spacing
 from textual.message import Message
-from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Static
@@ -21,7 +20,6 @@ from reader.find import MATCH, mark
 from reader.library import Link
 from reader.model import Article
 from reader.render import article_renderable
-from reader.widgets.toasts import forget_identical
 
 WELCOME = (
     "Choose a headline and press Enter to read it.\n\n"
@@ -170,19 +168,6 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def action_previous_link(self) -> None:
         self._select(-1)
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        """A toast that replaces an identical one still on show."""
-        forget_identical(self.app, message, title)
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def action_follow(self) -> None:
         related = self.related
