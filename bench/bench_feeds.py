@@ -137,8 +137,13 @@ async def _serve(port_file: str, feeds: int, items: int) -> None:
     server = await loop.create_server(lambda: _Connection(responses), sock=sock, backlog=1024)
     Path(port_file).write_text(str(port))
     stop = loop.create_future()
-    loop.add_reader(sys.stdin.fileno(), lambda: stop.done() or stop.set_result(None))
-    loop.call_later(MAX_SERVE_SECONDS, lambda: stop.done() or stop.set_result(None))
+
+    def finish() -> None:
+        if not stop.done():
+            stop.set_result(None)
+
+    loop.add_reader(sys.stdin.fileno(), finish)
+    loop.call_later(MAX_SERVE_SECONDS, finish)
     await stop
     server.close()
 
