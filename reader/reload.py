@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from reader.library import Library, Problem
 from reader.model import Article
@@ -33,8 +33,9 @@ class Changes:
         return ", ".join(parts)
 
 
-def _head(article: Article) -> Article:
-    return replace(article, body=(), partial=True)
+def _head(article: Article) -> tuple[str, str | None, int | None, str | None]:
+    """What the headline list shows of a story: the fields every head has, parsed or from the parse cache."""
+    return article.title, article.section, article.read_minutes, article.published
 
 
 def compare(known: Mapping[str, Article], known_paths: Mapping[str, str], fresh: Library) -> Changes:

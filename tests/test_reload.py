@@ -143,6 +143,16 @@ def test_compare_keeps_stories_whose_file_is_still_there(folder: Path, tmp_path:
     assert changes.changed == [] and changes.new == 0
 
 
+def test_compare_counts_a_story_whose_file_changed_as_changed_not_new(folder: Path) -> None:
+    library = load_library([folder])
+    page = folder / SEEDS[1]
+    first, rest = page.read_text(encoding="utf-8").split("\n", 1)
+    page.write_text("WEATHER\n" + rest, encoding="utf-8")  # a new section line, the same headline and date
+    changes = compare(library.by_id, library.paths, load_library([folder]))
+    assert [article.section for article in changes.changed] == ["WEATHER"] and first != "WEATHER"
+    assert changes.new == 0 and changes.gone == [] and changes.describe() == "1 changed"
+
+
 def test_library_remove_drops_stories_and_their_files() -> None:
     library: Library = load_library(folders=[seeds_dir()])
     first = library.articles[0]
