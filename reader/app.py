@@ -39,6 +39,7 @@ from reader.widgets.store_sync import StoreSync
 from reader.widgets.toasts import forget_identical
 
 Loader = Callable[[], tuple[Library, Store]]
+Reloader = Callable[[], Library]
 
 
 class ReaderApp(App[None]):
@@ -91,6 +92,8 @@ class ReaderApp(App[None]):
         save_wait: float = 3.0,
         search_index: SearchIndex | None = None,
         load_now: bool = False,
+        reloader: Reloader | None = None,
+        reload_interval: float = 10.0,
     ) -> None:
         """Give ``library`` and ``store`` ready-made (tests), or a ``loader`` run in a worker.
 
@@ -99,7 +102,9 @@ class ReaderApp(App[None]):
         ``search_index``: the full-text index (by default ``search.sqlite`` in the cache folder),
         brought up to date in the background once the headlines are shown;
         ``load_now``: run the ``loader`` before the first screen instead of in a worker beside
-        it (for a warm start: quicker than loading while Textual starts, which contends for the GIL).
+        it (for a warm start: quicker than loading while Textual starts, which contends for the GIL);
+        ``reloader``: loads the library folders again, as ``loader`` does (Ctrl+R, and every
+        ``reload_interval`` seconds: 0 never), to show stories added or removed while the app runs.
         """
         super().__init__()
         self.library = library
@@ -109,6 +114,8 @@ class ReaderApp(App[None]):
         self.poll_interval = poll_interval
         self.save_wait = save_wait
         self._loader = loader
+        self.reloader = reloader
+        self.reload_interval = reload_interval
         self._load_now = load_now and loader is not None
         self._load_error: str | None = None
         self.runtime_problems: list[str] = []
@@ -177,7 +184,15 @@ class ReaderApp(App[None]):
             )
         for notice in notices:
             self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
-        main = MainScreen(library, store, self.config, poll_interval=self.poll_interval, index=self.search_index)
+        main = MainScreen(
+            library,
+            store,
+            self.config,
+            poll_interval=self.poll_interval,
+            index=self.search_index,
+            reloader=self.reloader,
+            reload_interval=self.reload_interval,
+        )
         if isinstance(self.screen, LoadingScreen):
             self.switch_screen(main)
         else:

@@ -384,9 +384,12 @@ def run_tui(args: argparse.Namespace) -> int:
     def load() -> tuple[Library, Store]:
         return default_library(extra, progress=app.show_progress), open_store()
 
+    def reload() -> Library:
+        return default_library(extra)  # the same folders; the parse cache makes it cheap
+
     path = config_file()
     warm = (cache_dir() / "parse-cache.json").is_file()  # quick to load: no loading screen needed
-    app = ReaderApp(config=Config.load(path), config_path=path, loader=load, load_now=warm)
+    app = ReaderApp(config=Config.load(path), config_path=path, loader=load, load_now=warm, reloader=reload)
     app.run()
     return app.return_code or 0  # 1 after a crash or an unsaved change (the app said why on exit)
 

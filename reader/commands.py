@@ -32,6 +32,7 @@ COMMANDS = (
     ("Open in browser", "open_url", "Open the story's web page"),
     ("Copy address", "copy_url", "Copy the story's web address"),
     ("Find in this story", "find", "Highlight words in the open story"),
+    ("Reload the library", "reload", "Show stories added to or removed from the library folders"),
 )
 SORTS = (
     ("Sort: newest first", "newest", "Headlines by date, newest first"),

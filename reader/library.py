@@ -313,12 +313,28 @@ class Library:
             if article.id not in self.by_id:
                 new += 1
             self.by_id[article.id] = replace(article, body=(), partial=True)  # bodies are read when opened
+            self._recent.pop(article.id, None)  # a changed file's body is read again
         self.paths.update(paths or {})
         self.articles = sorted(self.by_id.values(), key=lambda a: a.published or "", reverse=True)
         with self._building:
             self._resolver = None
             self._backlinks = None
         return new
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Drop stories (their files are gone); return how many were here. Marks and bookmarks are the store's."""
+        removed = 0
+        for article_id in ids:
+            if self.by_id.pop(article_id, None) is not None:
+                removed += 1
+            self.paths.pop(article_id, None)
+            self._recent.pop(article_id, None)
+        if removed:
+            self.articles = [article for article in self.articles if article.id in self.by_id]
+            with self._building:
+                self._resolver = None
+                self._backlinks = None
+        return removed
 
 
 def load_library(

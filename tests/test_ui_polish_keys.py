@@ -133,12 +133,18 @@ async def test_repeated_toasts_replace_each_other(tmp_path: Path) -> None:
         assert [n.message for n in app._notifications] == ["This story has no inline links"]
 
 
-async def test_the_footer_shows_help_whole_at_80_columns(library: Library, tmp_path: Path) -> None:
+@pytest.mark.parametrize("pane", [HeadlineList, ArticleView, Sidebar])
+async def test_the_footer_shows_help_whole_at_80_columns(library: Library, tmp_path: Path, pane: type[Any]) -> None:
     app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tram(pilot)
-        app.screen.query_one(HeadlineList).focus()
+        if pane is Sidebar:  # folded away at 80 columns: s shows and focuses it
+            await pilot.press("s")
+            await settle(pilot)
+        else:
+            app.screen.query_one(pane).focus()
         await pilot.pause()
+        assert app.screen.query_one(pane).has_focus
         help_key = next(key for key in app.screen.query(FooterKey) if key.key == "question_mark")
         assert help_key.region.width > 0 and help_key.region.right <= 80
         others = [key for key in app.screen.query(FooterKey) if key is not help_key]

@@ -25,6 +25,7 @@ from reader.screens.feed_actions import FeedActions
 from reader.screens.find_actions import FindActions
 from reader.screens.mark_actions import MarkActions
 from reader.screens.pane_actions import PaneActions
+from reader.screens.reload_actions import ReloadActions, Reloader
 from reader.screens.sort_actions import SortActions
 from reader.search import SearchIndex
 from reader.store import Store
@@ -46,7 +47,7 @@ SINGLE = 60  # below this many columns one pane shows at a time: list, article, 
 COMPACT = 120  # below this many columns the footer packs its keys tighter
 
 
-class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions):
+class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions, ReloadActions):
     """Headlines, article and sidebar over one library and one store."""
 
     AUTO_FOCUS = "#headlines"  # not the (hidden) filter box, which would swallow the first keys
@@ -71,6 +72,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         Binding("y", "copy_url", "Copy address", show=False, id="main.copy_url"),
         Binding("S", "cycle_sort", "Sort", show=False, id="main.sort"),
         Binding("ctrl+f", "find", "Find in story", show=False, id="main.find"),
+        Binding("ctrl+r", "reload", "Reload the library", show=False, id="main.reload"),
         Binding("Q", "app.quit", "Quit", show=False, id="main.quit"),
     ]
 
@@ -128,7 +130,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     @dataclass
     class LibraryChanged(Message):
-        """Stories were added or changed (a feed refresh): the app brings the search index up to date."""
+        """Stories were added, changed or removed (a feed refresh, a reload): the app updates the search index."""
 
     def __init__(
         self,
@@ -138,15 +140,22 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         *,
         poll_interval: float = 2.0,
         index: SearchIndex | None = None,
+        reloader: Reloader | None = None,
+        reload_interval: float = 10.0,
     ) -> None:
         """``poll_interval``: seconds between checks for marks made elsewhere (0: never; tests call ``poll_store``);
-        ``index``: the full-text index the filter uses (None: titles only)."""
+        ``index``: the full-text index the filter uses (None: titles only);
+        ``reloader``: loads the library folders again (None: Ctrl+R has nothing to reload);
+        ``reload_interval``: seconds between checks of the folders for new stories (0: never; tests call
+        ``check_library``)."""
         super().__init__()
         self.index = index
         self.library = library
         self.store = store
         self.config = config
         self.poll_interval = poll_interval
+        self.reloader = reloader
+        self.reload_interval = reload_interval
         self.changes = PendingChanges(store)
         self.history = History()
         self.undo = UndoStack()
@@ -183,6 +192,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         headlines.is_bookmarked = sidebar.is_bookmarked = self.changes.is_bookmarked
         self.query_one(Sources).is_read = self.changes.is_read
         self._load_feed_info()
+        self._start_reload_checks()
         headlines.focus()
         sidebar.clear_story()
         self.query_one(FindBar).display = False

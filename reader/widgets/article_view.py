@@ -47,7 +47,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     BINDINGS = [
         Binding("l", "next_link", "Next link", id="article.next_link"),
         Binding("L", "previous_link", "Prev link", show=False, id="article.previous_link"),
-        Binding("enter", "follow", "Follow link", id="article.follow"),
+        Binding("enter", "follow", "Follow link", show=False, id="article.follow"),  # l hints at links; ? fits at 80
         Binding("j", "scroll_down", "Down", show=False, id="article.down"),
         Binding("k", "scroll_up", "Up", show=False, id="article.up"),
         Binding("space", "page_down", "Page down", show=False, id="article.page_down"),
