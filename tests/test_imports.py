@@ -8,6 +8,7 @@ import sys
 DOMAIN = [
     "model",
     "children",
+    "reload",
     "text",
     "dates",
     "shapes",
