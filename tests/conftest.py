@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from reader.library import Library, load_library
+from reader.paths import seeds_dir
+
 
 @pytest.fixture(autouse=True)
 def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -19,3 +22,9 @@ def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("READER_CONFIG_DIR", str(home / "config"))
     monkeypatch.delenv("READER_STATE_FILE", raising=False)
     return home
+
+
+@pytest.fixture
+def library() -> Library:
+    """The bundled sample library."""
+    return load_library(folders=[seeds_dir()])

@@ -13,7 +13,6 @@ from textual.widgets import Static
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import Library, load_library
-from reader.paths import seeds_dir
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
@@ -22,15 +21,11 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.breadcrumb import Breadcrumb
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+from tests.helpers.pilot import main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 COBALT = "2026-11-22-cobalt-bay-tidal-power-plant-reaches-full-output"
 HEAT = "2026-11-24-heatwave-warning-for-marrowick-s-southern-coast"
-
-
-@pytest.fixture
-def library() -> Library:
-    return load_library(folders=[seeds_dir()])
 
 
 @pytest.fixture
@@ -40,19 +35,6 @@ def state(tmp_path: Path) -> Path:
 
 def make_app(library: Library, state: Path, config: Config | None = None) -> ReaderApp:
     return ReaderApp(library, Store(state), config or Config())
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def main(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def visible_lines(widget: Widget) -> list[str]:

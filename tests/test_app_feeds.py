@@ -24,6 +24,7 @@ from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sources import Sources
 from tests import test_feeds_support as support
+from tests.helpers.pilot import main, settle
 from tests.test_feeds_support import rss
 
 _module_server = support._module_server
@@ -61,18 +62,6 @@ def library() -> Library:
 
 def make_app(state: Path) -> ReaderApp:
     return ReaderApp(library(), Store(state), Config(refresh_minutes=0), poll_interval=0)
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def main(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def titles(screen: MainScreen) -> list[str]:

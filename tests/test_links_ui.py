@@ -12,7 +12,8 @@ from reader.library import load_library
 from reader.store import Store
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
-from tests.test_perf_search import page, settle
+from tests.helpers.pilot import settle
+from tests.test_perf_search import page
 
 MISSING = "Glass harbour museum opens its doors"
 

@@ -16,7 +16,8 @@ from reader.heads import parse_heads
 from reader.library import ParseCache, load_library
 from reader.screens.loading import LoadingScreen
 from reader.store import Store
-from tests.test_perf_search import page, settle
+from tests.helpers.pilot import settle
+from tests.test_perf_search import page
 
 
 def folder_of(tmp_path: Path, count: int) -> Path:

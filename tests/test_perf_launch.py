@@ -16,7 +16,7 @@ from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.headline_list import HeadlineList
-from tests.test_perf_search import settle
+from tests.helpers.pilot import settle
 
 
 async def test_loading_now_shows_the_headlines_without_a_loading_screen(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from reader.search import SearchIndex
 from reader.store import Store
 from reader.widgets.filter_box import INDEXING, FilterBox
 from reader.widgets.headline_list import HeadlineList
+from tests.helpers.pilot import settle
 
 NIGHT = "night-market"  # body holds "the night market opened", never "market night"
 SMOKED = "smoked-fish"  # body-only words: "smoked eel"
@@ -55,12 +56,6 @@ def library(tmp_path: Path) -> Library:
 
 def ids_by_title(library: Library) -> dict[str, str]:
     return {a.title.split()[0].lower(): a.id for a in library.articles}
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def shown(app: ReaderApp) -> list[str]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from reader.app import ReaderApp
 from reader.changes import Change
@@ -18,6 +16,7 @@ from reader.reload import compare
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.headline_list import HeadlineList
+from tests.helpers.pilot import settle
 
 NEW_TITLE = "Marrowick ferry timetable doubles for the winter"
 SEEDS = ("cobalt-bay-tidal.txt", "greyhaven-lighthouse.txt", "marrowick-chess-prodigy.txt")
@@ -53,12 +52,6 @@ def make_app(folder: Path, tmp_path: Path) -> ReaderApp:
         reloader=lambda: load_library([folder]),
         reload_interval=0,
     )
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def titles(app: ReaderApp) -> list[str]:

@@ -3,44 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-import pytest
 from rich.cells import cell_len
 from textual.geometry import Region
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import Library, load_library
-from reader.paths import seeds_dir
-from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.breadcrumb import Breadcrumb, fit_trail, shorten
 from reader.widgets.headline_list import HeadlineList
+from tests.helpers.pilot import main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 COBALT = "2026-11-22-cobalt-bay-tidal-power-plant-reaches-full-output"
 HEAT = "2026-11-24-heatwave-warning-for-marrowick-s-southern-coast"
-
-
-@pytest.fixture
-def library() -> Library:
-    return load_library(folders=[seeds_dir()])
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def main(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def crumb(app: ReaderApp) -> str:

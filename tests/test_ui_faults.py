@@ -10,38 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from reader.app import ReaderApp
 from reader.config import Config
-from reader.library import Library, load_library
+from reader.library import Library
 from reader.model import Article
-from reader.paths import seeds_dir
-from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemsScreen
 from reader.store import Store, StoreError
 from reader.widgets.headline_list import HeadlineList
+from tests.helpers.pilot import main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 HEAT = "2026-11-24-heatwave-warning-for-marrowick-s-southern-coast"
-
-
-@pytest.fixture
-def library() -> Library:
-    return load_library(folders=[seeds_dir()])
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def main(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def gate_store(store: Store, method: str) -> threading.Event:

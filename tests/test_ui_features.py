@@ -16,22 +16,16 @@ from textual.widgets import Input, Static
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.find import MATCH
-from reader.library import Library, load_library
-from reader.paths import seeds_dir
+from reader.library import Library
 from reader.screens.help import HelpScreen
-from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import HeadlineList
+from tests.helpers.pilot import main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 CAVES = "2026-11-19-scientists-map-the-singing-caves-of-the-veldan-highlands"
-
-
-@pytest.fixture
-def library() -> Library:
-    return load_library(folders=[seeds_dir()])
 
 
 def make_app(library: Library, tmp_path: Path, config: Config | None = None) -> ReaderApp:
@@ -42,18 +36,6 @@ def make_app(library: Library, tmp_path: Path, config: Config | None = None) -> 
         config_path=tmp_path / "config.json",
         poll_interval=0,
     )
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def main(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def drawn(widget: Widget) -> str:

@@ -12,6 +12,7 @@ from reader.library import load_library
 from reader.paths import seeds_dir
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
+from tests.helpers.pilot import settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 
@@ -19,12 +20,6 @@ TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 def app_over(theme: str, **settings: Any) -> ReaderApp:
     """The bundled seeds, in-memory state, a fixed theme."""
     return ReaderApp(load_library(folders=[seeds_dir()]), Store(None), Config(theme=theme, **settings))
-
-
-async def settle(pilot: Any) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])

@@ -12,32 +12,14 @@ from textual.widgets._footer import FooterKey
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import Library, load_library
-from reader.paths import seeds_dir
-from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+from tests.helpers.pilot import main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 NO_LINKS = "WORLD\n1 MIN READ\nA story with no links at all\nIts dek.\n\nOne paragraph and nothing to follow.\n"
-
-
-@pytest.fixture
-def library() -> Library:
-    return load_library(folders=[seeds_dir()])
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def main(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def open_tram(pilot: Pilot[Any]) -> ArticleView:

@@ -6,20 +6,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
-
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import load_library
 from reader.paths import seeds_dir
 from reader.screens.loading import LoadingScreen
 from reader.store import Store
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+from tests.helpers.pilot import settle
 
 
 async def test_hiding_the_sidebar_is_remembered_for_the_next_run(tmp_path: Path) -> None:

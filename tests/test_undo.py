@@ -4,38 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from reader.app import ReaderApp
 from reader.changes import Change, PendingChanges
 from reader.config import Config
-from reader.library import Library, load_library
-from reader.paths import seeds_dir
-from reader.screens.main import MainScreen
+from reader.library import Library
 from reader.store import Store
 from reader.undo import Step, UndoStack, reverse_of
 from reader.widgets.headline_list import HeadlineList
-
-
-@pytest.fixture
-def library() -> Library:
-    return load_library(folders=[seeds_dir()])
+from tests.helpers.pilot import main, settle
 
 
 def make_app(library: Library, state: Path) -> ReaderApp:
     return ReaderApp(library, Store(state), Config(refresh_minutes=0), poll_interval=0)
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-def main(app: ReaderApp) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 def toasts(app: ReaderApp) -> list[str]:
