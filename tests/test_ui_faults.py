@@ -19,7 +19,7 @@ from reader.model import Article
 from reader.screens.problems import ProblemsScreen
 from reader.store import Store, StoreError
 from reader.widgets.headline_list import HeadlineList
-from tests.helpers.pilot import main, settle
+from tests.helpers.pilot import exit_messages, main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 HEAT = "2026-11-24-heatwave-warning-for-marrowick-s-southern-coast"
@@ -80,14 +80,7 @@ async def test_quit_with_a_save_stuck_exits_and_names_the_change(library: Librar
     store = Store(tmp_path / "state.json")
     gate = gate_store(store, "set_read")
     app = ReaderApp(library, store, Config(), poll_interval=0, save_wait=0.2)
-    messages: list[str] = []
-    real_exit = app.exit
-
-    def exit(*args: Any, **kwargs: Any) -> None:
-        messages.append(str(kwargs.get("message", "")))
-        real_exit(*args, **kwargs)
-
-    app.exit = exit  # type: ignore[method-assign]
+    messages = exit_messages(app)
     try:
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()

@@ -12,7 +12,7 @@ from reader.library import load_library
 from reader.paths import seeds_dir
 from reader.screens.loading import LoadingScreen
 from reader.store import Store
-from tests.helpers.pilot import settle
+from tests.helpers.pilot import exit_messages, settle
 
 
 async def test_hiding_the_sidebar_is_remembered_for_the_next_run(tmp_path: Path) -> None:
@@ -34,14 +34,7 @@ async def test_a_loader_that_fails_ends_the_app_with_a_clear_message_and_status_
         raise OSError("permission denied: /data/articles")
 
     app = ReaderApp(loader=load)
-    messages: list[str] = []
-    real_exit = app.exit
-
-    def exit(*args: Any, **kwargs: Any) -> None:
-        messages.append(str(kwargs.get("message", "")))
-        real_exit(*args, **kwargs)
-
-    app.exit = exit  # type: ignore[method-assign]
+    messages = exit_messages(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
     assert app.return_code == 1

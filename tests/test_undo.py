@@ -11,7 +11,7 @@ from reader.library import Library
 from reader.store import Store
 from reader.undo import Step, UndoStack, reverse_of
 from reader.widgets.headline_list import HeadlineList
-from tests.helpers.pilot import main, settle
+from tests.helpers.pilot import exit_messages, main, settle
 
 
 def make_app(library: Library, state: Path) -> ReaderApp:
@@ -145,21 +145,13 @@ async def test_mark_all_read_covers_only_the_filtered_headlines(library: Library
 
 
 async def test_quit_while_mark_all_read_is_stuck_names_it(library: Library, tmp_path: Path) -> None:
-    from typing import Any
 
     from tests.test_ui_faults import gate_store
 
     store = Store(tmp_path / "state.json")
     gate = gate_store(store, "set_read_many")
     app = ReaderApp(library, store, Config(refresh_minutes=0), poll_interval=0, save_wait=0.2)
-    messages: list[str] = []
-    real_exit = app.exit
-
-    def exit(*args: Any, **kwargs: Any) -> None:
-        messages.append(str(kwargs.get("message", "")))
-        real_exit(*args, **kwargs)
-
-    app.exit = exit  # type: ignore[method-assign]
+    messages = exit_messages(app)
     try:
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()

@@ -22,3 +22,16 @@ def main(app: ReaderApp) -> MainScreen:
     screen = app.screen
     assert isinstance(screen, MainScreen)
     return screen
+
+
+def exit_messages(app: ReaderApp) -> list[str]:
+    """The messages the app leaves on the terminal when it exits, as the test will find them."""
+    messages: list[str] = []
+    real_exit = app.exit
+
+    def exit(*args: Any, **kwargs: Any) -> None:
+        messages.append(str(kwargs.get("message", "")))
+        real_exit(*args, **kwargs)
+
+    app.exit = exit  # type: ignore[method-assign]
+    return messages
