@@ -245,7 +245,7 @@ async def test_help_and_palette_list_the_feed_and_undo_keys(tmp_path: Path) -> N
             "R Refresh all",
             "o Open in browser",
             "y Copy address",
-            "a Mark feed read",
+            "Sources ↓, j, ↑, k Down, up ⏎ Show its stories a Mark feed read",
         ):
             assert entry in shown, entry
         await pilot.press("escape", "ctrl+p", *"mark all")

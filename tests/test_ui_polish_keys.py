@@ -16,6 +16,7 @@ from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+from reader.widgets.sources import Sources
 from tests.helpers.pilot import main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
@@ -115,13 +116,16 @@ async def test_repeated_toasts_replace_each_other(tmp_path: Path) -> None:
         assert [n.message for n in app._notifications] == ["This story has no inline links"]
 
 
-@pytest.mark.parametrize("pane", [HeadlineList, ArticleView, Sidebar])
+@pytest.mark.parametrize("pane", [HeadlineList, ArticleView, Sidebar, Sources])
 async def test_the_footer_shows_help_whole_at_80_columns(library: Library, tmp_path: Path, pane: type[Any]) -> None:
     app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_tram(pilot)
         if pane is Sidebar:  # folded away at 80 columns: s shows and focuses it
             await pilot.press("s")
+            await settle(pilot)
+        elif pane is Sources:  # 4 shows the feeds in the sidebar's place and focuses them
+            await pilot.press("4")
             await settle(pilot)
         else:
             app.screen.query_one(pane).focus()

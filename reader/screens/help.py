@@ -27,11 +27,13 @@ def active_keys(binding: Binding, keymap: Mapping[str, str]) -> str:
 
 
 def _rows(bindings: Sequence[Binding], keymap: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(keys, description) lines: bindings that do the same ("Quit" on q and Q) share one, as do Down and Up."""
+    """(keys, description) lines, the tooltip when a binding has one; bindings that do the same ("Quit" on q and Q)
+    share one, as do Down and Up."""
     rows: dict[str, str] = {}  # description → keys, in first-seen order
     for binding in bindings:
         keys = active_keys(binding, keymap)
-        rows[binding.description] = f"{rows[binding.description]},{keys}" if binding.description in rows else keys
+        said = binding.tooltip or binding.description  # the footer's word, or the longer tooltip when there is one
+        rows[said] = f"{rows[said]},{keys}" if said in rows else keys
     if "Down" in rows and "Up" in rows:
         down, up = rows.pop("Down"), rows.pop("Up")
         rows = {"Down, up": f"{down},{up}", **rows}

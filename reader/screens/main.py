@@ -227,7 +227,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             ("Headline list", _keys(HeadlineList.BINDINGS)),
             ("Article", [*_keys(ArticleView.BINDINGS), scroll]),
             ("Sidebar", _keys(Sidebar.BINDINGS)),
-            ("Sources", _keys(Sources.BINDINGS)),
+            ("Sources", [b for b in _keys(Sources.BINDINGS) if not b.action.startswith("screen.")]),
         ]
 
     # -- the title ------------------------------------------------------------------------

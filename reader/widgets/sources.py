@@ -61,8 +61,14 @@ class Sources(OptionList):
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="sources.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sources.up"),
-        Binding("enter", "select", "Show its stories", id="sources.open"),
-        Binding("a", "mark_source_read", "Mark feed read", id="sources.mark_read"),
+        Binding("enter", "select", "Open", tooltip="Show its stories", id="sources.open"),
+        Binding("a", "mark_source_read", "Mark read", tooltip="Mark feed read", id="sources.mark_read"),
+        # The screen's keys as this pane shows them: r refreshes the highlighted feed; the keys for the
+        # open story still work here but leave the footer to the feed keys (so "? Help" fits at 80 columns).
+        Binding("r", "screen.refresh_feed", "Refresh", id="main.refresh_feed"),
+        Binding("m", "screen.toggle_read", "Read", show=False, id="main.toggle_read"),
+        Binding("b", "screen.toggle_bookmark", "Bookmark", show=False, id="main.toggle_bookmark"),
+        Binding("backspace,left_square_bracket,alt+left", "screen.back", "Back", show=False, id="main.back"),
     ]
 
     @dataclass
