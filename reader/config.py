@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -17,6 +18,9 @@ DEFAULT_MAX_PAGE_BYTES = 5_000_000
 MAX_CONFIG_BYTES = 1_000_000
 #: The orders the headline list can be sorted in (``sort`` in config.json).
 SORTS = ("newest", "oldest", "section")
+#: One save at a time, each writing the settings as they are when it starts: saves run in worker
+#: threads, and without this an older save could move its file in place after a newer one.
+_SAVING = threading.Lock()
 
 
 @dataclass
@@ -60,15 +64,19 @@ class Config:
         return config
 
     def save(self, path: Path | None) -> None:
-        """Write settings atomically; failure is silent (settings are a convenience)."""
+        """Write settings atomically; failure is silent (settings are a convenience).
+
+        Saves are ordered: the last one to run writes the settings as they are then, so the last change wins.
+        """
         if path is None:
             return
-        with contextlib.suppress(OSError):
+        with _SAVING, contextlib.suppress(OSError):
+            text = json.dumps(asdict(self), indent=2)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as file:
-                    file.write(json.dumps(asdict(self), indent=2))
+                    file.write(text)
                 os.replace(tmp, path)
             except OSError:
                 with contextlib.suppress(OSError):

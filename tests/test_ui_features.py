@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +193,40 @@ async def test_sort_cycles_and_is_remembered(library: Library, tmp_path: Path) -
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert [library.get(i).section for i in rows(again)][:2] == ["CULTURE", "CULTURE"]  # type: ignore[union-attr]
+
+
+async def test_two_quick_settings_changes_are_saved_in_order(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving config.json runs in a worker thread: a first save held back must not land after the second (the
+    older sort would win at the next start)."""
+    held, release = threading.Event(), threading.Event()
+    real_replace = os.replace
+
+    def slow_replace(source: Any, target: Any) -> None:
+        if Path(target).name == "config.json" and not held.is_set():
+            held.set()  # the first save has written its temporary file and waits to move it in place
+            release.wait(5)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", slow_replace)
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("S")  # oldest first: its save is held
+        for _ in range(200):
+            if held.is_set():
+                break
+            await pilot.pause(0.01)
+        assert held.is_set()
+        await pilot.press("S")  # by section: the last change
+        for _ in range(50):  # let the second save run as far as it can while the first is held
+            await pilot.pause(0.01)
+        release.set()
+        await settle(pilot)
+        assert app.config.sort == "section"
+        assert json.loads((tmp_path / "config.json").read_text())["sort"] == "section"
+    assert Config.load(tmp_path / "config.json").sort == "section"
 
 
 async def test_section_from_the_palette(library: Library, tmp_path: Path) -> None:
