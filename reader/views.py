@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import attrgetter
 
 from reader.changes import PendingChanges
 from reader.library import Library
 from reader.model import Article
 from reader.store import Store
+from reader.text import clean_line
 
 VIEWS = {"all": "All stories", "unread": "Unread", "bookmarks": "Bookmarks"}
 EMPTY = {"all": "No headlines", "unread": "No unread stories", "bookmarks": "No bookmarks yet: press b"}
@@ -54,6 +56,21 @@ def arrange(rows: list[Article], sort: str = "newest", section: str = "") -> lis
     if sort == "section":
         return sorted(rows, key=lambda a: (a.section is None, (a.section or "").casefold()))  # stable: dates stay
     return rows
+
+
+NO_SECTION = "No section"
+
+
+def section_groups(rows: Sequence[Article]) -> list[tuple[int, str]]:
+    """Where each section begins in ``rows`` (sorted by section) and its header: ``(first row, "WORLD · 12")``."""
+    groups: list[tuple[int, str]] = []
+    start = 0
+    for n in range(1, len(rows) + 1):
+        if n == len(rows) or rows[n].section != rows[start].section:
+            name = clean_line(rows[start].section or "") or NO_SECTION
+            groups.append((start, f"{name} · {n - start}"))
+            start = n
+    return groups
 
 
 def sections(library: Library) -> list[tuple[str, int]]:

@@ -143,3 +143,104 @@ async def test_new_rows_replace_kept_ones() -> None:
         await pilot.pause()
         assert "A new title for the same story" in line(headlines, 0).text
         assert line(headlines, 2).text.strip() == ""
+
+
+# -- group headers (sorted by section) ---------------------------------------------------------------
+
+GROUPS = [(0, "WORLD · 3"), (3, "SPORT · 27")]
+
+
+class Clicks(Host):
+    """The host, remembering which headlines were opened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    def on_headline_list_selected(self, message: HeadlineList.Selected) -> None:
+        self.opened.append(message.article_id)
+
+
+async def test_group_headers_sit_above_their_rows_and_the_cursor_skips_them() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        headlines.set_rows(ROWS, groups=GROUPS)
+        await pilot.pause()
+        assert line(headlines, 0).text.startswith(" WORLD · 3 ─")
+        assert "Story number 0" in line(headlines, 1).text
+        assert line(headlines, 7).text.startswith(" SPORT · 27 ─")  # 1 header + 3 rows of 2 lines
+        assert "Story number 3" in line(headlines, 8).text
+        cursor_bg = background(line(headlines, 1))
+        await pilot.press("down", "down", "down")  # over the SPORT header, onto the first story below it
+        await pilot.pause()
+        assert headlines.highlighted is ROWS[3]
+        assert background(line(headlines, 8)) == cursor_bg and background(line(headlines, 7)) != cursor_bg
+        await pilot.press("up")
+        assert headlines.highlighted is ROWS[2]
+        await pilot.press("end")
+        await pilot.pause()
+        assert headlines.highlighted is ROWS[-1]
+        last = headlines.cursor_line - int(headlines.scroll_y)
+        assert "Story number 29" in line(headlines, last).text
+        await pilot.press("pageup", "pageup")
+        await pilot.pause()
+        top = headlines.cursor_line - int(headlines.scroll_y)
+        assert headlines.highlighted is not None and 0 <= top < headlines.size.height - 1
+        assert f"Story number {headlines.cursor}" in line(headlines, top).text
+        await pilot.press("pagedown")
+        assert headlines.highlighted is not None
+        await pilot.press("home")
+        await pilot.pause()
+        assert headlines.cursor == 0 and headlines.scroll_y == 0  # the first header shows too
+        assert line(headlines, 0).text.startswith(" WORLD · 3")
+
+
+async def test_a_click_on_a_header_opens_nothing_and_a_click_below_opens_that_story() -> None:
+    app = Clicks()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        headlines.set_rows(ROWS, groups=GROUPS)
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.click(HeadlineList, offset=(10, 7))  # the SPORT header
+        await pilot.pause()
+        assert app.opened == [] and headlines.cursor == 1
+        await pilot.click(HeadlineList, offset=(10, 9))  # the second line of the story below it
+        await pilot.pause()
+        assert app.opened == ["a3"] and headlines.cursor == 3
+
+
+async def test_down_over_a_header_repaints_only_the_two_rows_it_changes() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        headlines.set_rows(ROWS, groups=GROUPS)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        drawn: list[int] = []
+        real = headlines.render_line
+
+        def counting(y: int) -> Strip:
+            drawn.append(y)
+            return real(y)
+
+        headlines.render_line = counting  # type: ignore[method-assign]
+        await pilot.press("down")
+        await pilot.pause()
+        assert headlines.cursor == 3
+        assert sorted(set(drawn)) == [5, 6, 8, 9]  # row 2's lines and row 3's, not the header between
+
+
+async def test_rows_without_groups_lose_their_headers() -> None:
+    app = Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        headlines.set_rows(ROWS, groups=GROUPS)
+        await pilot.pause()
+        headlines.set_rows(ROWS[:5])
+        await pilot.pause()
+        assert "Story number 0" in line(headlines, 0).text
+        assert "Story number 4" in line(headlines, 8).text
+        assert line(headlines, 10).text.strip() == ""
+        assert headlines.virtual_size.height == 10

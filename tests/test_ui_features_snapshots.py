@@ -41,3 +41,14 @@ def test_sorted_by_section(snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(app_over("textual-dark", sort="section"), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_sorted_by_section_light_80x24(snap_compare: Any) -> None:
+    """Group headers in the light theme at 80 columns, the cursor moved into the second group."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+
+    assert snap_compare(app_over("textual-light", sort="section"), terminal_size=(80, 24), run_before=run_before)

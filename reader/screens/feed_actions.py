@@ -15,7 +15,7 @@ from reader.model import Article
 from reader.screens.main_part import MainScreenPart
 from reader.text import clean_line
 from reader.widgets.feed_refresh import FeedRefresher
-from reader.widgets.headline_list import ROW_HEIGHT, HeadlineList
+from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 
@@ -156,11 +156,11 @@ class FeedActions(MainScreenPart):
     def _show_rows_in_place(self) -> None:
         """Show the rows again with the highlighted story on the same screen line (new stories above it)."""
         headlines = self.query_one(HeadlineList)
-        before = headlines.cursor * ROW_HEIGHT - headlines.scroll_y
+        before = headlines.cursor_line - headlines.scroll_y
         self._show_rows()
 
         def keep_line() -> None:
-            headlines.scroll_to(y=max(0, headlines.cursor * ROW_HEIGHT - before), animate=False, immediate=True)
+            headlines.scroll_to(y=max(0, headlines.cursor_line - before), animate=False, immediate=True)
 
         headlines.call_after_refresh(keep_line)
 

@@ -273,7 +273,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self.query_one(FilterBox).search(self.filter_text, self._scoped(self._view_rows()))
             return
         headlines.empty_message = EMPTY[self.view]
-        headlines.set_rows(self._scoped(self._view_rows()), keep=keep)
+        rows = self._scoped(self._view_rows())
+        headlines.set_rows(rows, keep=keep, groups=self._groups(rows))
         self.shown = len(headlines.rows)
 
     def on_filter_box_results(self, message: FilterBox.Results) -> None:
@@ -284,7 +285,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         headlines = self.query_one(HeadlineList)
         where = " in titles (indexing the text…)" if message.indexing else ""
         headlines.empty_message = f"Nothing matches “{message.query}”{where}"
-        headlines.set_rows(message.rows, keep=headlines.highlighted.id if headlines.highlighted else None)
+        keep = headlines.highlighted.id if headlines.highlighted else None
+        headlines.set_rows(message.rows, keep=keep, groups=self._groups(message.rows))  # matches keep the order
         self.shown = len(message.rows)
 
     @on(Input.Changed, "#filter")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reader.config import SORTS
 from reader.model import Article
 from reader.screens.main_part import MainScreenPart
-from reader.views import SORT_NAMES, arrange, view_rows
+from reader.views import SORT_NAMES, arrange, section_groups, view_rows
 
 
 class SortActions(MainScreenPart):
@@ -20,6 +22,10 @@ class SortActions(MainScreenPart):
     def _view_rows(self) -> list[Article]:
         """The view's stories in the chosen section and order."""
         return arrange(view_rows(self.view, self.library, self.changes), self.config.sort, self.section)
+
+    def _groups(self, rows: Sequence[Article]) -> list[tuple[int, str]]:
+        """The section headers over ``rows`` when they are sorted by section (else none)."""
+        return section_groups(rows) if self.config.sort == "section" else []
 
     def action_cycle_sort(self) -> None:
         """Newest first → oldest first → by section → newest first."""

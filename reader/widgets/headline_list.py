@@ -8,10 +8,15 @@ The list holds a plain sequence of articles; 100,000 rows cost no more to show
 than ten, because ``render_line`` only ever looks at the rows on screen.
 A cursor move repaints only the two rows it leaves and enters, and rendered rows
 are kept (keyed by everything they show) so a repaint rarely renders anew.
+
+Rows may come in groups (sorted by section): a one-line header above each group
+(``WORLD · 12``) that the cursor never rests on. The cursor counts headlines, not
+lines; a headline's line is found from the group starts by bisection.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len, set_cell_size
@@ -31,6 +36,7 @@ from reader.model import Article
 from reader.widgets.contrast import legible
 
 ROW_HEIGHT = 2
+HEADER_HEIGHT = 1
 
 
 def fit(text: str, width: int) -> str:
@@ -48,10 +54,10 @@ def fit(text: str, width: int) -> str:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
-def meta_text(article: Article) -> str:
-    """``WORLD · 2024-11-23 · 3 min`` (whatever of the three the article has)."""
+def meta_text(article: Article, section: bool = True) -> str:
+    """``WORLD · 2024-11-23 · 3 min`` (whatever of the three the article has; no section when not ``section``)."""
     minutes = f"{article.read_minutes} min" if article.read_minutes else ""
-    return " · ".join(p for p in (article.section, article.published, minutes) if p)
+    return " · ".join(p for p in (article.section if section else None, article.published, minutes) if p)
 
 
 def split_title(title: str, width: int) -> tuple[str, str]:
@@ -79,10 +85,10 @@ def second_line(rest: str, meta: str, width: int) -> tuple[str, str]:
     return rest, ("  " + " · ".join(parts)) if parts else ""
 
 
-PARTS = ("current", "marker", "bookmark", "unread", "read", "meta")
+PARTS = ("current", "marker", "bookmark", "unread", "read", "meta", "header", "rule")
 
 
-MUTED = ("read", "meta")
+MUTED = ("read", "meta", "rule")
 
 
 def _dim(colour: Color, muted: bool = False) -> Style:
@@ -111,6 +117,8 @@ class HeadlineList(ScrollView, can_focus=True):
         "headline-list--bookmark",
         "headline-list--meta",
         "headline-list--current",
+        "headline-list--header",
+        "headline-list--rule",
     }
 
     # repaint=False: watch_cursor repaints the two rows that change, not the whole list
@@ -126,6 +134,9 @@ class HeadlineList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.rows: Sequence[Article] = ()
+        self._starts: list[int] = []  # the first row of each group, in order
+        self._labels: list[str] = []  # each group's header
+        self._header_lines: list[int] = []  # the line of each group's header
         self._positions: dict[str, int] | None = None
         self.current_id: str | None = None
         self.is_read: Callable[[str], bool] = lambda _id: False
@@ -136,12 +147,20 @@ class HeadlineList(ScrollView, can_focus=True):
 
     # -- data -------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[Article], keep: str | None = None) -> None:
-        """Show ``rows``; keep the cursor on article ``keep`` when it is among them."""
+    def set_rows(
+        self, rows: Sequence[Article], keep: str | None = None, groups: Sequence[tuple[int, str]] = ()
+    ) -> None:
+        """Show ``rows``; keep the cursor on article ``keep`` when it is among them.
+
+        ``groups``: (first row, header) of each group, in row order; a header line goes above each.
+        """
         self.rows = rows
+        self._starts = [start for start, _ in groups]
+        self._labels = [label for _, label in groups]
+        self._header_lines = [start * ROW_HEIGHT + n * HEADER_HEIGHT for n, start in enumerate(self._starts)]
         self._positions = None
         self._strips.clear()
-        self.virtual_size = Size(0, len(rows) * ROW_HEIGHT)  # never wider than the list: no sideways scrollbar
+        self.virtual_size = Size(0, self._height())  # never wider than the list: no sideways scrollbar
         position = self.position_of(keep) if keep else None
         self.set_reactive(HeadlineList.cursor, 0 if position is None else position)
         self.refresh()
@@ -167,7 +186,32 @@ class HeadlineList(ScrollView, can_focus=True):
         """Repaint one headline (after its read or bookmark state changed)."""
         position = self.position_of(article_id)
         if position is not None:
-            self.refresh_lines(position * ROW_HEIGHT, ROW_HEIGHT)
+            self.refresh_lines(self.line_of(position), ROW_HEIGHT)
+
+    # -- lines: headlines and group headers ------------------------------------------------
+
+    def _height(self) -> int:
+        return len(self.rows) * ROW_HEIGHT + len(self._starts) * HEADER_HEIGHT
+
+    def line_of(self, row: int) -> int:
+        """The first line of headline ``row``, counting the group headers above it."""
+        return row * ROW_HEIGHT + bisect_right(self._starts, row) * HEADER_HEIGHT
+
+    @property
+    def cursor_line(self) -> int:
+        """The first line of the headline under the cursor."""
+        return self.line_of(self.cursor)
+
+    def at_line(self, line: int) -> tuple[int, int] | int:
+        """What ``line`` shows: (row, part) for a headline's line, or the group's number for a header."""
+        group = bisect_right(self._header_lines, line) - 1
+        if group < 0:
+            return divmod(line, ROW_HEIGHT)
+        offset = line - self._header_lines[group]
+        if offset < HEADER_HEIGHT:
+            return group
+        row, part = divmod(offset - HEADER_HEIGHT, ROW_HEIGHT)
+        return self._starts[group] + row, part
 
     def move_to(self, article_id: str) -> None:
         """Put the cursor on an article (the list follows the current story)."""
@@ -182,8 +226,8 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         if old != new:
-            self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
-            self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
+            self.refresh_lines(self.line_of(old), ROW_HEIGHT)
+            self.refresh_lines(self.line_of(new), ROW_HEIGHT)
         self._scroll_to_cursor()
 
     def notify_style_update(self) -> None:
@@ -192,7 +236,11 @@ class HeadlineList(ScrollView, can_focus=True):
         self._palettes.clear()
 
     def _scroll_to_cursor(self, center: bool = False) -> None:
-        region = Region(0, self.cursor * ROW_HEIGHT, 1, ROW_HEIGHT)
+        line, height = self.line_of(self.cursor), ROW_HEIGHT
+        group = bisect_left(self._starts, self.cursor)
+        if group < len(self._starts) and self._starts[group] == self.cursor:
+            line, height = line - HEADER_HEIGHT, height + HEADER_HEIGHT  # a group's first row shows its header
+        region = Region(0, line, 1, height)
         self.scroll_to_region(region, animate=False, center=center, immediate=True, force=True)
 
     def action_cursor_down(self) -> None:
@@ -219,13 +267,16 @@ class HeadlineList(ScrollView, can_focus=True):
             self.post_message(self.Selected(article.id))
 
     def on_click(self, event: events.Click) -> None:
-        row = (event.y + int(self.scroll_offset.y)) // ROW_HEIGHT
+        where = self.at_line(event.y + int(self.scroll_offset.y))
+        if isinstance(where, int):
+            return  # a group header: nothing to open
+        row = where[0]
         if 0 <= row < len(self.rows):
             self.cursor = row
             self.post_message(self.Selected(self.rows[row].id))
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(0, len(self.rows) * ROW_HEIGHT)
+        self.virtual_size = Size(0, self._height())
 
     # -- drawing ------------------------------------------------------------------
 
@@ -262,8 +313,10 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        line = int(self.scroll_offset.y) + y
-        row, part = divmod(line, ROW_HEIGHT)
+        where = self.at_line(int(self.scroll_offset.y) + y)
+        if isinstance(where, int):
+            return self._header(where, width)
+        row, part = where
         if not self.rows or row >= len(self.rows):
             base = self.palette(False)["row"]
             if not self.rows and y == 1:
@@ -293,12 +346,26 @@ class HeadlineList(ScrollView, can_focus=True):
             self._strips[key] = strip
         return strip
 
+    def _header(self, group: int, width: int) -> Strip:
+        """A group's header line: `` WORLD · 12 ────``, the label never read as markup."""
+        label = self._labels[group]
+        key = ("header", label, width, self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            palette = self.palette(False)
+            text = fit(f" {label} ", width)
+            rule = "─" * max(0, width - cell_len(text) - 1)
+            strip = Strip([Segment(text, palette["header"]), Segment(rule, palette["rule"])])
+            strip = strip.adjust_cell_length(width, palette["row"])
+            self._strips[key] = strip
+        return strip
+
     def _render_row(self, article: Article, part: int, width: int, palette: dict[str, Style], read: bool) -> Strip:
         bar = Segment("▌" if article.id == self.current_id else " ", palette["current"])
         first, rest = split_title(article.title, width - 5)
         title_style = palette["read" if read else "unread"]
         if part == 1:
-            more, meta = second_line(rest, meta_text(article), width - 5)
+            more, meta = second_line(rest, meta_text(article, section=not self._starts), width - 5)  # headers say it
             indent = Segment("    ", palette["row"])
             return Strip([bar, indent, Segment(more, title_style), Segment(meta, palette["meta"])])
         unread_marker = Segment(" " if read else "●", palette["marker"])
