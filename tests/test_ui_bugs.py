@@ -59,20 +59,41 @@ async def test_breadcrumb_fits_its_width_and_is_redrawn_on_resize(library: Libra
     app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        main(app).open_article(TRAM)
-        await settle(pilot)
-        main(app).open_article(COBALT)
-        await settle(pilot)
+        for article_id in (TRAM, COBALT, HEAT):  # the trail to HEAT: Tram › Cobalt ›
+            main(app).open_article(article_id)
+            await settle(pilot)
         narrow = crumb(app)
-        assert narrow.endswith("…") and "›" in narrow
+        assert narrow.endswith("… ›") and narrow.count("›") == 2
         title = library.get(COBALT)
         assert title is not None
-        last = narrow.split("› ")[-1].rstrip("…")
+        last = narrow.split("› ")[-1].removesuffix(" ›").rstrip("…")
         assert title.title.startswith(last) and title.title[len(last)] == " "  # cut where a word ends
         await pilot.resize_terminal(200, 40)
         await settle(pilot)
         wide = crumb(app)
-        assert wide.endswith(title.title) and wide != narrow
+        assert wide.endswith(f"{title.title} ›") and wide != narrow
+
+
+async def test_the_breadcrumb_leads_to_the_story_without_repeating_its_title(library: Library, tmp_path: Path) -> None:
+    """Issue 10 papercut: the open story's title is its heading, not also the end of the breadcrumb; with no
+    story before it, the breadcrumb names the list it was opened from."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        assert crumb(app) == ""  # no story open
+        main(app).open_article(TRAM)
+        await settle(pilot)
+        assert crumb(app) == "All stories ›"
+        main(app).open_article(COBALT)  # as following a Related link does
+        await settle(pilot)
+        assert crumb(app) == "Tram line to link Port Elsen and Cobalt Bay by 2028 ›"
+        assert "tidal power" not in crumb(app)  # the open story (Cobalt Bay tidal power plant…)
+        await pilot.press("3")  # the list changes: the trail stays what it was
+        await settle(pilot)
+        assert crumb(app) == "Tram line to link Port Elsen and Cobalt Bay by 2028 ›"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert main(app).current == TRAM and crumb(app) == "Bookmarks ›"
 
 
 async def test_next_link_scrolls_the_link_into_view(library: Library, tmp_path: Path) -> None:
@@ -118,9 +139,14 @@ async def test_a_gone_bookmark_shows_its_title_in_the_breadcrumb(tmp_path: Path)
     state = tmp_path / "state.json"
     Store(state).set_bookmark(article.id, title=article.title, section=article.section)
     page.unlink()
+    (tmp_path / "other.txt").write_text("WORLD\n1 MIN READ\nAnother story\nIts dek.\n\nBody.", encoding="utf-8")
     app = ReaderApp(load_library([tmp_path]), Store(state), Config(), poll_interval=0)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        await pilot.press("3", "enter")
+        await pilot.press("3", "enter", "1")  # the gone bookmark, then another story: the gone one is in the trail
         await settle(pilot)
+        app.screen.query_one(HeadlineList).focus()
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert main(app).story is not None and main(app).story.article.title == "Another story"
         assert "A story that will vanish" in crumb(app) and article.id not in crumb(app)

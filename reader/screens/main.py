@@ -242,6 +242,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     def watch_subtitle(self, subtitle: str) -> None:
         self.app.sub_title = subtitle
+        if self.is_mounted:
+            self._draw_trail()  # the view, feed or section the breadcrumb names may have changed
 
     def _recount(self) -> None:
         """Count the unread stories again (at start and after changes made elsewhere)."""
@@ -394,11 +396,15 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self._show_source()
 
     def _draw_trail(self) -> None:
+        """The breadcrumb: the stories before the open one (its own title is the heading), else the list's name."""
         titles = []
-        for visit in self.history.trail[-(SHOWN + 1) :]:
+        for visit in self.history.trail[-(SHOWN + 2) : -1]:
             article = self.library.get(visit.article_id) or remembered(self.store, visit.article_id)
             titles.append(clean_line(article.title) if article else visit.article_id)
-        self.query_one(Breadcrumb).trail = tuple(titles)
+        breadcrumb = self.query_one(Breadcrumb)
+        breadcrumb.trail = tuple(titles)
+        where = (VIEWS[self.view], self.scope_name, clean_line(self.section))
+        breadcrumb.where = " · ".join(part for part in where if part) if self.story else ""
 
     @on(HeadlineList.Selected)
     def _headline_selected(self, event: HeadlineList.Selected) -> None:

@@ -1,4 +1,9 @@
-"""The breadcrumb: the trail of stories that led here, fitted to the width it has."""
+"""The breadcrumb: the trail of stories that led to the open one, fitted to the width it has.
+
+The open story's own title is not repeated (the article's heading shows it): the line ends
+in ``›``, pointing at the story below. With no story before it, the line names the list
+the story was opened from.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ SEPARATOR = " › "
 LEAD = " "
 LEAD_MORE = " ‹ "
 SHOWN = 4  # at most this many titles
+END = " ›"  # the trail leads on to the story below
 SHORTEST = 8  # a title is not cut shorter than this many cells
 
 
@@ -31,7 +37,7 @@ def shorten(text: str, width: int) -> str:
 def fit_trail(titles: list[str], width: int) -> tuple[bool, list[str]]:
     """The titles to show in ``width`` cells, oldest first, and whether older ones were left out.
 
-    The current (last) title keeps the most room; older ones are shortened, then dropped.
+    The last title (the nearest) keeps the most room; older ones are shortened, then dropped.
     """
     dropped = len(titles) > SHOWN
     titles = titles[-SHOWN:]
@@ -51,17 +57,22 @@ def fit_trail(titles: list[str], width: int) -> tuple[bool, list[str]]:
 
 
 class Breadcrumb(Widget):
-    """One line: ``‹ older › old › Current story``; redrawn whenever its trail or width changes."""
+    """One line: ``‹ older › old ›`` (the stories before the open one), or ``All stories ›`` when none;
+    redrawn whenever its trail, its list or its width changes."""
 
     trail: reactive[tuple[str, ...]] = reactive(())
-    """Titles of the stories that led here and the current one, oldest first."""
+    """Titles of the stories that led to the open one, oldest first (not the open one's)."""
+
+    where: reactive[str] = reactive("")
+    """The list the open story was opened from, shown when no story led to it ("" when none is open)."""
 
     def render(self) -> Text:
-        dropped, shown = fit_trail(list(self.trail), self.content_region.width or self.size.width)
+        width = self.content_region.width or self.size.width
+        if not self.trail:
+            return Text(f"{LEAD}{shorten(self.where, max(1, width - 3))}{END}" if self.where else "", style="dim")
+        dropped, shown = fit_trail(list(self.trail), width - cell_len(END))
         text = Text(LEAD_MORE if dropped else LEAD, style="dim", no_wrap=True, overflow="ellipsis")
         for n, title in enumerate(shown):
-            last = n == len(shown) - 1
-            text.append(title, style="bold" if last else "dim")
-            if not last:
-                text.append(SEPARATOR, style="dim")
+            text.append(title)
+            text.append(SEPARATOR if n < len(shown) - 1 else END, style="dim")
         return text
