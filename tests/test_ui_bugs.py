@@ -148,5 +148,6 @@ async def test_a_gone_bookmark_shows_its_title_in_the_breadcrumb(tmp_path: Path)
         app.screen.query_one(HeadlineList).focus()
         await pilot.press("home", "enter")
         await settle(pilot)
-        assert main(app).story is not None and main(app).story.article.title == "Another story"
+        story = main(app).story
+        assert story is not None and story.article.title == "Another story"
         assert "A story that will vanish" in crumb(app) and article.id not in crumb(app)
