@@ -52,3 +52,28 @@ def test_sorted_by_section_light_80x24(snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(app_over("textual-light", sort="section"), terminal_size=(80, 24), run_before=run_before)
+
+
+PROBLEMS = [
+    "/home/reader/.local/share/reader/articles/marrowick-gazette/2026-11-28-a-very-long-story-file-name-that-"
+    "goes-on-and-on-past-the-edge.txt: not an article page (a single 5,000-character line)",
+    "/home/reader/News/binary.txt: not text (UTF-8 or Windows-1252)",
+    "feed Elsen Herald: HTTP 404 Not Found",
+    "feed Cobalt Bay Times: connection refused (https://times.cobalt-bay.example/feed.xml)",
+    "config.json keymap: 'app.qiut' is not a binding id (see the help screen, ?)",
+    "state file moved aside: /home/reader/.local/state/reader/state.json.corrupt-2026-11-28 (not JSON)",
+]
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_problems_screen(snap_compare: Any, theme: str, size: tuple[int, int]) -> None:
+    """Several problems (long paths, feed errors) on the problems screen: spaced and readable."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.runtime_problems.extend(PROBLEMS)
+        await pilot.press("p")
+        await settle(pilot)
+
+    assert snap_compare(app_over(theme), terminal_size=size, run_before=run_before)

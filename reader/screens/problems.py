@@ -1,15 +1,41 @@
-"""The problems screen: files that could not be loaded, state files moved aside, failed saves."""
+"""The problems screen: files that could not be loaded, state files moved aside, failed saves, feed errors."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.text import clean_line
+
+
+def where_and_why(problem: str, home: str | None = None) -> tuple[str, str]:
+    """A problem line split into what it is about (a file, a feed, a setting) and what went wrong.
+
+    ``path: reason`` gives the path (the home folder as ``~``) and the reason; a line without
+    ``": "`` is all "what"; nothing is dropped.
+    """
+    where, _, why = clean_line(problem).partition(": ")
+    home = str(Path.home()) if home is None else home
+    if home not in ("", "/") and where.startswith(home + "/"):
+        where = "~" + where[len(home) :]
+    return where, why
+
+
+def entry(problem: str) -> Text:
+    """One problem: what it is about in bold, and under it what went wrong (plain text, never markup)."""
+    where, why = where_and_why(problem)
+    text = Text()
+    text.append(where, style="bold")
+    if why:
+        text.append("\n")
+        text.append(why)
+    return text
 
 
 class ProblemsScreen(ModalScreen[None]):
@@ -22,13 +48,16 @@ class ProblemsScreen(ModalScreen[None]):
         self.problems = problems
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="problems-box"):
+        with Vertical(id="problems-box"):
             yield Static(Text(f"Problems ({len(self.problems)})", style="bold"), id="problems-title")
-            if not self.problems:
-                yield Static(Text("No problems: every file loaded and every change was saved.", style="italic"))
-            for problem in self.problems:
-                yield Static(Text.assemble(("• ", "bold"), clean_line(problem)), classes="problem")
-            yield Static(Text("Esc closes this screen", style="dim"))
+            with VerticalScroll(id="problems-list"):
+                if not self.problems:
+                    yield Static(Text("No problems: every file loaded and every change was saved.", style="italic"))
+                for problem in self.problems:
+                    with Horizontal(classes="problem-row"):  # the bullet beside the text: wrapped lines hang
+                        yield Static("•", classes="problem-bullet")
+                        yield Static(entry(problem), classes="problem")
+            yield Static(Text("Esc closes this screen", style="dim"), id="problems-hint")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss()
