@@ -34,10 +34,17 @@ ReaderApp(Library(articles), Store(None), Config(sort=sys.argv[2])).run()
 
 def measure(tree: Path, count: int, sort: str, presses: int) -> tuple[list[float], float, list[float]]:
     """Down/up latencies (s), bytes written per Down/up, and page-down latencies, in a 120x40 tmux pane."""
-    pane = Pane([sys.executable, "-c", APP, str(count), sort], env={"PYTHONPATH": str(tree)}, cwd=str(tree))
+    with tempfile.TemporaryDirectory() as home:  # the app's folders: never the user's own
+        env = {"PYTHONPATH": str(tree), "READER_STATE_FILE": f"{home}/state.json"}
+        env.update({f"READER_{name}_DIR": f"{home}/{name.lower()}" for name in ("DATA", "CACHE", "CONFIG")})
+        return _measure(Pane([sys.executable, "-c", APP, str(count), sort], env=env, cwd=str(tree)), presses)
+
+
+def _measure(pane: Pane, presses: int) -> tuple[list[float], float, list[float]]:
+    """The figures of :func:`measure` in a started pane (closed at the end)."""
     try:
         if pane.wait(lambda screen: " min" in screen, 120) is None:
-            raise RuntimeError(f"the app in {tree} did not start")
+            raise RuntimeError("the app did not start")
         pane.idle()
         pane.keys("G")  # the far end of the list
         pane.idle(0.5)

@@ -10,8 +10,10 @@ run this file with ``PYTHONPATH=OLD_TREE`` (the provider is imported from ``read
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
+import tempfile
 import time
 
 from bench.bench_ui import big_library
@@ -61,9 +63,17 @@ async def measure(count: int) -> dict[str, list[tuple[float, float, int]]]:
     return found
 
 
+def private_folders(root: str) -> None:
+    """Point reader's data, cache and config folders into ``root``: the user's own are never touched."""
+    for name in ("DATA", "CACHE", "CONFIG"):
+        os.environ[f"READER_{name}_DIR"] = os.path.join(root, name.lower())
+    os.environ["READER_STATE_FILE"] = os.path.join(root, "state.json")
+
+
 def main() -> None:
     """Print per-query figures over runs: each keystroke's time to hits, and the worst loop stall."""
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    private_folders(tempfile.mkdtemp(prefix="bench-palette-"))
     for count in (10_000, 100_000):
         results = [asyncio.run(measure(count)) for _ in range(runs)]
         for query in QUERIES:
