@@ -86,6 +86,22 @@ def test_first_refresh_writes_pages_that_parse_back_with_full_text(server: HTTPS
     assert load_feeds()[0].title == "Marrowick Gazette"
 
 
+def test_each_indexed_story_id_is_the_id_the_library_reads_from_its_file(server: HTTPServer) -> None:
+    """The index (what `o`, `y`, Sources and prune use) names each story by the id its page file parses to."""
+    base = server.url_for("/")
+    server.expect_request("/feed.xml").respond_with_data(gazette(base), content_type="application/rss+xml")
+    server.expect_request("/news/ferry").respond_with_data(page("article-harbour.html", base), content_type="text/html")
+    feed, _ = add_feed(base + "feed.xml")
+    refresh()
+    index = stories.feed_stories(feed.slug)
+    assert len(index) == 2
+    folder = articles_dir() / feed.slug
+    assert {str(r["id"]): read_article(folder / str(r["file"])).id for r in index.values()} == {
+        read_article(f).id: read_article(f).id for f in stored(feed.slug)
+    }
+    assert {info.path.name for info in stories.all_stories().values()} == {f.name for f in stored(feed.slug)}
+
+
 def test_second_refresh_is_conditional_and_adds_no_duplicates(server: HTTPServer) -> None:
     base = server.url_for("/")
     seen: list[dict[str, str | None]] = []
