@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -259,11 +260,22 @@ def test_atom_and_json_feeds(server: HTTPServer) -> None:
     )
 
 
-def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_text(server: HTTPServer) -> None:
-    from reader.feeds.pages import BATCH, POOL_FROM
+def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_text(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.feeds import pages
 
+    monkeypatch.setattr(pages, "POOL_FROM", 40)  # the real threshold is hundreds of pages: keep the test quick
+    used_workers: list[bool] = []
+    close = pages.Pages.close
+
+    def closing(self: pages.Pages) -> None:
+        used_workers.append(self.pool is not None)
+        close(self)
+
+    monkeypatch.setattr(pages.Pages, "close", closing)
     base = server.url_for("/")
-    count = POOL_FROM + BATCH + 3  # workers start, and a partial batch is sent too
+    count = pages.POOL_FROM + pages.BATCH + 3  # workers start, and a partial batch is sent too
     items = [
         {
             "title": f"Tram stop number {i} opens",
@@ -288,6 +300,7 @@ def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_tex
     [result] = refresh()
 
     assert (result.state, result.new, result.page_failures) == ("updated", count, 0)
+    assert used_workers == [True]
     index = stories.feed_stories(feed.slug)
     assert all(record["full_text"] for record in index.values())
     [record] = [r for r in index.values() if r["url"] == f"{base}stop/7"]
