@@ -68,6 +68,14 @@ async def _read_all(urls: list[str], limits: Limits) -> list[Result]:
 _Batch = list[tuple[str, "asyncio.Future[Result]"]]
 
 
+def _cores() -> int:
+    """The cores this process may run on (a CPU set or container limit counts, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 class Pages:
     """Reads article pages for one refresh: in this process, or batched to worker processes."""
 
@@ -75,7 +83,7 @@ class Pages:
         self.fetcher = fetcher
         self.pending = 0
         self.pool: ProcessPoolExecutor | None = None
-        self.workers = min(4, os.cpu_count() or 1)
+        self.workers = min(4, _cores())
         limits = fetcher.limits
         share = max(1, limits.connections // self.workers)
         self.worker_limits = dataclasses.replace(
