@@ -11,6 +11,12 @@ time is printed beside each run, as is the CPU time (user + sys) of the
 client's whole process tree (reader and its extraction workers, or newsboat).
 
 Run: ``python -m bench.bench_feeds [RUNS] [FEEDS] [ITEMS] [cold,warm,bare,newsboat]``.
+
+With ``BENCH_BASELINE=DIR`` (another checkout of reader, e.g. from ``git worktree add``
+or ``git archive``), every run also times that tree right after this one, on the same
+server, and the medians are printed side by side with their ratio: the machine is shared
+and noisy, so only same-run comparisons say whether a change helped. The file-system
+floor is measured before every run, since it swings with the rest of the machine's load.
 """
 
 from __future__ import annotations
@@ -190,11 +196,13 @@ class Figures(NamedTuple):
     server_cpu: float
 
 
-def timed(command: list[str], env: dict[str, str], server_pid: int) -> tuple[float, float, float, str]:
+def timed(
+    command: list[str], env: dict[str, str], server_pid: int, cwd: str | None = None
+) -> tuple[float, float, float, str]:
     """Run ``command``; return its wall time, CPU time of its whole process tree, server CPU and output."""
     server_before = _ticks(server_pid)
     started = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True, cwd=cwd)
     out = proc.stdout.read() if proc.stdout else ""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
@@ -224,21 +232,24 @@ def file_floor(root: Path, count: int) -> tuple[float, float]:
     return figures
 
 
-def run_reader(env: dict[str, str], server_pid: int) -> tuple[Figures, str]:
-    """One refresh in a fresh interpreter (import time included in the CPU figure, not in the wall figure)."""
-    _, cpu, server_cpu, out = timed([sys.executable, "-c", _REFRESH], env, server_pid)
+def run_reader(env: dict[str, str], server_pid: int, tree: str | None = None) -> tuple[Figures, str]:
+    """One refresh in a fresh interpreter (import time included in the CPU figure, not in the wall figure).
+
+    ``tree`` is the checkout whose ``reader`` package runs (``python -c`` imports from its working folder).
+    """
+    _, cpu, server_cpu, out = timed([sys.executable, "-c", _REFRESH], env, server_pid, tree)
     wall, rss, rest = out.split(" ", 2)
     return Figures(float(wall), float(rss), cpu, server_cpu), rest.strip()
 
 
-def subscribe(env: dict[str, str], port: int, feeds: int, full_text: str = "auto") -> None:
+def subscribe(env: dict[str, str], port: int, feeds: int, full_text: str = "auto", tree: str | None = None) -> None:
     code = (
         "import sys\nfrom reader.feeds.subscriptions import editing, Feed\n"
         f"with editing() as feeds:\n    for i in range({feeds}):\n"
         f"        url = f'http://127.0.0.1:{port}/feed/{{i}}.xml'\n"
         f"        feeds.append(Feed(id=f'b{{i}}', url=url, slug=f'bench-{{i}}', full_text={full_text!r}))\n"
     )
-    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=tree)
 
 
 def run_newsboat(port: int, feeds: int, root: Path, server_pid: int) -> Figures:
@@ -307,38 +318,50 @@ def main() -> None:
             f"{feeds} feeds x {items} items, {feeds * items} article pages, server on 127.0.0.1:{port}; "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
-        wall, cpu = file_floor(root, feeds * items)
-        print(f"file system floor: creating {feeds * items} story-sized files takes {wall:.2f} s wall, {cpu:.2f} s CPU")
-        cold: list[Figures] = []
-        warm: list[Figures] = []
-        bare: list[Figures] = []
+        baseline = os.environ.get("BENCH_BASELINE") or None
+        trees: list[tuple[str, str | None]] = [("reader", None)] + ([("baseline", baseline)] if baseline else [])
+        if baseline:
+            print(f"baseline: {baseline} (timed right after this tree in every run)")
+        figures_of: dict[str, list[Figures]] = {}
+        floors: list[float] = []
         for run in range(runs):
-            home = root / f"run{run}"
-            env = dict(
-                os.environ,
-                READER_DATA_DIR=str(home / "data"),
-                READER_CACHE_DIR=str(home / "cache"),
-                READER_CONFIG_DIR=str(home / "config"),
-            )
-            if "cold" in only or "warm" in only:
-                subscribe(env, port, feeds)
-                figures, info = run_reader(env, server.pid)
-                cold.append(figures)
-                show(f"run {run + 1}: reader cold", figures, info)
-                if "warm" in only:
-                    figures, info = run_reader(env, server.pid)
-                    warm.append(figures)
-                    show(f"run {run + 1}: reader warm", figures, info)
-                shutil.rmtree(home, ignore_errors=True)
-            if "bare" in only:
-                subscribe(env, port, feeds, "never")
-                figures, info = run_reader(env, server.pid)
-                bare.append(figures)
-                show(f"run {run + 1}: reader cold, feeds only (full_text never)", figures, info)
-                shutil.rmtree(home, ignore_errors=True)
-        for name, values in (("reader cold", cold), ("reader warm", warm), ("reader cold feeds-only", bare)):
-            if values:
-                median(name, values)
+            wall, cpu = file_floor(root, feeds * items)
+            floors.append(wall)
+            print(f"run {run + 1}: file system floor, {feeds * items} story files: {wall:.2f} s wall, {cpu:.2f} s CPU")
+            for label, tree in trees:
+                home = root / f"run{run}-{label}"
+                env = dict(
+                    os.environ,
+                    READER_DATA_DIR=str(home / "data"),
+                    READER_CACHE_DIR=str(home / "cache"),
+                    READER_CONFIG_DIR=str(home / "config"),
+                )
+                if "cold" in only or "warm" in only:
+                    subscribe(env, port, feeds, tree=tree)
+                    figures, info = run_reader(env, server.pid, tree)
+                    figures_of.setdefault(f"{label} cold", []).append(figures)
+                    show(f"run {run + 1}: {label} cold", figures, info)
+                    if "warm" in only:
+                        figures, info = run_reader(env, server.pid, tree)
+                        figures_of.setdefault(f"{label} warm", []).append(figures)
+                        show(f"run {run + 1}: {label} warm", figures, info)
+                    shutil.rmtree(home, ignore_errors=True)
+                if "bare" in only:
+                    subscribe(env, port, feeds, "never", tree=tree)
+                    figures, info = run_reader(env, server.pid, tree)
+                    figures_of.setdefault(f"{label} cold feeds-only", []).append(figures)
+                    show(f"run {run + 1}: {label} cold, feeds only (full_text never)", figures, info)
+                    shutil.rmtree(home, ignore_errors=True)
+        print(f"file system floor median {statistics.median(floors):.2f} s wall")
+        for name, values in figures_of.items():
+            median(name, values)
+        if baseline:
+            for kind in ("cold", "warm", "cold feeds-only"):
+                ours, theirs = figures_of.get(f"reader {kind}"), figures_of.get(f"baseline {kind}")
+                if ours and theirs:
+                    wall_ratio = statistics.median(v.wall for v in ours) / statistics.median(v.wall for v in theirs)
+                    cpu_ratio = statistics.median(v.cpu for v in ours) / statistics.median(v.cpu for v in theirs)
+                    print(f"reader / baseline, {kind}: wall x{wall_ratio:.2f}, CPU x{cpu_ratio:.2f}")
         if "newsboat" not in only:
             return
         if shutil.which("newsboat"):

@@ -206,6 +206,27 @@ def test_set_changes_settings_and_unknown_feeds_are_one_line(capsys: pytest.Capt
     assert load_feeds() == []
 
 
+def test_set_refuses_an_interval_under_a_minute_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--interval 0`` used to be raised to 1 silently; now it is refused and nothing changes."""
+    with editing() as feeds:
+        from reader.feeds.subscriptions import Feed
+
+        feeds.append(Feed(id="abc", url="https://x.example/rss", slug="x", interval_minutes=30))
+    for value in ("0", "-5"):
+        code, out, err = run(capsys, "feeds", "set", "abc", "--interval", value, "--title", "Changed")
+        assert code == 1 and out == ""
+        assert err == f"reader: --interval {value}: the refresh interval is at least 1 minute\n"
+    code, _, err = run(capsys, "feeds", "set", "abc", "--keep", "-1")
+    assert code == 1 and err == "reader: --keep -1: give 0 or more\n"
+    [feed] = load_feeds()
+    assert (feed.interval_minutes, feed.name) == (30, "x.example")
+    code, _, err = run(capsys, "feeds", "add", "https://y.example/rss", "--interval", "0")
+    assert code == 1 and "at least 1 minute" in err and err.count("\n") == 1
+    assert [f.id for f in load_feeds()] == ["abc"]
+    code, out, _ = run(capsys, "feeds", "set", "abc", "--interval", "1")
+    assert code == 0 and "every 1 min" in out
+
+
 def test_opml_import_refuses_a_fifo_and_a_folder_in_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: os.PathLike[str]
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -84,6 +85,22 @@ def test_first_refresh_writes_pages_that_parse_back_with_full_text(server: HTTPS
     info = stories.story_info(tram.id)
     assert info is not None and info.feed_id == feed.id and info.fetched
     assert load_feeds()[0].title == "Marrowick Gazette"
+
+
+def test_each_indexed_story_id_is_the_id_the_library_reads_from_its_file(server: HTTPServer) -> None:
+    """The index (what `o`, `y`, Sources and prune use) names each story by the id its page file parses to."""
+    base = server.url_for("/")
+    server.expect_request("/feed.xml").respond_with_data(gazette(base), content_type="application/rss+xml")
+    server.expect_request("/news/ferry").respond_with_data(page("article-harbour.html", base), content_type="text/html")
+    feed, _ = add_feed(base + "feed.xml")
+    refresh()
+    index = stories.feed_stories(feed.slug)
+    assert len(index) == 2
+    folder = articles_dir() / feed.slug
+    assert {str(r["id"]): read_article(folder / str(r["file"])).id for r in index.values()} == {
+        read_article(f).id: read_article(f).id for f in stored(feed.slug)
+    }
+    assert {info.path.name for info in stories.all_stories().values()} == {f.name for f in stored(feed.slug)}
 
 
 def test_second_refresh_is_conditional_and_adds_no_duplicates(server: HTTPServer) -> None:
@@ -243,11 +260,22 @@ def test_atom_and_json_feeds(server: HTTPServer) -> None:
     )
 
 
-def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_text(server: HTTPServer) -> None:
-    from reader.feeds.pages import BATCH, POOL_FROM
+def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_text(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.feeds import pages
 
+    monkeypatch.setattr(pages, "POOL_FROM", 40)  # the real threshold is hundreds of pages: keep the test quick
+    used_workers: list[bool] = []
+    close = pages.Pages.close
+
+    def closing(self: pages.Pages) -> None:
+        used_workers.append(self.pool is not None)
+        close(self)
+
+    monkeypatch.setattr(pages.Pages, "close", closing)
     base = server.url_for("/")
-    count = POOL_FROM + BATCH + 3  # workers start, and a partial batch is sent too
+    count = pages.POOL_FROM + pages.BATCH + 3  # workers start, and a partial batch is sent too
     items = [
         {
             "title": f"Tram stop number {i} opens",
@@ -272,6 +300,7 @@ def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_tex
     [result] = refresh()
 
     assert (result.state, result.new, result.page_failures) == ("updated", count, 0)
+    assert used_workers == [True]
     index = stories.feed_stories(feed.slug)
     assert all(record["full_text"] for record in index.values())
     [record] = [r for r in index.values() if r["url"] == f"{base}stop/7"]

@@ -35,6 +35,16 @@ def _settings(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep", type=int, metavar="N", help="keep at most the newest N stories")
 
 
+def _check_settings(args: argparse.Namespace) -> None:
+    """Refuse settings that mean nothing (raises SubscriptionError with a one-line reason)."""
+    interval = getattr(args, "interval", None)
+    if interval is not None and interval < 1:
+        raise SubscriptionError(f"--interval {interval}: the refresh interval is at least 1 minute")
+    for flag, value in (("--keep-days", getattr(args, "keep_days", None)), ("--keep", getattr(args, "keep", None))):
+        if value is not None and value < 0:
+            raise SubscriptionError(f"{flag} {value}: give 0 or more")
+
+
 def _apply_settings(feed: Feed, args: argparse.Namespace) -> None:
     if getattr(args, "title", None) is not None:
         feed.title_override = args.title or None
@@ -43,7 +53,7 @@ def _apply_settings(feed: Feed, args: argparse.Namespace) -> None:
     if args.full_text:
         feed.full_text = args.full_text
     if args.interval is not None:
-        feed.interval_minutes = max(1, args.interval)
+        feed.interval_minutes = args.interval
     if args.keep_days is not None:
         feed.retention_days = max(0, args.keep_days)
     if args.keep is not None:
@@ -59,6 +69,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from reader.feeds.subscriptions import add_feed, check_url, editing, find
 
     try:
+        _check_settings(args)
         check_url(args.url)
         url, parsed = find_feed(args.url)
         feed, created = add_feed(url, title=args.title, folder=args.folder, feed_title=plain(parsed.title)[:200])
@@ -81,6 +92,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     from reader.feeds.subscriptions import editing, find
 
     try:
+        _check_settings(args)
         with editing() as feeds:
             feed = find(feeds, args.feed)
             if feed is None:

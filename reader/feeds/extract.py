@@ -7,6 +7,7 @@ all text is plain (escape sequences removed, markup never interpreted).
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,6 @@ import lxml.html
 
 from reader.text import clean, clean_line
 
-_SPACE = re.compile(r"\s+")
 _DROP = frozenset(
     {
         "script",
@@ -86,7 +86,7 @@ def plain(text: str) -> str:
         text = clean(text)
     except ValueError:  # "mostly control characters" is a file test: a short title with two is still a title
         text = clean_line(text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # what ``\s+`` → one space and strip() give (both use str.isspace), faster
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +137,9 @@ class _Collector:
         self.pending: list[tuple[str, str]] = []
 
     def flush(self) -> None:
+        if not self.parts:  # nothing since the last block: no block, and its links had no text to sit in
+            self.pending = []
+            return
         text = plain("".join(self.parts))
         self.parts = []
         index = len(self.content.blocks)
@@ -209,17 +212,33 @@ _TRAF_DROP = frozenset({"graphic", "comments", "code"})
 
 
 #: trafilatura's settings: precision over recall, no fallback extractors, no comments, no deduplication,
-#: and no metadata pass (the cheap one below reads what a story needs from the page's meta tags).
+#: no metadata pass (the cheap one below reads what a story needs from the page's meta tags), and the
+#: body as a tree only ("xml": the "python" format also renders a plain text we do not use).
 _SETTINGS: dict[str, Any] = {
-    "with_metadata": False,
-    "include_links": True,
-    "include_images": False,
-    "include_comments": False,
-    "include_tables": True,
-    "favor_precision": True,
-    "deduplicate": False,
+    "output_format": "xml",
+    "formatting": False,
+    "links": True,
+    "images": False,
+    "comments": False,
+    "tables": True,
+    "precision": True,
+    "dedup": False,
     "fast": True,
+    "with_metadata": False,
 }
+_options: Any = None
+
+
+def _extractor(url: str) -> Any:
+    """trafilatura's options for one page: built once per process (reading its config costs), copied per page."""
+    global _options
+    from trafilatura.settings import Extractor
+
+    if _options is None:
+        _options = Extractor(**_SETTINGS)
+    options = copy.copy(_options)
+    options.url = options.source = url
+    return options
 
 
 def extract_page(html: bytes, url: str) -> Content | None:
@@ -235,7 +254,7 @@ def extract_page(html: bytes, url: str) -> Content | None:
             return None
         meta = _meta(tree)
         caption, credit = _lead_caption(tree)
-        document = trafilatura.bare_extraction(tree, url=url, **_SETTINGS)
+        document = trafilatura.bare_extraction(tree, options=_extractor(url))
     except (ValueError, TypeError, lxml.etree.LxmlError):
         return None
     body = getattr(document, "body", None)

@@ -25,6 +25,7 @@ from reader.feeds.page import render
 from reader.feeds.pages import Pages
 from reader.feeds.stories import NewStory, feed_stories, save_stories
 from reader.feeds.subscriptions import Feed, editing, find, load_feeds
+from reader.parse import ParseError, parse
 
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -202,14 +203,22 @@ class _Run:
             if not body.blocks:
                 note = note.replace("this is the feed's summary", "the feed gave no summary")
         built = convert.build_page(item, name, body, page=page, note=note, explore=titles, known=known, now=self.now)
+        text = render(built)
+        try:
+            # the id the library will give the file: parsed here, on the loop, which waits on the network
+            # most of the time, rather than on the one thread that writes every story file
+            article_id = parse(text).id
+        except ParseError:
+            article_id = ""  # save_stories parses again and skips the story
         story = NewStory(
             key=item.key,
             digest=convert.digest(item),
             url=item.link,
             title=built.title,
             published=built.published,
-            text=render(built),
+            text=text,
             full_text=page is not None,
+            article_id=article_id,
         )
         return story, note is not None
 

@@ -44,6 +44,7 @@ class NewStory:
     published: str
     text: str  #: the page text
     full_text: bool  #: the body came from the article page
+    article_id: str = ""  #: ``parse(text).id`` when the caller has it (parsed off the writing thread), else parsed here
 
 
 def articles_root() -> Path:
@@ -92,10 +93,12 @@ def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory]
             unchanged = record is not None and record.get("digest") == story.digest
             if unchanged and record is not None and _has_text(folder / str(record["file"])):
                 continue
-            try:
-                article_id = parse(story.text).id
-            except ParseError:
-                continue
+            article_id = story.article_id
+            if not article_id:
+                try:
+                    article_id = parse(story.text).id
+                except ParseError:
+                    continue
             if record is None:
                 name = _free_name(f"{story.published}-{slugify(story.title)}", taken)
                 taken.add(name)
