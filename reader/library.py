@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import threading
@@ -10,19 +9,19 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-import orjson
-
-from reader.cache import MAX_CACHE_BYTES, ParseCache, backlinks_path, write_atomically
+from reader.backlinks import BACKLINKS_FORMAT, Backlinks
+from reader.cache import ParseCache, backlinks_path
 from reader.files import check_regular, describe_os_error, read_regular
 from reader.heads import Progress, parse_heads
 from reader.links import Resolver
 from reader.model import Article
 from reader.parse import PARSER_VERSION, ParseError, parse
+from reader.rows import Rows
 from reader.text import clean_line
 
-#: Bumped when link matching changes, so backlinks saved by an older version are found again.
-BACKLINKS_FORMAT = 1
+LinksOf = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None]
 
 #: Files parsed in child processes (and how many at least before they are worth starting).
 PROCESSES = 2
@@ -129,14 +128,17 @@ class Library:
         paths: dict[str, str] | None = None,
         problems: Sequence[Problem] = (),
         limit: int | None = None,
-        cached_links: Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None] | None = None,
-        saved_backlinks: tuple[Path, str] | None = None,
+        cached_links: LinksOf | None = None,
+        saved_backlinks: tuple[Path, Callable[[], str]] | None = None,
         release_links: Callable[[], None] | None = None,
+        unchecked: bool = False,
     ) -> None:
         """``cached_links``: the Related and Explore headlines of an article loaded from the
         parse cache without them (by id; None when not cached: its file is read);
-        ``saved_backlinks``: a file keeping the backlinks between runs, and the key of this
-        library's files (sizes, mtimes) they must have been found for."""
+        ``saved_backlinks``: a file keeping the backlinks between runs, and how to work out
+        the key of this library's files (sizes, mtimes) they must have been found for;
+        ``unchecked``: the stories come from the parse cache as the last run left it, and
+        the files have not been looked at yet (the caller checks them soon after)."""
         unique: dict[str, Article] = {}
         for article in articles:
             unique.setdefault(article.id, article)
@@ -146,12 +148,14 @@ class Library:
         self.problems = list(problems)
         self.limit = limit  # the page size limit (None: the configured one)
         self._resolver: Resolver | None = None
-        self._backlinks: dict[str, list[str]] | None = None
+        self._backlinks: Backlinks | None = None
         self._building = threading.Lock()  # the UI resolves links from worker threads
+        self._finding = threading.Lock()  # one search for backlinks at a time
         self._recent: OrderedDict[str, Article] = OrderedDict()  # the last few bodies read
         self._cached_links = cached_links
         self._saved_backlinks = saved_backlinks
         self._release_links = release_links  # frees what cached_links read, once backlinks are known
+        self.unchecked = unchecked
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -226,64 +230,36 @@ class Library:
 
     def backlinks(self, article_id: str) -> list[Article]:
         """Articles whose Related or Explore lists point at this one ("Linked from")."""
-        if self._backlinks is None:
-            saved = self._read_backlinks()
-            resolver = self.resolver if saved is None else None
-            with self._building:
-                if self._backlinks is None:
-                    if saved is None and resolver is not None:
-                        saved = self._build_backlinks(resolver)
-                        self._write_backlinks(saved)
-                    self._backlinks = saved
-                    if self._release_links is not None:
-                        self._release_links()  # the headlines were needed for this only
-        assert self._backlinks is not None
-        return [self.by_id[i] for i in self._backlinks.get(article_id, ())]
+        graph = self._backlinks
+        if graph is None:
+            with self._finding:
+                graph = self._backlinks or self._find_backlinks()
+        return graph.of(article_id)
+
+    def _find_backlinks(self) -> Backlinks:
+        """The backlinks kept by the last run over these very files, else resolved now (and kept)."""
+        saved = self._saved_backlinks
+        key = saved[1]() if saved is not None else ""
+        articles = self.articles
+        graph = Backlinks.read(saved[0], key, articles) if saved is not None else None
+        if graph is None:
+            graph = self._build_backlinks(self.resolver)
+            if saved is not None:
+                graph.write(saved[0], key)
+        with self._building:
+            if self.articles is articles:  # not changed meanwhile
+                self._backlinks = graph
+        if self._release_links is not None:
+            self._release_links()  # the headlines were needed for this only
+        return graph
 
     @property
     def backlinks_ready(self) -> bool:
         """Have backlinks been computed (so :meth:`backlinks` returns at once)?"""
         return self._backlinks is not None
 
-    def _build_backlinks(self, resolver: Resolver) -> dict[str, list[str]]:
-        graph: dict[str, list[str]] = {}
-        resolve = resolver.resolve
-        for article in self.articles:
-            seen: set[str] = set()
-            related, explore = self._headlines(article)
-            for headline in related + explore:
-                target = resolve(headline)
-                if target is not None and target != article.id and target not in seen:
-                    seen.add(target)
-                    graph.setdefault(target, []).append(article.id)
-        return graph
-
-    def _read_backlinks(self) -> dict[str, list[str]] | None:
-        """The backlinks saved by an earlier run over these very files, if any (checked: ids known)."""
-        if self._saved_backlinks is None:
-            return None
-        path, key = self._saved_backlinks
-        try:
-            data = orjson.loads(read_regular(path, MAX_CACHE_BYTES))
-            graph = data["graph"] if data.get("key") == key else None
-        except (OSError, ValueError, AttributeError, KeyError, TypeError):
-            return None
-        if type(graph) is not dict:
-            return None
-        known = self.by_id
-        shared: dict[str, list[str]] = {}  # with this library's id strings, not copies of them
-        for target, sources in graph.items():
-            article = known.get(target)
-            if article is None or type(sources) is not list or not all(s in known for s in sources):
-                return None
-            shared[article.id] = [known[s].id for s in sources]
-        return shared
-
-    def _write_backlinks(self, graph: dict[str, list[str]]) -> None:
-        if self._saved_backlinks is not None:
-            path, key = self._saved_backlinks
-            with contextlib.suppress(OSError, TypeError):
-                write_atomically(path, orjson.dumps({"key": key, "graph": graph}))
+    def _build_backlinks(self, resolver: Resolver) -> Backlinks:
+        return Backlinks.build(self.articles, resolver.resolve, self._headlines)
 
     def _headlines(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """An article's Related and Explore headlines, from the cache beside the list's or its file."""
@@ -316,9 +292,7 @@ class Library:
             self._recent.pop(article.id, None)  # a changed file's body is read again
         self.paths.update(paths or {})
         self.articles = sorted(self.by_id.values(), key=lambda a: a.published or "", reverse=True)
-        with self._building:
-            self._resolver = None
-            self._backlinks = None
+        self._forget_links()
         return new
 
     def remove(self, ids: Iterable[str]) -> int:
@@ -331,10 +305,15 @@ class Library:
             self._recent.pop(article_id, None)
         if removed:
             self.articles = [article for article in self.articles if article.id in self.by_id]
-            with self._building:
-                self._resolver = None
-                self._backlinks = None
+            self._forget_links()
         return removed
+
+    def _forget_links(self) -> None:
+        """The stories changed: links and backlinks are worked out again (not from the last run's file)."""
+        with self._building:
+            self._resolver = None
+            self._backlinks = None
+            self._saved_backlinks = None
 
 
 def load_library(
@@ -344,6 +323,7 @@ def load_library(
     cache: ParseCache | None = None,
     limit: int | None = None,
     progress: Progress | None = None,
+    trust: bool = False,
 ) -> Library:
     """Load ``extra`` files or folders, then ``folders`` (user library, seeds), with the cache.
 
@@ -352,21 +332,69 @@ def load_library(
     reported in ``Library.problems``. Files not in the cache are parsed in
     :data:`PROCESSES` child processes when there are many; ``progress(done, total)`` is
     called from time to time while they are.
+
+    ``trust``: when the cache holds a complete load of the same folders, give its stories
+    without looking at the files (``Library.unchecked``): the caller loads again, in the
+    background, to see what changed since (see :mod:`reader.reload`).
     """
     if limit is None:
         from reader.config import max_page_bytes
 
         limit = max_page_bytes()
     cache = cache or ParseCache(None)
+    roots = _roots(extra, folders, limit)
+    if trust and roots is not None:
+        rows = cache.trusted(roots)
+        if rows is not None:
+            problems = [Problem(Path(path), reason) for path, reason in cache.problems]
+            paths = dict(zip(reversed(rows.ids), reversed(rows.paths), strict=True))  # the first file of an id
+            return _library(rows.articles(), paths, problems, limit, cache, rows, unchecked=True)
+    found, missing, problems = _scan(extra, folders, cache, limit)
+    processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
+    parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))
+    results: dict[str, Article | Problem] = {}
+    for path, key, size, mtime in missing:
+        result = next(parsed)
+        if isinstance(result, Article):
+            cache.put(key, size, mtime, result)
+            result = replace(result, body=(), partial=True)  # bodies are read when opened
+        results[path] = result if isinstance(result, Article) else Problem(Path(path), result)
     articles: list[Article] = []
     paths: dict[str, str] = {}
+    rows = Rows()
+    complete = True
+    for path, stamp, entry in found:
+        if entry is None:
+            entry = results[path]
+        if isinstance(entry, Problem):
+            problems.append(entry)
+            continue
+        articles.append(entry)
+        paths.setdefault(entry.id, path)
+        key, size, mtime = stamp
+        if _storable(key):
+            rows.append(key, size, mtime, entry)
+        else:
+            complete = False  # JSON cannot hold this path: the next start looks at the files
+    saved_problems = [(str(p.path), p.reason) for p in problems]
+    if roots is None or not all(_storable(path) for path, _ in saved_problems):
+        complete = False
+    cache.save(rows, roots or [], saved_problems, complete)
+    return _library(articles, paths, problems, limit, cache, rows)
+
+
+Found = tuple[str, tuple[str, int, int], Article | Problem | None]
+
+
+def _scan(
+    extra: Sequence[Path], folders: Sequence[Path], cache: ParseCache, limit: int
+) -> tuple[list[Found], list[tuple[str, str, int, int]], list[Problem]]:
+    """Every file to load, in order, with its cache key (absolute path, size, mtime) and its
+    cached article (None: to be parsed) or problem; the files to parse; folders skipped."""
     problems: list[Problem] = []
     seen: set[str] = set()
-    keys: dict[str, tuple[str, int, int]] = {}  # id → cache key, for articles loaded from the cache
-    found: list[tuple[str, Article | Problem | None]] = []  # in order; None: to be parsed
+    found: list[Found] = []
     missing: list[tuple[str, str, int, int]] = []  # path, cache key, size, mtime
-    missing_results: dict[str, Article | Problem] = {}
-    stamps: list[str] = []  # every file read, with its size and mtime: the key of the saved backlinks
 
     def add(path: str) -> None:
         key = os.path.abspath(path)
@@ -377,18 +405,15 @@ def load_library(
             st = os.stat(path)
             check_regular(st, limit)  # the one stat serves the cache key too
         except ParseError as error:
-            found.append((path, Problem(Path(path), str(error))))
+            found.append((path, (key, 0, 0), Problem(Path(path), str(error))))
             return
         except OSError as error:
-            found.append((path, Problem(Path(path), describe_os_error(error))))
+            found.append((path, (key, 0, 0), Problem(Path(path), describe_os_error(error))))
             return
-        stamps.append(f"{key}\0{st.st_size}\0{st.st_mtime_ns}\n")
         article = cache.get(key, st.st_size, st.st_mtime_ns)
         if article is None:
             missing.append((path, key, st.st_size, st.st_mtime_ns))
-        else:
-            keys.setdefault(article.id, (key, st.st_size, st.st_mtime_ns))
-        found.append((path, article))
+        found.append((path, (key, st.st_size, st.st_mtime_ns), article))
 
     for item in extra:
         if item.is_dir():
@@ -402,40 +427,67 @@ def load_library(
         if folder.is_dir():
             for path in _walk(str(folder), problems):
                 add(path)
-    processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
-    parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))
-    for path, key, size, mtime in missing:
-        result = next(parsed)
-        if isinstance(result, Article):
-            cache.put(key, size, mtime, result)
-            result = replace(result, body=(), partial=True)  # bodies are read when opened
-        missing_results[path] = result if isinstance(result, Article) else Problem(Path(path), result)
-    for path, entry in found:
-        if entry is None:
-            entry = missing_results[path]
-        if isinstance(entry, Problem):
-            problems.append(entry)
-        else:
-            articles.append(entry)
-            paths.setdefault(entry.id, path)
-    cache.save(keep=seen)
+    return found, missing, problems
+
+
+def _roots(extra: Sequence[Path], folders: Sequence[Path], limit: int) -> list[Any] | None:
+    """What a load reads, as the parse cache records it; None when a path is relative (another
+    working folder would make it other files) or cannot be kept."""
+    roots: list[Any] = [limit]
+    for kind, items in (("extra", extra), ("folder", folders)):
+        for item in items:
+            text = str(item)
+            if not os.path.isabs(text) or os.path.normpath(text) != text or not _storable(text):
+                return None
+            roots.append([kind, text, item.is_dir()])
+    return roots
+
+
+def _storable(text: str) -> bool:
+    """Can JSON hold this path (valid UTF-8)?"""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _library(
+    articles: list[Article],
+    paths: dict[str, str],
+    problems: list[Problem],
+    limit: int,
+    cache: ParseCache,
+    rows: Rows,
+    unchecked: bool = False,
+) -> Library:
+    """The library of loaded stories, wired to the cache for links and backlinks."""
+    rows_of: dict[str, int] | None = None
 
     def cached_links(article_id: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-        key = keys.get(article_id)
-        return None if key is None else cache.links(*key)
+        nonlocal rows_of
+        if rows_of is None:
+            rows_of = {ident: n for n, ident in reversed(list(enumerate(rows.ids)))}  # the first row of an id
+        row = rows_of.get(article_id)
+        return None if row is None else cache.links(rows.paths[row], rows.sizes[row], rows.mtimes[row])
 
-    saved = None
-    if cache.path is not None:
+    def key() -> str:
         digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
-        digest.update("".join(stamps).encode("utf-8", "surrogateescape"))
-        saved = (backlinks_path(cache.path), digest.hexdigest())
-    cache.entries = {}  # not needed any more (the links cache is read apart, when backlinks are wanted)
-    return Library(articles, paths, problems, limit, cached_links, saved, cache.release)
+        digest.update("".join(rows.stamps()).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    saved = None if cache.path is None else (backlinks_path(cache.path), key)
+    return Library(articles, paths, problems, limit, cached_links, saved, cache.release, unchecked)
 
 
-def default_library(extra: Sequence[Path] = (), *, use_cache: bool = True, progress: Progress | None = None) -> Library:
-    """The user's library: ``extra`` paths, the user's articles folder, the bundled seeds."""
+def default_library(
+    extra: Sequence[Path] = (), *, use_cache: bool = True, progress: Progress | None = None, trust: bool = False
+) -> Library:
+    """The user's library: ``extra`` paths, the user's articles folder, the bundled seeds (``trust``:
+    see :func:`load_library`)."""
     from reader.paths import articles_dir, cache_dir, seeds_dir
 
     cache = ParseCache(cache_dir() / "parse-cache.json" if use_cache else None)
-    return load_library(extra, folders=(articles_dir(), seeds_dir()), cache=cache, progress=progress)
+    return load_library(extra, folders=(articles_dir(), seeds_dir()), cache=cache, progress=progress, trust=trust)

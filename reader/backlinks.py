@@ -1,0 +1,105 @@
+"""Backlinks ("Linked from") as two arrays of numbers, kept in a small binary file between runs. No Textual.
+
+Stories are numbered by their place in the library's list. ``sources[offsets[n]:offsets[n + 1]]``
+are the numbers of the stories linking to story ``n``: 4 bytes a link, where lists of id
+strings cost about 60 (and reading them back from JSON much more, at 100k stories).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import operator
+import sys
+from array import array
+from collections.abc import Callable, Sequence
+from itertools import islice
+from pathlib import Path
+
+from reader.cache import write_atomically
+from reader.files import read_regular
+from reader.model import Article
+
+#: Bumped when link matching or this file's layout changes, so older backlinks are found again.
+BACKLINKS_FORMAT = 2
+_MAGIC = b"reader-backlinks"
+_MAX_BYTES = 1_000_000_000
+
+Headlines = Callable[[Article], tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+class Backlinks:
+    """Which stories of a list link to each story of it."""
+
+    def __init__(self, articles: Sequence[Article], offsets: array[int], sources: array[int]) -> None:
+        self.articles = articles
+        self.offsets = offsets
+        self.sources = sources
+        self._positions: dict[str, int] | None = None
+
+    def of(self, article_id: str) -> list[Article]:
+        """The stories whose Related or Explore lists point at this one."""
+        if self._positions is None:
+            self._positions = {a.id: n for n, a in enumerate(self.articles)}
+        n = self._positions.get(article_id)
+        if n is None:
+            return []
+        articles = self.articles
+        return [articles[s] for s in self.sources[self.offsets[n] : self.offsets[n + 1]]]
+
+    @classmethod
+    def build(cls, articles: Sequence[Article], resolve: Callable[[str], str | None], headlines: Headlines) -> Backlinks:
+        """Resolve every story's Related and Explore headlines (each target once per story, never itself)."""
+        positions = {a.id: n for n, a in enumerate(articles)}
+        linked: dict[int, list[int]] = {}
+        for n, article in enumerate(articles):
+            seen: set[str] = set()
+            related, explore = headlines(article)
+            for headline in related + explore:
+                target = resolve(headline)
+                if target is not None and target != article.id and target not in seen:
+                    seen.add(target)
+                    where = positions.get(target)
+                    if where is not None:
+                        linked.setdefault(where, []).append(n)
+        offsets, sources = array("I", [0]), array("I")
+        for n in range(len(articles)):
+            sources.extend(linked.get(n, ()))
+            offsets.append(len(sources))
+        graph = cls(articles, offsets, sources)
+        graph._positions = positions
+        return graph
+
+    def write(self, path: Path, key: str) -> None:
+        """Keep the arrays at ``path`` for the list of files ``key`` names (atomically; failures ignored)."""
+        header = f"{BACKLINKS_FORMAT} {sys.byteorder} {key} {len(self.articles)} {len(self.sources)}\n"
+        with contextlib.suppress(OSError):
+            write_atomically(path, _MAGIC + b" " + header.encode() + self.offsets.tobytes() + self.sources.tobytes())
+
+    @classmethod
+    def read(cls, path: Path, key: str, articles: Sequence[Article]) -> Backlinks | None:
+        """The backlinks kept at ``path`` for these files and this list; None when missing, damaged or stale."""
+        try:
+            data = read_regular(path, _MAX_BYTES)
+        except OSError:
+            return None
+        end = data.find(b"\n", 0, 400)
+        if end < 0:
+            return None
+        fields = data[:end].split(b" ")
+        count = len(articles)
+        if len(fields) != 6 or fields[:3] != [_MAGIC, str(BACKLINKS_FORMAT).encode(), sys.byteorder.encode()]:
+            return None
+        if fields[3] != key.encode() or fields[4] != str(count).encode() or not fields[5].isdigit():
+            return None
+        links = int(fields[5])
+        offsets, sources = array("I"), array("I")
+        size = offsets.itemsize
+        body = data[end + 1 :]
+        if len(body) != (count + 1 + links) * size:
+            return None
+        offsets.frombytes(body[: (count + 1) * size])
+        sources.frombytes(body[(count + 1) * size :])
+        ordered = all(map(operator.le, offsets, islice(offsets, 1, None)))
+        if offsets[0] != 0 or offsets[-1] != links or not ordered or (links and max(sources) >= count):
+            return None
+        return cls(articles, offsets, sources)
