@@ -25,6 +25,7 @@ _MAGIC = b"reader-backlinks"
 _MAX_BYTES = 1_000_000_000
 
 Headlines = Callable[[Article], tuple[tuple[str, ...], tuple[str, ...]]]
+Resolve = Callable[[str], str | None]
 
 
 class Backlinks:
@@ -47,7 +48,7 @@ class Backlinks:
         return [articles[s] for s in self.sources[self.offsets[n] : self.offsets[n + 1]]]
 
     @classmethod
-    def build(cls, articles: Sequence[Article], resolve: Callable[[str], str | None], headlines: Headlines) -> Backlinks:
+    def build(cls, articles: Sequence[Article], resolve: Resolve, headlines: Headlines) -> Backlinks:
         """Resolve every story's Related and Explore headlines (each target once per story, never itself)."""
         positions = {a.id: n for n, a in enumerate(articles)}
         linked: dict[int, list[int]] = {}

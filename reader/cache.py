@@ -181,7 +181,7 @@ class _Links:
         data = _read_json(path)
         if data is None:
             return cls()
-        columns = [data.get(name) for name in _LINK_COLUMNS]
+        columns: list[Any] = [data.get(name) for name in _LINK_COLUMNS]
         if any(type(c) is not list for c in columns) or len({len(c) for c in columns}) != 1:
             return cls()
         return cls(columns)

@@ -382,7 +382,8 @@ def run_tui(args: argparse.Namespace) -> int:
     extra = [Path(p) for p in args.paths]
 
     def load() -> tuple[Library, Store]:
-        return default_library(extra, progress=app.show_progress), open_store()
+        # a warm start shows the stories the parse cache holds, then checks the files (the reload below)
+        return default_library(extra, progress=app.show_progress, trust=True), open_store()
 
     def reload() -> Library:
         return default_library(extra)  # the same folders; the parse cache makes it cheap

@@ -346,9 +346,9 @@ def load_library(
     if trust and roots is not None:
         rows = cache.trusted(roots)
         if rows is not None:
-            problems = [Problem(Path(path), reason) for path, reason in cache.problems]
-            paths = dict(zip(reversed(rows.ids), reversed(rows.paths), strict=True))  # the first file of an id
-            return _library(rows.articles(), paths, problems, limit, cache, rows, unchecked=True)
+            known = [Problem(Path(path), reason) for path, reason in cache.problems]
+            first = dict(zip(reversed(rows.ids), reversed(rows.paths), strict=True))  # the first file of an id
+            return _library(rows.articles(), first, known, limit, cache, rows, unchecked=True)
     found, missing, problems = _scan(extra, folders, cache, limit)
     processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
     parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))

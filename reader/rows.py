@@ -48,9 +48,7 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def partial_article(
-    ident: str, title: str, section: str | None, minutes: int | None, published: str | None
-) -> Article:
+def partial_article(ident: str, title: str, section: str | None, minutes: int | None, published: str | None) -> Article:
     """A partial article (the list's fields only), built without the frozen dataclass's checks (fast)."""
     article: Article = _new(Article)
     _set(article, "id", ident)
@@ -128,7 +126,7 @@ class Rows:
         columns are missing or of different lengths)."""
         if type(data) is not dict:
             return cls()
-        columns = [data.get(name) for name in COLUMNS]
+        columns: list[Any] = [data.get(name) for name in COLUMNS]
         if any(type(column) is not list for column in columns) or len({len(c) for c in columns}) != 1:
             return cls()
         if _columns_ok(columns):
@@ -145,11 +143,8 @@ def _columns_ok(columns: list[list[Any]]) -> bool:
     _paths, _sizes, _mtimes, ids, titles, sections, published, _minutes = columns
     if not (all(ids) and all(titles)):
         return False
-    texts: Iterable[str]
-    for texts in (ids, titles, filter(None, sections), filter(None, published)):
-        if unsafe(" ".join(texts)):
-            return False
-    return True
+    texts: tuple[Iterable[str], ...] = (ids, titles, filter(None, sections), filter(None, published))
+    return not any(unsafe(" ".join(column)) for column in texts)
 
 
 def _row_ok(row: tuple[Any, ...]) -> bool:

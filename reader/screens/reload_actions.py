@@ -38,6 +38,8 @@ class ReloadActions(MainScreenPart):
         manual: bool
 
     def _start_reload_checks(self) -> None:
+        if self.reloader is not None and self.library.unchecked:
+            self.call_after_refresh(self.check_library)  # shown from the parse cache: check the files now
         if self.reloader is not None and self.reload_interval > 0:
             self.set_interval(self.reload_interval, self.check_library)
 
@@ -67,12 +69,14 @@ class ReloadActions(MainScreenPart):
         self.post_message(self.Reloaded(compare(known, known_paths, fresh), manual))
 
     def on_main_screen_reload_failed(self, message: ReloadFailed) -> None:
+        self.library.unchecked = False  # the next check tries again; nothing more to wait for
         if message.manual:
             self.notify(f"Reload failed: {message.error}", severity="error", timeout=8, markup=False)
 
     def on_main_screen_reloaded(self, message: Reloaded) -> None:
         changes = message.changes
         self.library.problems = changes.problems
+        self.library.unchecked = False
         if not changes:
             if message.manual:
                 self.notify("No new stories", timeout=3, markup=False)

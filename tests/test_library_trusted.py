@@ -1,0 +1,171 @@
+"""A warm launch shows the stories the parse cache holds, then checks the files (issue 9)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.app import ReaderApp
+from reader.cache import backlinks_path
+from reader.config import Config
+from reader.library import Library, ParseCache, load_library
+from reader.paths import seeds_dir
+from reader.reload import compare
+from reader.store import Store
+from reader.widgets.headline_list import HeadlineList
+from tests.helpers.pilot import main, settle
+from tests.test_app import article_text
+
+PAGE = "WORLD\n{title}\nA dek line.\n{date}\n\n{body}\n"
+
+
+def write(folder: Path, name: str, title: str, body: str, date: str = "May 1, 2025") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(PAGE.format(title=title, body=body, date=date), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def library_folder(tmp_path: Path) -> Path:
+    """Three stories, loaded once so the parse cache holds them."""
+    folder = tmp_path / "lib"
+    write(folder, "a.txt", "Harbour wall repairs begin", "The old text of the harbour story.", "May 3, 2025")
+    write(folder, "b.txt", "Ferry timetable changes", "The text of the ferry story.", "May 2, 2025")
+    write(folder, "c.txt", "Lantern parade returns", "The text of the lantern story.")
+    load_library([folder], cache=ParseCache(tmp_path / "cache" / "parse-cache.json"))
+    return folder
+
+
+def cache(tmp_path: Path) -> ParseCache:
+    return ParseCache(tmp_path / "cache" / "parse-cache.json")
+
+
+def change_files(folder: Path) -> None:
+    """After the last run: a.txt now holds another story, b.txt is gone, d.txt is new."""
+    changed = write(folder, "a.txt", "Harbour wall repairs halted", "The new text of the harbour story.", "May 3, 2025")
+    os.utime(changed, ns=(1, 5_000_000_000))
+    (folder / "b.txt").unlink()
+    write(folder, "d.txt", "Night market opens", "The text of the market story.", "May 4, 2025")
+
+
+def test_a_trusted_load_reads_no_file_and_gives_what_the_last_run_found(
+    library_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = load_library([library_folder], cache=cache(tmp_path))
+
+    def no_stat(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a file was looked at")
+
+    monkeypatch.setattr("reader.library._scan", no_stat)
+    trusted = load_library([library_folder], cache=cache(tmp_path), trust=True)
+    monkeypatch.undo()
+    assert trusted.unchecked and not checked.unchecked
+    assert [a.title for a in trusted.articles] == [a.title for a in checked.articles]
+    assert trusted.paths == checked.paths and trusted.problems == checked.problems
+    ferry = trusted.find("2025-05-02")
+    assert [a.title for a in trusted.backlinks(ferry.id)] == []
+    assert trusted.full(ferry).body[0].text == "The text of the ferry story."
+
+
+def test_opening_a_story_whose_file_changed_or_went_never_shows_stale_or_wrong_text(
+    library_folder: Path, tmp_path: Path
+) -> None:
+    """The list may be a moment behind the files; a story's text never is."""
+    change_files(library_folder)
+    trusted = load_library([library_folder], cache=cache(tmp_path), trust=True)
+    titles = {a.title: a for a in trusted.articles}
+    assert set(titles) == {"Harbour wall repairs begin", "Ferry timetable changes", "Lantern parade returns"}
+    harbour = trusted.full(titles["Harbour wall repairs begin"])  # its file holds another story now
+    ferry = trusted.full(titles["Ferry timetable changes"])  # its file is gone
+    assert harbour.partial and harbour.body == () and ferry.partial and ferry.body == ()
+    reasons = [str(p) for p in trusted.problems]
+    assert any("a.txt" in r and "changed on disk" in r for r in reasons)
+    assert any("b.txt" in r for r in reasons)
+
+    fresh = load_library([library_folder], cache=cache(tmp_path))  # the check that follows
+    changes = compare(trusted.by_id, trusted.paths, fresh)
+    trusted.add_or_update(changes.changed, changes.paths)
+    trusted.remove(changes.gone)
+    assert [a.title for a in trusted.articles] == [a.title for a in fresh.articles]
+    assert changes.new == 2 and len(changes.gone) == 2  # a.txt's new story and d.txt; a.txt's old one and b.txt
+    halted = trusted.find(fresh.find("2025-05-03").id)
+    assert trusted.full(halted).body[0].text == "The new text of the harbour story."
+
+
+def test_a_load_of_other_folders_or_relative_paths_is_not_trusted(
+    library_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other"
+    write(other, "x.txt", "Another folder's story", "Its text.")
+    both = load_library([library_folder, other], cache=cache(tmp_path), trust=True)
+    assert not both.unchecked and len(both) == 4
+    monkeypatch.chdir(tmp_path)
+    relative = load_library([Path("lib")], cache=cache(tmp_path), trust=True)
+    assert not relative.unchecked and len(relative) == 3
+    again = load_library([Path("lib")], cache=cache(tmp_path), trust=True)
+    assert not again.unchecked  # another working folder would make "lib" other files
+
+
+def test_problems_of_the_last_run_are_given_again(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    write(folder, "good.txt", "A good story", "Its text.")
+    (folder / "bad.txt").write_bytes(b"\0\0\0")
+    first = load_library([folder], cache=cache(tmp_path))
+    trusted = load_library([folder], cache=cache(tmp_path), trust=True)
+    assert trusted.unchecked and [str(p) for p in trusted.problems] == [str(p) for p in first.problems]
+    assert len(trusted.problems) == 1 and "bad.txt" in str(trusted.problems[0])
+
+
+def test_backlinks_kept_by_a_run_are_not_used_once_the_stories_change(library_folder: Path, tmp_path: Path) -> None:
+    write(library_folder, "e.txt", "Pier lights fixed", "Its text.\nRelated: Lantern parade returns", "May 5, 2025")
+    first = load_library([library_folder], cache=cache(tmp_path))
+    lantern = first.find("2025-05-01")
+    assert [a.title for a in first.backlinks(lantern.id)] == ["Pier lights fixed"]
+    assert backlinks_path(cache(tmp_path).path or Path()).is_file()
+    trusted = load_library([library_folder], cache=cache(tmp_path), trust=True)
+    assert [a.title for a in trusted.backlinks(lantern.id)] == ["Pier lights fixed"]
+    (library_folder / "e.txt").unlink()
+    fresh = load_library([library_folder], cache=cache(tmp_path))
+    trusted.remove(compare(trusted.by_id, trusted.paths, fresh).gone)
+    assert trusted.backlinks(lantern.id) == []
+
+
+async def test_a_warm_launch_shows_the_cached_list_then_the_files_as_they_are(
+    library_folder: Path, tmp_path: Path
+) -> None:
+    """The first paint comes from the cache; the check right after shows what changed, cursor kept."""
+    change_files(library_folder)
+    store = Store(tmp_path / "state.json")
+    app = ReaderApp(
+        config=Config(),
+        loader=lambda: (load_library([library_folder], cache=cache(tmp_path), trust=True), store),
+        load_now=True,
+        poll_interval=0,
+        reloader=lambda: load_library([library_folder], cache=cache(tmp_path)),
+        reload_interval=0,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        rows = [a.title for a in screen.query_one(HeadlineList).rows]
+        assert rows == ["Night market opens", "Harbour wall repairs halted", "Lantern parade returns"]
+        assert not screen.library.unchecked
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The text of the market story." in article_text(app)
+
+
+def test_seeds_load_trusted_like_checked(tmp_path: Path) -> None:
+    """The bundled seeds through the cache: the same list either way."""
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), folder)
+    checked = load_library(folders=[folder], cache=cache(tmp_path))
+    trusted = load_library(folders=[folder], cache=cache(tmp_path), trust=True)
+    assert isinstance(trusted, Library) and trusted.unchecked
+    assert [(a.id, a.title, a.section, a.published, a.read_minutes) for a in trusted.articles] == [
+        (a.id, a.title, a.section, a.published, a.read_minutes) for a in checked.articles
+    ]
