@@ -8,24 +8,66 @@ strings cost about 60 (and reading them back from JSON much more, at 100k storie
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import operator
+import subprocess
 import sys
 from array import array
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from reader.cache import write_atomically
+from reader.cache import backlinks_path, write_atomically
 from reader.files import read_regular
 from reader.model import Article
+from reader.parse import PARSER_VERSION
+from reader.rows import Rows
 
 #: Bumped when link matching or this file's layout changes, so older backlinks are found again.
 BACKLINKS_FORMAT = 2
 _MAGIC = b"reader-backlinks"
 _MAX_BYTES = 1_000_000_000
+#: Libraries this large have their backlinks found by a child process (its memory, its core).
+MIN_FOR_CHILD = 5_000
+#: Seconds the child may take (beyond: found here instead).
+CHILD_TIMEOUT = 600.0
 
 Headlines = Callable[[Article], tuple[tuple[str, ...], tuple[str, ...]]]
 Resolve = Callable[[str], str | None]
+
+
+def backlinks_key(rows: Rows) -> str:
+    """What backlinks found over these rows are kept under: every file's path, size and mtime."""
+    digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
+    digest.update("".join(rows.stamps()).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Where a library's backlinks are kept between runs: beside its parse cache, under a key."""
+
+    cache: Path  # the parse cache holding the library's rows
+    key: Callable[[], str]  # worked out when first needed
+
+    @property
+    def path(self) -> Path:
+        """The backlinks file."""
+        return backlinks_path(self.cache)
+
+    def find_elsewhere(self, key: str) -> None:
+        """Have a child process find the backlinks of the rows in the parse cache and keep them
+        (when they are still these rows); failures are quiet (the caller then finds them itself)."""
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [sys.executable, "-m", "reader.backlinks", str(self.cache), key],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=CHILD_TIMEOUT,
+                check=False,
+            )
 
 
 class Backlinks:
@@ -104,3 +146,22 @@ class Backlinks:
         if offsets[0] != 0 or offsets[-1] != links or not ordered or (links and max(sources) >= count):
             return None
         return cls(articles, offsets, sources)
+
+
+def _child(cache_file: str, key: str) -> int:
+    """The child's work: the library of the parse cache's rows (if they are still those of ``key``),
+    every link resolved, the backlinks kept. Exit status 0 when they were."""
+    from reader.library import library_from_cache
+
+    found = library_from_cache(Path(cache_file))
+    if found is None or found[1] != key:
+        return 1
+    library = found[0]
+    Backlinks.build(library.articles, library.resolver.resolve, library.headlines).write(
+        backlinks_path(Path(cache_file)), key
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1], sys.argv[2]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections import OrderedDict
@@ -11,13 +10,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from reader.backlinks import BACKLINKS_FORMAT, Backlinks
-from reader.cache import ParseCache, backlinks_path
+from reader.backlinks import MIN_FOR_CHILD, Backlinks, Kept, backlinks_key
+from reader.cache import ParseCache
 from reader.files import check_regular, describe_os_error, read_regular
 from reader.heads import Progress, parse_heads
 from reader.links import Resolver
 from reader.model import Article
-from reader.parse import PARSER_VERSION, ParseError, parse
+from reader.parse import ParseError, parse
 from reader.rows import Rows
 from reader.text import clean_line
 
@@ -129,7 +128,7 @@ class Library:
         problems: Sequence[Problem] = (),
         limit: int | None = None,
         cached_links: LinksOf | None = None,
-        saved_backlinks: tuple[Path, Callable[[], str]] | None = None,
+        saved_backlinks: Kept | None = None,
         release_links: Callable[[], None] | None = None,
         unchecked: bool = False,
     ) -> None:
@@ -239,13 +238,16 @@ class Library:
     def _find_backlinks(self) -> Backlinks:
         """The backlinks kept by the last run over these very files, else resolved now (and kept)."""
         saved = self._saved_backlinks
-        key = saved[1]() if saved is not None else ""
+        key = saved.key() if saved is not None else ""
         articles = self.articles
-        graph = Backlinks.read(saved[0], key, articles) if saved is not None else None
+        graph = Backlinks.read(saved.path, key, articles) if saved is not None else None
+        if graph is None and saved is not None and len(articles) >= MIN_FOR_CHILD:
+            saved.find_elsewhere(key)  # a large library: resolved in a child, away from the UI's memory and core
+            graph = Backlinks.read(saved.path, key, articles)
         if graph is None:
             graph = self._build_backlinks(self.resolver)
             if saved is not None:
-                graph.write(saved[0], key)
+                graph.write(saved.path, key)
         with self._building:
             if self.articles is articles:  # not changed meanwhile
                 self._backlinks = graph
@@ -259,9 +261,9 @@ class Library:
         return self._backlinks is not None
 
     def _build_backlinks(self, resolver: Resolver) -> Backlinks:
-        return Backlinks.build(self.articles, resolver.resolve, self._headlines)
+        return Backlinks.build(self.articles, resolver.resolve, self.headlines)
 
-    def _headlines(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def headlines(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """An article's Related and Explore headlines, from the cache beside the list's or its file."""
         if self._cached_links is None or article.related or article.explore or not article.partial:
             return article.related, article.explore
@@ -458,7 +460,7 @@ def _library(
     articles: list[Article],
     paths: dict[str, str],
     problems: list[Problem],
-    limit: int,
+    limit: int | None,
     cache: ParseCache,
     rows: Rows,
     unchecked: bool = False,
@@ -473,13 +475,18 @@ def _library(
         row = rows_of.get(article_id)
         return None if row is None else cache.links(rows.paths[row], rows.sizes[row], rows.mtimes[row])
 
-    def key() -> str:
-        digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
-        digest.update("".join(rows.stamps()).encode("utf-8", "surrogateescape"))
-        return digest.hexdigest()
-
-    saved = None if cache.path is None else (backlinks_path(cache.path), key)
+    saved = None if cache.path is None else Kept(cache.path, lambda: backlinks_key(rows))
     return Library(articles, paths, problems, limit, cached_links, saved, cache.release, unchecked)
+
+
+def library_from_cache(cache_file: Path) -> tuple[Library, str] | None:
+    """The library of the rows a parse cache holds (files unread), and their backlinks key; None when empty."""
+    cache = ParseCache(cache_file)
+    rows = cache.rows
+    if not rows:
+        return None
+    first = dict(zip(reversed(rows.ids), reversed(rows.paths), strict=True))
+    return _library(rows.articles(), first, [], None, cache, rows), backlinks_key(rows)
 
 
 def default_library(

@@ -169,3 +169,30 @@ def test_seeds_load_trusted_like_checked(tmp_path: Path) -> None:
     assert [(a.id, a.title, a.section, a.published, a.read_minutes) for a in trusted.articles] == [
         (a.id, a.title, a.section, a.published, a.read_minutes) for a in checked.articles
     ]
+
+
+def test_a_large_library_has_its_backlinks_found_by_a_child_process(
+    library_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9 memory: resolving every link of 100k stories happens in a child, not in the app."""
+    write(library_folder, "e.txt", "Pier lights fixed", "Its text.\nRelated: Lantern parade returns", "May 5, 2025")
+    library = load_library([library_folder], cache=cache(tmp_path))
+
+    def not_here(self: Library, resolver: object) -> object:
+        raise AssertionError("resolved in the app")
+
+    monkeypatch.setattr("reader.library.MIN_FOR_CHILD", 0)
+    monkeypatch.setattr(Library, "_build_backlinks", not_here)
+    lantern = library.find("2025-05-01")
+    assert [a.title for a in library.backlinks(lantern.id)] == ["Pier lights fixed"]
+    assert library.backlinks(library.find("2025-05-05").id) == []
+
+
+def test_the_child_leaves_backlinks_of_other_files_alone(library_folder: Path, tmp_path: Path) -> None:
+    """Rows rewritten since (another load): the child keeps nothing and the app finds them itself."""
+    from reader.backlinks import Kept
+
+    load_library([library_folder], cache=cache(tmp_path))
+    kept = Kept(tmp_path / "cache" / "parse-cache.json", lambda: "0" * 40)
+    kept.find_elsewhere("0" * 40)
+    assert not kept.path.exists()
