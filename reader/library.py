@@ -63,6 +63,54 @@ class AmbiguousId(LookupError):
         self.candidates = list(candidates)
 
 
+@dataclass(frozen=True)
+class Disk:
+    """The files a load read, as they were: enough to tell cheaply that none changed since."""
+
+    extra: tuple[Path, ...]
+    folders: tuple[Path, ...]
+    rows: Rows  # every story's file, size and mtime
+    others: frozenset[str]  # the files that could not be loaded
+
+    def unchanged(self) -> bool:
+        """Are the folders just as they were (no file new, gone, or of another size or mtime)?
+
+        A walk and a ``stat`` a file, no file read, no story built: the periodic check of a
+        large library. Only for loads of absolute paths (their files are named as loaded).
+        """
+        rows = self.rows
+        where = {path: n for n, path in enumerate(rows.paths)}
+        found = 0
+        for path in _files(self.extra, self.folders):
+            n = where.get(path)
+            if n is None:
+                if path in self.others:
+                    continue
+                return False
+            try:
+                st = os.stat(path)
+            except OSError:
+                return False
+            if st.st_size != rows.sizes[n] or st.st_mtime_ns != rows.mtimes[n]:
+                return False
+            found += 1
+        return found == len(where)
+
+
+def _files(extra: Sequence[Path], folders: Sequence[Path], problems: list[Problem] | None = None) -> Iterator[str]:
+    """The files a load of ``extra`` then ``folders`` reads, in order (missing extras noted in ``problems``)."""
+    for item in extra:
+        if item.is_dir():
+            yield from _walk(str(item), problems)
+        elif item.exists():
+            yield str(item)
+        elif problems is not None:
+            problems.append(Problem(item, "no such file or folder"))
+    for folder in folders:
+        if folder.is_dir():
+            yield from _walk(str(folder), problems)
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A Related or Explore headline of an article, and the article it resolves to."""
@@ -155,6 +203,7 @@ class Library:
         self._saved_backlinks = saved_backlinks
         self._release_links = release_links  # frees what cached_links read, once backlinks are known
         self.unchecked = unchecked
+        self.disk: Disk | None = None  # the files the stories were loaded from (None: unknown)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -350,7 +399,9 @@ def load_library(
         if rows is not None:
             known = [Problem(Path(path), reason) for path, reason in cache.problems]
             first = dict(zip(reversed(rows.ids), reversed(rows.paths), strict=True))  # the first file of an id
-            return _library(rows.articles(), first, known, limit, cache, rows, unchecked=True)
+            library = _library(rows.articles(), first, known, limit, cache, rows, unchecked=True)
+            library.disk = Disk(tuple(extra), tuple(folders), rows, frozenset(p for p, _ in cache.problems))
+            return library
     found, missing, problems = _scan(extra, folders, cache, limit)
     processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
     parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))
@@ -382,7 +433,10 @@ def load_library(
     if roots is None or not all(_storable(path) for path, _ in saved_problems):
         complete = False
     cache.save(rows, roots or [], saved_problems, complete)
-    return _library(articles, paths, problems, limit, cache, rows)
+    library = _library(articles, paths, problems, limit, cache, rows)
+    if complete:
+        library.disk = Disk(tuple(extra), tuple(folders), rows, frozenset(p for p, _ in saved_problems))
+    return library
 
 
 Found = tuple[str, tuple[str, int, int], Article | Problem | None]
@@ -417,18 +471,8 @@ def _scan(
             missing.append((path, key, st.st_size, st.st_mtime_ns))
         found.append((path, (key, st.st_size, st.st_mtime_ns), article))
 
-    for item in extra:
-        if item.is_dir():
-            for path in _walk(str(item), problems):
-                add(path)
-        elif item.exists():
-            add(str(item))
-        else:
-            problems.append(Problem(item, "no such file or folder"))
-    for folder in folders:
-        if folder.is_dir():
-            for path in _walk(str(folder), problems):
-                add(path)
+    for path in _files(extra, folders, problems):
+        add(path)
     return found, missing, problems
 
 

@@ -196,3 +196,51 @@ def test_the_child_leaves_backlinks_of_other_files_alone(library_folder: Path, t
     kept = Kept(tmp_path / "cache" / "parse-cache.json", lambda: "0" * 40)
     kept.find_elsewhere("0" * 40)
     assert not kept.path.exists()
+
+
+def test_the_cheap_check_sees_a_file_new_gone_or_changed(library_folder: Path, tmp_path: Path) -> None:
+    """The periodic check walks and stats; it reads no file and builds no story unless one changed."""
+    for trust in (False, True):
+        library = load_library([library_folder], cache=cache(tmp_path), trust=trust)
+        assert library.disk is not None and library.disk.unchanged()
+    disk = library.disk
+    assert disk is not None
+    os.utime(library_folder / "c.txt", ns=(1, 7_000_000_000))
+    assert not disk.unchanged()
+    disk = load_library([library_folder], cache=cache(tmp_path)).disk
+    assert disk is not None and disk.unchanged()
+    new = write(library_folder, "d.txt", "Night market opens", "Its text.")
+    assert not disk.unchanged()
+    new.unlink()
+    (library_folder / "b.txt").unlink()
+    assert not disk.unchanged()
+
+
+async def test_the_periodic_check_loads_nothing_when_no_file_changed(library_folder: Path, tmp_path: Path) -> None:
+    loads: list[int] = []
+
+    def reload() -> Library:
+        loads.append(1)
+        return load_library([library_folder], cache=cache(tmp_path))
+
+    app = ReaderApp(
+        load_library([library_folder], cache=cache(tmp_path)),
+        Store(tmp_path / "state.json"),
+        Config(),
+        poll_interval=0,
+        reloader=reload,
+        reload_interval=0,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.check_library()
+        await settle(pilot)
+        assert loads == []
+        write(library_folder, "d.txt", "Night market opens", "Its text.", "May 4, 2025")
+        screen.check_library()
+        await settle(pilot)
+        assert loads == [1] and "Night market opens" in [a.title for a in screen.query_one(HeadlineList).rows]
+        screen.check_library()
+        await settle(pilot)
+        assert loads == [1]  # the folders as the last load found them

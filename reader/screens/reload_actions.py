@@ -60,8 +60,12 @@ class ReloadActions(MainScreenPart):
         reloader = self.reloader
         if reloader is None:
             return
-        known, known_paths = dict(self.library.by_id), dict(self.library.paths)  # copies: the UI may add meanwhile
+        disk = self.library.disk
         try:
+            if not manual and disk is not None and disk.unchanged():  # a walk and a stat a file: cheap at 100k
+                self.post_message(self.Reloaded(Changes(problems=list(self.library.problems), disk=disk), manual))
+                return
+            known, known_paths = dict(self.library.by_id), dict(self.library.paths)  # copies: the UI may add meanwhile
             fresh = reloader()
         except Exception as error:
             self.post_message(self.ReloadFailed(str(error) or type(error).__name__, manual))
@@ -77,6 +81,7 @@ class ReloadActions(MainScreenPart):
         changes = message.changes
         self.library.problems = changes.problems
         self.library.unchecked = False
+        self.library.disk = changes.disk
         if not changes:
             if message.manual:
                 self.notify("No new stories", timeout=3, markup=False)
