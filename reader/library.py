@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +22,10 @@ from reader.rows import Rows
 from reader.text import clean_line
 
 LinksOf = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None]
+#: Called with stories as a first start parses them (and the files they come from).
+Batches = Callable[[list[Article], dict[str, str]], None]
+#: The first batch comes this long after parsing starts; later ones further apart (a quarter of the time so far).
+BATCH_SECONDS = 0.5
 
 #: Files parsed in child processes (and how many at least before they are worth starting).
 PROCESSES = 2
@@ -204,6 +209,7 @@ class Library:
         self._release_links = release_links  # frees what cached_links read, once backlinks are known
         self.unchecked = unchecked
         self.disk: Disk | None = None  # the files the stories were loaded from (None: unknown)
+        self.loading = False  # a first start is still adding the stories it parses
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -339,7 +345,9 @@ class Library:
         for article in articles:
             if article.id not in self.by_id:
                 new += 1
-            self.by_id[article.id] = replace(article, body=(), partial=True)  # bodies are read when opened
+            if not (article.partial and not article.body):
+                article = replace(article, body=(), partial=True)  # bodies are read when opened
+            self.by_id[article.id] = article
             self._recent.pop(article.id, None)  # a changed file's body is read again
         self.paths.update(paths or {})
         self.articles = sorted(self.by_id.values(), key=lambda a: a.published or "", reverse=True)
@@ -359,6 +367,17 @@ class Library:
             self._forget_links()
         return removed
 
+    def adopt(self, other: Library) -> None:
+        """Hold what ``other`` holds (the end of a first start), staying the object the screens know."""
+        with self._building:
+            self.articles, self.by_id, self.paths = other.articles, other.by_id, other.paths
+            self.problems, self.limit, self.disk, self.unchecked = other.problems, other.limit, other.disk, False
+            self._cached_links, self._saved_backlinks = other._cached_links, other._saved_backlinks
+            self._release_links = other._release_links
+            self._resolver, self._backlinks = other._resolver, other._backlinks
+            self._recent.clear()
+            self.loading = False
+
     def _forget_links(self) -> None:
         """The stories changed: links and backlinks are worked out again (not from the last run's file)."""
         with self._building:
@@ -375,6 +394,7 @@ def load_library(
     limit: int | None = None,
     progress: Progress | None = None,
     trust: bool = False,
+    batches: Batches | None = None,
 ) -> Library:
     """Load ``extra`` files or folders, then ``folders`` (user library, seeds), with the cache.
 
@@ -387,6 +407,9 @@ def load_library(
     ``trust``: when the cache holds a complete load of the same folders, give its stories
     without looking at the files (``Library.unchecked``): the caller loads again, in the
     background, to see what changed since (see :mod:`reader.reload`).
+
+    ``batches``: while files are parsed, called from time to time with the stories read so
+    far (the cached ones first), so that a first start can show them before the end.
     """
     if limit is None:
         from reader.config import max_page_bytes
@@ -406,11 +429,16 @@ def load_library(
     processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
     parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))
     results: dict[str, Article | Problem] = {}
+    batch = _Batch(batches if missing else None)
+    for path, _, article in found:
+        if isinstance(article, Article):
+            batch.add(article, path)
     for path, key, size, mtime in missing:
         result = next(parsed)
         if isinstance(result, Article):
             cache.put(key, size, mtime, result)
             result = replace(result, body=(), partial=True)  # bodies are read when opened
+            batch.add(result, path)
         results[path] = result if isinstance(result, Article) else Problem(Path(path), result)
     articles: list[Article] = []
     paths: dict[str, str] = {}
@@ -440,6 +468,26 @@ def load_library(
 
 
 Found = tuple[str, tuple[str, int, int], Article | Problem | None]
+
+
+class _Batch:
+    """Stories read so far, handed on at growing intervals (see :data:`BATCH_SECONDS`)."""
+
+    def __init__(self, batches: Batches | None) -> None:
+        self.batches = batches
+        self.articles: list[Article] = []
+        self.paths: dict[str, str] = {}
+        self.started = self.last = time.monotonic()
+
+    def add(self, article: Article, path: str) -> None:
+        if self.batches is None:
+            return
+        self.articles.append(article)
+        self.paths.setdefault(article.id, path)
+        now = time.monotonic()
+        if now - self.last >= max(BATCH_SECONDS, (now - self.started) / 4):
+            self.batches(self.articles, self.paths)
+            self.articles, self.paths, self.last = [], {}, now
 
 
 def _scan(
@@ -534,11 +582,17 @@ def library_from_cache(cache_file: Path) -> tuple[Library, str] | None:
 
 
 def default_library(
-    extra: Sequence[Path] = (), *, use_cache: bool = True, progress: Progress | None = None, trust: bool = False
+    extra: Sequence[Path] = (),
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    trust: bool = False,
+    batches: Batches | None = None,
 ) -> Library:
     """The user's library: ``extra`` paths, the user's articles folder, the bundled seeds (``trust``:
     see :func:`load_library`)."""
     from reader.paths import articles_dir, cache_dir, seeds_dir
 
     cache = ParseCache(cache_dir() / "parse-cache.json" if use_cache else None)
-    return load_library(extra, folders=(articles_dir(), seeds_dir()), cache=cache, progress=progress, trust=trust)
+    folders = (articles_dir(), seeds_dir())
+    return load_library(extra, folders=folders, cache=cache, progress=progress, trust=trust, batches=batches)

@@ -48,12 +48,24 @@ class ReloadActions(MainScreenPart):
         if self.reloader is None:
             self.notify("Nothing to reload: this library was not loaded from folders", timeout=3, markup=False)
             return
+        if self.library.loading:
+            self.notify("Still reading the library: the rest comes in a moment", timeout=3, markup=False)
+            return
         self._reload(True)
 
     def check_library(self) -> None:
         """Look for stories added or removed in the library folders (every ``reload_interval`` seconds)."""
+        if self.library.loading:
+            return  # a first start is still reading them
         if self.reloader is not None and not any(w.group == "reload" and w.is_running for w in self.workers):
             self._reload(False)
+
+    def library_grew(self) -> None:
+        """Show the stories a first start added to the library, in place (the cursor stays)."""
+        self._show_rows_in_place()
+        self._recount()
+        self.query_one(HeadlineList).refresh()
+        self.query_one(Sidebar).refresh_states()
 
     @work(thread=True, exclusive=True, group="reload")
     def _reload(self, manual: bool) -> None:
