@@ -42,8 +42,8 @@ def test_batches_hand_on_every_story_as_it_is_parsed(tmp_path: Path, monkeypatch
     assert all(a.partial and a.body == () for a in given)
     paths = {k: v for _, p in batches for k, v in p.items()}
     assert all(library.paths[ident] == path for ident, path in paths.items())
-    quiet: list[object] = []
-    load_library([folder], cache=ParseCache(cache_file), batches=quiet.append)  # nothing to parse: no batch
+    quiet: list[list[Article]] = []
+    load_library([folder], cache=ParseCache(cache_file), batches=lambda a, p: quiet.append(a))  # nothing parsed
     assert quiet == []
 
 
