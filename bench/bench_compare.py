@@ -95,6 +95,7 @@ class Reader(Side):
 
     def __init__(self, root: Path, count: int, code: Path | None = None, data: Path | None = None) -> None:
         self.root = root
+        self.count = count
         self.data = data or root / "data"
         self.env = {
             "READER_DATA_DIR": str(self.data),
@@ -159,10 +160,15 @@ class Reader(Side):
             pane.wait(lambda s: "“" not in s, 30)
         pane.keys("/")
         time.sleep(0.3)
-        done = re.compile(f"“{query}”: [1-9]")
+        done = re.compile(f"“{query}”: ([1-9][0-9,]*) ")
         start = time.perf_counter()
         pane.keys(query, literal=True)
-        return pane.wait(lambda s: done.search(s) is not None, 120, since=start)
+
+        def results(screen: str) -> bool:  # the count narrowed (every story is listed until results come)
+            found = done.search(screen)
+            return found is not None and int(found.group(1).replace(",", "")) < self.count
+
+        return pane.wait(results, 120, since=start)
 
 
 class Newsboat(Side):
