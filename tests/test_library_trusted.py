@@ -244,3 +244,26 @@ async def test_the_periodic_check_loads_nothing_when_no_file_changed(library_fol
         screen.check_library()
         await settle(pilot)
         assert loads == [1]  # the folders as the last load found them
+
+
+@pytest.mark.parametrize("damage", ["cut short", "a story number too large", "offsets out of order", "other key"])
+def test_damaged_kept_backlinks_are_found_again(library_folder: Path, tmp_path: Path, damage: str) -> None:
+    write(library_folder, "e.txt", "Pier lights fixed", "Its text.\nRelated: Lantern parade returns", "May 5, 2025")
+    first = load_library([library_folder], cache=cache(tmp_path))
+    lantern = first.find("2025-05-01")
+    assert [a.title for a in first.backlinks(lantern.id)] == ["Pier lights fixed"]
+    kept = backlinks_path(tmp_path / "cache" / "parse-cache.json")
+    data = bytearray(kept.read_bytes())
+    header, _, body = bytes(data).partition(b"\n")
+    if damage == "cut short":
+        data = data[:-2]
+    elif damage == "a story number too large":
+        data[-4:] = (10_000).to_bytes(4, "little" if header.split()[2] == b"little" else "big")
+    elif damage == "offsets out of order":
+        data[len(header) + 1 + 4 : len(header) + 1 + 8] = (99).to_bytes(4, "little") * 1
+    elif damage == "other key":
+        data = bytearray(header.replace(header.split()[3], b"0" * 40) + b"\n" + body)
+    kept.write_bytes(bytes(data))
+    again = load_library([library_folder], cache=cache(tmp_path), trust=True)
+    assert [a.title for a in again.backlinks(lantern.id)] == ["Pier lights fixed"]
+    assert again.backlinks(again.find("2025-05-05").id) == []
