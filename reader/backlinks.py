@@ -2,7 +2,9 @@
 
 Stories are numbered by their place in the library's list. ``sources[offsets[n]:offsets[n + 1]]``
 are the numbers of the stories linking to story ``n``: 4 bytes a link, where lists of id
-strings cost about 60 (and reading them back from JSON much more, at 100k stories).
+strings cost about 60 (and reading them back from JSON much more, at 100k stories). The
+file holds the ids in that order too, so a list of the same stories in another order
+(a library changed in place, then found equal to the files) reads it back.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from reader.parse import PARSER_VERSION
 from reader.rows import Rows
 
 #: Bumped when link matching or this file's layout changes, so older backlinks are found again.
-BACKLINKS_FORMAT = 2
+BACKLINKS_FORMAT = 3
 _MAGIC = b"reader-backlinks"
 _MAX_BYTES = 1_000_000_000
 #: Libraries this large have their backlinks found by a child process (its memory, its core).
@@ -114,9 +116,12 @@ class Backlinks:
 
     def write(self, path: Path, key: str) -> None:
         """Keep the arrays at ``path`` for the list of files ``key`` names (atomically; failures ignored)."""
-        header = f"{BACKLINKS_FORMAT} {sys.byteorder} {key} {len(self.articles)} {len(self.sources)}\n"
+        ids = "\n".join(a.id for a in self.articles).encode("utf-8", "surrogateescape")
+        header = f"{BACKLINKS_FORMAT} {sys.byteorder} {key} {len(self.articles)} {len(self.sources)} {len(ids)}\n"
         with contextlib.suppress(OSError):
-            write_atomically(path, _MAGIC + b" " + header.encode() + self.offsets.tobytes() + self.sources.tobytes())
+            write_atomically(
+                path, _MAGIC + b" " + header.encode() + ids + self.offsets.tobytes() + self.sources.tobytes()
+            )
 
     @classmethod
     def read(cls, path: Path, key: str, articles: Sequence[Article]) -> Backlinks | None:
@@ -130,22 +135,49 @@ class Backlinks:
             return None
         fields = data[:end].split(b" ")
         count = len(articles)
-        if len(fields) != 6 or fields[:3] != [_MAGIC, str(BACKLINKS_FORMAT).encode(), sys.byteorder.encode()]:
+        if len(fields) != 7 or fields[:3] != [_MAGIC, str(BACKLINKS_FORMAT).encode(), sys.byteorder.encode()]:
             return None
-        if fields[3] != key.encode() or fields[4] != str(count).encode() or not fields[5].isdigit():
+        if fields[3] != key.encode() or fields[4] != str(count).encode():
             return None
-        links = int(fields[5])
+        if not (fields[5].isdigit() and fields[6].isdigit()):
+            return None
+        links, names_size = int(fields[5]), int(fields[6])
         offsets, sources = array("I"), array("I")
         size = offsets.itemsize
-        body = data[end + 1 :]
-        if len(body) != (count + 1 + links) * size:
+        body = memoryview(data)[end + 1 :]
+        if len(body) != names_size + (count + 1 + links) * size:
             return None
-        offsets.frombytes(body[: (count + 1) * size])
-        sources.frombytes(body[(count + 1) * size :])
+        names = bytes(body[:names_size]).decode("utf-8", "surrogateescape").split("\n") if count else []
+        offsets.frombytes(body[names_size : names_size + (count + 1) * size])
+        sources.frombytes(body[names_size + (count + 1) * size :])
         ordered = all(map(operator.le, offsets, islice(offsets, 1, None)))
-        if offsets[0] != 0 or offsets[-1] != links or not ordered or (links and max(sources) >= count):
+        if len(names) != count or offsets[0] != 0 or offsets[-1] != links or not ordered:
             return None
-        return cls(articles, offsets, sources)
+        if links and max(sources) >= count:
+            return None
+        if all(map(operator.eq, names, (a.id for a in articles))):
+            return cls(articles, offsets, sources)
+        return cls._reordered(articles, names, offsets, sources)
+
+    @classmethod
+    def _reordered(
+        cls, articles: Sequence[Article], names: list[str], offsets: array[int], sources: array[int]
+    ) -> Backlinks | None:
+        """Backlinks kept for the same stories listed in another order, renumbered (None: other stories)."""
+        positions = {a.id: n for n, a in enumerate(articles)}
+        where = [positions.get(name, -1) for name in names]
+        if -1 in where or len(set(where)) != len(articles):
+            return None
+        linked: list[list[int]] = [[] for _ in articles]
+        for n, target in enumerate(where):
+            linked[target] = [where[s] for s in sources[offsets[n] : offsets[n + 1]]]
+        new_offsets, new_sources = array("I", [0]), array("I")
+        for found in linked:
+            new_sources.extend(found)
+            new_offsets.append(len(new_sources))
+        graph = cls(articles, new_offsets, new_sources)
+        graph._positions = positions
+        return graph
 
 
 def _child(cache_file: str, key: str) -> int:

@@ -378,6 +378,18 @@ class Library:
             self._recent.clear()
             self.loading = False
 
+    @property
+    def kept_backlinks(self) -> Kept | None:
+        """Where this library's backlinks are kept between runs (None: nowhere, or the stories changed since)."""
+        return self._saved_backlinks
+
+    def keep_backlinks(self, kept: Kept | None) -> None:
+        """Keep backlinks where a load of the folders keeps them, once this library holds the same stories
+        again (after a reload applied what changed; a different set of stories is found not to match)."""
+        with self._building:
+            if self._saved_backlinks is None:
+                self._saved_backlinks = kept
+
     def _forget_links(self) -> None:
         """The stories changed: links and backlinks are worked out again (not from the last run's file)."""
         with self._building:

@@ -260,10 +260,60 @@ def test_damaged_kept_backlinks_are_found_again(library_folder: Path, tmp_path: 
     elif damage == "a story number too large":
         data[-4:] = (10_000).to_bytes(4, "little" if header.split()[2] == b"little" else "big")
     elif damage == "offsets out of order":
-        data[len(header) + 1 + 4 : len(header) + 1 + 8] = (99).to_bytes(4, "little") * 1
+        start = len(header) + 1 + int(header.split()[-1])  # the offsets, after the ids
+        data[start + 4 : start + 8] = (99).to_bytes(4, "little" if header.split()[2] == b"little" else "big")
     elif damage == "other key":
         data = bytearray(header.replace(header.split()[3], b"0" * 40) + b"\n" + body)
     kept.write_bytes(bytes(data))
     again = load_library([library_folder], cache=cache(tmp_path), trust=True)
     assert [a.title for a in again.backlinks(lantern.id)] == ["Pier lights fixed"]
     assert again.backlinks(again.find("2025-05-05").id) == []
+
+
+def test_kept_backlinks_read_back_for_the_same_stories_in_another_order(library_folder: Path, tmp_path: Path) -> None:
+    """After a reload applied what changed, the list may be ordered otherwise: the numbers are mapped by id."""
+    from reader.backlinks import Backlinks
+
+    write(library_folder, "e.txt", "Pier lights fixed", "Its text.\nRelated: Lantern parade returns", "May 5, 2025")
+    library = load_library([library_folder], cache=cache(tmp_path))
+    graph = Backlinks.build(library.articles, library.resolver.resolve, library.headlines)
+    path = tmp_path / "kept.bin"
+    graph.write(path, "k" * 40)
+    shuffled = library.articles[::-1]
+    again = Backlinks.read(path, "k" * 40, shuffled)
+    assert again is not None
+    for article in library.articles:
+        assert [a.id for a in again.of(article.id)] == [a.id for a in graph.of(article.id)]
+    assert [a.title for a in again.of(library.find("2025-05-01").id)] == ["Pier lights fixed"]
+    assert Backlinks.read(path, "k" * 40, shuffled[1:]) is None  # other stories
+    assert Backlinks.read(path, "x" * 40, shuffled) is None  # other files
+
+
+async def test_after_a_reload_the_backlinks_kept_by_the_folders_load_are_used(
+    library_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(library_folder, "e.txt", "Pier lights fixed", "Its text.\nRelated: Lantern parade returns", "May 5, 2025")
+    app = ReaderApp(
+        load_library([library_folder], cache=cache(tmp_path)),
+        Store(tmp_path / "state.json"),
+        Config(),
+        poll_interval=0,
+        reloader=lambda: load_library([library_folder], cache=cache(tmp_path)),
+        reload_interval=0,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        write(library_folder, "f.txt", "Quay clock restored", "Its text.", "May 6, 2025")
+        screen.check_library()
+        await settle(pilot)
+        assert screen.library.kept_backlinks is not None
+        fresh = load_library([library_folder], cache=cache(tmp_path))
+        fresh.backlinks("")  # the folders' load keeps its backlinks
+
+        def not_here(self: Library, resolver: object) -> object:
+            raise AssertionError("resolved again")
+
+        monkeypatch.setattr(Library, "_build_backlinks", not_here)
+        lantern = screen.library.find("2025-05-01")
+        assert [a.title for a in screen.library.backlinks(lantern.id)] == ["Pier lights fixed"]

@@ -94,12 +94,14 @@ class ReloadActions(MainScreenPart):
         self.library.problems = changes.problems
         self.library.unchecked = False
         self.library.disk = changes.disk
+        self.library.keep_backlinks(changes.kept)  # after a feed refresh too: no change left to apply
         if not changes:
             if message.manual:
                 self.notify("No new stories", timeout=3, markup=False)
             return
         self.library.add_or_update(changes.changed, changes.paths)
         self.library.remove(changes.gone)
+        self.library.keep_backlinks(changes.kept)  # the same stories as the folders now
         self.post_message(self.LibraryChanged())
         self._show_rows_in_place()
         self._recount()
