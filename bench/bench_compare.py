@@ -42,6 +42,7 @@ KEYS = 20  # Down/Up presses per session
 OPENS = 6  # Enter presses per session
 QUERIES = ("zephyrine", "quillwort")  # each in the text (never a title) of 1 story in 1,000
 MARKED = {7: QUERIES[0], 8: QUERIES[1]}  # story number % 1000 → its marker word
+FILTER_BOX = "▔▔▔▔▔▔▔▔▔▔"  # the top edge of reader's filter box, shown while it is open
 READER_LIST = re.compile(r"\n ●   \w")  # an unread headline's row in the list
 Result = dict[str, float | None]
 
@@ -158,7 +159,9 @@ class Reader(Side):
         if not first:
             pane.keys("Escape")  # clear the filter
             pane.wait(lambda s: "“" not in s, 30)
-        pane.keys("/")
+        if FILTER_BOX not in pane.text():  # "/" opens the filter box (typed into it when open, it is text)
+            pane.keys("/")
+            pane.wait(lambda s: FILTER_BOX in s, 30)
         time.sleep(0.3)
         done = re.compile(f"“{query}”: ([1-9][0-9,]*) ")
         start = time.perf_counter()
