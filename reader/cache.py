@@ -77,6 +77,8 @@ class ParseCache:
         if self.path is None:
             return
         remove_stale_temp_files(self.path)
+        with contextlib.suppress(OSError):  # backlinks as older versions kept them (JSON, 89 MB at 100k stories)
+            os.unlink(self.path.with_name(f"{self.path.stem}-backlinks.json"))
         data = _read_json(self.path)
         if data is None:
             return

@@ -317,3 +317,11 @@ async def test_after_a_reload_the_backlinks_kept_by_the_folders_load_are_used(
         monkeypatch.setattr(Library, "_build_backlinks", not_here)
         lantern = screen.library.find("2025-05-01")
         assert [a.title for a in screen.library.backlinks(lantern.id)] == ["Pier lights fixed"]
+
+
+def test_backlinks_kept_as_json_by_older_versions_are_removed(tmp_path: Path) -> None:
+    old = tmp_path / "cache" / "parse-cache-backlinks.json"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b'{"key": "x", "graph": {}}')
+    cache(tmp_path)
+    assert not old.exists()
