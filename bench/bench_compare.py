@@ -42,7 +42,8 @@ KEYS = 20  # Down/Up presses per session
 OPENS = 6  # Enter presses per session
 QUERIES = ("zephyrine", "quillwort")  # each in the text (never a title) of 1 story in 1,000
 MARKED = {7: QUERIES[0], 8: QUERIES[1]}  # story number % 1000 → its marker word
-READER_LIST = re.compile(r"\w · \d{4}-\d{2}-\d{2}")  # a headline's section · date line
+FILTER_BOX = "▔▔▔▔▔▔▔▔▔▔"  # the top edge of reader's filter box, shown while it is open
+READER_LIST = re.compile(r"\n ●   \w")  # an unread headline's row in the list
 Result = dict[str, float | None]
 
 
@@ -88,26 +89,33 @@ class Side:
 
 
 class Reader(Side):
-    """reader over generated pages in a temp data folder."""
+    """reader over generated pages in a temp data folder (``code``: another copy of reader's
+    source, say the last commit's, run over the same pages with a cache of its own)."""
 
     name = "reader"
 
-    def __init__(self, root: Path, count: int) -> None:
+    def __init__(self, root: Path, count: int, code: Path | None = None, data: Path | None = None) -> None:
         self.root = root
+        self.count = count
+        self.data = data or root / "data"
         self.env = {
-            "READER_DATA_DIR": str(root / "data"),
+            "READER_DATA_DIR": str(self.data),
             "READER_CACHE_DIR": str(root / "cache"),
             "READER_CONFIG_DIR": str(root / "config"),
+            **({"PYTHONPATH": str(code)} if code else {}),
         }
-        folder = root / "data" / "articles"
-        folder.mkdir(parents=True, exist_ok=True)
-        for n in range(count):
-            (folder / f"page-{n:06d}.txt").write_text(marked_page(n, count), encoding="utf-8")
+        if code is not None:
+            self.name = "before"
+        if data is None:
+            folder = self.data / "articles"
+            folder.mkdir(parents=True, exist_ok=True)
+            for n in range(count):
+                (folder / f"page-{n:06d}.txt").write_text(marked_page(n, count), encoding="utf-8")
         self.command = [str(Path(sys.executable).with_name("reader"))]
         self.snippets: list[str] = []
 
     def _start(self) -> tuple[Pane, float | None]:
-        (self.root / "data" / "state.json").unlink(missing_ok=True)  # nothing opened or read yet
+        (self.data / "state.json").unlink(missing_ok=True)  # nothing opened or read yet
         pane = Pane(self.command, env=self.env, size=SIZE)
         return pane, pane.wait(lambda s: READER_LIST.search(s) is not None, 120, since=pane.started)
 
@@ -127,7 +135,12 @@ class Reader(Side):
             "print(json.dumps([' '.join(lib.full(a).body[0].text.split()[:3]) for a in lib.articles[:2]]))"
         )
         out = subprocess.run(
-            [sys.executable, "-c", code], env={**os.environ, **self.env}, capture_output=True, text=True, check=True
+            [sys.executable, "-c", code],
+            env={**os.environ, **self.env},
+            cwd="/",  # this side's copy of reader, not the one in the working folder
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return list(json.loads(out.stdout))
 
@@ -146,12 +159,19 @@ class Reader(Side):
         if not first:
             pane.keys("Escape")  # clear the filter
             pane.wait(lambda s: "“" not in s, 30)
-        pane.keys("/")
+        if FILTER_BOX not in pane.text():  # "/" opens the filter box (typed into it when open, it is text)
+            pane.keys("/")
+            pane.wait(lambda s: FILTER_BOX in s, 30)
         time.sleep(0.3)
-        done = re.compile(f"“{query}”: [1-9]")
+        done = re.compile(f"“{query}”: ([1-9][0-9,]*) ")
         start = time.perf_counter()
         pane.keys(query, literal=True)
-        return pane.wait(lambda s: done.search(s) is not None, 120, since=start)
+
+        def results(screen: str) -> bool:  # the count narrowed (every story is listed until results come)
+            found = done.search(screen)
+            return found is not None and int(found.group(1).replace(",", "")) < self.count
+
+        return pane.wait(results, 120, since=start)
 
 
 class Newsboat(Side):
@@ -369,15 +389,28 @@ def comparison_table(count: int, figures: dict[str, dict[str, float | None]]) ->
     return "\n".join(lines)
 
 
-def growth_table(rows: dict[int, dict[str, float | None]]) -> str:
+def before_after_table(count: int, figures: dict[str, dict[str, float | None]]) -> str:
+    """reader before and after (markdown), ratio = after / before, from the same interleaved run."""
+    bf, rd = figures["before"], figures["reader"]
+    lines = [f"| measure ({count:,}) | before | after | ratio |", "|---|---|---|---|"]
+    for title, keys in ROWS:
+        lines.append(
+            f"| {title.split(' (')[0]} | {' / '.join(_fmt(k, bf.get(k)) for k in keys)} | "
+            f"{' / '.join(_fmt(k, rd.get(k)) for k in keys)} | "
+            f"{' / '.join(_ratio(rd.get(k), bf.get(k)) for k in keys)} |"
+        )
+    return "\n".join(lines)
+
+
+def growth_table(rows: dict[str, dict[str, float | None]]) -> str:
     """reader alone at each size (markdown)."""
     lines = [
         "| stories | " + " | ".join(title.split(" (")[0] for title, _ in ROWS) + " |",
         "|---" * (len(ROWS) + 1) + "|",
     ]
-    for count, figures in sorted(rows.items()):
+    for label, figures in rows.items():
         cells = [" / ".join(_fmt(k, figures.get(k)) for k in keys) for _, keys in ROWS]
-        lines.append(f"| {count:,} | " + " | ".join(cells) + " |")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -388,6 +421,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--growth", default="1000,100000", help="other sizes for reader alone ('' for none)")
     parser.add_argument("--growth-runs", type=int, default=2)
+    parser.add_argument(
+        "--before", type=Path, help="another copy of reader's source (git archive of a commit): measured alongside"
+    )
     args = parser.parse_args(argv)
     if shutil.which("tmux") is None:
         print("tmux not found: nothing measured")
@@ -396,10 +432,13 @@ def main(argv: list[str] | None = None) -> None:
     if not has_newsboat:
         print("newsboat not found (apt-get install newsboat): its columns are skipped")
     started = time.perf_counter()
-    growth: dict[int, dict[str, float | None]] = {}
+    growth: dict[str, dict[str, float | None]] = {}
+    before = args.before.resolve() if args.before else None
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
         root = Path(tmp)
         sides: list[Side] = [Reader(root / "reader", args.size)]
+        if before is not None:
+            sides.append(Reader(root / "before", args.size, before, root / "reader" / "data"))
         server = None
         try:
             if has_newsboat:
@@ -410,17 +449,28 @@ def main(argv: list[str] | None = None) -> None:
             if server is not None:
                 server.shutdown()
                 server.server_close()
-        growth[args.size] = figures["reader"]
+        growth[f"{args.size:,}"] = figures["reader"]
+        if before is not None:
+            growth[f"{args.size:,} before"] = figures["before"]
         shutil.rmtree(root / "reader", ignore_errors=True)
         for count in [int(c) for c in args.growth.split(",") if c.strip()]:
             folder = root / f"reader-{count}"
-            growth[count] = measure([Reader(folder, count)], args.growth_runs, root, f"{count:,}")["reader"]
+            grown: list[Side] = [Reader(folder, count)]
+            if before is not None:
+                grown.append(Reader(root / f"before-{count}", count, before, folder / "data"))
+            measured = measure(grown, args.growth_runs, root, f"{count:,}")
+            growth[f"{count:,}"] = measured["reader"]
+            if before is not None:
+                growth[f"{count:,} before"] = measured["before"]
             shutil.rmtree(folder, ignore_errors=True)
     print(
         f"\nreader and newsboat side by side: tmux {SIZE[0]}x{SIZE[1]}, {args.runs} interleaved runs, medians; "
         f"{KEYS} Down/Up and {OPENS} Enter presses a run; searches for {QUERIES[0]!r} then {QUERIES[1]!r}\n"
     )
     print(comparison_table(args.size, figures))
+    if before is not None:
+        print(f"\nreader before ({before}) and after, same run:\n")
+        print(before_after_table(args.size, figures))
     print(f"\nreader as the library grows ({args.growth_runs} runs each beyond {args.size:,}, medians):\n")
     print(growth_table(growth))
     print(f"\n(measured in {time.perf_counter() - started:.0f} s)")

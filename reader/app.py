@@ -22,6 +22,7 @@ from reader.commands import OpenArticle, ReaderCommands
 from reader.config import Config
 from reader.keymap import check_keymap, clashes
 from reader.library import Library
+from reader.model import Article
 from reader.screens.help import HelpScreen
 from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
@@ -75,6 +76,14 @@ class ReaderApp(App[None]):
         total: int
 
     @dataclass
+    class LoadBatch(Message):
+        """Stories a first start has parsed so far (shown before the rest), and the store."""
+
+        articles: list[Article]
+        paths: dict[str, str]
+        store: Store
+
+    @dataclass
     class Indexed(Message):
         """The search index is up to date (``error``: it cannot be used, and why)."""
 
@@ -123,6 +132,7 @@ class ReaderApp(App[None]):
         """The user's key bindings in force (binding id → keys)."""
         self.search_index = search_index or SearchIndex(default_path())
         self._stop_indexing = threading.Event()
+        self._growing: Library | None = None  # shown while a first start still parses the rest
 
     def on_load(self) -> None:
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())  # stuck workers never block exit
@@ -164,26 +174,49 @@ class ReaderApp(App[None]):
         """Say how far loading got (from any thread: the loader calls it while parsing)."""
         self.post_message(self.LoadProgress(done, total))
 
+    def show_batch(self, articles: list[Article], paths: dict[str, str], store: Store) -> None:
+        """Show the stories a first start has parsed so far (from the loader's thread)."""
+        self.post_message(self.LoadBatch(articles, paths, store))
+
+    def on_reader_app_load_batch(self, message: LoadBatch) -> None:
+        if self._growing is None:
+            if self.library is not None or not message.articles or not isinstance(self.screen, LoadingScreen):
+                return
+            library = Library(message.articles, dict(message.paths))
+            library.loading = True  # no reload, no search index, until the rest is read
+            self._growing, self.library, self.store = library, library, message.store
+            self._show(library, message.store, finished=False)
+            return
+        self._growing.add_or_update(message.articles, message.paths)
+        main = self._main()
+        if main is not None:
+            main.library_grew()
+
     def on_reader_app_load_progress(self, message: LoadProgress) -> None:
         if isinstance(self.screen, LoadingScreen):
             self.screen.progress(message.done, message.total)
+        main = self._main()
+        if self._growing is not None and main is not None:
+            main.refresh_status = f"{message.done:,} of {message.total:,} stories read"
 
     def on_reader_app_loaded(self, message: Loaded) -> None:
-        self.library, self.store = message.library, message.store
-        self._show(message.library, message.store)
+        growing, self._growing = self._growing, None
+        if growing is None:
+            self.library, self.store = message.library, message.store
+            self._show(message.library, message.store)
+            return
+        growing.adopt(message.library)  # the screens keep the object they hold
+        main = self._main()
+        if main is not None:
+            main.refresh_status = ""
+            main.library_grew()
+        self._tell_problems(growing, [])
+        self.reindex()
 
-    def _show(self, library: Library, store: Store) -> None:
-        """Open the main screen over a loaded library and store; tell the user of problems met loading."""
-        notices = store.new_notices()
-        problems = len(library.problems) + len(notices)
-        if problems:
-            self.notify(
-                f"{problems} problem{'s' if problems != 1 else ''} while loading: press p to see them",
-                severity="warning",
-                timeout=8,
-            )
-        for notice in notices:
-            self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
+    def _show(self, library: Library, store: Store, finished: bool = True) -> None:
+        """Open the main screen over a loaded library and store; tell the user of problems met loading
+        (``finished``: the library is whole, not the first stories of a first start)."""
+        self._tell_problems(library, store.new_notices())
         main = MainScreen(
             library,
             store,
@@ -197,11 +230,23 @@ class ReaderApp(App[None]):
             self.switch_screen(main)
         else:
             self.push_screen(main)
-        self.call_after_refresh(self.reindex)  # after the first headlines are painted
+        if finished:
+            self.call_after_refresh(self.reindex)  # after the first headlines are painted
+
+    def _tell_problems(self, library: Library, notices: list[str]) -> None:
+        problems = len(library.problems) + len(notices)
+        if problems:
+            self.notify(
+                f"{problems} problem{'s' if problems != 1 else ''} while loading: press p to see them",
+                severity="warning",
+                timeout=8,
+            )
+        for notice in notices:
+            self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
 
     def reindex(self) -> None:
         """Bring the search index in line with the library, in the background (after an import or a refresh too)."""
-        if self.library is not None:
+        if self.library is not None and not self.library.loading:
             self._index()
 
     @work(thread=True, exclusive=True, group="index")

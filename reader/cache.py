@@ -1,12 +1,12 @@
 """The parse cache: headline data of parsed files, keyed by path, size and mtime. No Textual.
 
 Two files: the list's data (id, title, section, date, minutes: about 150 bytes a
-story), read at every start, and beside it the Related and Explore headlines,
-read only when backlinks are first needed.
+story, in columns: see :mod:`reader.rows`), read at every start, and beside it the
+Related and Explore headlines, read only when backlinks are first needed.
 
-The cache file is not trusted: an entry of the wrong shape, with wrong types or with
-text the parser never produces (escape sequences, control characters) is ignored and
-its file parsed again. It is written through uniquely named temp files, removed when
+The cache file is checked: a row of the wrong shape, with wrong types or with text
+the parser never produces (escape sequences, control characters) is ignored and its
+file parsed again. It is written through uniquely named temp files, removed when
 the write fails; temp files of killed runs are removed when the cache is opened.
 """
 
@@ -25,15 +25,16 @@ import orjson
 from reader.files import read_regular
 from reader.model import Article, Image
 from reader.parse import PARSER_VERSION
+from reader.rows import Rows, unsafe
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: A parse cache file larger than this is not read (it is rebuilt instead).
 MAX_CACHE_BYTES = 512_000_000
 
 
 def backlinks_path(path: Path) -> Path:
     """Where the backlinks found over the library of a parse cache at ``path`` are kept."""
-    return path.with_name(f"{path.stem}-backlinks{path.suffix}")
+    return path.with_name(f"{path.stem}-backlinks.bin")
 
 
 def links_path(path: Path) -> Path:
@@ -44,55 +45,75 @@ def links_path(path: Path) -> Path:
 class ParseCache:
     """Parsed headline data keyed by path, size and mtime; disposable (rebuilt when unreadable).
 
-    ``entries``: path → ``[size, mtime, id, title, section, published, minutes]``, all a
-    list shows. Bodies are not cached: they are re-parsed when an article is opened (well
-    under a millisecond). The Related and Explore headlines (for backlinks) are kept in
-    a second file, read on first use of :meth:`links`.
+    ``rows``: the files of the last load, in order, with all a list shows (id, title,
+    section, date, minutes). With them: ``roots``, what that load was asked to read,
+    ``problems``, the files and folders it could not read and why, and ``complete``
+    (every file it read is in ``rows`` or ``problems``): a launch may then show the
+    rows as they are and check the files afterwards (see :meth:`trusted`).
+
+    Bodies are not cached: they are re-parsed when an article is opened (well under
+    a millisecond). The Related and Explore headlines (for backlinks) are kept in a
+    second file, read on first use of :meth:`links`.
     """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.entries: dict[str, list[Any]] = {}
-        self.dirty = False
-        self._links: dict[str, list[Any]] | None = None  # read on first use
+        self.rows = Rows()
+        self.roots: list[Any] | None = None
+        self.problems: list[tuple[str, str]] = []
+        self.complete = False
+        self._index: dict[str, int] | None = None  # path → row, built on first use of get()
+        self._links: _Links | None = None  # read on first use
         self._new_links: dict[str, list[Any]] = {}
         self._links_lock = threading.Lock()
         self._load()
+
+    @property
+    def entries(self) -> Rows:
+        """The cached rows (truthy when any)."""
+        return self.rows
 
     def _load(self) -> None:
         if self.path is None:
             return
         remove_stale_temp_files(self.path)
-        self.entries = _read_entries(self.path)
+        with contextlib.suppress(OSError):  # backlinks as older versions kept them (JSON, 89 MB at 100k stories)
+            os.unlink(self.path.with_name(f"{self.path.stem}-backlinks.json"))
+        data = _read_json(self.path)
+        if data is None:
+            return
+        self.rows = Rows.from_json(data)
+        roots, problems = data.get("roots"), data.get("problems")
+        if type(roots) is list and type(problems) is list:
+            checked = [(p[0], p[1]) for p in problems if _is_problem(p)]
+            self.roots, self.problems = roots, checked
+            every_row = type(data.get("paths")) is list and len(data["paths"]) == len(self.rows)
+            self.complete = data.get("complete") is True and len(checked) == len(problems) and every_row
+
+    def trusted(self, roots: list[Any]) -> Rows | None:
+        """The rows of a complete last load of these very ``roots`` (None otherwise): shown
+        without looking at the files first (the caller checks them after)."""
+        if not self.complete or self.roots != roots:
+            return None
+        return self.rows
 
     def get(self, path: str, size: int, mtime: int) -> Article | None:
-        """The cached (partial: no body, no links) article for this exact file version, if any.
-
-        An entry of the wrong shape or with unsafe text is ignored (the file is re-parsed).
-        """
-        entry = self.entries.get(path)
-        if type(entry) is not list or len(entry) != 7 or entry[0] != size or entry[1] != mtime:
+        """The cached (partial: no body, no links) article for this exact file version, if any."""
+        if self._index is None:
+            self._index = {p: n for n, p in enumerate(self.rows.paths)}
+        row = self._index.get(path)
+        if row is None or self.rows.sizes[row] != size or self.rows.mtimes[row] != mtime:
             return None
-        return article_from_entry(entry)
+        return self.rows.article(row)
 
     def put(self, path: str, size: int, mtime: int, article: Article) -> None:
-        """Remember a freshly parsed article (not for a path that is not valid UTF-8: JSON cannot hold it)."""
+        """Remember the links of a freshly parsed article (its list data comes with :meth:`save`)."""
         if not path.isascii():
             try:
                 path.encode("utf-8")
             except UnicodeEncodeError:
-                return
-        self.entries[path] = [
-            size,
-            mtime,
-            article.id,
-            article.title,
-            article.section,
-            article.published,
-            article.read_minutes,
-        ]
-        self._new_links[path] = [size, mtime, list(article.related), list(article.explore)]
-        self.dirty = True
+                return  # JSON cannot hold it
+        self._new_links[path] = [size, mtime, "\n".join(article.related), "\n".join(article.explore)]
 
     def links(self, path: str, size: int, mtime: int) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """The Related and Explore headlines cached for this file version, if any (safe text only)."""
@@ -100,58 +121,100 @@ class ParseCache:
         if entry is None:
             with self._links_lock:
                 if self._links is None:
-                    self._links = _read_entries(links_path(self.path)) if self.path is not None else {}
+                    self._links = _Links.read(links_path(self.path)) if self.path is not None else _Links()
             entry = self._links.get(path)
-        if type(entry) is not list or len(entry) != 4 or entry[0] != size or entry[1] != mtime:
+        if entry is None or entry[0] != size or entry[1] != mtime:
             return None
         related, explore = entry[2], entry[3]
-        if type(related) is not list or type(explore) is not list:
+        if type(related) is not str or type(explore) is not str or unsafe(f"{related}\n{explore}"):
             return None
-        try:
-            if _unsafe(" ".join([*related, *explore])):
-                return None
-        except TypeError:
-            return None
-        return tuple(related), tuple(explore)
+        return tuple(related.split("\n")) if related else (), tuple(explore.split("\n")) if explore else ()
 
     def release(self) -> None:
         """Let go of the data held in memory (after loading: the files keep it)."""
-        self.entries, self._links, self._new_links = {}, None, {}
-        self.dirty = False
+        self.rows, self._index, self._links, self._new_links = Rows(), None, None, {}
 
-    def save(self, keep: set[str] | None = None) -> None:
-        """Write the cache atomically if it changed; drop entries not in ``keep``."""
+    def save(self, rows: Rows, roots: list[Any], problems: list[tuple[str, str]], complete: bool) -> None:
+        """Write what a load found (atomically, when it differs from what the file holds)."""
         if self.path is None:
             return
-        if keep is not None and len(keep) != len(self.entries):
-            kept = {k: v for k, v in self.entries.items() if k in keep}
-            if len(kept) != len(self.entries):
-                self.entries = kept
-                self.dirty = True
-        if not self.dirty:
+        same = (
+            not self._new_links
+            and self.complete == complete
+            and self.roots == roots
+            and self.problems == problems
+            and rows.same(self.rows)
+        )
+        self._index = None  # the load is over: no more get()
+        if same:
             return
         with contextlib.suppress(OSError, TypeError):  # a cache that cannot be written is only slower
-            old = self._links if self._links is not None else _read_entries(links_path(self.path))
-            links = {k: v for k, v in old.items() if k in self.entries}
-            links.update((k, v) for k, v in self._new_links.items() if k in self.entries)
+            old = self._links if self._links is not None else _Links.read(links_path(self.path))
+            links = _Links()
+            for path, size, mtime in zip(rows.paths, rows.sizes, rows.mtimes, strict=True):
+                entry = self._new_links.get(path) or old.get(path)
+                if entry is not None and entry[0] == size and entry[1] == mtime:
+                    links.add(path, entry)
             header = {"format": CACHE_FORMAT, "parser": PARSER_VERSION}
-            write_atomically(self.path, orjson.dumps({**header, "entries": self.entries}))
-            write_atomically(links_path(self.path), orjson.dumps({**header, "entries": links}))  # missing: files read
-            self._links, self._new_links = links, {}
-            self.dirty = False
+            body = {"roots": roots, "problems": problems, "complete": complete, **rows.to_json()}
+            write_atomically(self.path, orjson.dumps({**header, **body}))
+            write_atomically(links_path(self.path), orjson.dumps({**header, **links.to_json()}))  # missing: files read
+            self.rows, self.roots, self.problems, self.complete = rows, roots, problems, complete
+            self._index, self._links, self._new_links = None, links, {}
 
 
-def _read_entries(path: Path) -> dict[str, list[Any]]:
-    """The entries of a cache file; empty when it is missing, corrupt, not a regular file or old."""
+def _is_problem(item: object) -> bool:
+    return type(item) is list and len(item) == 2 and type(item[0]) is str and type(item[1]) is str
+
+
+_LINK_COLUMNS = ("paths", "sizes", "mtimes", "related", "explore")
+
+
+class _Links:
+    """The Related and Explore headlines of files (each list one string, headlines on lines)."""
+
+    def __init__(self, columns: list[list[Any]] | None = None) -> None:
+        self.columns: list[list[Any]] = columns or [[] for _ in _LINK_COLUMNS]
+        self._index: dict[str, int] | None = None
+
+    @classmethod
+    def read(cls, path: Path) -> _Links:
+        """The links kept at ``path``; none when missing, corrupt or old."""
+        data = _read_json(path)
+        if data is None:
+            return cls()
+        columns: list[Any] = [data.get(name) for name in _LINK_COLUMNS]
+        if any(type(c) is not list for c in columns) or len({len(c) for c in columns}) != 1:
+            return cls()
+        return cls(columns)
+
+    def get(self, path: str) -> list[Any] | None:
+        """``[size, mtime, related, explore]`` of a file (unchecked), if kept."""
+        if self._index is None:
+            self._index = {p: n for n, p in enumerate(self.columns[0])}
+        row = self._index.get(path)
+        return None if row is None else [column[row] for column in self.columns[1:]]
+
+    def add(self, path: str, entry: list[Any]) -> None:
+        """Keep ``[size, mtime, related, explore]`` for a file."""
+        for column, value in zip(self.columns, [path, *entry], strict=True):
+            column.append(value)
+        self._index = None
+
+    def to_json(self) -> dict[str, list[Any]]:
+        """The columns by name."""
+        return dict(zip(_LINK_COLUMNS, self.columns, strict=True))
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    """A cache file's data; None when it is missing, corrupt, not a regular file or of another version."""
     try:
         data = orjson.loads(read_regular(path, MAX_CACHE_BYTES))
-        if data.get("format") == CACHE_FORMAT and data.get("parser") == PARSER_VERSION:
-            entries = data["entries"]
-            if isinstance(entries, dict):
-                return entries
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
-        pass
-    return {}
+    except (OSError, ValueError):
+        return None
+    if type(data) is dict and data.get("format") == CACHE_FORMAT and data.get("parser") == PARSER_VERSION:
+        return data
+    return None
 
 
 def _temp_prefix(path: Path) -> str:
@@ -203,39 +266,6 @@ def _process_alive(pid: int) -> bool:
 
 
 _TEXT_OR_NONE = frozenset({str, type(None)})
-# What the parser never leaves in text: escape sequences, control characters but tab and
-# newline, bidirectional overrides, lone surrogates; found in the UTF-8 bytes (fast).
-_C0_BYTES = bytes(range(9)) + bytes(range(11, 32)) + b"\x7f"
-_UNSAFE_UTF8 = (
-    re.compile(rb"\xc2[\x80-\x9f]"),  # C1 controls
-    re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])"),  # bidirectional overrides and isolates
-    re.compile(rb"\xed[\xa0-\xbf]"),  # surrogates
-)
-
-
-def _unsafe(text: str) -> bool:
-    """Does ``text`` hold a character the parser never leaves in article text?"""
-    if text.isprintable() and text.isascii():
-        return False  # the common case, in two quick C checks
-    data = text.encode("utf-8", "surrogatepass")
-    if len(data.translate(None, _C0_BYTES)) != len(data):
-        return True
-    return len(data) != len(text) and any(pattern.search(data) is not None for pattern in _UNSAFE_UTF8)
-
-
-def article_from_entry(entry: list[Any]) -> Article | None:
-    """The partial article of a cache entry ``[size, mtime, id, title, section, published,
-    minutes]``; ``None`` unless the types are right and the text is what the parser could give."""
-    _, _, ident, title, section, published, minutes = entry
-    if type(ident) is not str or type(title) is not str or not ident or not title:
-        return None
-    if not (type(section) in _TEXT_OR_NONE and type(published) in _TEXT_OR_NONE):
-        return None
-    if minutes is not None and type(minutes) is not int:
-        return None
-    if _unsafe(f"{ident} {title} {section or ''} {published or ''}"):
-        return None
-    return Article(id=ident, title=title, section=section, read_minutes=minutes, published=published, partial=True)
 
 
 def article_from_head(head: object) -> Article | None:
@@ -270,7 +300,7 @@ def article_from_head(head: object) -> Article | None:
         joined = " ".join(texts)  # TypeError when a list held anything but strings
     except TypeError:
         return None
-    if _unsafe(joined):
+    if unsafe(joined):
         return None
     return Article(
         id=ident,

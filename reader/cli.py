@@ -382,7 +382,14 @@ def run_tui(args: argparse.Namespace) -> int:
     extra = [Path(p) for p in args.paths]
 
     def load() -> tuple[Library, Store]:
-        return default_library(extra, progress=app.show_progress), open_store()
+        # a warm start shows the stories the parse cache holds, then checks the files (the reload below);
+        # a first start shows the stories as they are parsed
+        store = open_store()
+
+        def batch(articles: list[Article], paths: dict[str, str]) -> None:
+            app.show_batch(articles, paths, store)
+
+        return default_library(extra, progress=app.show_progress, trust=True, batches=batch), store
 
     def reload() -> Library:
         return default_library(extra)  # the same folders; the parse cache makes it cheap

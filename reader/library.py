@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-import orjson
-
-from reader.cache import MAX_CACHE_BYTES, ParseCache, backlinks_path, write_atomically
+from reader.backlinks import MIN_FOR_CHILD, Backlinks, Kept, backlinks_key
+from reader.cache import ParseCache
 from reader.files import check_regular, describe_os_error, read_regular
 from reader.heads import Progress, parse_heads
 from reader.links import Resolver
 from reader.model import Article
-from reader.parse import PARSER_VERSION, ParseError, parse
+from reader.parse import ParseError, parse
+from reader.rows import Rows
 from reader.text import clean_line
 
-#: Bumped when link matching changes, so backlinks saved by an older version are found again.
-BACKLINKS_FORMAT = 1
+LinksOf = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None]
+#: Called with stories as a first start parses them (and the files they come from).
+Batches = Callable[[list[Article], dict[str, str]], None]
+#: The first batch comes this long after parsing starts; later ones further apart (a quarter of the time so far).
+BATCH_SECONDS = 0.5
 
 #: Files parsed in child processes (and how many at least before they are worth starting).
 PROCESSES = 2
@@ -63,6 +66,54 @@ class AmbiguousId(LookupError):
     def __init__(self, prefix: str, candidates: Sequence[Article]) -> None:
         super().__init__(f"id {prefix!r} is ambiguous: {len(candidates)} articles start with it")
         self.candidates = list(candidates)
+
+
+@dataclass(frozen=True)
+class Disk:
+    """The files a load read, as they were: enough to tell cheaply that none changed since."""
+
+    extra: tuple[Path, ...]
+    folders: tuple[Path, ...]
+    rows: Rows  # every story's file, size and mtime
+    others: frozenset[str]  # the files that could not be loaded
+
+    def unchanged(self) -> bool:
+        """Are the folders just as they were (no file new, gone, or of another size or mtime)?
+
+        A walk and a ``stat`` a file, no file read, no story built: the periodic check of a
+        large library. Only for loads of absolute paths (their files are named as loaded).
+        """
+        rows = self.rows
+        where = {path: n for n, path in enumerate(rows.paths)}
+        found = 0
+        for path in _files(self.extra, self.folders):
+            n = where.get(path)
+            if n is None:
+                if path in self.others:
+                    continue
+                return False
+            try:
+                st = os.stat(path)
+            except OSError:
+                return False
+            if st.st_size != rows.sizes[n] or st.st_mtime_ns != rows.mtimes[n]:
+                return False
+            found += 1
+        return found == len(where)
+
+
+def _files(extra: Sequence[Path], folders: Sequence[Path], problems: list[Problem] | None = None) -> Iterator[str]:
+    """The files a load of ``extra`` then ``folders`` reads, in order (missing extras noted in ``problems``)."""
+    for item in extra:
+        if item.is_dir():
+            yield from _walk(str(item), problems)
+        elif item.exists():
+            yield str(item)
+        elif problems is not None:
+            problems.append(Problem(item, "no such file or folder"))
+    for folder in folders:
+        if folder.is_dir():
+            yield from _walk(str(folder), problems)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +180,17 @@ class Library:
         paths: dict[str, str] | None = None,
         problems: Sequence[Problem] = (),
         limit: int | None = None,
-        cached_links: Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None] | None = None,
-        saved_backlinks: tuple[Path, str] | None = None,
+        cached_links: LinksOf | None = None,
+        saved_backlinks: Kept | None = None,
         release_links: Callable[[], None] | None = None,
+        unchecked: bool = False,
     ) -> None:
         """``cached_links``: the Related and Explore headlines of an article loaded from the
         parse cache without them (by id; None when not cached: its file is read);
-        ``saved_backlinks``: a file keeping the backlinks between runs, and the key of this
-        library's files (sizes, mtimes) they must have been found for."""
+        ``saved_backlinks``: a file keeping the backlinks between runs, and how to work out
+        the key of this library's files (sizes, mtimes) they must have been found for;
+        ``unchecked``: the stories come from the parse cache as the last run left it, and
+        the files have not been looked at yet (the caller checks them soon after)."""
         unique: dict[str, Article] = {}
         for article in articles:
             unique.setdefault(article.id, article)
@@ -146,12 +200,16 @@ class Library:
         self.problems = list(problems)
         self.limit = limit  # the page size limit (None: the configured one)
         self._resolver: Resolver | None = None
-        self._backlinks: dict[str, list[str]] | None = None
+        self._backlinks: Backlinks | None = None
         self._building = threading.Lock()  # the UI resolves links from worker threads
+        self._finding = threading.Lock()  # one search for backlinks at a time
         self._recent: OrderedDict[str, Article] = OrderedDict()  # the last few bodies read
         self._cached_links = cached_links
         self._saved_backlinks = saved_backlinks
         self._release_links = release_links  # frees what cached_links read, once backlinks are known
+        self.unchecked = unchecked
+        self.disk: Disk | None = None  # the files the stories were loaded from (None: unknown)
+        self.loading = False  # a first start is still adding the stories it parses
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -226,66 +284,41 @@ class Library:
 
     def backlinks(self, article_id: str) -> list[Article]:
         """Articles whose Related or Explore lists point at this one ("Linked from")."""
-        if self._backlinks is None:
-            saved = self._read_backlinks()
-            resolver = self.resolver if saved is None else None
-            with self._building:
-                if self._backlinks is None:
-                    if saved is None and resolver is not None:
-                        saved = self._build_backlinks(resolver)
-                        self._write_backlinks(saved)
-                    self._backlinks = saved
-                    if self._release_links is not None:
-                        self._release_links()  # the headlines were needed for this only
-        assert self._backlinks is not None
-        return [self.by_id[i] for i in self._backlinks.get(article_id, ())]
+        graph = self._backlinks
+        if graph is None:
+            with self._finding:
+                graph = self._backlinks or self._find_backlinks()
+        return graph.of(article_id)
+
+    def _find_backlinks(self) -> Backlinks:
+        """The backlinks kept by the last run over these very files, else resolved now (and kept)."""
+        saved = self._saved_backlinks
+        key = saved.key() if saved is not None else ""
+        articles = self.articles
+        graph = Backlinks.read(saved.path, key, articles) if saved is not None else None
+        if graph is None and saved is not None and len(articles) >= MIN_FOR_CHILD:
+            saved.find_elsewhere(key)  # a large library: resolved in a child, away from the UI's memory and core
+            graph = Backlinks.read(saved.path, key, articles)
+        if graph is None:
+            graph = self._build_backlinks(self.resolver)
+            if saved is not None:
+                graph.write(saved.path, key)
+        with self._building:
+            if self.articles is articles:  # not changed meanwhile
+                self._backlinks = graph
+        if self._release_links is not None:
+            self._release_links()  # the headlines were needed for this only
+        return graph
 
     @property
     def backlinks_ready(self) -> bool:
         """Have backlinks been computed (so :meth:`backlinks` returns at once)?"""
         return self._backlinks is not None
 
-    def _build_backlinks(self, resolver: Resolver) -> dict[str, list[str]]:
-        graph: dict[str, list[str]] = {}
-        resolve = resolver.resolve
-        for article in self.articles:
-            seen: set[str] = set()
-            related, explore = self._headlines(article)
-            for headline in related + explore:
-                target = resolve(headline)
-                if target is not None and target != article.id and target not in seen:
-                    seen.add(target)
-                    graph.setdefault(target, []).append(article.id)
-        return graph
+    def _build_backlinks(self, resolver: Resolver) -> Backlinks:
+        return Backlinks.build(self.articles, resolver.resolve, self.headlines)
 
-    def _read_backlinks(self) -> dict[str, list[str]] | None:
-        """The backlinks saved by an earlier run over these very files, if any (checked: ids known)."""
-        if self._saved_backlinks is None:
-            return None
-        path, key = self._saved_backlinks
-        try:
-            data = orjson.loads(read_regular(path, MAX_CACHE_BYTES))
-            graph = data["graph"] if data.get("key") == key else None
-        except (OSError, ValueError, AttributeError, KeyError, TypeError):
-            return None
-        if type(graph) is not dict:
-            return None
-        known = self.by_id
-        shared: dict[str, list[str]] = {}  # with this library's id strings, not copies of them
-        for target, sources in graph.items():
-            article = known.get(target)
-            if article is None or type(sources) is not list or not all(s in known for s in sources):
-                return None
-            shared[article.id] = [known[s].id for s in sources]
-        return shared
-
-    def _write_backlinks(self, graph: dict[str, list[str]]) -> None:
-        if self._saved_backlinks is not None:
-            path, key = self._saved_backlinks
-            with contextlib.suppress(OSError, TypeError):
-                write_atomically(path, orjson.dumps({"key": key, "graph": graph}))
-
-    def _headlines(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def headlines(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """An article's Related and Explore headlines, from the cache beside the list's or its file."""
         if self._cached_links is None or article.related or article.explore or not article.partial:
             return article.related, article.explore
@@ -312,13 +345,13 @@ class Library:
         for article in articles:
             if article.id not in self.by_id:
                 new += 1
-            self.by_id[article.id] = replace(article, body=(), partial=True)  # bodies are read when opened
+            if not (article.partial and not article.body):
+                article = replace(article, body=(), partial=True)  # bodies are read when opened
+            self.by_id[article.id] = article
             self._recent.pop(article.id, None)  # a changed file's body is read again
         self.paths.update(paths or {})
         self.articles = sorted(self.by_id.values(), key=lambda a: a.published or "", reverse=True)
-        with self._building:
-            self._resolver = None
-            self._backlinks = None
+        self._forget_links()
         return new
 
     def remove(self, ids: Iterable[str]) -> int:
@@ -331,10 +364,38 @@ class Library:
             self._recent.pop(article_id, None)
         if removed:
             self.articles = [article for article in self.articles if article.id in self.by_id]
-            with self._building:
-                self._resolver = None
-                self._backlinks = None
+            self._forget_links()
         return removed
+
+    def adopt(self, other: Library) -> None:
+        """Hold what ``other`` holds (the end of a first start), staying the object the screens know."""
+        with self._building:
+            self.articles, self.by_id, self.paths = other.articles, other.by_id, other.paths
+            self.problems, self.limit, self.disk, self.unchecked = other.problems, other.limit, other.disk, False
+            self._cached_links, self._saved_backlinks = other._cached_links, other._saved_backlinks
+            self._release_links = other._release_links
+            self._resolver, self._backlinks = other._resolver, other._backlinks
+            self._recent.clear()
+            self.loading = False
+
+    @property
+    def kept_backlinks(self) -> Kept | None:
+        """Where this library's backlinks are kept between runs (None: nowhere, or the stories changed since)."""
+        return self._saved_backlinks
+
+    def keep_backlinks(self, kept: Kept | None) -> None:
+        """Keep backlinks where a load of the folders keeps them, once this library holds the same stories
+        again (after a reload applied what changed; a different set of stories is found not to match)."""
+        with self._building:
+            if self._saved_backlinks is None:
+                self._saved_backlinks = kept
+
+    def _forget_links(self) -> None:
+        """The stories changed: links and backlinks are worked out again (not from the last run's file)."""
+        with self._building:
+            self._resolver = None
+            self._backlinks = None
+            self._saved_backlinks = None
 
 
 def load_library(
@@ -344,6 +405,8 @@ def load_library(
     cache: ParseCache | None = None,
     limit: int | None = None,
     progress: Progress | None = None,
+    trust: bool = False,
+    batches: Batches | None = None,
 ) -> Library:
     """Load ``extra`` files or folders, then ``folders`` (user library, seeds), with the cache.
 
@@ -352,21 +415,102 @@ def load_library(
     reported in ``Library.problems``. Files not in the cache are parsed in
     :data:`PROCESSES` child processes when there are many; ``progress(done, total)`` is
     called from time to time while they are.
+
+    ``trust``: when the cache holds a complete load of the same folders, give its stories
+    without looking at the files (``Library.unchecked``): the caller loads again, in the
+    background, to see what changed since (see :mod:`reader.reload`).
+
+    ``batches``: while files are parsed, called from time to time with the stories read so
+    far (the cached ones first), so that a first start can show them before the end.
     """
     if limit is None:
         from reader.config import max_page_bytes
 
         limit = max_page_bytes()
     cache = cache or ParseCache(None)
+    roots = _roots(extra, folders, limit)
+    if trust and roots is not None:
+        rows = cache.trusted(roots)
+        if rows is not None:
+            known = [Problem(Path(path), reason) for path, reason in cache.problems]
+            first = dict(zip(reversed(rows.ids), reversed(rows.paths), strict=True))  # the first file of an id
+            library = _library(rows.articles(), first, known, limit, cache, rows, unchecked=True)
+            library.disk = Disk(tuple(extra), tuple(folders), rows, frozenset(p for p, _ in cache.problems))
+            return library
+    found, missing, problems = _scan(extra, folders, cache, limit)
+    processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
+    parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))
+    results: dict[str, Article | Problem] = {}
+    batch = _Batch(batches if missing else None)
+    for path, _, article in found:
+        if isinstance(article, Article):
+            batch.add(article, path)
+    for path, key, size, mtime in missing:
+        result = next(parsed)
+        if isinstance(result, Article):
+            cache.put(key, size, mtime, result)
+            result = replace(result, body=(), partial=True)  # bodies are read when opened
+            batch.add(result, path)
+        results[path] = result if isinstance(result, Article) else Problem(Path(path), result)
     articles: list[Article] = []
     paths: dict[str, str] = {}
+    rows = Rows()
+    complete = True
+    for path, stamp, entry in found:
+        if entry is None:
+            entry = results[path]
+        if isinstance(entry, Problem):
+            problems.append(entry)
+            continue
+        articles.append(entry)
+        paths.setdefault(entry.id, path)
+        key, size, mtime = stamp
+        if _storable(key):
+            rows.append(key, size, mtime, entry)
+        else:
+            complete = False  # JSON cannot hold this path: the next start looks at the files
+    saved_problems = [(str(p.path), p.reason) for p in problems]
+    if roots is None or not all(_storable(path) for path, _ in saved_problems):
+        complete = False
+    cache.save(rows, roots or [], saved_problems, complete)
+    library = _library(articles, paths, problems, limit, cache, rows)
+    if complete:
+        library.disk = Disk(tuple(extra), tuple(folders), rows, frozenset(p for p, _ in saved_problems))
+    return library
+
+
+Found = tuple[str, tuple[str, int, int], Article | Problem | None]
+
+
+class _Batch:
+    """Stories read so far, handed on at growing intervals (see :data:`BATCH_SECONDS`)."""
+
+    def __init__(self, batches: Batches | None) -> None:
+        self.batches = batches
+        self.articles: list[Article] = []
+        self.paths: dict[str, str] = {}
+        self.started = self.last = time.monotonic()
+
+    def add(self, article: Article, path: str) -> None:
+        if self.batches is None:
+            return
+        self.articles.append(article)
+        self.paths.setdefault(article.id, path)
+        now = time.monotonic()
+        if now - self.last >= max(BATCH_SECONDS, (now - self.started) / 4):
+            self.batches(self.articles, self.paths)
+            self.articles, self.paths, self.last = [], {}, now
+
+
+def _scan(
+    extra: Sequence[Path], folders: Sequence[Path], cache: ParseCache, limit: int
+) -> tuple[list[Found], list[tuple[str, str, int, int]], list[Problem]]:
+    """Every file to load, in order, with its cache key (absolute path, size, mtime) and its
+    cached article (None: to be parsed) or problem; the files to parse; folders skipped."""
     problems: list[Problem] = []
     seen: set[str] = set()
-    keys: dict[str, tuple[str, int, int]] = {}  # id → cache key, for articles loaded from the cache
-    found: list[tuple[str, Article | Problem | None]] = []  # in order; None: to be parsed
+    found: list[Found] = []
     missing: list[tuple[str, str, int, int]] = []  # path, cache key, size, mtime
-    missing_results: dict[str, Article | Problem] = {}
-    stamps: list[str] = []  # every file read, with its size and mtime: the key of the saved backlinks
 
     def add(path: str) -> None:
         key = os.path.abspath(path)
@@ -377,65 +521,90 @@ def load_library(
             st = os.stat(path)
             check_regular(st, limit)  # the one stat serves the cache key too
         except ParseError as error:
-            found.append((path, Problem(Path(path), str(error))))
+            found.append((path, (key, 0, 0), Problem(Path(path), str(error))))
             return
         except OSError as error:
-            found.append((path, Problem(Path(path), describe_os_error(error))))
+            found.append((path, (key, 0, 0), Problem(Path(path), describe_os_error(error))))
             return
-        stamps.append(f"{key}\0{st.st_size}\0{st.st_mtime_ns}\n")
         article = cache.get(key, st.st_size, st.st_mtime_ns)
         if article is None:
             missing.append((path, key, st.st_size, st.st_mtime_ns))
-        else:
-            keys.setdefault(article.id, (key, st.st_size, st.st_mtime_ns))
-        found.append((path, article))
+        found.append((path, (key, st.st_size, st.st_mtime_ns), article))
 
-    for item in extra:
-        if item.is_dir():
-            for path in _walk(str(item), problems):
-                add(path)
-        elif item.exists():
-            add(str(item))
-        else:
-            problems.append(Problem(item, "no such file or folder"))
-    for folder in folders:
-        if folder.is_dir():
-            for path in _walk(str(folder), problems):
-                add(path)
-    processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
-    parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))
-    for path, key, size, mtime in missing:
-        result = next(parsed)
-        if isinstance(result, Article):
-            cache.put(key, size, mtime, result)
-            result = replace(result, body=(), partial=True)  # bodies are read when opened
-        missing_results[path] = result if isinstance(result, Article) else Problem(Path(path), result)
-    for path, entry in found:
-        if entry is None:
-            entry = missing_results[path]
-        if isinstance(entry, Problem):
-            problems.append(entry)
-        else:
-            articles.append(entry)
-            paths.setdefault(entry.id, path)
-    cache.save(keep=seen)
+    for path in _files(extra, folders, problems):
+        add(path)
+    return found, missing, problems
+
+
+def _roots(extra: Sequence[Path], folders: Sequence[Path], limit: int) -> list[Any] | None:
+    """What a load reads, as the parse cache records it; None when a path is relative (another
+    working folder would make it other files) or cannot be kept."""
+    roots: list[Any] = [limit]
+    for kind, items in (("extra", extra), ("folder", folders)):
+        for item in items:
+            text = str(item)
+            if not os.path.isabs(text) or os.path.normpath(text) != text or not _storable(text):
+                return None
+            roots.append([kind, text, item.is_dir()])
+    return roots
+
+
+def _storable(text: str) -> bool:
+    """Can JSON hold this path (valid UTF-8)?"""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _library(
+    articles: list[Article],
+    paths: dict[str, str],
+    problems: list[Problem],
+    limit: int | None,
+    cache: ParseCache,
+    rows: Rows,
+    unchecked: bool = False,
+) -> Library:
+    """The library of loaded stories, wired to the cache for links and backlinks."""
+    rows_of: dict[str, int] | None = None
 
     def cached_links(article_id: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-        key = keys.get(article_id)
-        return None if key is None else cache.links(*key)
+        nonlocal rows_of
+        if rows_of is None:
+            rows_of = {ident: n for n, ident in reversed(list(enumerate(rows.ids)))}  # the first row of an id
+        row = rows_of.get(article_id)
+        return None if row is None else cache.links(rows.paths[row], rows.sizes[row], rows.mtimes[row])
 
-    saved = None
-    if cache.path is not None:
-        digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
-        digest.update("".join(stamps).encode("utf-8", "surrogateescape"))
-        saved = (backlinks_path(cache.path), digest.hexdigest())
-    cache.entries = {}  # not needed any more (the links cache is read apart, when backlinks are wanted)
-    return Library(articles, paths, problems, limit, cached_links, saved, cache.release)
+    saved = None if cache.path is None else Kept(cache.path, lambda: backlinks_key(rows))
+    return Library(articles, paths, problems, limit, cached_links, saved, cache.release, unchecked)
 
 
-def default_library(extra: Sequence[Path] = (), *, use_cache: bool = True, progress: Progress | None = None) -> Library:
-    """The user's library: ``extra`` paths, the user's articles folder, the bundled seeds."""
+def library_from_cache(cache_file: Path) -> tuple[Library, str] | None:
+    """The library of the rows a parse cache holds (files unread), and their backlinks key; None when empty."""
+    cache = ParseCache(cache_file)
+    rows = cache.rows
+    if not rows:
+        return None
+    first = dict(zip(reversed(rows.ids), reversed(rows.paths), strict=True))
+    return _library(rows.articles(), first, [], None, cache, rows), backlinks_key(rows)
+
+
+def default_library(
+    extra: Sequence[Path] = (),
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    trust: bool = False,
+    batches: Batches | None = None,
+) -> Library:
+    """The user's library: ``extra`` paths, the user's articles folder, the bundled seeds (``trust``:
+    see :func:`load_library`)."""
     from reader.paths import articles_dir, cache_dir, seeds_dir
 
     cache = ParseCache(cache_dir() / "parse-cache.json" if use_cache else None)
-    return load_library(extra, folders=(articles_dir(), seeds_dir()), cache=cache, progress=progress)
+    folders = (articles_dir(), seeds_dir())
+    return load_library(extra, folders=folders, cache=cache, progress=progress, trust=trust, batches=batches)

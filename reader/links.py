@@ -15,6 +15,7 @@ and "a record crop of red wool" are two stories). Anything further apart is anot
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 
@@ -103,7 +104,7 @@ class Resolver:
         self._exact: dict[tuple[str, ...], int] = {}
         self._postings: dict[str, list[int]] = {}
         for index, (article_id, title) in enumerate(titles):
-            key = words(title)
+            key = tuple(map(sys.intern, words(title)))  # one string a word, not one a use (100k titles)
             self._ids.append(article_id)
             self._words.append(key)
             self._exact.setdefault(key, index)

@@ -6,7 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from reader.library import Library, Problem
+from reader.backlinks import Kept
+from reader.library import Disk, Library, Problem
 from reader.model import Article
 
 
@@ -19,6 +20,8 @@ class Changes:
     gone: list[str] = field(default_factory=list)
     new: int = 0
     problems: list[Problem] = field(default_factory=list)
+    disk: Disk | None = None  # the files as the fresh load found them
+    kept: Kept | None = None  # where the backlinks of the fresh load's stories are kept
 
     def __bool__(self) -> bool:
         return bool(self.changed or self.gone)
@@ -44,7 +47,7 @@ def compare(known: Mapping[str, Article], known_paths: Mapping[str, str], fresh:
     A known story counts as gone only when it came from a file that no longer exists or now
     holds another story (stories added some other way, such as a feed refresh under way, stay).
     """
-    changes = Changes(problems=list(fresh.problems))
+    changes = Changes(problems=list(fresh.problems), disk=fresh.disk, kept=fresh.kept_backlinks)
     for article in fresh.articles:
         old = known.get(article.id)
         if old is None or _head(old) != _head(article) or known_paths.get(article.id) != fresh.paths.get(article.id):

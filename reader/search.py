@@ -15,21 +15,41 @@ the one still running, which raises :class:`SearchCancelled`.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import itertools
 import os
 import re
-import sqlite3
 import sys
 import threading
 import zlib
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from types import ModuleType
+from typing import IO, TYPE_CHECKING, Any
 
 from reader.children import Child
 from reader.model import Article
 from reader.parse import PARSER_VERSION, ParseError, parse
+
+
+class _OnFirstUse:
+    """A module imported when first used: SQLite is not needed before the first headlines are shown."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._module: ModuleType | None = None
+
+    def __getattr__(self, attribute: str) -> Any:
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attribute)
+
+
+if TYPE_CHECKING:
+    import sqlite3
+else:
+    sqlite3 = _OnFirstUse("sqlite3")
 
 #: Bumped whenever the tables or the tokenizer change, so an old index is rebuilt.
 INDEX_FORMAT = 2

@@ -9,6 +9,8 @@ DOMAIN = [
     "model",
     "children",
     "reload",
+    "rows",
+    "backlinks",
     "text",
     "dates",
     "shapes",

@@ -145,10 +145,11 @@ def cached(tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
     return folder, cache_file, orjson.loads(cache_file.read_bytes())
 
 
+@pytest.mark.parametrize("trust", [False, True], ids=["checked", "trusted"])
 @pytest.mark.parametrize(
     "damage",
     [
-        "entry is 5",
+        "row is 5",
         "numeric title",
         "missing title",
         "missing fields",
@@ -157,36 +158,38 @@ def cached(tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
         "escape in title",
         "clipboard escape in section",
         "C1 control in date",
+        "columns not lists",
     ],
 )
-def test_a_damaged_cache_entry_is_dropped_and_the_file_re_parsed(tmp_path: Path, damage: str) -> None:
-    """Item 10: bad entries (wrong shape, wrong types, escape sequences) are re-parsed, never shown."""
+def test_a_damaged_cache_entry_is_dropped_and_the_file_re_parsed(tmp_path: Path, damage: str, trust: bool) -> None:
+    """Item 10: bad rows (wrong shape, wrong types, escape sequences) are re-parsed, never shown;
+    a launch that trusts the cache does not trust a damaged one."""
     folder, cache_file, data = cached(tmp_path)
-    entries = data["entries"]
-    assert isinstance(entries, dict)
-    key = next(iter(entries))
-    entry = entries[key]
-    if damage == "entry is 5":
-        entries[key] = 5
+    assert isinstance(data, dict) and len(data["paths"]) == 1
+    if damage == "row is 5":
+        for name in ("paths", "sizes", "mtimes", "ids", "titles", "sections", "published", "minutes"):
+            data[name][0] = 5
     elif damage == "numeric title":
-        entry[3] = 5
+        data["titles"][0] = 5
     elif damage == "missing title":
-        entry[3] = ""
+        data["titles"][0] = ""
     elif damage == "missing fields":
-        entries[key] = entry[:4]
+        data["titles"] = []
     elif damage == "minutes is text":
-        entry[6] = "3"
+        data["minutes"][0] = "3"
     elif damage == "size is text":
-        entry[0] = str(entry[0])
+        data["sizes"][0] = str(data["sizes"][0])
     elif damage == "escape in title":
-        entry[3] = "\x1b]0;owned\x07\x1b[2JPwned title"
+        data["titles"][0] = "\x1b]0;owned\x07\x1b[2JPwned title"
     elif damage == "clipboard escape in section":
-        entry[4] = "\x1b]52;c;ZXZpbA==\x07"
+        data["sections"][0] = "\x1b]52;c;ZXZpbA==\x07"
     elif damage == "C1 control in date":
-        entry[5] = "2025-05-01 \x9b31m"
+        data["published"][0] = "2025-05-01 \x9b31m"
+    elif damage == "columns not lists":
+        data["titles"] = {"0": "Pwned"}
     cache_file.write_bytes(orjson.dumps(data))
-    library = load_library([folder], cache=ParseCache(cache_file))
-    assert library.problems == []
+    library = load_library([folder], cache=ParseCache(cache_file), trust=trust)
+    assert library.problems == [] and not library.unchecked
     [article] = library.articles
     assert article.title == "A story from the cache" and article.section == "WORLD"
     assert article.explore == () and article.dek == "A dek line for the story."  # parsed again
@@ -195,7 +198,7 @@ def test_a_damaged_cache_entry_is_dropped_and_the_file_re_parsed(tmp_path: Path,
     assert "A story from the cache" in listed.stdout
 
 
-@pytest.mark.parametrize("damage", ["bidi override in explore", "explore not a list", "entry is 5", "file is junk"])
+@pytest.mark.parametrize("damage", ["bidi override in explore", "explore not text", "entry is 5", "file is junk"])
 def test_damaged_cached_links_are_read_from_the_file_again(tmp_path: Path, damage: str) -> None:
     """The Related and Explore headlines kept beside the cache are checked like the rest."""
     folder = tmp_path / "lib"
@@ -206,13 +209,16 @@ def test_damaged_cached_links_are_read_from_the_file_again(tmp_path: Path, damag
     load_library([folder], cache=ParseCache(cache_file))
     links_file = links_path(cache_file)
     data = orjson.loads(links_file.read_bytes())
-    key = next(k for k in data["entries"] if k.endswith("b.txt"))
+    row = next(n for n, path in enumerate(data["paths"]) if path.endswith("b.txt"))
+    assert data["explore"][row] == "A story from the cache"
     if damage == "bidi override in explore":
-        data["entries"][key][3] = ["\u202eevil"]
-    elif damage == "explore not a list":
-        data["entries"][key][3] = "A story from the cache"
+        data["explore"][row] = "\u202eevil"
+    elif damage == "explore not text":
+        data["explore"][row] = ["A story from the cache"]
     elif damage == "entry is 5":
-        data["entries"][key] = 5
+        for column in data.values():
+            if isinstance(column, list):
+                column[row] = 5
     links_file.write_bytes(b"{junk" if damage == "file is junk" else orjson.dumps(data))
     library = load_library([folder], cache=ParseCache(cache_file))
     target = next(a for a in library.articles if a.title == "A story from the cache")
@@ -223,8 +229,9 @@ def test_damaged_cached_links_are_read_from_the_file_again(tmp_path: Path, damag
 def test_the_cache_holds_only_what_the_list_needs(tmp_path: Path) -> None:
     """Issue 9: the file read at every start is small; links live in a second file read on demand."""
     _folder, cache_file, data = cached(tmp_path)
-    [entry] = data["entries"].values()
-    assert entry[2:] == ["2025-05-01-a-story-from-the-cache", "A story from the cache", "WORLD", "2025-05-01", None]
+    row = [data[name][0] for name in ("ids", "titles", "sections", "published", "minutes")]
+    assert row == ["2025-05-01-a-story-from-the-cache", "A story from the cache", "WORLD", "2025-05-01", None]
+    assert not {"body", "dek", "explore", "related", "authors"} & set(data)
     assert links_path(cache_file).exists()
 
 

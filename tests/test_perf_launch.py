@@ -69,3 +69,14 @@ def test_the_cli_loads_at_once_when_the_parse_cache_is_warm(monkeypatch: pytest.
     (cache_dir() / "parse-cache.json").write_text("{}")
     main([])
     assert seen == [False, True]
+
+
+def test_nothing_the_first_paint_does_not_need_is_imported_before_it() -> None:
+    """Issue 9: feeds, HTTP, extraction and SQLite wait until they are used."""
+    import subprocess
+    import sys
+
+    heavy = ("sqlite3", "httpx", "feedparser", "trafilatura", "lxml")
+    code = f"import sys, reader.cli, reader.app\nprint(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

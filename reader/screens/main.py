@@ -352,6 +352,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     @work(thread=True, exclusive=True, group="open")
     def _prepare(self, article: Article, scroll_y: float) -> None:
         full = self.library.full(article)  # may re-read and parse the file: never on the event loop
+        if full.partial and self.reloader is not None:
+            self.app.call_from_thread(self.check_library)  # its file changed or went: show the folders as they are
         self.post_message(self.Opened(full, tuple(self.library.links(full)), scroll_y))
         if self.library.backlinks_ready:
             self.post_message(self.BacklinksReady(full.id, self.library.backlinks(full.id)))

@@ -38,6 +38,8 @@ class ReloadActions(MainScreenPart):
         manual: bool
 
     def _start_reload_checks(self) -> None:
+        if self.reloader is not None and self.library.unchecked:
+            self.call_after_refresh(self.check_library)  # shown from the parse cache: check the files now
         if self.reloader is not None and self.reload_interval > 0:
             self.set_interval(self.reload_interval, self.check_library)
 
@@ -46,20 +48,36 @@ class ReloadActions(MainScreenPart):
         if self.reloader is None:
             self.notify("Nothing to reload: this library was not loaded from folders", timeout=3, markup=False)
             return
+        if self.library.loading:
+            self.notify("Still reading the library: the rest comes in a moment", timeout=3, markup=False)
+            return
         self._reload(True)
 
     def check_library(self) -> None:
         """Look for stories added or removed in the library folders (every ``reload_interval`` seconds)."""
+        if self.library.loading:
+            return  # a first start is still reading them
         if self.reloader is not None and not any(w.group == "reload" and w.is_running for w in self.workers):
             self._reload(False)
+
+    def library_grew(self) -> None:
+        """Show the stories a first start added to the library, in place (the cursor stays)."""
+        self._show_rows_in_place()
+        self._recount()
+        self.query_one(HeadlineList).refresh()
+        self.query_one(Sidebar).refresh_states()
 
     @work(thread=True, exclusive=True, group="reload")
     def _reload(self, manual: bool) -> None:
         reloader = self.reloader
         if reloader is None:
             return
-        known, known_paths = dict(self.library.by_id), dict(self.library.paths)  # copies: the UI may add meanwhile
+        disk = self.library.disk
         try:
+            if not manual and disk is not None and disk.unchanged():  # a walk and a stat a file: cheap at 100k
+                self.post_message(self.Reloaded(Changes(problems=list(self.library.problems), disk=disk), manual))
+                return
+            known, known_paths = dict(self.library.by_id), dict(self.library.paths)  # copies: the UI may add meanwhile
             fresh = reloader()
         except Exception as error:
             self.post_message(self.ReloadFailed(str(error) or type(error).__name__, manual))
@@ -67,18 +85,23 @@ class ReloadActions(MainScreenPart):
         self.post_message(self.Reloaded(compare(known, known_paths, fresh), manual))
 
     def on_main_screen_reload_failed(self, message: ReloadFailed) -> None:
+        self.library.unchecked = False  # the next check tries again; nothing more to wait for
         if message.manual:
             self.notify(f"Reload failed: {message.error}", severity="error", timeout=8, markup=False)
 
     def on_main_screen_reloaded(self, message: Reloaded) -> None:
         changes = message.changes
         self.library.problems = changes.problems
+        self.library.unchecked = False
+        self.library.disk = changes.disk
+        self.library.keep_backlinks(changes.kept)  # after a feed refresh too: no change left to apply
         if not changes:
             if message.manual:
                 self.notify("No new stories", timeout=3, markup=False)
             return
         self.library.add_or_update(changes.changed, changes.paths)
         self.library.remove(changes.gone)
+        self.library.keep_backlinks(changes.kept)  # the same stories as the folders now
         self.post_message(self.LibraryChanged())
         self._show_rows_in_place()
         self._recount()

@@ -1,0 +1,199 @@
+"""Backlinks ("Linked from") as two arrays of numbers, kept in a small binary file between runs. No Textual.
+
+Stories are numbered by their place in the library's list. ``sources[offsets[n]:offsets[n + 1]]``
+are the numbers of the stories linking to story ``n``: 4 bytes a link, where lists of id
+strings cost about 60 (and reading them back from JSON much more, at 100k stories). The
+file holds the ids in that order too, so a list of the same stories in another order
+(a library changed in place, then found equal to the files) reads it back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import operator
+import subprocess
+import sys
+from array import array
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from reader.cache import backlinks_path, write_atomically
+from reader.files import read_regular
+from reader.model import Article
+from reader.parse import PARSER_VERSION
+from reader.rows import Rows
+
+#: Bumped when link matching or this file's layout changes, so older backlinks are found again.
+BACKLINKS_FORMAT = 3
+_MAGIC = b"reader-backlinks"
+_MAX_BYTES = 1_000_000_000
+#: Libraries this large have their backlinks found by a child process (its memory, its core).
+MIN_FOR_CHILD = 5_000
+#: Seconds the child may take (beyond: found here instead).
+CHILD_TIMEOUT = 600.0
+
+Headlines = Callable[[Article], tuple[tuple[str, ...], tuple[str, ...]]]
+Resolve = Callable[[str], str | None]
+
+
+def backlinks_key(rows: Rows) -> str:
+    """What backlinks found over these rows are kept under: every file's path, size and mtime."""
+    digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
+    digest.update("".join(rows.stamps()).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Where a library's backlinks are kept between runs: beside its parse cache, under a key."""
+
+    cache: Path  # the parse cache holding the library's rows
+    key: Callable[[], str]  # worked out when first needed
+
+    @property
+    def path(self) -> Path:
+        """The backlinks file."""
+        return backlinks_path(self.cache)
+
+    def find_elsewhere(self, key: str) -> None:
+        """Have a child process find the backlinks of the rows in the parse cache and keep them
+        (when they are still these rows); failures are quiet (the caller then finds them itself)."""
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(
+                [sys.executable, "-m", "reader.backlinks", str(self.cache), key],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                timeout=CHILD_TIMEOUT,
+                check=False,
+            )
+
+
+class Backlinks:
+    """Which stories of a list link to each story of it."""
+
+    def __init__(self, articles: Sequence[Article], offsets: array[int], sources: array[int]) -> None:
+        self.articles = articles
+        self.offsets = offsets
+        self.sources = sources
+        self._positions: dict[str, int] | None = None
+
+    def of(self, article_id: str) -> list[Article]:
+        """The stories whose Related or Explore lists point at this one."""
+        if self._positions is None:
+            self._positions = {a.id: n for n, a in enumerate(self.articles)}
+        n = self._positions.get(article_id)
+        if n is None:
+            return []
+        articles = self.articles
+        return [articles[s] for s in self.sources[self.offsets[n] : self.offsets[n + 1]]]
+
+    @classmethod
+    def build(cls, articles: Sequence[Article], resolve: Resolve, headlines: Headlines) -> Backlinks:
+        """Resolve every story's Related and Explore headlines (each target once per story, never itself)."""
+        positions = {a.id: n for n, a in enumerate(articles)}
+        linked: dict[int, list[int]] = {}
+        for n, article in enumerate(articles):
+            seen: set[str] = set()
+            related, explore = headlines(article)
+            for headline in related + explore:
+                target = resolve(headline)
+                if target is not None and target != article.id and target not in seen:
+                    seen.add(target)
+                    where = positions.get(target)
+                    if where is not None:
+                        linked.setdefault(where, []).append(n)
+        offsets, sources = array("I", [0]), array("I")
+        for n in range(len(articles)):
+            sources.extend(linked.get(n, ()))
+            offsets.append(len(sources))
+        graph = cls(articles, offsets, sources)
+        graph._positions = positions
+        return graph
+
+    def write(self, path: Path, key: str) -> None:
+        """Keep the arrays at ``path`` for the list of files ``key`` names (atomically; failures ignored)."""
+        ids = "\n".join(a.id for a in self.articles).encode("utf-8", "surrogateescape")
+        header = f"{BACKLINKS_FORMAT} {sys.byteorder} {key} {len(self.articles)} {len(self.sources)} {len(ids)}\n"
+        with contextlib.suppress(OSError):
+            write_atomically(
+                path, _MAGIC + b" " + header.encode() + ids + self.offsets.tobytes() + self.sources.tobytes()
+            )
+
+    @classmethod
+    def read(cls, path: Path, key: str, articles: Sequence[Article]) -> Backlinks | None:
+        """The backlinks kept at ``path`` for these files and this list; None when missing, damaged or stale."""
+        try:
+            data = read_regular(path, _MAX_BYTES)
+        except OSError:
+            return None
+        end = data.find(b"\n", 0, 400)
+        if end < 0:
+            return None
+        fields = data[:end].split(b" ")
+        count = len(articles)
+        if len(fields) != 7 or fields[:3] != [_MAGIC, str(BACKLINKS_FORMAT).encode(), sys.byteorder.encode()]:
+            return None
+        if fields[3] != key.encode() or fields[4] != str(count).encode():
+            return None
+        if not (fields[5].isdigit() and fields[6].isdigit()):
+            return None
+        links, names_size = int(fields[5]), int(fields[6])
+        offsets, sources = array("I"), array("I")
+        size = offsets.itemsize
+        body = memoryview(data)[end + 1 :]
+        if len(body) != names_size + (count + 1 + links) * size:
+            return None
+        names = bytes(body[:names_size]).decode("utf-8", "surrogateescape").split("\n") if count else []
+        offsets.frombytes(body[names_size : names_size + (count + 1) * size])
+        sources.frombytes(body[names_size + (count + 1) * size :])
+        ordered = all(map(operator.le, offsets, islice(offsets, 1, None)))
+        if len(names) != count or offsets[0] != 0 or offsets[-1] != links or not ordered:
+            return None
+        if links and max(sources) >= count:
+            return None
+        if all(map(operator.eq, names, (a.id for a in articles))):
+            return cls(articles, offsets, sources)
+        return cls._reordered(articles, names, offsets, sources)
+
+    @classmethod
+    def _reordered(
+        cls, articles: Sequence[Article], names: list[str], offsets: array[int], sources: array[int]
+    ) -> Backlinks | None:
+        """Backlinks kept for the same stories listed in another order, renumbered (None: other stories)."""
+        positions = {a.id: n for n, a in enumerate(articles)}
+        where = [positions.get(name, -1) for name in names]
+        if -1 in where or len(set(where)) != len(articles):
+            return None
+        linked: list[list[int]] = [[] for _ in articles]
+        for n, target in enumerate(where):
+            linked[target] = [where[s] for s in sources[offsets[n] : offsets[n + 1]]]
+        new_offsets, new_sources = array("I", [0]), array("I")
+        for found in linked:
+            new_sources.extend(found)
+            new_offsets.append(len(new_sources))
+        graph = cls(articles, new_offsets, new_sources)
+        graph._positions = positions
+        return graph
+
+
+def _child(cache_file: str, key: str) -> int:
+    """The child's work: the library of the parse cache's rows (if they are still those of ``key``),
+    every link resolved, the backlinks kept. Exit status 0 when they were."""
+    from reader.library import library_from_cache
+
+    found = library_from_cache(Path(cache_file))
+    if found is None or found[1] != key:
+        return 1
+    library = found[0]
+    Backlinks.build(library.articles, library.resolver.resolve, library.headlines).write(
+        backlinks_path(Path(cache_file)), key
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1], sys.argv[2]))

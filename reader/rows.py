@@ -1,0 +1,156 @@
+"""The list's data of many stories in columns (one list per field): what the parse cache keeps. No Textual.
+
+Columns load from JSON as a handful of flat lists (cheap at 100k stories) and are checked
+a column at a time: every column of the right type and every text the parser could have
+produced. Only when a column fails is each row checked, and the bad rows dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.model import Article
+
+#: The columns, in the order a row lists them.
+COLUMNS = ("paths", "sizes", "mtimes", "ids", "titles", "sections", "published", "minutes")
+
+_TEXT = frozenset({str})
+_TEXT_OR_NONE = frozenset({str, type(None)})
+_INT = frozenset({int})
+_INT_OR_NONE = frozenset({int, type(None)})
+_KINDS = (_TEXT, _INT, _INT, _TEXT, _TEXT, _TEXT_OR_NONE, _TEXT_OR_NONE, _INT_OR_NONE)
+
+# What the parser never leaves in text: escape sequences, control characters but tab and
+# newline, bidirectional overrides, lone surrogates; found in the UTF-8 bytes (fast).
+_C0_BYTES = bytes(range(9)) + bytes(range(11, 32)) + b"\x7f"
+_UNSAFE_UTF8 = (
+    re.compile(rb"\xc2[\x80-\x9f]"),  # C1 controls
+    re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])"),  # bidirectional overrides and isolates
+    re.compile(rb"\xed[\xa0-\xbf]"),  # surrogates
+)
+
+
+def unsafe(text: str) -> bool:
+    """Does ``text`` hold a character the parser never leaves in article text?"""
+    if text.isprintable() and text.isascii():
+        return False  # the common case, in two quick C checks
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data.translate(None, _C0_BYTES)) != len(data):
+        return True
+    return len(data) != len(text) and any(pattern.search(data) is not None for pattern in _UNSAFE_UTF8)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def partial_article(ident: str, title: str, section: str | None, minutes: int | None, published: str | None) -> Article:
+    """A partial article (the list's fields only), built without the frozen dataclass's checks (fast)."""
+    article: Article = _new(Article)
+    _set(article, "id", ident)
+    _set(article, "title", title)
+    _set(article, "section", section)
+    _set(article, "read_minutes", minutes)
+    _set(article, "dek", None)
+    _set(article, "image", None)
+    _set(article, "authors", ())
+    _set(article, "published", published)
+    _set(article, "body", ())
+    _set(article, "related", ())
+    _set(article, "source", None)
+    _set(article, "explore", ())
+    _set(article, "partial", True)
+    return article
+
+
+@dataclass
+class Rows:
+    """Files and their list data, one list per field, in load order (``paths``: absolute)."""
+
+    paths: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    mtimes: list[int] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    sections: list[str | None] = field(default_factory=list)
+    published: list[str | None] = field(default_factory=list)
+    minutes: list[int | None] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def columns(self) -> list[list[Any]]:
+        """The columns in :data:`COLUMNS` order."""
+        return [getattr(self, name) for name in COLUMNS]
+
+    def append(self, path: str, size: int, mtime: int, article: Article) -> None:
+        """Add a row for ``article``, read from ``path`` at this size and mtime."""
+        self.paths.append(path)
+        self.sizes.append(size)
+        self.mtimes.append(mtime)
+        self.ids.append(article.id)
+        self.titles.append(article.title)
+        self.sections.append(article.section)
+        self.published.append(article.published)
+        self.minutes.append(article.read_minutes)
+
+    def article(self, row: int) -> Article:
+        """The partial article of one row."""
+        return partial_article(
+            self.ids[row], self.titles[row], self.sections[row], self.minutes[row], self.published[row]
+        )
+
+    def articles(self) -> list[Article]:
+        """Every row's partial article, in order."""
+        return list(map(partial_article, self.ids, self.titles, self.sections, self.minutes, self.published))
+
+    def stamps(self) -> Iterator[str]:
+        """``path NUL size NUL mtime`` of every row (what keys data derived from these files)."""
+        return map("{}\0{}\0{}\n".format, self.paths, self.sizes, self.mtimes)
+
+    def to_json(self) -> dict[str, list[Any]]:
+        """The columns by name, ready for JSON."""
+        return dict(zip(COLUMNS, self.columns(), strict=True))
+
+    def same(self, other: Rows) -> bool:
+        """Do both hold the same rows in the same order?"""
+        return self.columns() == other.columns()
+
+    @classmethod
+    def from_json(cls, data: Any) -> Rows:
+        """The rows of cached data that pass the checks (all, in the common case; none when the
+        columns are missing or of different lengths)."""
+        if type(data) is not dict:
+            return cls()
+        columns: list[Any] = [data.get(name) for name in COLUMNS]
+        if any(type(column) is not list for column in columns) or len({len(c) for c in columns}) != 1:
+            return cls()
+        if _columns_ok(columns):
+            return cls(*columns)
+        good = [_row_ok(row) for row in zip(*columns, strict=True)]
+        return cls(*(list(itertools.compress(column, good)) for column in columns))
+
+
+def _columns_ok(columns: list[list[Any]]) -> bool:
+    """Every value of the right type, ids and titles never empty, no unsafe text (a column at a time)."""
+    for column, kinds in zip(columns, _KINDS, strict=True):
+        if not set(map(type, column)) <= kinds:
+            return False
+    _paths, _sizes, _mtimes, ids, titles, sections, published, _minutes = columns
+    if not (all(ids) and all(titles)):
+        return False
+    texts: tuple[Iterable[str], ...] = (ids, titles, filter(None, sections), filter(None, published))
+    return not any(unsafe(" ".join(column)) for column in texts)
+
+
+def _row_ok(row: tuple[Any, ...]) -> bool:
+    """The checks of :func:`_columns_ok`, on one row."""
+    for value, kinds in zip(row, _KINDS, strict=True):
+        if type(value) not in kinds:
+            return False
+    _path, _size, _mtime, ident, title, section, published, _minutes = row
+    return bool(ident and title) and not unsafe(f"{ident} {title} {section or ''} {published or ''}")
