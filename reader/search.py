@@ -397,15 +397,32 @@ class SearchIndex:
 
     @staticmethod
     def _remove_vanished(conn: sqlite3.Connection) -> int:
-        gone = [rowid for (rowid,) in conn.execute("SELECT rowid FROM docs WHERE id NOT IN (SELECT id FROM current)")]
-        for start in range(0, len(gone), BATCH):
+        """Remove the entries of articles no longer given, a batch per transaction.
+
+        Each batch is listed under the write lock, and a row another reader sharing the
+        index removed meanwhile is skipped (it used to end the update with a traceback).
+        """
+        removed = 0
+        while True:
             with conn:
-                conn.execute("BEGIN")
-                for rowid in gone[start : start + BATCH]:
-                    old = conn.execute("SELECT rowid, title, section, packed FROM docs WHERE rowid = ?", (rowid,))
-                    _forget(conn, *old.fetchone())
+                conn.execute("BEGIN IMMEDIATE")
+                gone = [
+                    rowid
+                    for (rowid,) in conn.execute(
+                        "SELECT rowid FROM docs WHERE id NOT IN (SELECT id FROM current) LIMIT ?", (BATCH,)
+                    )
+                ]
+                for rowid in gone:
+                    row = conn.execute(
+                        "SELECT rowid, title, section, packed FROM docs WHERE rowid = ?", (rowid,)
+                    ).fetchone()
+                    if row is None:
+                        continue
+                    _forget(conn, *row)
                     conn.execute("DELETE FROM docs WHERE rowid = ?", (rowid,))
-        return len(gone)
+                    removed += 1
+            if len(gone) < BATCH:
+                return removed
 
     def _add(
         self,

@@ -208,6 +208,30 @@ def test_a_vanished_file_is_removed(folder: Path, tmp_path: Path) -> None:
     assert index.search("tram") == []
 
 
+def test_a_row_removed_meanwhile_by_another_reader_is_skipped(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two readers share one index: a vanished story the other one removed first ends no update."""
+    library, index = built(folder, tmp_path / "search.sqlite")
+    (folder / "tram.txt").unlink()
+    (folder / "museum.txt").unlink()
+    forget = search_module._forget
+    calls: list[int] = []
+
+    def forget_and_let_the_other_reader_remove_the_next(conn: sqlite3.Connection, rowid: int, *rest: object) -> None:
+        forget(conn, rowid, *rest)  # type: ignore[arg-type]
+        if not calls:
+            conn.execute("DELETE FROM docs WHERE rowid != ? AND id NOT IN (SELECT id FROM current)", (rowid,))
+        calls.append(rowid)
+
+    monkeypatch.setattr(search_module, "_forget", forget_and_let_the_other_reader_remove_the_next)
+    library = load_library([folder])
+    result = index.update(library.articles, paths=library.paths)
+    assert (result.removed, result.kept, len(calls)) == (1, 2, 1)
+    assert index.search("viaduct") == []
+    assert titles(library, index.search("harbour")) == ["Storm season starts early", "Ferry crews end their strike"]
+
+
 def test_a_file_that_cannot_be_read_is_still_found_by_title(folder: Path, tmp_path: Path) -> None:
     library = load_library([folder])
     (folder / "tram.txt").unlink()  # gone between loading and indexing
