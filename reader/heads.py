@@ -15,7 +15,7 @@ import queue
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -132,7 +132,7 @@ def _drive(child: Child, chunks: list[Sequence[str]], todo: deque[int], answers:
 
 def parse_head_chunks(
     files: Sequence[str], limit: int, processes: int, chunk: int = CHUNK
-) -> Iterator[list[Article | str]]:
+) -> Generator[list[Article | str], None, None]:
     """The results of :func:`parse_head` for ``files``, a chunk at a time, in order, each chunk
     as soon as it (and every one before it) is parsed, by ``processes`` children (none: here).
     A chunk a child could not answer (it failed or could not start) is parsed here."""
