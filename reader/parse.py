@@ -19,6 +19,8 @@ from reader.dates import crawler_date, is_date_line, is_relative, parse_date
 from reader.model import Article, Block, Image
 from reader.shapes import (
     EXPLORE,
+    FOOTER_EXACT,
+    FOOTER_START,
     LIST_ITEM,
     LIST_MARKERS,
     NOISE,
@@ -49,7 +51,6 @@ _SLUG_JUNK = re.compile(r"[\W_]+")
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z0-9]")
 _BARE_BY = frozenset({"By", "BY", "by", "By:", "BY:"})
 _TABS = re.compile(r"(?<! ) *\t[\t ]*")  # (?<! ): tried once per run of spaces
-_PARAGRAPH_BREAKS = re.compile(r"[\u2028\u2029]")
 _MAX_SLUG = 80
 #: How many non-empty lines the header may span, past the title.
 _HEADER_WINDOW = 10
@@ -137,8 +138,10 @@ def _one_line_fields(text: str) -> str:
     paragraph separators line breaks, so no single-line field holds either."""
     if "\t" in text:
         text = _TABS.sub(" ", text)
-    if not text.isascii():
-        text = _PARAGRAPH_BREAKS.sub("\n", text)
+    if "\u2028" in text:
+        text = text.replace("\u2028", "\n")
+    if "\u2029" in text:
+        text = text.replace("\u2029", "\n")
     return text
 
 
@@ -328,42 +331,31 @@ def _read_body(lines: list[str], start: int) -> Body:
     """Blocks, Related headlines, source and Explore list from the lines after the header.
 
     Wrapped lines are gathered in ``joined`` and each paragraph joined once at the
-    end, so a page of many short lines reads in linear time.
+    end, so a page of many short lines reads in linear time. The text runs up to a
+    footer or the Explore marker; the Explore list (:func:`_read_explore`) follows it.
     """
     blocks: list[Block] = []
+    add = blocks.append
     joined: dict[int, list[str]] = {}  # block index → its first line and the lines wrapped onto it
     related: list[str] = []
-    explore: list[str] = []
     source: str | None = None
-    in_explore = False
     joinable = False
-    label: str | None = None  # a section label in the Explore list, until a headline follows it
-    for line in islice(lines, start, None):
-        if not line:
+    explore_at = -1  # where the Explore list starts, if the page has one
+    # The predicates of :mod:`reader.shapes`, with their quickest tests inlined (most lines stop there).
+    noise_lines, explore_lines, footer_start, footer_exact = NOISE, EXPLORE, FOOTER_START, FOOTER_EXACT
+    for at, line in enumerate(islice(lines, start, None), start):
+        if not line or line in noise_lines:
             joinable = False
             continue
-        if in_explore:
-            label = None
-            if is_footer(line):
-                break
-            noise = _explore_noise(line)
-            if noise == "label":
-                label = line  # labels the headline after it; none comes if the page is cut here
-            elif not noise:
-                explore.append(line)
-            continue
-        if line in NOISE:
-            joinable = False
-            continue
-        if line in EXPLORE:
-            in_explore = True
-            continue
+        if line in explore_lines:
+            explore_at = at + 1
+            break
         first = line[0]
         if first in "RrS":
             headline = related_headline(line)
             if headline is not None:
                 if headline:
-                    blocks.append(Block("related", headline))
+                    add(Block("related", headline))
                     related.append(headline)
                 joinable = False
                 continue
@@ -371,7 +363,7 @@ def _read_body(lines: list[str], start: int) -> Body:
                 source = agency
                 joinable = False
                 continue
-        if is_footer(line):
+        if line.startswith(footer_start) or (len(line) < 20 and line.lower() in footer_exact):  # is_footer
             break
         if first.isdigit() and is_skipped(line):
             continue
@@ -388,33 +380,48 @@ def _read_body(lines: list[str], start: int) -> Body:
         if first == ">":
             quoted = line.lstrip("> ")
             if quoted:
-                blocks.append(Block("quote", quoted))
+                add(Block("quote", quoted))
             continue
         if first in LIST_MARKERS or first.isdigit():
             match = LIST_ITEM.fullmatch(line)
             if match is not None:
-                blocks.append(Block("list_item", match.group(1)))
+                add(Block("list_item", match.group(1)))
                 continue
-        blocks.append(Block("heading" if is_heading(line) else "paragraph", line))
+        add(Block("heading" if len(line) <= 90 and is_heading(line) else "paragraph", line))
     for index, parts in joined.items():
         blocks[index] = Block("paragraph", " ".join(parts))
     if blocks and blocks[-1].kind == "heading":
         # A heading heads what follows it; a page that ends on one was cut mid-paragraph.
         blocks[-1] = Block("paragraph", blocks[-1].text)
+    explore = _read_explore(lines, explore_at) if explore_at >= 0 else ()
+    return Body(tuple(blocks), tuple(related), source, explore)
+
+
+def _read_explore(lines: list[str], start: int) -> tuple[str, ...]:
+    """The headlines of the Explore list from ``start`` on, up to a footer: without the
+    markers, bylines, dates and durations in it, nor the section labels, but for a label
+    the page was cut after (its headline is lost: the label is kept in its place)."""
+    explore: list[str] = []
+    label: str | None = None  # a section label, until a headline follows it
+    noise_lines, footer_start, footer_exact = NOISE, FOOTER_START, FOOTER_EXACT
+    for line in islice(lines, start, None):
+        if not line:
+            continue
+        label = None
+        if line.startswith(footer_start) or (len(line) < 20 and line.lower() in footer_exact):  # is_footer
+            break
+        if line in noise_lines:
+            continue
+        if len(line) <= 40 and line.isupper() and is_section(line):
+            label = line  # labels the headline after it; none comes if the page is cut here
+            continue
+        if line[0].isdigit() and is_skipped(line):
+            continue
+        if is_date_line(line) or (line[-3:] in ("ago", "day") and is_relative(line)):
+            continue
+        if (line.find(line[:3], 3) != -1 or line[:3].lower() == "by ") and byline_authors(line) is not None:
+            continue  # (the quick tests: a byline is a doubled name or starts with "By ")
+        explore.append(line)
     if label is not None:
         explore.append(label)  # a page cut in its Explore list: the cut headline is kept
-    return Body(tuple(blocks), tuple(related), source, tuple(explore))
-
-
-def _explore_noise(line: str) -> str:
-    """What a line inside the Explore list is when it is no headline: ``label`` (a
-    section label), ``noise`` (a marker, byline, date or duration); '' for a headline."""
-    if line in NOISE:
-        return "noise"
-    if is_section(line):
-        return "label"
-    if line[0].isdigit() and is_skipped(line):
-        return "noise"
-    if is_date_line(line) or (line[-3:] in ("ago", "day") and is_relative(line)):
-        return "noise"
-    return "noise" if byline_authors(line) is not None else ""
+    return tuple(explore)

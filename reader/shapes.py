@@ -23,8 +23,8 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*")
 _PUBLISHER = re.compile(r"TRT\s+\w+(?:\s+\w+)?\s+[-–—]\s+")
 _NOT_IN_NAME = re.compile(r"[\d.!?:;\"“”]")
 _END_PUNCT = ".!?:;,…"
-_FOOTER_START = ("Sneak a peek", "©", "Copyright ", "All rights reserved", "Share your feedback")
-_FOOTER_EXACT = frozenset({"contact us", "about us", "privacy policy", "terms of use", "cookie policy"})
+FOOTER_START = ("Sneak a peek", "©", "Copyright ", "All rights reserved", "Share your feedback")
+FOOTER_EXACT = frozenset({"contact us", "about us", "privacy policy", "terms of use", "cookie policy"})
 
 
 def is_section(line: str) -> bool:
@@ -187,7 +187,7 @@ def source_agency(line: str) -> str | None:
 
 def is_footer(line: str) -> bool:
     """Site footer lines that end the article."""
-    return line.startswith(_FOOTER_START) or (len(line) < 20 and line.lower() in _FOOTER_EXACT)
+    return line.startswith(FOOTER_START) or (len(line) < 20 and line.lower() in FOOTER_EXACT)
 
 
 def is_heading(line: str) -> bool:
