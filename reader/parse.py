@@ -15,7 +15,7 @@ import re
 from itertools import islice
 from typing import NamedTuple
 
-from reader.dates import crawler_date, is_date_line, is_relative, parse_date
+from reader.dates import DATE_HEADS, crawler_date, is_date_line, is_relative, parse_date
 from reader.model import Article, Block, Image
 from reader.shapes import (
     EXPLORE,
@@ -217,7 +217,7 @@ def _is_text(line: str) -> bool:
 def _find_section(top: list[str]) -> tuple[str | None, int | None, int]:
     """Section and reading time, and the position (in ``top``) of the title."""
     for pos in range(min(_READ_TIME_WITHIN, len(top))):
-        match = READ_TIME.fullmatch(top[pos])
+        match = READ_TIME.fullmatch(top[pos]) if top[pos][0].isdigit() else None
         if match is None:
             continue
         section = top[pos - 1] if pos > 0 and is_section(top[pos - 1]) else None
@@ -236,7 +236,8 @@ def _kind(line: str, title: str) -> str | None:
     """What header part a line is, if any: alt, skip, date, relative, byline or caption."""
     if line == title:
         return "alt"
-    if is_skipped(line) or line in _BARE_BY:
+    first = line[0]
+    if (first.isdigit() and is_skipped(line)) or line in _BARE_BY:
         return "skip"
     if is_date_line(line):
         return "date"
@@ -244,7 +245,7 @@ def _kind(line: str, title: str) -> str | None:
         return "relative"
     if byline_authors(line) is not None:
         return "byline"
-    if is_caption(line):
+    if "/" in line and is_caption(line):
         return "caption"
     return None
 
@@ -415,9 +416,12 @@ def _read_explore(lines: list[str], start: int) -> tuple[str, ...]:
         if len(line) <= 40 and line.isupper() and is_section(line):
             label = line  # labels the headline after it; none comes if the page is cut here
             continue
-        if line[0].isdigit() and is_skipped(line):
+        if line[0].isdigit():
+            if is_skipped(line) or is_date_line(line):
+                continue
+        elif line[:3].lower() in DATE_HEADS and is_date_line(line):
             continue
-        if is_date_line(line) or (line[-3:] in ("ago", "day") and is_relative(line)):
+        if line[-3:] in ("ago", "day") and is_relative(line):
             continue
         if (line.find(line[:3], 3) != -1 or line[:3].lower() == "by ") and byline_authors(line) is not None:
             continue  # (the quick tests: a byline is a doubled name or starts with "By ")

@@ -45,7 +45,8 @@ def is_glued_nav(line: str) -> bool:
 
 def is_skipped(line: str) -> bool:
     """A reading time (``3 MIN READ``) or a video duration (``02:48``): shown nowhere."""
-    return DURATION.fullmatch(line) is not None or READ_TIME.fullmatch(line) is not None
+    # Both start with a digit: most lines stop at the first test.
+    return line[:1].isdigit() and (DURATION.fullmatch(line) is not None or READ_TIME.fullmatch(line) is not None)
 
 
 def byline_authors(line: str) -> tuple[str, ...] | None:
@@ -146,6 +147,8 @@ def _looks_credit(part: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """A caption line without a preceding alt line: it must end in a short credit."""
+    if "/" not in line:
+        return False
     parts = credit_parts(line)
     if len(parts) < 2:
         return False
