@@ -5,8 +5,9 @@ parser modules of REF (``parse``, ``shapes``, ``text``, ``dates``) are copied fr
 temporary package; both parsers then read COUNT generated pages, each mutated in its own
 way (header lines shuffled, dropped or repeated; bylines, dates, captions, lists, quotes,
 footers, tabs, CRLF, escapes, non-ASCII, other encodings, cuts at any byte), plus every
-fixture page, every seed and every fixture file. Prints the number of pages compared and
-every difference (the first few in full); exits 1 when there is any.
+fixture page, every seed and every fixture file; ``parse(data, body=False)`` is compared too
+(with REF's article but for its body). Prints the number of pages compared and every
+difference (the first few in full); exits 1 when there is any.
 """
 
 from __future__ import annotations
@@ -146,12 +147,17 @@ def files() -> Iterator[tuple[str, bytes]]:
                 yield str(path.relative_to(ROOT)), path.read_bytes()
 
 
-def outcome(parse: Callable[..., Any], data: bytes) -> object:
+def outcome(parse: Callable[..., Any], data: bytes, **options: bool) -> object:
     """What the parser makes of ``data``: the article as data, or the error's type and reason."""
     try:
-        return parse(data).to_dict()
+        return parse(data, **options).to_dict()
     except Exception as error:
         return (type(error).__name__, str(error))
+
+
+def without_body(found: object) -> object:
+    """An outcome with the article's body left out."""
+    return {**found, "body": []} if isinstance(found, dict) else found
 
 
 def main() -> None:
@@ -169,6 +175,9 @@ def main() -> None:
             before, after = outcome(old, data), outcome(parse, data)
             if before != after:
                 differences.append((name, before, after))
+            heads = outcome(parse, data, body=False)  # the list's parse: all but the body
+            if without_body(before) != heads:
+                differences.append((f"{name}, without the body", without_body(before), heads))
     print(f"pages compared: {compared} ({count} generated, {compared - count} files); differences: {len(differences)}")
     for name, before, after in differences[:5]:
         print(f"--- {name}\n  {ref}: {before!r}\n  now: {after!r}")

@@ -48,7 +48,7 @@ def head_row(path: str, limit: int) -> Row | str:
     except ParseError as error:
         return str(error)
     try:
-        article = parse(data, name=Path(path).name)
+        article = parse(data, name=Path(path).name, body=False)
     except ParseError as error:
         return str(error)
     return (

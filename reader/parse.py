@@ -89,12 +89,14 @@ class _Top(NamedTuple):
     at: list[int]
 
 
-def parse(data: bytes | str, *, name: str = "") -> Article:
+def parse(data: bytes | str, *, name: str = "", body: bool = True) -> Article:
     """Parse a page dump (bytes in any supported encoding, or text) into an Article.
 
     Raises :class:`ParseError` with a readable reason for empty or binary input.
     ``name`` (a file name) is accepted for callers' convenience: the id comes from the
     text alone (date and title slug, or a hash of the text when the title has no slug).
+    With ``body=False`` the body's blocks are not built (quicker: what a list needs); the
+    article is partial and equals the whole one but for its empty body.
     """
     text = _one_line_fields(clean(decode(bytes(data)) if isinstance(data, (bytes, bytearray, memoryview)) else data))
     lines = [line.strip() for line in text.split("\n")]
@@ -102,7 +104,7 @@ def parse(data: bytes | str, *, name: str = "") -> Article:
     if not any(lines):
         raise ParseError("empty file: no text to read")
     header = _read_header(lines)
-    body = _read_body(lines, header.body_start)
+    rest = _read_body(lines, header.body_start) if body else _read_links(lines, header.body_start)
     published = header.published or stamp
     return Article(
         id=_article_id(header.title, published, text),
@@ -113,10 +115,11 @@ def parse(data: bytes | str, *, name: str = "") -> Article:
         image=header.image,
         authors=header.authors,
         published=published,
-        body=body.blocks,
-        related=body.related,
-        source=body.source,
-        explore=body.explore,
+        body=rest.blocks,
+        related=rest.related,
+        source=rest.source,
+        explore=rest.explore,
+        partial=not body,
     )
 
 
@@ -396,6 +399,33 @@ def _read_body(lines: list[str], start: int) -> Body:
         blocks[-1] = Block("paragraph", blocks[-1].text)
     explore = _read_explore(lines, explore_at) if explore_at >= 0 else ()
     return Body(tuple(blocks), tuple(related), source, explore)
+
+
+def _read_links(lines: list[str], start: int) -> Body:
+    """What :func:`_read_body` finds but the blocks: the lines it reads the same way, the
+    rest skipped (Related and source lines, the Explore marker and footers are never wrapped
+    onto a paragraph, so where the text ends does not depend on the blocks before)."""
+    related: list[str] = []
+    source: str | None = None
+    noise_lines, explore_lines, footer_start, footer_exact = NOISE, EXPLORE, FOOTER_START, FOOTER_EXACT
+    for at, line in enumerate(islice(lines, start, None), start):
+        if not line or line in noise_lines:
+            continue
+        if line in explore_lines:
+            return Body((), tuple(related), source, _read_explore(lines, at + 1))
+        first = line[0]
+        if first in "RrS":
+            headline = related_headline(line)
+            if headline is not None:
+                if headline:
+                    related.append(headline)
+                continue
+            if first == "S" and (agency := source_agency(line)) is not None:
+                source = agency
+                continue
+        if line.startswith(footer_start) or (len(line) < 20 and line.lower() in footer_exact):  # is_footer
+            break
+    return Body((), tuple(related), source, ())
 
 
 def _read_explore(lines: list[str], start: int) -> tuple[str, ...]:
