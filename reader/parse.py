@@ -83,10 +83,14 @@ class Body(NamedTuple):
 
 
 class _Top(NamedTuple):
-    """The first non-empty lines of a page (``text``) and their indices in the page (``at``)."""
+    """The first non-empty lines of a page (``text``) and their indices in the page (``at``),
+    with what :func:`_kind` found of each line asked about (lines are asked about again)."""
 
     text: list[str]
     at: list[int]
+    kinds: dict[str, str | None]
+    #: The authors of each byline :func:`_kind` found.
+    bylines: dict[str, tuple[str, ...]]
 
 
 def parse(data: bytes | str, *, name: str = "", body: bool = True) -> Article:
@@ -175,14 +179,14 @@ def _take_crawler_prefix(lines: list[str]) -> str | None:
 def _read_header(lines: list[str]) -> Header:
     """Section, reading time, title, dek, image, byline and date from the top of a page."""
     at = list(islice((i for i, line in enumerate(lines) if line), _HEADER_WINDOW + 14))
-    top = _Top([lines[i] for i in at], at)
+    top = _Top([lines[i] for i in at], at, {}, {})
     section, read_minutes, pos = _find_section(top.text)
     pos = min(pos, len(at) - 1)
     dated: str | None = None
     date_first = (
         pos + 1 < len(at)
         and is_date_line(top.text[pos])
-        and _is_text(top.text[pos + 1])
+        and _is_text(top, top.text[pos + 1])
         and not is_section(top.text[pos + 1])
     )
     if date_first:  # a video page: the date, the title, then a description (the dek)
@@ -192,24 +196,24 @@ def _read_header(lines: list[str]) -> Header:
     pos += 1
     dek = None
     if date_first:
-        if pos < len(at) and top.text[pos] != title and _is_text(top.text[pos]):
+        if pos < len(at) and top.text[pos] != title and _is_text(top, top.text[pos]):
             dek = top.text[pos]
             pos += 1
     elif pos < len(at) and _dek_at(top, pos, lines, title, structured=section is not None or read_minutes is not None):
         dek = top.text[pos]
         pos += 1
     image, authors, published, pos = _header_parts(top, pos, title)
-    if date_first and dek is None and pos < len(at) and top.text[pos] != title and _is_text(top.text[pos]):
+    if date_first and dek is None and pos < len(at) and top.text[pos] != title and _is_text(top, top.text[pos]):
         dek = top.text[pos]  # the description, after a duration or image line
         pos += 1
     body_start = at[pos] if pos < len(at) else at[pos - 1] + 1
     return Header(title, section, read_minutes, dek, image, authors, dated or published, body_start)
 
 
-def _is_text(line: str) -> bool:
+def _is_text(top: _Top, line: str) -> bool:
     """A line of running text or a title: no header part, marker, footer or Related line."""
     return (
-        _kind(line, "") is None
+        _kind(top, line, "") is None
         and line not in EXPLORE
         and line not in NOISE
         and not is_footer(line)
@@ -235,34 +239,40 @@ def _find_section(top: list[str]) -> tuple[str | None, int | None, int]:
     return (top[pos - 1] if pos and is_section(top[pos - 1]) else None), None, pos
 
 
-def _kind(line: str, title: str) -> str | None:
+def _kind(top: _Top, line: str, title: str) -> str | None:
     """What header part a line is, if any: alt, skip, date, relative, byline or caption."""
     if line == title:
         return "alt"
+    kind = top.kinds.get(line, "?")
+    if kind != "?":
+        return kind
+    kind = None
     first = line[0]
     if (first.isdigit() and is_skipped(line)) or line in _BARE_BY:
-        return "skip"
-    if is_date_line(line):
-        return "date"
-    if is_relative(line):
-        return "relative"
-    if byline_authors(line) is not None:
-        return "byline"
-    if "/" in line and is_caption(line):
-        return "caption"
-    return None
+        kind = "skip"
+    elif is_date_line(line):
+        kind = "date"
+    elif is_relative(line):
+        kind = "relative"
+    elif (authors := byline_authors(line)) is not None:
+        kind = "byline"
+        top.bylines[line] = authors
+    elif "/" in line and is_caption(line):
+        kind = "caption"
+    top.kinds[line] = kind
+    return kind
 
 
 def _dek_at(top: _Top, pos: int, lines: list[str], title: str, *, structured: bool) -> bool:
     """Is the line after the title a dek? Only when header parts follow it, or it
     stands as its own paragraph right under the title on a page with a header."""
     text = top.text
-    if _kind(text[pos], title) is not None:
+    if _kind(top, text[pos], title) is not None:
         return False
     if pos + 1 < len(text):
-        if _kind(text[pos + 1], title) is not None:
+        if _kind(top, text[pos + 1], title) is not None:
             return True
-        name_then_date = pos + 2 < len(text) and _kind(text[pos + 2], title) in ("date", "relative")
+        name_then_date = pos + 2 < len(text) and _kind(top, text[pos + 2], title) in ("date", "relative")
         if name_then_date and is_name(text[pos + 1]):
             return True
     at = top.at[pos]
@@ -295,12 +305,12 @@ def _header_parts(top: _Top, pos: int, title: str) -> tuple[Image | None, tuple[
     limit = min(len(text), pos + _HEADER_WINDOW)
     while pos < limit:
         line = text[pos]
-        kind = _kind(line, title)
+        kind = _kind(top, line, title)
         if kind == "alt" and image is None:
             caption, credit = None, None
             if pos + 1 < len(text):
                 following = text[pos + 1]
-                if _kind(following, title) in (None, "caption") and len(following) <= 600:
+                if _kind(top, following, title) in (None, "caption") and len(following) <= 600:
                     caption, credit = split_caption(following)
                     pos += 1
             image = Image(line, caption, credit)
@@ -309,7 +319,7 @@ def _header_parts(top: _Top, pos: int, title: str) -> tuple[Image | None, tuple[
             alt = image.alt if image else (title if caption == title else None)
             image = Image(alt, caption, credit)
         elif kind == "byline" and not authors:
-            authors = byline_authors(line) or ()
+            authors = top.bylines[line]
         elif kind == "date" and published is None:
             published = parse_date(line)
         elif kind in ("relative", "skip"):
@@ -319,7 +329,7 @@ def _header_parts(top: _Top, pos: int, title: str) -> tuple[Image | None, tuple[
             and not authors
             and is_name(line)
             and pos + 1 < len(text)
-            and _kind(text[pos + 1], title) in ("date", "relative")
+            and _kind(top, text[pos + 1], title) in ("date", "relative")
         ):
             authors = (line,)
         else:
