@@ -11,12 +11,12 @@ re-importing the main module, as a spawned pool would).
 
 from __future__ import annotations
 
+import os
 import queue
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
-from pathlib import Path
 from typing import IO, Any
 
 import orjson
@@ -42,13 +42,13 @@ AHEAD = 2
 def head_row(path: str, limit: int) -> Row | str:
     """One file's :data:`Row`, or why it cannot be read."""
     try:
-        data = read_regular(Path(path), limit)
+        data = read_regular(path, limit)
     except OSError as error:
         return describe_os_error(error)
     except ParseError as error:
         return str(error)
     try:
-        article = parse(data, name=Path(path).name, body=False)
+        article = parse(data, name=os.path.basename(path), body=False)
     except ParseError as error:
         return str(error)
     return (
