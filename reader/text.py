@@ -84,11 +84,12 @@ def clean(text: str) -> str:
 
 
 def _may_be_unsafe(text: str) -> bool:
-    """False when ``text`` surely has no character :data:`_QUICK_UNSAFE` finds: an ASCII
-    text without C0 controls (but newline and tab) or DEL, checked in C, well before a search."""
-    if not text.isascii():
-        return True
-    return len(text.encode("ascii").translate(None, _ASCII_UNSAFE)) != len(text)
+    """False when ``text`` surely has no character :data:`_QUICK_UNSAFE` finds, checked in C
+    well before a search: an ASCII text without C0 controls (but newline and tab) or DEL, or
+    any text printable but for its newlines and tabs (every unsafe character is unprintable)."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_UNSAFE)) != len(text)
+    return not text.replace("\n", "").replace("\t", "").isprintable()
 
 
 def _looks_binary(raw: str) -> bool:
