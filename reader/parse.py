@@ -178,7 +178,10 @@ def _take_crawler_prefix(lines: list[str]) -> str | None:
 
 def _read_header(lines: list[str]) -> Header:
     """Section, reading time, title, dek, image, byline and date from the top of a page."""
-    at = list(islice((i for i, line in enumerate(lines) if line), _HEADER_WINDOW + 14))
+    want = _HEADER_WINDOW + 14
+    at = [i for i, line in enumerate(islice(lines, 4 * want)) if line][:want]  # enough, but on a sparse page
+    if len(at) < want and len(lines) > 4 * want:
+        at = list(islice((i for i, line in enumerate(lines) if line), want))
     top = _Top([lines[i] for i in at], at, {}, {})
     section, read_minutes, pos = _find_section(top.text)
     pos = min(pos, len(at) - 1)
@@ -254,8 +257,8 @@ def _kind(top: _Top, line: str, title: str) -> str | None:
         kind = "date"
     elif is_relative(line):
         kind = "relative"
-    elif (authors := byline_authors(line)) is not None:
-        kind = "byline"
+    elif (line.find(line[:3], 3) != -1 or line[:3].lower() == "by ") and (authors := byline_authors(line)):
+        kind = "byline"  # (the quick tests: a byline is a doubled name or starts with "By ")
         top.bylines[line] = authors
     elif "/" in line and is_caption(line):
         kind = "caption"
