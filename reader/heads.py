@@ -1,4 +1,4 @@
-"""Parsing many files in child processes (a first start): the list's data back, no bodies. No Textual.
+"""Parsing many files in child processes (a first start): each article back without its body. No Textual.
 
 The files are cut into chunks of :data:`CHUNK`. Each child is ``python -m reader.heads LIMIT``:
 it reads a chunk (one frame of NUL-separated paths) and answers it with one frame, an
@@ -23,15 +23,28 @@ import orjson
 
 from reader.children import Child
 from reader.files import describe_os_error, read_regular
-from reader.model import Article
+from reader.model import Article, Image
 from reader.parse import ParseError, parse
 
 __all__ = ["CHUNK", "Progress", "Row", "parse_head", "parse_head_chunks", "parse_heads"]
 
 Progress = Callable[[int, int], None]
-#: What crosses the pipe for one article: all the list and the parse cache need, and the dek
-#: (``id, title, section, published, read_minutes, dek, related, explore``).
-Row = tuple[str, str, str | None, str | None, int | None, str | None, tuple[str, ...], tuple[str, ...]]
+#: What crosses the pipe for one article: everything but the body, in a compact tuple
+#: (``id, title, section, published, read_minutes, dek, image, authors, source, related,
+#: explore``; the image as ``(alt, caption, credit)`` or None).
+Row = tuple[
+    str,
+    str,
+    str | None,
+    str | None,
+    int | None,
+    str | None,
+    tuple[str | None, str | None, str | None] | None,
+    tuple[str, ...],
+    str | None,
+    tuple[str, ...],
+    tuple[str, ...],
+]
 #: Files a chunk holds at most (and its paths' bytes at most: two chunks always fit a pipe).
 CHUNK = 64
 CHUNK_BYTES = 8192
@@ -51,6 +64,7 @@ def head_row(path: str, limit: int) -> Row | str:
         article = parse(data, name=os.path.basename(path), body=False)
     except ParseError as error:
         return str(error)
+    image = article.image
     return (
         article.id,
         article.title,
@@ -58,20 +72,24 @@ def head_row(path: str, limit: int) -> Row | str:
         article.published,
         article.read_minutes,
         article.dek,
+        None if image is None else (image.alt, image.caption, image.credit),
+        article.authors,
+        article.source,
         article.related,
         article.explore,
     )
 
 
 def _article(row: Sequence[Any]) -> Article:
-    """The partial article (no body, image, authors or source) of a row."""
-    ident, title, section, published, minutes, dek, related, explore = row
-    related, explore = tuple(related), tuple(explore)
-    return Article(ident, title, section, minutes, dek, None, (), published, (), related, None, explore, True)
+    """The partial article (all but the body) of a row."""
+    ident, title, section, published, minutes, dek, image, authors, source, related, explore = row
+    picture = None if image is None else Image(*image)
+    authors, related, explore = tuple(authors), tuple(related), tuple(explore)
+    return Article(ident, title, section, minutes, dek, picture, authors, published, (), related, source, explore, True)
 
 
 def parse_head(path: str, limit: int) -> Article | str:
-    """One file's partial article (what the list and the parse cache need), or why it cannot be read."""
+    """One file's partial article (all but the body), or why it cannot be read."""
     row = head_row(path, limit)
     return row if isinstance(row, str) else _article(row)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import reader.heads
 from reader.children import Child
 from reader.heads import CHUNK_BYTES, parse_head, parse_head_chunks, parse_heads
 from reader.model import Article
+from reader.parse import parse
 from tests.test_perf_search import page
 
 
@@ -35,6 +37,9 @@ def test_chunks_come_back_in_file_order_with_what_the_list_needs(tmp_path: Path)
     first = articles[0]
     assert first.partial and first.body == () and first.explore == ("Story number 1 about the harbour",)
     assert first.published is not None and first.id.startswith(first.published)
+    assert first.dek and first.authors == ("Test Writer",)  # all but the body, as a later reload finds it
+    wholes = [parse(Path(f).read_bytes()) for f in files[:-1]]
+    assert articles == [replace(whole, body=()) for whole in wholes] and all(whole.body for whole in wholes)
     assert flat[-1] == "empty file: no text to read"
 
 
@@ -103,3 +108,11 @@ def test_long_paths_make_smaller_chunks(tmp_path: Path) -> None:
     chunks = list(parse_head_chunks(files, 1_000_000, 0))
     assert sum(map(len, chunks)) == len(files) and len(chunks) > 2
     assert all(sum(len(f) + 1 for f in files[:n]) <= CHUNK_BYTES for n in map(len, chunks))
+
+
+def test_the_seeds_come_back_whole_but_for_the_body() -> None:
+    files = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+    pooled = list(parse_heads(files, 1_000_000, 2, chunk=3))
+    assert pooled == [replace(parse(Path(f).read_bytes()), body=()) for f in files]
+    articles = [a for a in pooled if isinstance(a, Article)]
+    assert any(a.image for a in articles) and any(a.source for a in articles) and any(a.authors for a in articles)
