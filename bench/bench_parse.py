@@ -8,8 +8,9 @@
 3. With ``--files``: ``parse_head_chunks`` with 0, 1 and 2 child processes and several chunk
    sizes (wall time, this process's CPU and the children's), then ``load_library`` cold.
 
-Run: ``python -m bench.bench_parse [N] [RUNS] [--files]``. Medians of RUNS; CPU times
-beside wall times, since the machine is shared and noisy.
+Run: ``python -m bench.bench_parse [N] [RUNS] [--files] [--ref=main]``. Medians of RUNS;
+CPU times beside wall times, since the machine is shared and noisy. ``--ref=REF`` also
+times REF's parser (from git, see :mod:`bench.diff_parse`) in turns with this one.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import orjson
 
+from bench.diff_parse import old_parser
 from bench.pages import page, wrapped_page, write_library
 from reader.cache import ParseCache
 from reader.files import read_regular
@@ -53,16 +56,35 @@ def measure(work: Callable[[], object], runs: int) -> tuple[float, float, float]
     return statistics.median(walls), statistics.median(cpus), statistics.median(kids)
 
 
-def in_memory(count: int, runs: int) -> None:
-    """Section 1: parse() and parse(body=False) over pages in memory; the wrapped page."""
+def in_memory(count: int, runs: int, ref: str | None) -> None:
+    """Section 1: parse() and parse(body=False) over pages in memory (and REF's parse(), in
+    turns with this one: same-run ratios); the wrapped page."""
     pages = [page(n, count).encode("utf-8") for n in range(count)]
     size = sum(map(len, pages))
     print(f"pages: {count}, {size / count:.0f} bytes each, {size / 1e6:.1f} MB")
-    for label, options in (("parse()", {}), ("parse(body=False)", {"body": False})):
-        wall, cpu, _ = measure(lambda o=options: [parse(data, **o) for data in pages], runs)  # type: ignore[misc]
+    parsers: list[tuple[str, Callable[..., Any], dict[str, bool]]] = [
+        ("parse()", parse, {}),
+        ("parse(body=False)", parse, {"body": False}),
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        if ref is not None:
+            parsers.append((f"{ref}'s parse()", old_parser(ref, Path(tmp)), {}))
+        timings: dict[str, list[tuple[float, float, float]]] = {label: [] for label, *_ in parsers}
+        for _ in range(runs):  # in turns, so a busy moment of the machine hits each alike
+            for label, function, options in parsers:
+                timings[label].append(measure(lambda f=function, o=options: [f(d, **o) for d in pages], 1))  # type: ignore[misc]
+    cpus = {label: statistics.median(t[1] for t in found) for label, found in timings.items()}
+    for label, found in timings.items():
+        wall, cpu = statistics.median(t[0] for t in found), cpus[label]
         print(
             f"{label:>18}: median {wall:.3f} s wall, {cpu:.3f} s CPU; "
             f"{count / wall:,.0f} pages/s ({count / cpu:,.0f} per CPU second), {size / wall / 1e6:.1f} MB/s"
+        )
+    if ref is not None:
+        old = cpus[f"{ref}'s parse()"]
+        print(
+            f"CPU time against {ref}: parse() {cpus['parse()'] / old:.2f}x, parse(body=False) "
+            f"{cpus['parse(body=False)'] / old:.2f}x"
         )
     wrapped = wrapped_page(3_000_000).encode("utf-8")
     timings = []
@@ -134,7 +156,8 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     count = int(args[0]) if args else 10_000
     runs = int(args[1]) if len(args) > 1 else 5
-    in_memory(count, runs)
+    ref = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--ref=")), None)
+    in_memory(count, runs, ref)
     if "--files" in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:
             folder, cache_file = Path(tmp) / "lib", Path(tmp) / "cache.json"
