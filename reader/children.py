@@ -1,8 +1,10 @@
 """Child processes that answer a stream of paths in order (first-start parsing, the search index). No Textual.
 
-A child is ``python -m MODULE ARGS...``: it reads length-prefixed paths on stdin and
-answers each, in order, with a status byte and a length-prefixed frame. Children are
-started explicitly (never by re-importing the main module, as a spawned pool would).
+A child is ``python -m MODULE ARGS...``: it reads length-prefixed frames on stdin (a path
+each, written by :meth:`Child.feed`, or a chunk of paths each, written by :meth:`Child.send`)
+and answers each, in order, with a length-prefixed frame (after a status byte, for paths).
+Children are started explicitly (never by re-importing the main module, as a spawned pool
+would).
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ class Child:
         self.feeder = threading.Thread(target=write, name=f"{self.name}-feeder", daemon=True)
         self.feeder.start()
 
+    def send(self, data: bytes) -> None:
+        """Write one length-prefixed frame (for a child that answers frame by frame)."""
+        pipe = self.process.stdin
+        assert pipe is not None
+        pipe.write(len(data).to_bytes(4, "big") + data)
+        pipe.flush()
+
     def read_status(self) -> bytes:
         """The next answer's status byte; EOFError when the child is gone."""
         return self._read_exactly(1)
@@ -59,10 +68,14 @@ class Child:
             raise EOFError(f"the {self.name} process stopped")
         return data
 
-    def close(self) -> None:
-        """Stop the child and its feeder thread."""
+    def kill(self) -> None:
+        """Stop the child (a thread blocked reading its answers then gets EOFError)."""
         if self.process.poll() is None:
             self.process.kill()
+
+    def close(self) -> None:
+        """Stop the child and its feeder thread."""
+        self.kill()
         self.process.wait()
         for pipe in (self.process.stdin, self.process.stdout):
             if pipe is not None:

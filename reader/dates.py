@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 
-__all__ = ["crawler_date", "is_date_line", "is_relative", "parse_date"]
+__all__ = ["DATE_HEADS", "crawler_date", "is_date_line", "is_relative", "parse_date"]
 
 _MONTHS = {
     name: number
@@ -43,9 +43,11 @@ _RELATIVE = re.compile(
     r"|just now|yesterday|today)",
     re.I,
 )
+#: The first letters of every relative date line that does not start with a digit (any case).
+_RELATIVE_FIRST = "uUaAoOjJyYtT"
 _PREFIX_WORDS = ("published", "updated", "posted")
 #: How every date line that does not start with a digit starts.
-_HEADS = frozenset(word[:3] for word in (*_MONTHS, *_PREFIX_WORDS))
+DATE_HEADS = frozenset(word[:3] for word in (*_MONTHS, *_PREFIX_WORDS))
 _MAX_LINE = 60
 
 
@@ -58,7 +60,7 @@ def parse_date(line: str) -> str | None:
 
 def is_date_line(line: str) -> bool:
     """A line shaped like an absolute date, valid or not (``February 31, 2024`` is one)."""
-    if not (line[:1].isdigit() or line[:3].lower() in _HEADS):  # most lines stop here
+    if not (line[:1].isdigit() or line[:3].lower() in DATE_HEADS):  # most lines stop here
         return False
     return _date_parts(line) is not None
 
@@ -96,6 +98,9 @@ def crawler_date(stamp: str) -> str | None:
 
 def is_relative(line: str) -> bool:
     """A relative date line such as ``3 hours ago``, ``yesterday`` or ``Updated 5 min ago``."""
+    first = line[:1]
+    if not (first.isdigit() or first in _RELATIVE_FIRST):  # most lines stop here
+        return False
     return _RELATIVE.fullmatch(line) is not None
 
 

@@ -15,10 +15,12 @@ import re
 from itertools import islice
 from typing import NamedTuple
 
-from reader.dates import crawler_date, is_date_line, is_relative, parse_date
+from reader.dates import DATE_HEADS, crawler_date, is_date_line, is_relative, parse_date
 from reader.model import Article, Block, Image
 from reader.shapes import (
     EXPLORE,
+    FOOTER_EXACT,
+    FOOTER_START,
     LIST_ITEM,
     LIST_MARKERS,
     NOISE,
@@ -49,7 +51,6 @@ _SLUG_JUNK = re.compile(r"[\W_]+")
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s+[\"'“‘(]*[A-Z0-9]")
 _BARE_BY = frozenset({"By", "BY", "by", "By:", "BY:"})
 _TABS = re.compile(r"(?<! ) *\t[\t ]*")  # (?<! ): tried once per run of spaces
-_PARAGRAPH_BREAKS = re.compile(r"[\u2028\u2029]")
 _MAX_SLUG = 80
 #: How many non-empty lines the header may span, past the title.
 _HEADER_WINDOW = 10
@@ -82,18 +83,24 @@ class Body(NamedTuple):
 
 
 class _Top(NamedTuple):
-    """The first non-empty lines of a page (``text``) and their indices in the page (``at``)."""
+    """The first non-empty lines of a page (``text``) and their indices in the page (``at``),
+    with what :func:`_kind` found of each line asked about (lines are asked about again)."""
 
     text: list[str]
     at: list[int]
+    kinds: dict[str, str | None]
+    #: The authors of each byline :func:`_kind` found.
+    bylines: dict[str, tuple[str, ...]]
 
 
-def parse(data: bytes | str, *, name: str = "") -> Article:
+def parse(data: bytes | str, *, name: str = "", body: bool = True) -> Article:
     """Parse a page dump (bytes in any supported encoding, or text) into an Article.
 
     Raises :class:`ParseError` with a readable reason for empty or binary input.
     ``name`` (a file name) is accepted for callers' convenience: the id comes from the
     text alone (date and title slug, or a hash of the text when the title has no slug).
+    With ``body=False`` the body's blocks are not built (quicker: what a list needs); the
+    article is partial and equals the whole one but for its empty body.
     """
     text = _one_line_fields(clean(decode(bytes(data)) if isinstance(data, (bytes, bytearray, memoryview)) else data))
     lines = [line.strip() for line in text.split("\n")]
@@ -101,7 +108,7 @@ def parse(data: bytes | str, *, name: str = "") -> Article:
     if not any(lines):
         raise ParseError("empty file: no text to read")
     header = _read_header(lines)
-    body = _read_body(lines, header.body_start)
+    rest = _read_body(lines, header.body_start) if body else _read_links(lines, header.body_start)
     published = header.published or stamp
     return Article(
         id=_article_id(header.title, published, text),
@@ -112,10 +119,11 @@ def parse(data: bytes | str, *, name: str = "") -> Article:
         image=header.image,
         authors=header.authors,
         published=published,
-        body=body.blocks,
-        related=body.related,
-        source=body.source,
-        explore=body.explore,
+        body=rest.blocks,
+        related=rest.related,
+        source=rest.source,
+        explore=rest.explore,
+        partial=not body,
     )
 
 
@@ -137,8 +145,10 @@ def _one_line_fields(text: str) -> str:
     paragraph separators line breaks, so no single-line field holds either."""
     if "\t" in text:
         text = _TABS.sub(" ", text)
-    if not text.isascii():
-        text = _PARAGRAPH_BREAKS.sub("\n", text)
+    if "\u2028" in text:
+        text = text.replace("\u2028", "\n")
+    if "\u2029" in text:
+        text = text.replace("\u2029", "\n")
     return text
 
 
@@ -168,15 +178,18 @@ def _take_crawler_prefix(lines: list[str]) -> str | None:
 
 def _read_header(lines: list[str]) -> Header:
     """Section, reading time, title, dek, image, byline and date from the top of a page."""
-    at = list(islice((i for i, line in enumerate(lines) if line), _HEADER_WINDOW + 14))
-    top = _Top([lines[i] for i in at], at)
+    want = _HEADER_WINDOW + 14
+    at = [i for i, line in enumerate(islice(lines, 4 * want)) if line][:want]  # enough, but on a sparse page
+    if len(at) < want and len(lines) > 4 * want:
+        at = list(islice((i for i, line in enumerate(lines) if line), want))
+    top = _Top([lines[i] for i in at], at, {}, {})
     section, read_minutes, pos = _find_section(top.text)
     pos = min(pos, len(at) - 1)
     dated: str | None = None
     date_first = (
         pos + 1 < len(at)
         and is_date_line(top.text[pos])
-        and _is_text(top.text[pos + 1])
+        and _is_text(top, top.text[pos + 1])
         and not is_section(top.text[pos + 1])
     )
     if date_first:  # a video page: the date, the title, then a description (the dek)
@@ -186,24 +199,24 @@ def _read_header(lines: list[str]) -> Header:
     pos += 1
     dek = None
     if date_first:
-        if pos < len(at) and top.text[pos] != title and _is_text(top.text[pos]):
+        if pos < len(at) and top.text[pos] != title and _is_text(top, top.text[pos]):
             dek = top.text[pos]
             pos += 1
     elif pos < len(at) and _dek_at(top, pos, lines, title, structured=section is not None or read_minutes is not None):
         dek = top.text[pos]
         pos += 1
     image, authors, published, pos = _header_parts(top, pos, title)
-    if date_first and dek is None and pos < len(at) and top.text[pos] != title and _is_text(top.text[pos]):
+    if date_first and dek is None and pos < len(at) and top.text[pos] != title and _is_text(top, top.text[pos]):
         dek = top.text[pos]  # the description, after a duration or image line
         pos += 1
     body_start = at[pos] if pos < len(at) else at[pos - 1] + 1
     return Header(title, section, read_minutes, dek, image, authors, dated or published, body_start)
 
 
-def _is_text(line: str) -> bool:
+def _is_text(top: _Top, line: str) -> bool:
     """A line of running text or a title: no header part, marker, footer or Related line."""
     return (
-        _kind(line, "") is None
+        _kind(top, line, "") is None
         and line not in EXPLORE
         and line not in NOISE
         and not is_footer(line)
@@ -214,7 +227,7 @@ def _is_text(line: str) -> bool:
 def _find_section(top: list[str]) -> tuple[str | None, int | None, int]:
     """Section and reading time, and the position (in ``top``) of the title."""
     for pos in range(min(_READ_TIME_WITHIN, len(top))):
-        match = READ_TIME.fullmatch(top[pos])
+        match = READ_TIME.fullmatch(top[pos]) if top[pos][0].isdigit() else None
         if match is None:
             continue
         section = top[pos - 1] if pos > 0 and is_section(top[pos - 1]) else None
@@ -229,33 +242,40 @@ def _find_section(top: list[str]) -> tuple[str | None, int | None, int]:
     return (top[pos - 1] if pos and is_section(top[pos - 1]) else None), None, pos
 
 
-def _kind(line: str, title: str) -> str | None:
+def _kind(top: _Top, line: str, title: str) -> str | None:
     """What header part a line is, if any: alt, skip, date, relative, byline or caption."""
     if line == title:
         return "alt"
-    if is_skipped(line) or line in _BARE_BY:
-        return "skip"
-    if is_date_line(line):
-        return "date"
-    if is_relative(line):
-        return "relative"
-    if byline_authors(line) is not None:
-        return "byline"
-    if is_caption(line):
-        return "caption"
-    return None
+    kind = top.kinds.get(line, "?")
+    if kind != "?":
+        return kind
+    kind = None
+    first = line[0]
+    if (first.isdigit() and is_skipped(line)) or line in _BARE_BY:
+        kind = "skip"
+    elif is_date_line(line):
+        kind = "date"
+    elif is_relative(line):
+        kind = "relative"
+    elif (line.find(line[:3], 3) != -1 or line[:3].lower() == "by ") and (authors := byline_authors(line)):
+        kind = "byline"  # (the quick tests: a byline is a doubled name or starts with "By ")
+        top.bylines[line] = authors
+    elif "/" in line and is_caption(line):
+        kind = "caption"
+    top.kinds[line] = kind
+    return kind
 
 
 def _dek_at(top: _Top, pos: int, lines: list[str], title: str, *, structured: bool) -> bool:
     """Is the line after the title a dek? Only when header parts follow it, or it
     stands as its own paragraph right under the title on a page with a header."""
     text = top.text
-    if _kind(text[pos], title) is not None:
+    if _kind(top, text[pos], title) is not None:
         return False
     if pos + 1 < len(text):
-        if _kind(text[pos + 1], title) is not None:
+        if _kind(top, text[pos + 1], title) is not None:
             return True
-        name_then_date = pos + 2 < len(text) and _kind(text[pos + 2], title) in ("date", "relative")
+        name_then_date = pos + 2 < len(text) and _kind(top, text[pos + 2], title) in ("date", "relative")
         if name_then_date and is_name(text[pos + 1]):
             return True
     at = top.at[pos]
@@ -288,12 +308,12 @@ def _header_parts(top: _Top, pos: int, title: str) -> tuple[Image | None, tuple[
     limit = min(len(text), pos + _HEADER_WINDOW)
     while pos < limit:
         line = text[pos]
-        kind = _kind(line, title)
+        kind = _kind(top, line, title)
         if kind == "alt" and image is None:
             caption, credit = None, None
             if pos + 1 < len(text):
                 following = text[pos + 1]
-                if _kind(following, title) in (None, "caption") and len(following) <= 600:
+                if _kind(top, following, title) in (None, "caption") and len(following) <= 600:
                     caption, credit = split_caption(following)
                     pos += 1
             image = Image(line, caption, credit)
@@ -302,7 +322,7 @@ def _header_parts(top: _Top, pos: int, title: str) -> tuple[Image | None, tuple[
             alt = image.alt if image else (title if caption == title else None)
             image = Image(alt, caption, credit)
         elif kind == "byline" and not authors:
-            authors = byline_authors(line) or ()
+            authors = top.bylines[line]
         elif kind == "date" and published is None:
             published = parse_date(line)
         elif kind in ("relative", "skip"):
@@ -312,7 +332,7 @@ def _header_parts(top: _Top, pos: int, title: str) -> tuple[Image | None, tuple[
             and not authors
             and is_name(line)
             and pos + 1 < len(text)
-            and _kind(text[pos + 1], title) in ("date", "relative")
+            and _kind(top, text[pos + 1], title) in ("date", "relative")
         ):
             authors = (line,)
         else:
@@ -328,42 +348,31 @@ def _read_body(lines: list[str], start: int) -> Body:
     """Blocks, Related headlines, source and Explore list from the lines after the header.
 
     Wrapped lines are gathered in ``joined`` and each paragraph joined once at the
-    end, so a page of many short lines reads in linear time.
+    end, so a page of many short lines reads in linear time. The text runs up to a
+    footer or the Explore marker; the Explore list (:func:`_read_explore`) follows it.
     """
     blocks: list[Block] = []
+    add = blocks.append
     joined: dict[int, list[str]] = {}  # block index → its first line and the lines wrapped onto it
     related: list[str] = []
-    explore: list[str] = []
     source: str | None = None
-    in_explore = False
     joinable = False
-    label: str | None = None  # a section label in the Explore list, until a headline follows it
-    for line in islice(lines, start, None):
-        if not line:
+    explore_at = -1  # where the Explore list starts, if the page has one
+    # The predicates of :mod:`reader.shapes`, with their quickest tests inlined (most lines stop there).
+    noise_lines, explore_lines, footer_start, footer_exact = NOISE, EXPLORE, FOOTER_START, FOOTER_EXACT
+    for at, line in enumerate(islice(lines, start, None), start):
+        if not line or line in noise_lines:
             joinable = False
             continue
-        if in_explore:
-            label = None
-            if is_footer(line):
-                break
-            noise = _explore_noise(line)
-            if noise == "label":
-                label = line  # labels the headline after it; none comes if the page is cut here
-            elif not noise:
-                explore.append(line)
-            continue
-        if line in NOISE:
-            joinable = False
-            continue
-        if line in EXPLORE:
-            in_explore = True
-            continue
+        if line in explore_lines:
+            explore_at = at + 1
+            break
         first = line[0]
         if first in "RrS":
             headline = related_headline(line)
             if headline is not None:
                 if headline:
-                    blocks.append(Block("related", headline))
+                    add(Block("related", headline))
                     related.append(headline)
                 joinable = False
                 continue
@@ -371,7 +380,7 @@ def _read_body(lines: list[str], start: int) -> Body:
                 source = agency
                 joinable = False
                 continue
-        if is_footer(line):
+        if line.startswith(footer_start) or (len(line) < 20 and line.lower() in footer_exact):  # is_footer
             break
         if first.isdigit() and is_skipped(line):
             continue
@@ -388,33 +397,78 @@ def _read_body(lines: list[str], start: int) -> Body:
         if first == ">":
             quoted = line.lstrip("> ")
             if quoted:
-                blocks.append(Block("quote", quoted))
+                add(Block("quote", quoted))
             continue
         if first in LIST_MARKERS or first.isdigit():
             match = LIST_ITEM.fullmatch(line)
             if match is not None:
-                blocks.append(Block("list_item", match.group(1)))
+                add(Block("list_item", match.group(1)))
                 continue
-        blocks.append(Block("heading" if is_heading(line) else "paragraph", line))
+        add(Block("heading" if len(line) <= 90 and is_heading(line) else "paragraph", line))
     for index, parts in joined.items():
         blocks[index] = Block("paragraph", " ".join(parts))
     if blocks and blocks[-1].kind == "heading":
         # A heading heads what follows it; a page that ends on one was cut mid-paragraph.
         blocks[-1] = Block("paragraph", blocks[-1].text)
+    explore = _read_explore(lines, explore_at) if explore_at >= 0 else ()
+    return Body(tuple(blocks), tuple(related), source, explore)
+
+
+def _read_links(lines: list[str], start: int) -> Body:
+    """What :func:`_read_body` finds but the blocks: the lines it reads the same way, the
+    rest skipped (Related and source lines, the Explore marker and footers are never wrapped
+    onto a paragraph, so where the text ends does not depend on the blocks before)."""
+    related: list[str] = []
+    source: str | None = None
+    noise_lines, explore_lines, footer_start, footer_exact = NOISE, EXPLORE, FOOTER_START, FOOTER_EXACT
+    for at, line in enumerate(islice(lines, start, None), start):
+        if not line or line in noise_lines:
+            continue
+        if line in explore_lines:
+            return Body((), tuple(related), source, _read_explore(lines, at + 1))
+        first = line[0]
+        if first in "RrS":
+            headline = related_headline(line)
+            if headline is not None:
+                if headline:
+                    related.append(headline)
+                continue
+            if first == "S" and (agency := source_agency(line)) is not None:
+                source = agency
+                continue
+        if line.startswith(footer_start) or (len(line) < 20 and line.lower() in footer_exact):  # is_footer
+            break
+    return Body((), tuple(related), source, ())
+
+
+def _read_explore(lines: list[str], start: int) -> tuple[str, ...]:
+    """The headlines of the Explore list from ``start`` on, up to a footer: without the
+    markers, bylines, dates and durations in it, nor the section labels, but for a label
+    the page was cut after (its headline is lost: the label is kept in its place)."""
+    explore: list[str] = []
+    label: str | None = None  # a section label, until a headline follows it
+    noise_lines, footer_start, footer_exact = NOISE, FOOTER_START, FOOTER_EXACT
+    for line in islice(lines, start, None):
+        if not line:
+            continue
+        label = None
+        if line.startswith(footer_start) or (len(line) < 20 and line.lower() in footer_exact):  # is_footer
+            break
+        if line in noise_lines:
+            continue
+        if len(line) <= 40 and line.isupper() and is_section(line):
+            label = line  # labels the headline after it; none comes if the page is cut here
+            continue
+        if line[0].isdigit():
+            if is_skipped(line) or is_date_line(line):
+                continue
+        elif line[:3].lower() in DATE_HEADS and is_date_line(line):
+            continue
+        if line[-3:] in ("ago", "day") and is_relative(line):
+            continue
+        if (line.find(line[:3], 3) != -1 or line[:3].lower() == "by ") and byline_authors(line) is not None:
+            continue  # (the quick tests: a byline is a doubled name or starts with "By ")
+        explore.append(line)
     if label is not None:
         explore.append(label)  # a page cut in its Explore list: the cut headline is kept
-    return Body(tuple(blocks), tuple(related), source, tuple(explore))
-
-
-def _explore_noise(line: str) -> str:
-    """What a line inside the Explore list is when it is no headline: ``label`` (a
-    section label), ``noise`` (a marker, byline, date or duration); '' for a headline."""
-    if line in NOISE:
-        return "noise"
-    if is_section(line):
-        return "label"
-    if line[0].isdigit() and is_skipped(line):
-        return "noise"
-    if is_date_line(line) or (line[-3:] in ("ago", "day") and is_relative(line)):
-        return "noise"
-    return "noise" if byline_authors(line) is not None else ""
+    return tuple(explore)

@@ -23,8 +23,8 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:,|&|\band\b)\s*")
 _PUBLISHER = re.compile(r"TRT\s+\w+(?:\s+\w+)?\s+[-–—]\s+")
 _NOT_IN_NAME = re.compile(r"[\d.!?:;\"“”]")
 _END_PUNCT = ".!?:;,…"
-_FOOTER_START = ("Sneak a peek", "©", "Copyright ", "All rights reserved", "Share your feedback")
-_FOOTER_EXACT = frozenset({"contact us", "about us", "privacy policy", "terms of use", "cookie policy"})
+FOOTER_START = ("Sneak a peek", "©", "Copyright ", "All rights reserved", "Share your feedback")
+FOOTER_EXACT = frozenset({"contact us", "about us", "privacy policy", "terms of use", "cookie policy"})
 
 
 def is_section(line: str) -> bool:
@@ -45,7 +45,8 @@ def is_glued_nav(line: str) -> bool:
 
 def is_skipped(line: str) -> bool:
     """A reading time (``3 MIN READ``) or a video duration (``02:48``): shown nowhere."""
-    return DURATION.fullmatch(line) is not None or READ_TIME.fullmatch(line) is not None
+    # Both start with a digit: most lines stop at the first test.
+    return line[:1].isdigit() and (DURATION.fullmatch(line) is not None or READ_TIME.fullmatch(line) is not None)
 
 
 def byline_authors(line: str) -> tuple[str, ...] | None:
@@ -146,6 +147,8 @@ def _looks_credit(part: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """A caption line without a preceding alt line: it must end in a short credit."""
+    if "/" not in line:
+        return False
     parts = credit_parts(line)
     if len(parts) < 2:
         return False
@@ -187,7 +190,7 @@ def source_agency(line: str) -> str | None:
 
 def is_footer(line: str) -> bool:
     """Site footer lines that end the article."""
-    return line.startswith(_FOOTER_START) or (len(line) < 20 and line.lower() in _FOOTER_EXACT)
+    return line.startswith(FOOTER_START) or (len(line) < 20 and line.lower() in FOOTER_EXACT)
 
 
 def is_heading(line: str) -> bool:

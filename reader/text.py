@@ -27,6 +27,7 @@ _UNSAFE = re.compile(
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"  # one control character
 )
 _QUICK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_ASCII_UNSAFE = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])  # what it finds in ASCII
 
 
 def decode(data: bytes) -> str:
@@ -73,13 +74,22 @@ def clean(text: str) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _QUICK_UNSAFE.search(text):
+    if _may_be_unsafe(text) and _QUICK_UNSAFE.search(text):
         if _looks_binary(text):
             raise ParseError("binary file, not text")
         text = _UNSAFE.sub("", text)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
+
+
+def _may_be_unsafe(text: str) -> bool:
+    """False when ``text`` surely has no character :data:`_QUICK_UNSAFE` finds, checked in C
+    well before a search: an ASCII text without C0 controls (but newline and tab) or DEL, or
+    any text printable but for its newlines and tabs (every unsafe character is unprintable)."""
+    if text.isascii():
+        return len(text.encode("ascii").translate(None, _ASCII_UNSAFE)) != len(text)
+    return not text.replace("\n", "").replace("\t", "").isprintable()
 
 
 def _looks_binary(raw: str) -> bool:

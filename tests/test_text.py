@@ -103,3 +103,18 @@ def test_decode_reads_utf8_utf16_and_cp1252(data: bytes, text: str) -> None:
 )
 def test_decode_of_a_cut_dump(data: bytes, text: str) -> None:
     assert decode(data) == text
+
+
+UNSAFE = [chr(c) for c in (*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))] + [
+    *"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    "\ud800",
+    "\udfff",
+]
+
+
+@pytest.mark.parametrize("around", ["plain ASCII text", "café “quoted”", "wide 文字 text", "tab\tand\nline"])
+def test_every_control_character_is_removed_from_any_text(around: str) -> None:
+    # clean() skips its search when a quick check finds the text safe: that check must miss none.
+    for char in UNSAFE:
+        assert clean(f"{around} {char}\n{around}") == f"{around} \n{around}", repr(char)
+    assert clean(around) == around  # safe text comes through untouched
