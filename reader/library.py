@@ -449,7 +449,8 @@ def load_library(
         result = next(parsed)
         if isinstance(result, Article):
             cache.put(key, size, mtime, result)
-            result = replace(result, body=(), partial=True)  # bodies are read when opened
+            if not (result.partial and not result.body):  # parse_heads gives them without (no copy)
+                result = replace(result, body=(), partial=True)  # bodies are read when opened
             batch.add(result, path)
         results[path] = result if isinstance(result, Article) else Problem(Path(path), result)
     articles: list[Article] = []
