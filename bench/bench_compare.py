@@ -42,7 +42,7 @@ KEYS = 20  # Down/Up presses per session
 OPENS = 6  # Enter presses per session
 QUERIES = ("zephyrine", "quillwort")  # each in the text (never a title) of 1 story in 1,000
 MARKED = {7: QUERIES[0], 8: QUERIES[1]}  # story number % 1000 → its marker word
-READER_LIST = re.compile(r"\w · \d{4}-\d{2}-\d{2}")  # a headline's section · date line
+READER_LIST = re.compile(r"^[ ▌]● [ ★] \S", re.M)  # an unread headline's first line: markers, then the title
 Result = dict[str, float | None]
 
 

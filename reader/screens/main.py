@@ -375,6 +375,9 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self.call_after_refresh(self._find_backlinks, article_id)
 
     def on_main_screen_backlinks_ready(self, message: BacklinksReady) -> None:
+        self.call_after_refresh(self._show_backlinks, message)  # the story's text is drawn first
+
+    def _show_backlinks(self, message: BacklinksReady) -> None:
         if message.article_id == self.current and self.story is not None:
             self.query_one(Sidebar).show(self.story.links, message.backlinks)
 
