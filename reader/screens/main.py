@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -161,6 +162,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.undo = UndoStack()
         self.feed_info: dict[str, StoryInfo] = {}  # feed stories by article id: URL, feed, file
         self.feed_statuses: dict[str, FeedStatus] = {}
+        self.opened_file: FileStamp | None = None  # the open story's file as it was read
 
     @property
     def current(self) -> str | None:
@@ -347,6 +349,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     @work(thread=True, exclusive=True, group="open")
     def _prepare(self, article: Article, scroll_y: float) -> None:
+        self.opened_file = self.stamp(article.id)  # before reading: a change made meanwhile is seen later
         full = self.library.full(article)  # may re-read and parse the file: never on the event loop
         self.post_message(self.Opened(full, tuple(self.library.links(full)), scroll_y))
         if self.library.backlinks_ready:
@@ -356,6 +359,23 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     def _find_backlinks(self, article_id: str) -> None:
         """The first backlinks are found (every story's links resolved) once the story is drawn."""
         self.post_message(self.BacklinksReady(article_id, self.library.backlinks(article_id)))
+
+    def stamp(self, article_id: str) -> FileStamp | None:
+        """The story's file as it is now (its time and size), to tell later whether it changed. Threads only."""
+        path = self.library.paths.get(article_id)
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        return FileStamp(article_id, st.st_mtime_ns, st.st_size) if st else None
+
+    def redraw_open_story(self) -> None:
+        """The open story changed (a feed refresh, a reload): read it again and draw it in place."""
+        story = self.story
+        article = self.library.get(story.article.id) if story is not None and not story.gone else None
+        if story is None or article is None:
+            return
+        self._prepare(article, story.scroll_y if story.loading else self.query_one(ArticleView).scroll_y)
 
     def on_main_screen_opened(self, message: Opened) -> None:
         if message.article.id != self.current:
@@ -480,6 +500,15 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if action == "close_find":
             return bool(self.query_one(FindBar).display)  # else Esc is the list's "clear filter"
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """A story's file as it was read: when it was last written, and its size."""
+
+    article_id: str
+    mtime_ns: int
+    size: int
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:

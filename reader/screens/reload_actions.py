@@ -64,7 +64,15 @@ class ReloadActions(MainScreenPart):
         except Exception as error:
             self.post_message(self.ReloadFailed(str(error) or type(error).__name__, manual))
             return
-        self.post_message(self.Reloaded(compare(known, known_paths, fresh), manual))
+        changes = compare(known, known_paths, fresh)
+        opened = self.opened_file
+        article = fresh.get(opened.article_id) if opened else None
+        listed = {changed.id for changed in changes.changed}
+        if opened and article and article.id not in listed and self.stamp(opened.article_id) != opened:
+            changes.changed.append(article)  # the open story's text changed under the same headline
+            if article.id in fresh.paths:
+                changes.paths[article.id] = fresh.paths[article.id]
+        self.post_message(self.Reloaded(changes, manual))
 
     def on_main_screen_reload_failed(self, message: ReloadFailed) -> None:
         if message.manual:
@@ -79,6 +87,8 @@ class ReloadActions(MainScreenPart):
             return
         self.library.add_or_update(changes.changed, changes.paths)
         self.library.remove(changes.gone)
+        if any(article.id == self.current for article in changes.changed):
+            self.redraw_open_story()
         self.post_message(self.LibraryChanged())
         self._show_rows_in_place()
         self._recount()
