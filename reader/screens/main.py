@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from reader.changes import Change, PendingChanges
 from reader.config import Config
@@ -42,6 +42,7 @@ from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
+from reader.widgets.title_header import TitleHeader
 
 NARROW = 110  # below this many columns the sidebar folds away
 SINGLE = 60  # below this many columns one pane shows at a time: list, article, sidebar
@@ -172,7 +173,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield FilterBox(self.index, id="filter")
@@ -243,7 +244,11 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         return f"{VIEWS[self.view]}{source}{section}{shown} · {self.unread} unread{minutes}{busy}"
 
     def watch_subtitle(self, subtitle: str) -> None:
-        self.app.sub_title = subtitle
+        # Setting app.sub_title would repaint every line of the screen (on every open: the unread count);
+        # only the header's title line changes, so that line alone is repainted.
+        self.app.set_reactive(App.sub_title, subtitle)
+        for header in self.query(TitleHeader):
+            header.show_title()
 
     def _recount(self) -> None:
         """Count the unread stories again (at start and after changes made elsewhere)."""
@@ -352,8 +357,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.opened_file = self.stamp(article.id)  # before reading: a change made meanwhile is seen later
         full = self.library.full(article)  # may re-read and parse the file: never on the event loop
         self.post_message(self.Opened(full, tuple(self.library.links(full)), scroll_y))
-        if self.library.backlinks_ready:
-            self.post_message(self.BacklinksReady(full.id, self.library.backlinks(full.id)))
 
     @work(thread=True, exclusive=True, group="backlinks")
     def _find_backlinks(self, article_id: str) -> None:
@@ -382,7 +385,11 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             return
         self.story = Story(message.article, message.links, message.scroll_y)
         self.refresh_bindings()
-        self.call_after_refresh(self._fill_sidebar, message.article.id)  # the text first, then the sidebar
+        if not self.query_one(ArticleView).region:  # out of sight (one pane at a time): nothing to wait for
+            self.call_after_refresh(self._fill_sidebar, message.article.id)
+
+    def on_article_view_drawn(self, message: ArticleView.Drawn) -> None:
+        self._fill_sidebar(message.article_id)  # the story's text is on screen: now the sidebar
 
     def _fill_sidebar(self, article_id: str) -> None:
         """Show the open story's links and backlinks in the sidebar (finding backlinks the first time)."""
@@ -395,9 +402,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self.call_after_refresh(self._find_backlinks, article_id)
 
     def on_main_screen_backlinks_ready(self, message: BacklinksReady) -> None:
-        self.call_after_refresh(self._show_backlinks, message)  # the story's text is drawn first
-
-    def _show_backlinks(self, message: BacklinksReady) -> None:
         if message.article_id == self.current and self.story is not None:
             self.query_one(Sidebar).show(self.story.links, message.backlinks)
 

@@ -101,6 +101,12 @@ class ArticleView(ScrollView, can_focus=True):
         count: int
 
     @dataclass
+    class Drawn(Message):
+        """A story's text is on screen (what waits for it, such as the sidebar, may follow)."""
+
+        article_id: str
+
+    @dataclass
     class Follow(Message):
         """The user followed an inline Related link."""
 
@@ -115,6 +121,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._renders: dict[tuple[object, ...], list[Strip]] = {}  # the shown story's renders
         self._lines: list[Strip] = []  # the render on screen, one strip a line, ``self._width`` wide
         self._key: tuple[object, ...] | None = None
+        self._drawn: str | None = None  # the story whose first draw is to be announced
 
     @property
     def article(self) -> Article | None:
@@ -131,11 +138,6 @@ class ArticleView(ScrollView, can_focus=True):
         """Every line of what the pane shows (the story from top to bottom), as rendered for its width."""
         self._update()
         return self._lines
-
-    @property
-    def text_width(self) -> int:
-        """How wide the text runs: the pane's width up to :data:`MEASURE` columns."""
-        return max(1, min(MEASURE, self.scrollable_content_region.width))
 
     # -- what to show ---------------------------------------------------------------------
 
@@ -159,6 +161,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Draw ``story`` from its top (or where it was left: ``scroll_y``, kept within the new text)."""
         self._loading_timer = None
         self._shown = story
+        self._drawn = story.article.id if story is not None and not story.loading else None
         self._renders.clear()
         self._key = None
         self._update()  # measured now, so the scroll below lands within the new text
@@ -220,20 +223,30 @@ class ArticleView(ScrollView, can_focus=True):
     def _update(self) -> None:
         """Render what the pane shows for its width, unless that render is at hand; set the scroll height."""
         look = self._current_look()
-        width = self.text_width
+        width = self.scrollable_content_region.width
         key = (width, look, self.selected, self.find_query, self.find_current)
         if key == self._key:
             return
         lines = self._renders.get(key)
         if lines is None:
-            visual = visualize(self, self._content(look), markup=False)
-            lines = Visual.to_strips(self, visual, width, None, self.visual_style, pad=True)
+            lines = self._render_lines(width, look)
             if len(self._renders) > 8:
                 self._renders.clear()
             self._renders[key] = lines
         self._key, self._lines = key, lines
         if self.virtual_size.height != len(lines):
             self._set_height(len(lines))
+
+    def _render_lines(self, width: int, look: Look) -> list[Strip]:
+        """What the pane shows as lines ``width`` wide: the text at most :data:`MEASURE` wide, centred."""
+        measure = max(1, min(MEASURE, width))
+        visual = visualize(self, self._content(look), markup=False)
+        lines = Visual.to_strips(self, visual, measure, None, self.visual_style, pad=True)
+        margin = (width - measure) // 2
+        if margin > 0:
+            blank = Strip.blank(margin, look.base)
+            lines = [Strip.join([blank, line]) for line in lines]
+        return [line.adjust_cell_length(width, look.base) for line in lines]
 
     def _set_height(self, height: int) -> None:
         """Scroll over ``height`` lines, without laying the screen out again (as Textual does on a resize).
@@ -246,16 +259,13 @@ class ArticleView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         self._update()
-        width = self.scrollable_content_region.width
-        base = self._current_look().base
+        if self._drawn is not None:
+            self.post_message(self.Drawn(self._drawn))
+            self._drawn = None
         number = int(self.scroll_offset.y) + y
-        if not 0 <= number < len(self._lines):
-            return Strip.blank(width, base)
-        strip = self._lines[number]
-        margin = (width - strip.cell_length) // 2
-        if margin > 0:
-            strip = Strip.join([Strip.blank(margin, base), strip])
-        return strip.adjust_cell_length(width, base)
+        if 0 <= number < len(self._lines):
+            return self._lines[number]
+        return Strip.blank(self.scrollable_content_region.width, self._current_look().base)
 
     def _line_with(self, key: str, value: object) -> int | None:
         """The first line drawing a segment whose style meta has ``key`` = ``value``."""
