@@ -8,9 +8,10 @@ measure it, which is what a ``Static`` in a scrolling container costs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -119,7 +120,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._shown: Story | None = None  # what is drawn: the story, or the one before while it loads
         self._look: Look | None = None
         self._renders: dict[tuple[object, ...], list[Strip]] = {}  # the shown story's renders
-        self._lines: list[Strip] = []  # the render on screen, one strip a line, ``self._width`` wide
+        self._lines: list[Strip] = []  # the render on screen, one strip a line, the pane's width
+        self._rest: Iterator[list[Strip]] | None = None  # the lines of the render still to come, part by part
         self._key: tuple[object, ...] | None = None
         self._drawn: str | None = None  # the story whose first draw is to be announced
 
@@ -164,8 +166,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._drawn = story.article.id if story is not None and not story.loading else None
         self._renders.clear()
         self._key = None
-        self._update()  # measured now, so the scroll below lands within the new text
-        self.scroll_to(y=story.scroll_y if story else 0, animate=False, immediate=True, force=True)
+        scroll_y = story.scroll_y if story else 0
+        # The lines down to the bottom of the pane now (the rest once they are on screen), so the
+        # scroll below lands within the text; with a find, every line (the matches are counted).
+        self._update(None if self.find_query else int(scroll_y) + self.scrollable_content_region.height)
+        self.scroll_to(y=scroll_y, animate=False, immediate=True, force=True)
         self.refresh()
         if self.find_query:
             self.post_message(self.Found(self.find_current, self.find_count))
@@ -186,7 +191,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.refresh()  # drawn at the new width on the next render_line
+        self._update(upto=int(self.scroll_offset.y) + self.scrollable_content_region.height)  # rewrapped
+        self.refresh()
+
+    def on_article_view_drawn(self) -> None:
+        self._update()  # the first lines are on screen: now the rest (the scrollbar's length changes)
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -220,33 +229,45 @@ class ArticleView(ScrollView, can_focus=True):
                 self.find_count = mark(renderable, self.find_query, 0, look.match, look.current)
         return renderable
 
-    def _update(self) -> None:
-        """Render what the pane shows for its width, unless that render is at hand; set the scroll height."""
+    def _update(self, upto: int | None = None) -> None:
+        """Render what the pane shows for its width, unless that render is at hand; set the scroll height.
+
+        With ``upto``, lines are rendered only until there are that many (the rest when needed).
+        """
         look = self._current_look()
         width = self.scrollable_content_region.width
         key = (width, look, self.selected, self.find_query, self.find_current)
-        if key == self._key:
-            return
-        lines = self._renders.get(key)
-        if lines is None:
-            lines = self._render_lines(width, look)
-            if len(self._renders) > 8:
-                self._renders.clear()
-            self._renders[key] = lines
-        self._key, self._lines = key, lines
-        if self.virtual_size.height != len(lines):
-            self._set_height(len(lines))
+        if key != self._key:
+            self._key = key
+            kept = self._renders.get(key)
+            self._lines, self._rest = (kept, None) if kept is not None else ([], self._parts(width, look))
+        if self._rest is not None and (upto is None or len(self._lines) < upto):
+            for lines in self._rest:
+                self._lines.extend(lines)
+                if upto is not None and len(self._lines) >= upto:
+                    break
+            else:
+                self._rest = None
+                if len(self._renders) > 8:
+                    self._renders.clear()
+                self._renders[key] = self._lines
+        height = len(self._lines) + (self._rest is not None)  # one more while the rest is to come
+        if self.virtual_size.height != height:
+            self._set_height(height)
 
-    def _render_lines(self, width: int, look: Look) -> list[Strip]:
-        """What the pane shows as lines ``width`` wide: the text at most :data:`MEASURE` wide, centred."""
+    def _parts(self, width: int, look: Look) -> Iterator[list[Strip]]:
+        """What the pane shows, part by part (a paragraph, a list item...), as lines ``width`` wide:
+        the text at most :data:`MEASURE` wide, centred."""
         measure = max(1, min(MEASURE, width))
-        visual = visualize(self, self._content(look), markup=False)
-        lines = Visual.to_strips(self, visual, measure, None, self.visual_style, pad=True)
         margin = (width - measure) // 2
-        if margin > 0:
-            blank = Strip.blank(margin, look.base)
-            lines = [Strip.join([blank, line]) for line in lines]
-        return [line.adjust_cell_length(width, look.base) for line in lines]
+        blank = Strip.blank(margin, look.base)
+        content = self._content(look)
+        for part in content.renderables if isinstance(content, Group) else [content]:
+            visual = visualize(self, part, markup=False)
+            lines = Visual.to_strips(self, visual, measure, None, self.visual_style, pad=True)
+            if margin > 0:
+                lines = [Strip.join([blank, line]) for line in lines]
+            yield [line.adjust_cell_length(width, look.base) for line in lines]
 
     def _set_height(self, height: int) -> None:
         """Scroll over ``height`` lines, without laying the screen out again (as Textual does on a resize).
@@ -258,11 +279,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._scroll_update(size)
 
     def render_line(self, y: int) -> Strip:
-        self._update()
+        number = int(self.scroll_offset.y) + y
+        self._update(upto=number + 1)
         if self._drawn is not None:
             self.post_message(self.Drawn(self._drawn))
             self._drawn = None
-        number = int(self.scroll_offset.y) + y
         if 0 <= number < len(self._lines):
             return self._lines[number]
         return Strip.blank(self.scrollable_content_region.width, self._current_look().base)
