@@ -14,7 +14,7 @@ from reader.library import load_library
 from reader.paths import seeds_dir
 from reader.store import Store
 from tests import test_feeds_support as support
-from tests.helpers.article import article_view, story_text
+from tests.helpers.article import article_view, screen_lines, story_text
 from tests.helpers.pilot import main, settle
 from tests.test_app_feeds import item, make_app, serve, subscribe
 
@@ -159,3 +159,38 @@ async def test_a_new_theme_recolours_the_links(tmp_path: Path) -> None:
         app.theme = "textual-light"
         await settle(pilot)
         assert link_colour() is not None and link_colour() != dark
+
+
+def long_story(folder: Path) -> Path:
+    """The Cobalt Bay page with forty more paragraphs, the last one saying so."""
+    page = folder / "cobalt.txt"
+    shutil.copy(seeds_dir() / "cobalt-bay-tidal.txt", page)
+    more = "\n\n".join(
+        f"Paragraph {n} of the longer story, with a few words to wrap across the pane." for n in range(40)
+    )
+    rewrite(page, "forty", "forty", more=more + "\n\nThe very last paragraph of the story.")
+    return page
+
+
+async def test_the_end_of_a_long_story_is_reached_with_G_also_after_a_resize(tmp_path: Path) -> None:
+    """The first screenful is drawn first; G still goes to the very end, before and after a rewrap."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    long_story(folder)
+    app = folder_app(folder, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        main(app).open_article(COBALT)
+        await settle(pilot)
+        view = article_view(app)
+        view.focus()
+        await pilot.press("G")
+        await settle(pilot)
+        assert any("The very last paragraph of the story." in line for line in screen_lines(app))
+        assert any("Source: Sample" in line for line in screen_lines(app))
+        await pilot.press("g")
+        await pilot.resize_terminal(90, 30)
+        await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        assert any("Source: Sample" in line for line in screen_lines(app))

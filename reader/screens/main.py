@@ -164,6 +164,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.feed_info: dict[str, StoryInfo] = {}  # feed stories by article id: URL, feed, file
         self.feed_statuses: dict[str, FeedStatus] = {}
         self.opened_file: FileStamp | None = None  # the open story's file as it was read
+        self._keys_shown: tuple[bool, ...] = ()  # what the footer's keys showed at the last open
 
     @property
     def current(self) -> str | None:
@@ -363,6 +364,19 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         """The first backlinks are found (every story's links resolved) once the story is drawn."""
         self.post_message(self.BacklinksReady(article_id, self.library.backlinks(article_id)))
 
+    def _refresh_keys(self) -> None:
+        """Show the footer's keys again if opening a story changed one it shows (Textual rebuilds the whole
+        footer, laying the screen out twice: not on every open)."""
+        keys = (
+            self.history.can_go_back,
+            self.history.can_go_forward,
+            self._target() is not None,
+            self.query_one(ArticleView).has_focus,  # its footer shows Find, which waits for the text
+        )
+        if keys != self._keys_shown or keys[-1]:
+            self._keys_shown = keys
+            self.refresh_bindings()
+
     def stamp(self, article_id: str) -> FileStamp | None:
         """The story's file as it is now (its time and size), to tell later whether it changed. Threads only."""
         path = self.library.paths.get(article_id)
@@ -384,7 +398,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if message.article.id != self.current:
             return
         self.story = Story(message.article, message.links, message.scroll_y)
-        self.refresh_bindings()
+        self._refresh_keys()
         if not self.query_one(ArticleView).region:  # out of sight (one pane at a time): nothing to wait for
             self.call_after_refresh(self._fill_sidebar, message.article.id)
 

@@ -122,6 +122,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._renders: dict[tuple[object, ...], list[Strip]] = {}  # the shown story's renders
         self._lines: list[Strip] = []  # the render on screen, one strip a line, the pane's width
         self._rest: Iterator[list[Strip]] | None = None  # the lines of the render still to come, part by part
+        self._finishing = False  # the rest is to be rendered once the lines drawn now are on screen
         self._key: tuple[object, ...] | None = None
         self._drawn: str | None = None  # the story whose first draw is to be announced
 
@@ -194,9 +195,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._update(upto=int(self.scroll_offset.y) + self.scrollable_content_region.height)  # rewrapped
         self.refresh()
 
-    def on_article_view_drawn(self) -> None:
-        self._update()  # the first lines are on screen: now the rest (the scrollbar's length changes)
-
     # -- drawing ------------------------------------------------------------------------
 
     def _current_look(self) -> Look:
@@ -255,6 +253,12 @@ class ArticleView(ScrollView, can_focus=True):
         if self.virtual_size.height != height:
             self._set_height(height)
 
+    def _finish(self) -> None:
+        """Render the rest of the lines (the scrollbar takes its true length)."""
+        self._finishing = False
+        self._update()
+        self.refresh()  # a line past the first ones may have been drawn blank meanwhile
+
     def _parts(self, width: int, look: Look) -> Iterator[list[Strip]]:
         """What the pane shows, part by part (a paragraph, a list item...), as lines ``width`` wide:
         the text at most :data:`MEASURE` wide, centred."""
@@ -281,6 +285,9 @@ class ArticleView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         number = int(self.scroll_offset.y) + y
         self._update(upto=number + 1)
+        if self._rest is not None and not self._finishing:
+            self._finishing = True
+            self.call_later(self._finish)  # once these lines are on screen
         if self._drawn is not None:
             self.post_message(self.Drawn(self._drawn))
             self._drawn = None

@@ -31,4 +31,4 @@ def line_of(app: ReaderApp, text: str) -> int:
 def screen_lines(app: ReaderApp) -> list[str]:
     """The article pane's lines as they are on screen now (edge and padding included)."""
     view = article_view(app)
-    return [strip.text for strip in view.render_lines(Region(0, 0, view.size.width, view.size.height))]
+    return [strip.text for strip in view.render_lines(Region(0, 0, view.outer_size.width, view.outer_size.height))]
