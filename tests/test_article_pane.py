@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
+from textual.geometry import Region
 
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import load_library
 from reader.paths import seeds_dir
 from reader.store import Store
+from reader.widgets.title_header import SteadyTitle, TitleHeader
 from tests import test_feeds_support as support
 from tests.helpers.article import article_view, screen_lines, story_text
 from tests.helpers.pilot import main, settle
@@ -194,3 +196,23 @@ async def test_the_end_of_a_long_story_is_reached_with_G_also_after_a_resize(tmp
         await pilot.press("G")
         await settle(pilot)
         assert any("Source: Sample" in line for line in screen_lines(app))
+
+
+async def test_the_header_shows_the_unread_count_after_an_open(tmp_path: Path) -> None:
+    """The header's line is repainted alone when opening a story changes the unread count."""
+    library = load_library(folders=[seeds_dir()])
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        title = app.screen.query_one(TitleHeader).query_one(SteadyTitle)
+
+        def shown() -> str:
+            return title.render_lines(Region(0, 0, title.outer_size.width, 1))[0].text
+
+        assert f"{len(library)} unread" in shown()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"{len(library) - 1} unread" in shown()
+        await pilot.press("m")  # unread again
+        await settle(pilot)
+        assert f"{len(library)} unread" in shown()

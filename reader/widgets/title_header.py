@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.visual import VisualType
 from textual.widgets import Header
-from textual.widgets._header import HeaderClock, HeaderClockSpace, HeaderIcon, HeaderTitle
+from textual.widgets._header import HeaderTitle
 
 
 class SteadyTitle(HeaderTitle):
@@ -20,9 +20,8 @@ class TitleHeader(Header):
     """Textual's header; the title (the unread count changes on every open) is repainted, not laid out."""
 
     def compose(self) -> ComposeResult:
-        yield HeaderIcon().data_bind(Header.icon)
-        yield SteadyTitle()
-        yield HeaderClock().data_bind(Header.time_format) if self._show_clock else HeaderClockSpace()
+        for widget in super().compose():
+            yield SteadyTitle() if type(widget) is HeaderTitle else widget
 
     def show_title(self) -> None:
         """Show the app's title and sub-title as they are now (for a sub-title set without a repaint)."""
