@@ -43,7 +43,7 @@ OPENS = 6  # Enter presses per session
 QUERIES = ("zephyrine", "quillwort")  # each in the text (never a title) of 1 story in 1,000
 MARKED = {7: QUERIES[0], 8: QUERIES[1]}  # story number % 1000 → its marker word
 FILTER_BOX = "▔▔▔▔▔▔▔▔▔▔"  # the top edge of reader's filter box, shown while it is open
-READER_LIST = re.compile(r"\n ●   \w")  # an unread headline's row in the list
+READER_LIST = re.compile(r"^[ ▌]● [ ★] \S", re.M)  # an unread headline's first line: markers, then the title
 Result = dict[str, float | None]
 
 

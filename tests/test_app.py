@@ -21,6 +21,7 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.breadcrumb import Breadcrumb
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+from tests.helpers.article import screen_lines, story_text
 from tests.helpers.pilot import main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
@@ -49,7 +50,7 @@ def visible(widget: Widget) -> str:
 
 
 def article_text(app: ReaderApp) -> str:
-    return visible(app.screen.query_one("#article-body", Static))
+    return story_text(app)
 
 
 async def test_launch_shows_headlines_newest_first_and_unread_count(library: Library, state: Path) -> None:
@@ -333,11 +334,10 @@ async def test_clicking_an_inline_related_link_follows_it(library: Library, stat
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        body = app.screen.query_one("#article-body", Static)
-        lines = visible_lines(body)
+        lines = screen_lines(app)
         row = next(n for n, line in enumerate(lines) if "Related: Cobalt Bay" in line)
         column = lines[row].index("Cobalt Bay") + 3
-        await pilot.click(body, offset=(column, row))
+        await pilot.click(ArticleView, offset=(column, row))
         await settle(pilot)
         assert main(app).current == COBALT
 

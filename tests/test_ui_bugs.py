@@ -6,7 +6,6 @@ from pathlib import Path
 
 from rich.cells import cell_len
 from textual.geometry import Region
-from textual.widgets import Static
 
 from reader.app import ReaderApp
 from reader.config import Config
@@ -15,6 +14,7 @@ from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.breadcrumb import Breadcrumb, fit_trail, shorten
 from reader.widgets.headline_list import HeadlineList
+from tests.helpers.article import line_of
 from tests.helpers.pilot import main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
@@ -108,9 +108,7 @@ async def test_next_link_scrolls_the_link_into_view(library: Library, tmp_path: 
         assert view.scroll_y == 0
         await pilot.press("l")
         await settle(pilot)
-        body = app.screen.query_one("#article-body", Static)
-        lines = [s.text for s in body.render_lines(Region(0, 0, body.outer_size.width, body.outer_size.height))]
-        row = body.virtual_region.y + next(n for n, line in enumerate(lines) if "Related: Cobalt Bay" in line)
+        row = line_of(app, "Related: Cobalt Bay")
         assert row >= view.scrollable_content_region.height, "the link starts below the fold"
         assert view.scroll_y <= row < view.scroll_y + view.scrollable_content_region.height
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
 
 from reader.app import ReaderApp
 from reader.config import Config
@@ -19,6 +18,7 @@ from reader.model import Article
 from reader.screens.problems import ProblemsScreen
 from reader.store import Store, StoreError
 from reader.widgets.headline_list import HeadlineList
+from tests.helpers.article import screen_lines, story_text
 from tests.helpers.pilot import exit_messages, main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
@@ -189,20 +189,19 @@ async def test_opening_a_slow_file_shows_loading_and_keeps_the_ui_responsive(lib
         async with app.run_test(size=(160, 48)) as pilot:
             await settle(pilot)
             await pilot.press("down", "enter")
-            body = app.screen.query_one("#article-body", Static)
             for _ in range(100):  # at most ~5 s for "Loading…" to replace the welcome text
                 await pilot.pause(0.05)
-                if "Loading" in str(body.render()):
+                if "Loading" in story_text(app):
                     break
-            assert "Loading “Heatwave warning" in str(body.render())
+            assert "Loading “Heatwave warning" in story_text(app)
             await pilot.press("2")  # the interface still answers keys meanwhile
             await pilot.pause()
             assert "Unread" in app.sub_title
             gate.set()
             await settle(pilot)
-            assert "Loading" not in str(body.render())
+            assert "Loading" not in story_text(app)
             assert main(app).current == HEAT
-            assert any("Heatwave" in line.text for line in body.render_lines(body.region.reset_offset))
+            assert any("Heatwave" in line for line in screen_lines(app))
     finally:
         gate.set()
 

@@ -17,6 +17,7 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
+from tests.helpers.article import screen_lines
 from tests.helpers.pilot import main, settle
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
@@ -180,10 +181,12 @@ async def test_the_article_keeps_a_comfortable_measure_centred(library: Library,
     app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
     async with app.run_test(size=(240, 50)) as pilot:
         view = await open_tram(pilot)
-        body = app.screen.query_one("#article-body")
-        assert body.region.width == 80 < view.scrollable_content_region.width
-        left = body.region.x - view.scrollable_content_region.x
-        right = view.scrollable_content_region.right - body.region.right
+        content = view.scrollable_content_region
+        rule = next(line for line in screen_lines(app) if "────" in line)  # the rule under the byline spans the text
+        start, end = rule.index("─"), rule.rindex("─") + 1
+        assert end - start == 80 < content.width
+        left = view.region.x + start - content.x
+        right = content.right - (view.region.x + end)
         assert abs(left - right) <= 1
 
 

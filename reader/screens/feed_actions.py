@@ -140,6 +140,9 @@ class FeedActions(MainScreenPart):
             self.notify(f"Refresh failed: {clean_line(message.error)}", severity="error", timeout=8, markup=False)
             return
         new = self.library.add_or_update(message.articles, message.paths) if message.articles else 0
+        shown = self.story.article if self.story else None
+        if shown is not None and any(a.id == shown.id and a != shown for a in message.articles):
+            self.redraw_open_story()  # the open story's text changed: draw the new one in place
         if message.articles:
             self.post_message(self.LibraryChanged())
             self._show_rows_in_place()

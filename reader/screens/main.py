@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from reader.changes import Change, PendingChanges
 from reader.config import Config
@@ -41,6 +42,7 @@ from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
+from reader.widgets.title_header import TitleHeader
 
 NARROW = 110  # below this many columns the sidebar folds away
 SINGLE = 60  # below this many columns one pane shows at a time: list, article, sidebar
@@ -161,6 +163,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.undo = UndoStack()
         self.feed_info: dict[str, StoryInfo] = {}  # feed stories by article id: URL, feed, file
         self.feed_statuses: dict[str, FeedStatus] = {}
+        self.opened_file: FileStamp | None = None  # the open story's file as it was read
+        self._keys_shown: tuple[bool, ...] = ()  # what the footer's keys showed at the last open
 
     @property
     def current(self) -> str | None:
@@ -170,7 +174,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield FilterBox(self.index, id="filter")
@@ -241,7 +245,11 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         return f"{VIEWS[self.view]}{source}{section}{shown} · {self.unread} unread{minutes}{busy}"
 
     def watch_subtitle(self, subtitle: str) -> None:
-        self.app.sub_title = subtitle
+        # Setting app.sub_title would repaint every line of the screen (on every open: the unread count);
+        # only the header's title line changes, so that line alone is repainted.
+        self.app.set_reactive(App.sub_title, subtitle)
+        for header in self.query(TitleHeader):
+            header.show_title()
         if self.is_mounted:
             self._draw_trail()  # the view, feed or section the breadcrumb names may have changed
 
@@ -351,24 +359,57 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     @work(thread=True, exclusive=True, group="open")
     def _prepare(self, article: Article, scroll_y: float) -> None:
+        self.opened_file = self.stamp(article.id)  # before reading: a change made meanwhile is seen later
         full = self.library.full(article)  # may re-read and parse the file: never on the event loop
         if full.partial and self.reloader is not None:
             self.app.call_from_thread(self.check_library)  # its file changed or went: show the folders as they are
         self.post_message(self.Opened(full, tuple(self.library.links(full)), scroll_y))
-        if self.library.backlinks_ready:
-            self.post_message(self.BacklinksReady(full.id, self.library.backlinks(full.id)))
 
     @work(thread=True, exclusive=True, group="backlinks")
     def _find_backlinks(self, article_id: str) -> None:
         """The first backlinks are found (every story's links resolved) once the story is drawn."""
         self.post_message(self.BacklinksReady(article_id, self.library.backlinks(article_id)))
 
+    def _refresh_keys(self) -> None:
+        """Show the footer's keys again if opening a story changed one it shows (Textual rebuilds the whole
+        footer, laying the screen out twice: not on every open)."""
+        keys = (
+            self.history.can_go_back,
+            self.history.can_go_forward,
+            self._target() is not None,
+            self.query_one(ArticleView).has_focus,  # its footer shows Find, which waits for the text
+        )
+        if keys != self._keys_shown or keys[-1]:
+            self._keys_shown = keys
+            self.refresh_bindings()
+
+    def stamp(self, article_id: str) -> FileStamp | None:
+        """The story's file as it is now (its time and size), to tell later whether it changed. Threads only."""
+        path = self.library.paths.get(article_id)
+        try:
+            st = os.stat(path) if path else None
+        except OSError:
+            st = None
+        return FileStamp(article_id, st.st_mtime_ns, st.st_size) if st else None
+
+    def redraw_open_story(self) -> None:
+        """The open story changed (a feed refresh, a reload): read it again and draw it in place."""
+        story = self.story
+        article = self.library.get(story.article.id) if story is not None and not story.gone else None
+        if story is None or article is None:
+            return
+        self._prepare(article, story.scroll_y if story.loading else self.query_one(ArticleView).scroll_y)
+
     def on_main_screen_opened(self, message: Opened) -> None:
         if message.article.id != self.current:
             return
         self.story = Story(message.article, message.links, message.scroll_y)
-        self.refresh_bindings()
-        self.call_after_refresh(self._fill_sidebar, message.article.id)  # the text first, then the sidebar
+        self._refresh_keys()
+        if not self.query_one(ArticleView).region:  # out of sight (one pane at a time): nothing to wait for
+            self.call_after_refresh(self._fill_sidebar, message.article.id)
+
+    def on_article_view_drawn(self, message: ArticleView.Drawn) -> None:
+        self._fill_sidebar(message.article_id)  # the story's text is on screen: now the sidebar
 
     def _fill_sidebar(self, article_id: str) -> None:
         """Show the open story's links and backlinks in the sidebar (finding backlinks the first time)."""
@@ -487,6 +528,15 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if action == "close_find":
             return bool(self.query_one(FindBar).display)  # else Esc is the list's "clear filter"
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """A story's file as it was read: when it was last written, and its size."""
+
+    article_id: str
+    mtime_ns: int
+    size: int
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:

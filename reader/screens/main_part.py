@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from reader.history import History
     from reader.library import Library
     from reader.model import Article
+    from reader.screens.main import FileStamp
     from reader.store import Store
     from reader.undo import UndoStack
     from reader.widgets.article_view import Story
@@ -38,6 +39,7 @@ class MainScreenPart(Screen[None]):
         undo: UndoStack
         feed_info: dict[str, StoryInfo]
         feed_statuses: dict[str, FeedStatus]
+        opened_file: FileStamp | None
         story: var[Story | None] = var(None)
         view: var[str] = var("")
         section: var[str] = var("")
@@ -49,6 +51,8 @@ class MainScreenPart(Screen[None]):
 
         @property
         def current(self) -> str | None: ...
+        def stamp(self, article_id: str) -> FileStamp | None: ...
+        def redraw_open_story(self) -> None: ...
         def _show_rows(self, keep: str | None = None) -> None: ...
         def _apply_width(self, width: int) -> None: ...
         def _recount(self) -> None: ...

@@ -80,7 +80,9 @@ class MarkActions(MainScreenPart):
 
     def _redraw_marks(self, article_id: str) -> None:
         self.query_one(HeadlineList).refresh_article(article_id)
-        self.query_one(Sidebar).refresh_states()
+        sidebar = self.query_one(Sidebar)
+        if any(entry.target == article_id for entry in sidebar.entries.values()):
+            sidebar.refresh_states()  # only when the sidebar lists the story: a redraw of it costs
         if article_id in self.feed_info:
             self.query_one(Sources).refresh_counts()
 

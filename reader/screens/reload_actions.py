@@ -82,7 +82,15 @@ class ReloadActions(MainScreenPart):
         except Exception as error:
             self.post_message(self.ReloadFailed(str(error) or type(error).__name__, manual))
             return
-        self.post_message(self.Reloaded(compare(known, known_paths, fresh), manual))
+        changes = compare(known, known_paths, fresh)
+        opened = self.opened_file
+        article = fresh.get(opened.article_id) if opened else None
+        listed = {changed.id for changed in changes.changed}
+        if opened and article and article.id not in listed and self.stamp(opened.article_id) != opened:
+            changes.changed.append(article)  # the open story's text changed under the same headline
+            if article.id in fresh.paths:
+                changes.paths[article.id] = fresh.paths[article.id]
+        self.post_message(self.Reloaded(changes, manual))
 
     def on_main_screen_reload_failed(self, message: ReloadFailed) -> None:
         self.library.unchecked = False  # the next check tries again; nothing more to wait for
@@ -102,6 +110,8 @@ class ReloadActions(MainScreenPart):
         self.library.add_or_update(changes.changed, changes.paths)
         self.library.remove(changes.gone)
         self.library.keep_backlinks(changes.kept)  # the same stories as the folders now
+        if any(article.id == self.current for article in changes.changed):
+            self.redraw_open_story()
         self.post_message(self.LibraryChanged())
         self._show_rows_in_place()
         self._recount()

@@ -1,20 +1,28 @@
-"""The article pane: the story rendered with rich, its inline Related links selectable."""
+"""The article pane: the story rendered with rich, its inline Related links selectable.
+
+A Line API widget: the story is rendered into strips once for the pane's width (and kept,
+keyed by everything that changes how it looks), and ``render_line`` only picks the
+lines on screen. Opening a story never makes Textual lay out the screen again to
+measure it, which is what a ``Static`` in a scrolling container costs.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.geometry import Region, Spacing
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.visual import Visual, visualize
 
 from reader.find import MATCH, mark
 from reader.library import Link
@@ -28,6 +36,7 @@ WELCOME = (
 )
 GONE = "This story's file is no longer in the library; the bookmark keeps its title."
 LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the old story (no flash for quick loads)
+MEASURE = 80  # the widest the text runs: a comfortable measure, centred in a wider pane
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +50,17 @@ class Story:
     gone: bool = False
 
 
-class ArticleView(VerticalScroll, can_focus=True):
+@dataclass(frozen=True, slots=True)
+class Look:
+    """The styles a render depends on (they change with the theme)."""
+
+    base: Style
+    link: Style
+    match: Style
+    current: Style
+
+
+class ArticleView(ScrollView, can_focus=True):
     """Shows one story; ``l``/``L`` select inline links, Enter or a click follows one."""
 
     BINDINGS = [
@@ -63,16 +82,16 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     COMPONENT_CLASSES = {"article-view--link", "article-view--match", "article-view--match-current"}
 
-    story: reactive[Story | None] = reactive(None, always_update=True, init=False)
+    story: reactive[Story | None] = reactive(None, always_update=True, init=False, repaint=False)
     """The story on show (None: the welcome text)."""
 
-    selected: reactive[int | None] = reactive(None, init=False)
+    selected: reactive[int | None] = reactive(None, init=False, repaint=False)
     """The selected inline Related link, by position among the Related links."""
 
-    find_query: reactive[str] = reactive("", init=False)
+    find_query: reactive[str] = reactive("", init=False, repaint=False)
     """Words to find in the story, highlighted ("" for none)."""
 
-    find_current: reactive[int] = reactive(0, init=False)
+    find_current: reactive[int] = reactive(0, init=False, repaint=False)
     """The match the find is at (from 0)."""
 
     @dataclass
@@ -81,6 +100,12 @@ class ArticleView(VerticalScroll, can_focus=True):
 
         current: int
         count: int
+
+    @dataclass
+    class Drawn(Message):
+        """A story's text is on screen (what waits for it, such as the sidebar, may follow)."""
+
+        article_id: str
 
     @dataclass
     class Follow(Message):
@@ -92,10 +117,14 @@ class ArticleView(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self._loading_timer: Timer | None = None
         self.find_count = 0
-        self._find_moved = False  # scroll to the current match after the next draw
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text(WELCOME), id="article-body")
+        self._shown: Story | None = None  # what is drawn: the story, or the one before while it loads
+        self._look: Look | None = None
+        self._renders: dict[tuple[object, ...], list[Strip]] = {}  # the shown story's renders
+        self._lines: list[Strip] = []  # the render on screen, one strip a line, the pane's width
+        self._rest: Iterator[list[Strip]] | None = None  # the lines of the render still to come, part by part
+        self._finishing = False  # the rest is to be rendered once the lines drawn now are on screen
+        self._key: tuple[object, ...] | None = None
+        self._drawn: str | None = None  # the story whose first draw is to be announced
 
     @property
     def article(self) -> Article | None:
@@ -107,6 +136,14 @@ class ArticleView(VerticalScroll, can_focus=True):
         """The story's inline Related links, in order."""
         return [link for link in self.story.links if link.kind == "related"] if self.story else []
 
+    @property
+    def lines(self) -> list[Strip]:
+        """Every line of what the pane shows (the story from top to bottom), as rendered for its width."""
+        self._update()
+        return self._lines
+
+    # -- what to show ---------------------------------------------------------------------
+
     def watch_story(self, story: Story | None) -> None:
         if self._loading_timer is not None:
             self._loading_timer.stop()
@@ -114,47 +151,165 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.set_reactive(ArticleView.selected, None)
         self.set_reactive(ArticleView.find_current, 0)
         if story is not None and story.loading:
-            self._loading_timer = self.set_timer(LOADING_DELAY, self._draw)
+            self._loading_timer = self.set_timer(LOADING_DELAY, self._loading_due)
             return
-        self._draw()
-        self.scroll_to(y=0, animate=False, immediate=True)
-        if story is not None and story.scroll_y:
-            self.call_after_refresh(self.scroll_to, y=story.scroll_y, animate=False, immediate=True)
+        self._show(story)
+
+    def _loading_due(self) -> None:
+        """The story is still being read: say so in place of the one before."""
+        if self.story is not self._shown:
+            self._show(self.story)
+
+    def _show(self, story: Story | None) -> None:
+        """Draw ``story`` from its top (or where it was left: ``scroll_y``, kept within the new text)."""
+        self._loading_timer = None
+        self._shown = story
+        self._drawn = story.article.id if story is not None and not story.loading else None
+        self._renders.clear()
+        self._key = None
+        scroll_y = story.scroll_y if story else 0
+        # The lines down to the bottom of the pane now (the rest once they are on screen), so the
+        # scroll below lands within the text; with a find, every line (the matches are counted).
+        self._update(None if self.find_query else int(scroll_y) + self.scrollable_content_region.height)
+        self.scroll_to(y=scroll_y, animate=False, immediate=True, force=True)
+        self.refresh()
+        if self.find_query:
+            self.post_message(self.Found(self.find_current, self.find_count))
 
     def watch_selected(self) -> None:
-        self._draw()
-        self.call_after_refresh(self._scroll_to_selected)
-
-    def _draw(self) -> None:
-        body = self.query_one("#article-body", Static)
-        story = self.story
-        if story is None:
-            body.update(Text(WELCOME))
-        elif story.loading:
-            body.update(Text(f"Loading “{story.article.title}”…", style="italic"))
-        elif story.gone:
-            body.update(Text.assemble((story.article.title + "\n\n", "bold"), (GONE, "italic")))
-        else:
-            link_style = self.get_component_rich_style("article-view--link", partial=True)
-            renderable = article_renderable(
-                story.article, links=story.links, link_style=link_style, selected=self.selected, clickable=True
-            )
-            body.update(self._mark_matches(renderable))
-
-    def _scroll_to_selected(self) -> None:
-        """Bring the selected link into view (issue 10 bug 5)."""
-        if self.selected is None:
-            return
-        body = self.query_one("#article-body", Static)
-        lines = body.render_lines(Region(0, 0, body.size.width, body.size.height))
-        for y, strip in enumerate(lines):
-            if any(segment.style and segment.style.meta.get("link") == self.selected for segment in strip):
-                region = Region(0, body.virtual_region.y + y, 1, 1)
-                self.scroll_to_region(region, animate=False, immediate=True, force=True)
-                return
+        self.refresh()
+        self._scroll_to_line(self._line_with("link", self.selected))
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _theme: self._draw(), init=False)
+        self.watch(self.app, "theme", lambda _theme: self._restyle(), init=False)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._look = None  # a new theme: the renders may show old colours (checked on the next draw)
+
+    def _restyle(self) -> None:
+        self._look = None
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._update(upto=int(self.scroll_offset.y) + self.scrollable_content_region.height)  # rewrapped
+        self.refresh()
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def _current_look(self) -> Look:
+        if self._look is None:
+            self._look = Look(
+                base=self.visual_style.rich_style,
+                link=self.get_component_rich_style("article-view--link", partial=True),
+                match=self.get_component_rich_style("article-view--match", partial=True),
+                current=self.get_component_rich_style("article-view--match-current", partial=True),
+            )
+        return self._look
+
+    def _content(self, look: Look) -> RenderableType:
+        """What the pane shows, as one renderable (matches of the find marked)."""
+        story = self._shown
+        self.find_count = 0
+        if story is None:
+            return Text(WELCOME)
+        if story.loading:
+            return Text(f"Loading “{story.article.title}”…", style="italic")
+        if story.gone:
+            return Text.assemble((story.article.title + "\n\n", "bold"), (GONE, "italic"))
+        renderable = article_renderable(
+            story.article, links=story.links, link_style=look.link, selected=self.selected, clickable=True
+        )
+        if self.find_query:
+            self.find_count = mark(renderable, self.find_query, self.find_current, look.match, look.current)
+            if self.find_count and self.find_current >= self.find_count:
+                self.set_reactive(ArticleView.find_current, 0)
+                self.find_count = mark(renderable, self.find_query, 0, look.match, look.current)
+        return renderable
+
+    def _update(self, upto: int | None = None) -> None:
+        """Render what the pane shows for its width, unless that render is at hand; set the scroll height.
+
+        With ``upto``, lines are rendered only until there are that many (the rest when needed).
+        """
+        look = self._current_look()
+        width = self.scrollable_content_region.width
+        key = (width, look, self.selected, self.find_query, self.find_current)
+        if key != self._key:
+            self._key = key
+            kept = self._renders.get(key)
+            self._lines, self._rest = (kept, None) if kept is not None else ([], self._parts(width, look))
+        if self._rest is not None and (upto is None or len(self._lines) < upto):
+            for lines in self._rest:
+                self._lines.extend(lines)
+                if upto is not None and len(self._lines) >= upto:
+                    break
+            else:
+                self._rest = None
+                if len(self._renders) > 8:
+                    self._renders.clear()
+                self._renders[key] = self._lines
+        height = len(self._lines) + (self._rest is not None)  # one more while the rest is to come
+        if self.virtual_size.height != height:
+            self._set_height(height)
+
+    def _finish(self) -> None:
+        """Render the rest of the lines (the scrollbar takes its true length)."""
+        self._finishing = False
+        self._update()
+        self.refresh()  # a line past the first ones may have been drawn blank meanwhile
+
+    def _parts(self, width: int, look: Look) -> Iterator[list[Strip]]:
+        """What the pane shows, part by part (a paragraph, a list item...), as lines ``width`` wide:
+        the text at most :data:`MEASURE` wide, centred."""
+        measure = max(1, min(MEASURE, width))
+        margin = (width - measure) // 2
+        blank = Strip.blank(margin, look.base)
+        content = self._content(look)
+        for part in content.renderables if isinstance(content, Group) else [content]:
+            visual = visualize(self, part, markup=False)
+            lines = Visual.to_strips(self, visual, measure, None, self.visual_style, pad=True)
+            if margin > 0:
+                lines = [Strip.join([blank, line]) for line in lines]
+            yield [line.adjust_cell_length(width, look.base) for line in lines]
+
+    def _set_height(self, height: int) -> None:
+        """Scroll over ``height`` lines, without laying the screen out again (as Textual does on a resize).
+
+        Only a scrollbar appearing or going away makes Textual lay the screen out again.
+        """
+        size = Size(0, height)  # never wider than the pane: no sideways scrollbar
+        self.set_reactive(ArticleView.virtual_size, size)
+        self._scroll_update(size)
+
+    def render_line(self, y: int) -> Strip:
+        number = int(self.scroll_offset.y) + y
+        self._update(upto=number + 1)
+        if self._rest is not None and not self._finishing:
+            self._finishing = True
+            self.call_later(self._finish)  # once these lines are on screen
+        if self._drawn is not None:
+            self.post_message(self.Drawn(self._drawn))
+            self._drawn = None
+        if 0 <= number < len(self._lines):
+            return self._lines[number]
+        return Strip.blank(self.scrollable_content_region.width, self._current_look().base)
+
+    def _line_with(self, key: str, value: object) -> int | None:
+        """The first line drawing a segment whose style meta has ``key`` = ``value``."""
+        if value is None:
+            return None
+        for number, strip in enumerate(self.lines):
+            if any(segment.style and segment.style.meta.get(key) == value for segment in strip):
+                return number
+        return None
+
+    def _scroll_to_line(self, number: int | None, spacing: Spacing | None = None) -> None:
+        if number is not None:
+            region = Region(0, number, 1, 1)
+            self.scroll_to_region(region, animate=False, immediate=True, force=True, spacing=spacing)
+
+    # -- links --------------------------------------------------------------------------
 
     def _select(self, step: int) -> None:
         count = len(self.related)
@@ -186,43 +341,20 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     # -- find in the story ----------------------------------------------------------------
 
-    def _mark_matches(self, renderable: RenderableType) -> RenderableType:
-        """Highlight the find's matches in ``renderable``; say where the find is."""
-        if not self.find_query:
-            self.find_count = 0
-            return renderable
-        style = self.get_component_rich_style("article-view--match", partial=True)
-        current = self.get_component_rich_style("article-view--match-current", partial=True)
-        self.find_count = mark(renderable, self.find_query, self.find_current, style, current)
-        if self.find_count and self.find_current >= self.find_count:
-            self.set_reactive(ArticleView.find_current, 0)
-            self.find_count = mark(renderable, self.find_query, 0, style, current)
-        self.post_message(self.Found(self.find_current, self.find_count))
-        if self._find_moved:
-            self._find_moved = False
-            self.call_after_refresh(self._scroll_to_match)
-        return renderable
-
     def watch_find_query(self) -> None:
         self.set_reactive(ArticleView.find_current, 0)
-        self._find_moved = True
-        self._draw()
+        self._find_moved()
 
     def watch_find_current(self) -> None:
-        self._find_moved = True
-        self._draw()
+        self._find_moved()
 
-    def _scroll_to_match(self) -> None:
-        """Bring the current match into view, a few lines below the top edge when it was out of sight."""
-        if not self.find_query or not self.find_count:
-            return
-        body = self.query_one("#article-body", Static)
-        lines = body.render_lines(Region(0, 0, body.size.width, body.size.height))
-        for y, strip in enumerate(lines):
-            if any(segment.style and segment.style.meta.get(MATCH) == self.find_current for segment in strip):
-                region = Region(0, body.virtual_region.y + y, 1, 1)
-                self.scroll_to_region(region, animate=False, immediate=True, force=True, spacing=Spacing(2, 0, 2, 0))
-                return
+    def _find_moved(self) -> None:
+        """Draw the matches, say where the find is, and bring the current match into view."""
+        self._update()
+        self.refresh()
+        self.post_message(self.Found(self.find_current, self.find_count))
+        if self.find_query and self.find_count:
+            self._scroll_to_line(self._line_with(MATCH, self.find_current), Spacing(2, 0, 2, 0))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "find_step":
