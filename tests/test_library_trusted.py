@@ -216,6 +216,24 @@ def test_the_cheap_check_sees_a_file_new_gone_or_changed(library_folder: Path, t
     assert not disk.unchanged()
 
 
+def test_the_cheap_check_sees_a_file_that_could_not_be_loaded_fixed(library_folder: Path, tmp_path: Path) -> None:
+    """Stale problem files: a file skipped last time (a named pipe) and now a story is seen by the
+    check, after a full load and after a trusted one (it was never shown until another file changed)."""
+    pipe = library_folder / "e.txt"
+    os.mkfifo(pipe)
+    first = load_library([library_folder], cache=cache(tmp_path))
+    assert len(first) == 3 and [p.path.name for p in first.problems] == ["e.txt"]
+    trusted = load_library([library_folder], cache=cache(tmp_path), trust=True)
+    assert first.disk is not None and first.disk.unchanged()  # the pipe as it was: nothing to load
+    pipe.unlink()
+    write(library_folder, "e.txt", "Night market opens", "Its text.")
+    for disk in (first.disk, trusted.disk):
+        assert disk is not None and not disk.unchanged()
+    fresh = load_library([library_folder], cache=cache(tmp_path))
+    assert "Night market opens" in [a.title for a in fresh.articles] and not fresh.problems
+    assert fresh.disk is not None and fresh.disk.unchanged()
+
+
 async def test_the_periodic_check_loads_nothing_when_no_file_changed(library_folder: Path, tmp_path: Path) -> None:
     loads: list[int] = []
 
