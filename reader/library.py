@@ -462,7 +462,7 @@ def load_library(
     for path, _, article in found:
         if isinstance(article, Article):
             batch.add(article, path)
-    for path, key, size, mtime, stamp in missing:
+    for path, key, size, mtime, was in missing:
         result = next(parsed)
         if isinstance(result, Article):
             cache.put(key, size, mtime, result)
@@ -472,7 +472,7 @@ def load_library(
         if isinstance(result, Article):
             results[path] = result
         else:
-            results[path], stamps[path] = Problem(Path(path), result), stamp
+            results[path], stamps[path] = Problem(Path(path), result), was
     articles: list[Article] = []
     paths: dict[str, str] = {}
     rows = Rows()
