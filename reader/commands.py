@@ -181,9 +181,15 @@ async def by_words(titles: Titles, words: list[str], cap: int) -> list[int]:
     return found
 
 
+def in_order(letters: str) -> re.Pattern[str]:
+    """Lines (titles) holding ``letters`` in order, each line tried once from its start: every letter
+    found by skipping what is not it, possessively (linear time, never backtracking)."""
+    return re.compile("(?m)^" + "".join(f"[^{re.escape(c)}\n]*+{re.escape(c)}" for c in letters))
+
+
 async def by_letters(titles: Titles, letters: str, cap: int, skip: Collection[int]) -> list[int]:
     """The first ``cap`` stories (not in ``skip``) whose title has ``letters`` in order, yielding after each block."""
-    pattern = re.compile("[^\n]*?".join(map(re.escape, letters)))  # within one line: one title
+    pattern = in_order(letters)
     found: list[int] = []
     for number, (text, starts) in enumerate(titles.blocks):
         at = 0
