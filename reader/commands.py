@@ -94,9 +94,9 @@ def fuzzy(search: FuzzySearch, query: str, candidate: str) -> tuple[float, list[
         if start < 0:
             break
         for prefer in ("", "words", "runs"):
-            offsets = _place(query, text, start, prefer, words)
-            if offsets is not None and (score := search.score(text, offsets)) > best[0]:
-                best = (score, offsets)
+            placed = _place(query, text, start, prefer, words)
+            if placed is not None and (score := search.score(text, placed)) > best[0]:
+                best = (score, placed)
         start = text.find(query[0], start + 1)
     return best
 
