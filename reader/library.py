@@ -98,6 +98,7 @@ class Disk:
         """
         rows = self.rows
         where = {path: n for n, path in enumerate(rows.paths)}
+        seen = bytearray(len(rows))  # a file named twice (a folder given twice, a file in a given folder) counts once
         found = 0
         for path in _files(self.extra, self.folders):
             n = where.get(path)
@@ -114,7 +115,8 @@ class Disk:
                 return False
             if st.st_size != rows.sizes[n] or st.st_mtime_ns != rows.mtimes[n]:
                 return False
-            found += 1
+            found += not seen[n]
+            seen[n] = 1
         return found == len(where)
 
 
