@@ -237,7 +237,10 @@ def test_the_cheap_check_sees_a_file_that_could_not_be_loaded_fixed(library_fold
 def test_the_cheap_check_counts_a_file_named_twice_once(library_folder: Path, tmp_path: Path) -> None:
     """Double counting: a folder given twice, or a file inside a given folder, made every check (and the
     one after each warm launch) load the whole library again though nothing changed."""
-    both = (([library_folder, library_folder / "a.txt"], []), ([library_folder], [library_folder]))
+    both: list[tuple[list[Path], list[Path]]] = [
+        ([library_folder, library_folder / "a.txt"], []),
+        ([library_folder], [library_folder]),
+    ]
     for turn, (extra, folders) in enumerate(both):
         library = load_library(extra, folders=folders, cache=cache(tmp_path))
         assert len(library) == 3 and library.disk is not None and library.disk.unchanged()
