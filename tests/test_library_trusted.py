@@ -96,6 +96,21 @@ def test_opening_a_story_whose_file_changed_or_went_never_shows_stale_or_wrong_t
     assert trusted.full(halted).body[0].text == "The new text of the harbour story."
 
 
+def test_the_check_drops_a_story_whose_file_can_no_longer_be_read(library_folder: Path, tmp_path: Path) -> None:
+    """Stale story kept: a file emptied, replaced by a pipe or grown past the limit since the last run
+    stayed listed (from the cache, with its old title) after the check, though it cannot be opened and a
+    load of the folders does not list it; the store's marks are not touched."""
+    trusted = load_library([library_folder], cache=cache(tmp_path), trust=True)
+    (library_folder / "a.txt").write_bytes(b"")
+    (library_folder / "b.txt").unlink()
+    os.mkfifo(library_folder / "b.txt")
+    fresh = load_library([library_folder], cache=cache(tmp_path))
+    changes = compare(trusted.by_id, trusted.paths, fresh)
+    trusted.remove(changes.gone)
+    assert [a.title for a in trusted.articles] == [a.title for a in fresh.articles] == ["Lantern parade returns"]
+    assert sorted(p.path.name for p in changes.problems) == ["a.txt", "b.txt"]
+
+
 def test_a_load_of_other_folders_or_relative_paths_is_not_trusted(
     library_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
