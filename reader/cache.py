@@ -164,12 +164,15 @@ class ParseCache:
 
 
 def looks_current(path: Path) -> bool:
-    """Does the file at ``path`` start as a parse cache of this format and parser does (the first
-    bytes only: whether a launch may count on it, before reading it)?"""
+    """Does the file at ``path`` start as a parse cache of this format and parser does, and end as JSON
+    does (its first and last bytes only: whether a launch may count on it, before reading it)?"""
     head = orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION})[:-1] + b","
     try:
         with open(path, "rb") as file:
-            return file.read(len(head)) == head
+            if file.read(len(head)) != head:
+                return False
+            file.seek(-1, os.SEEK_END)
+            return file.read(1) == b"}"  # not cut short
     except OSError:
         return False
 

@@ -84,7 +84,12 @@ def test_the_cli_shows_the_loading_screen_when_the_parse_cache_is_of_another_ver
     for text in ('{"format":2,"parser":4,"entries":{}}', "{}", '{"format":3,"par'):
         (cache_dir() / "parse-cache.json").write_text(text)
         main([])
-    assert seen == [False, False, False]
+    cache_file = cache_dir() / "parse-cache.json"
+    load_library([seeds_dir()], cache=ParseCache(cache_file))
+    with open(cache_file, "r+b") as file:
+        file.truncate(500)  # this version's, cut short
+    main([])
+    assert seen == [False, False, False, False]
 
 
 def test_nothing_the_first_paint_does_not_need_is_imported_before_it() -> None:
