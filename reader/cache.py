@@ -163,6 +163,20 @@ class ParseCache:
             self._index, self._links, self._new_links = None, links, {}
 
 
+def looks_current(path: Path) -> bool:
+    """Does the file at ``path`` start as a parse cache of this format and parser does, and end as JSON
+    does (its first and last bytes only: whether a launch may count on it, before reading it)?"""
+    head = orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION})[:-1] + b","
+    try:
+        with open(path, "rb") as file:
+            if file.read(len(head)) != head:
+                return False
+            file.seek(-1, os.SEEK_END)
+            return file.read(1) == b"}"  # not cut short
+    except OSError:
+        return False
+
+
 def _is_problem(item: object) -> bool:
     return type(item) is list and len(item) == 2 and type(item[0]) is str and type(item[1]) is str
 

@@ -376,6 +376,7 @@ def tui_parser(commands: Sequence[str] = ()) -> argparse.ArgumentParser:
 def run_tui(args: argparse.Namespace) -> int:
     """Open the interactive reader on the bundled and the user's library, plus PATHs."""
     from reader.app import ReaderApp
+    from reader.cache import looks_current
     from reader.config import Config
     from reader.paths import cache_dir, config_file
 
@@ -395,7 +396,7 @@ def run_tui(args: argparse.Namespace) -> int:
         return default_library(extra)  # the same folders; the parse cache makes it cheap
 
     path = config_file()
-    warm = (cache_dir() / "parse-cache.json").is_file()  # quick to load: no loading screen needed
+    warm = looks_current(cache_dir() / "parse-cache.json")  # quick to load: no loading screen needed
     app = ReaderApp(config=Config.load(path), config_path=path, loader=load, load_now=warm, reloader=reload)
     app.run()
     return app.return_code or 0  # 1 after a crash or an unsaved change (the app said why on exit)

@@ -13,6 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
+from textual.fuzzy import FuzzySearch
 
 from reader.library import Library
 from reader.model import Article
@@ -62,13 +63,70 @@ def highlight(matcher: Matcher, candidate: str) -> Content:
     such as ``[@click=app.quit]`` would become a live action in the palette.
     """
     content = Content(candidate)
-    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    score, offsets = fuzzy(matcher.fuzzy_search, matcher.query, candidate)
     if not score:
         return content
     for offset in offsets:
         if not candidate[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
+
+
+#: Places of the first typed letter a title is scored from (each: two placements of the rest).
+FUZZY_STARTS = 24
+
+
+def fuzzy(search: FuzzySearch, query: str, candidate: str) -> tuple[float, list[int]]:
+    """Textual's fuzzy score of ``candidate`` for ``query``, and the letters matched, over a few placements
+    of the letters only (see :func:`_place`), from each of the first :data:`FUZZY_STARTS` places of the
+    first letter. Textual's own ``match`` scores every placement: exponential in the query's length."""
+    query, text = query.lower(), candidate.lower()
+    if not query:
+        return 0.0, []
+    at = text.find(query)
+    if at >= 0:
+        offsets = list(range(at, at + len(query)))
+        return search.score(text, offsets) * (2.0 if text == query else 1.5), offsets
+    best: tuple[float, list[int]] = (0.0, [])
+    words = {m.start() for m in _WORDS.finditer(text)}  # where words start
+    start = text.find(query[0])
+    for _ in range(FUZZY_STARTS):
+        if start < 0:
+            break
+        for prefer in ("", "words", "runs"):
+            placed = _place(query, text, start, prefer, words)
+            if placed is not None and (score := search.score(text, placed)) > best[0]:
+                best = (score, placed)
+        start = text.find(query[0], start + 1)
+    return best
+
+
+def _place(query: str, text: str, start: int, prefer: str, words: Collection[int]) -> list[int] | None:
+    """Where each letter of ``query`` goes in ``text``, the first at ``start`` (None: they do not fit);
+    a letter not right after the last goes to its nearest place, or (``prefer``) the nearest that
+    starts a word (one of ``words``) or that the next letter follows."""
+    offsets = [start]
+    at = start
+    for n, letter in enumerate(query[1:], 1):
+        if text.startswith(letter, at + 1):
+            at += 1
+        else:
+            found = text.find(letter, at + 1)
+            if found < 0:
+                return None
+            after = query[n + 1 : n + 2]
+            better = found
+            while better >= 0 and not (
+                (prefer == "words" and better in words)
+                or (prefer == "runs" and after and text.startswith(after, better + 1))
+            ):
+                better = text.find(letter, better + 1)
+            at = found if better < 0 else better
+        offsets.append(at)
+    return offsets
+
+
+_WORDS = re.compile(r"\w+")
 
 
 @runtime_checkable
@@ -122,7 +180,7 @@ class ReaderCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
-            score = matcher.match(name)
+            score = fuzzy(matcher.fuzzy_search, query, name)[0]
             if score > 0:
                 yield Hit(score, highlight(matcher, name), callback, text=name, help=as_markup(help_text))
 
@@ -181,9 +239,15 @@ async def by_words(titles: Titles, words: list[str], cap: int) -> list[int]:
     return found
 
 
+def in_order(letters: str) -> re.Pattern[str]:
+    """Lines (titles) holding ``letters`` in order, each line tried once from its start: every letter
+    found by skipping what is not it, possessively (linear time, never backtracking)."""
+    return re.compile("(?m)^" + "".join(f"[^{re.escape(c)}\n]*+{re.escape(c)}" for c in letters))
+
+
 async def by_letters(titles: Titles, letters: str, cap: int, skip: Collection[int]) -> list[int]:
     """The first ``cap`` stories (not in ``skip``) whose title has ``letters`` in order, yielding after each block."""
-    pattern = re.compile("[^\n]*?".join(map(re.escape, letters)))  # within one line: one title
+    pattern = in_order(letters)
     found: list[int] = []
     for number, (text, starts) in enumerate(titles.blocks):
         at = 0
@@ -229,7 +293,7 @@ class OpenArticle(Provider):
         scored = []
         for count, n in enumerate(candidates, 1):
             article = titles.articles[n]
-            score = matcher.match(title := clean_line(article.title))
+            score = fuzzy(matcher.fuzzy_search, query, title := clean_line(article.title))[0]
             if score > 0:
                 scored.append((score, title, article))
             if count % 10 == 0:  # a rare title costs the fuzzy matcher ~20 ms: a turn for the loop often

@@ -68,6 +68,19 @@ class AmbiguousId(LookupError):
         self.candidates = list(candidates)
 
 
+#: What tells a file that could not be loaded from the next one at its path: inode, size, mtime, ctime.
+Stamp = tuple[int, int, int, int] | tuple[()]
+
+
+def _stamp(path: str, st: os.stat_result | None = None) -> Stamp:
+    """A file's :data:`Stamp` (``()`` when it cannot be looked at); ctime changes with its permissions."""
+    try:
+        st = os.stat(path) if st is None else st
+    except OSError:
+        return ()
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
 @dataclass(frozen=True)
 class Disk:
     """The files a load read, as they were: enough to tell cheaply that none changed since."""
@@ -75,7 +88,7 @@ class Disk:
     extra: tuple[Path, ...]
     folders: tuple[Path, ...]
     rows: Rows  # every story's file, size and mtime
-    others: frozenset[str]  # the files that could not be loaded
+    others: dict[str, Stamp | None]  # the files that could not be loaded, as they were (None: unknown)
 
     def unchanged(self) -> bool:
         """Are the folders just as they were (no file new, gone, or of another size or mtime)?
@@ -85,20 +98,25 @@ class Disk:
         """
         rows = self.rows
         where = {path: n for n, path in enumerate(rows.paths)}
+        seen = bytearray(len(rows))  # a file named twice (a folder given twice, a file in a given folder) counts once
         found = 0
         for path in _files(self.extra, self.folders):
             n = where.get(path)
             if n is None:
-                if path in self.others:
-                    continue
-                return False
+                if path not in self.others:
+                    return False
+                was = self.others[path]
+                if was is None or _stamp(path) != was:  # made readable, fixed or replaced since
+                    return False
+                continue
             try:
                 st = os.stat(path)
             except OSError:
                 return False
             if st.st_size != rows.sizes[n] or st.st_mtime_ns != rows.mtimes[n]:
                 return False
-            found += 1
+            found += not seen[n]
+            seen[n] = 1
         return found == len(where)
 
 
@@ -435,24 +453,28 @@ def load_library(
             known = [Problem(Path(path), reason) for path, reason in cache.problems]
             first = dict(zip(reversed(rows.ids), reversed(rows.paths), strict=True))  # the first file of an id
             library = _library(rows.articles(), first, known, limit, cache, rows, unchecked=True)
-            library.disk = Disk(tuple(extra), tuple(folders), rows, frozenset(p for p, _ in cache.problems))
+            others = dict.fromkeys((p for p, _ in cache.problems), None)  # as they were: unknown
+            library.disk = Disk(tuple(extra), tuple(folders), rows, others)
             return library
-    found, missing, problems = _scan(extra, folders, cache, limit)
+    found, missing, problems, stamps = _scan(extra, folders, cache, limit)
     processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
-    parsed = iter(parse_heads([path for path, *_ in missing], limit, processes, progress))
+    parsed = iter(parse_heads([entry[0] for entry in missing], limit, processes, progress))
     results: dict[str, Article | Problem] = {}
     batch = _Batch(batches if missing else None)
     for path, _, article in found:
         if isinstance(article, Article):
             batch.add(article, path)
-    for path, key, size, mtime in missing:
+    for path, key, size, mtime, was in missing:
         result = next(parsed)
         if isinstance(result, Article):
             cache.put(key, size, mtime, result)
             if not (result.partial and not result.body):  # parse_heads gives them without (no copy)
                 result = replace(result, body=(), partial=True)  # bodies are read when opened
             batch.add(result, path)
-        results[path] = result if isinstance(result, Article) else Problem(Path(path), result)
+        if isinstance(result, Article):
+            results[path] = result
+        else:
+            results[path], stamps[path] = Problem(Path(path), result), was
     articles: list[Article] = []
     paths: dict[str, str] = {}
     rows = Rows()
@@ -476,7 +498,8 @@ def load_library(
     cache.save(rows, roots or [], saved_problems, complete)
     library = _library(articles, paths, problems, limit, cache, rows)
     if complete:
-        library.disk = Disk(tuple(extra), tuple(folders), rows, frozenset(p for p, _ in saved_problems))
+        others = {p: stamps.get(p, ()) for p, _ in saved_problems}
+        library.disk = Disk(tuple(extra), tuple(folders), rows, others)
     return library
 
 
@@ -505,36 +528,41 @@ class _Batch:
 
 def _scan(
     extra: Sequence[Path], folders: Sequence[Path], cache: ParseCache, limit: int
-) -> tuple[list[Found], list[tuple[str, str, int, int]], list[Problem]]:
+) -> tuple[list[Found], list[tuple[str, str, int, int, Stamp]], list[Problem], dict[str, Stamp]]:
     """Every file to load, in order, with its cache key (absolute path, size, mtime) and its
-    cached article (None: to be parsed) or problem; the files to parse; folders skipped."""
+    cached article (None: to be parsed) or problem; the files to parse; folders skipped; the
+    :data:`Stamp` of each file refused (by load path)."""
     problems: list[Problem] = []
     seen: set[str] = set()
     found: list[Found] = []
-    missing: list[tuple[str, str, int, int]] = []  # path, cache key, size, mtime
+    missing: list[tuple[str, str, int, int, Stamp]] = []  # path, cache key, size, mtime, stamp
+    stamps: dict[str, Stamp] = {}
 
     def add(path: str) -> None:
         key = os.path.abspath(path)
         if key in seen:
             return
         seen.add(key)
+        st = None
         try:
             st = os.stat(path)
             check_regular(st, limit)  # the one stat serves the cache key too
         except ParseError as error:
             found.append((path, (key, 0, 0), Problem(Path(path), str(error))))
+            stamps[path] = _stamp(path, st)
             return
         except OSError as error:
             found.append((path, (key, 0, 0), Problem(Path(path), describe_os_error(error))))
+            stamps[path] = ()
             return
         article = cache.get(key, st.st_size, st.st_mtime_ns)
         if article is None:
-            missing.append((path, key, st.st_size, st.st_mtime_ns))
+            missing.append((path, key, st.st_size, st.st_mtime_ns, _stamp(path, st)))
         found.append((path, (key, st.st_size, st.st_mtime_ns), article))
 
     for path in _files(extra, folders, problems):
         add(path)
-    return found, missing, problems
+    return found, missing, problems, stamps
 
 
 def _roots(extra: Sequence[Path], folders: Sequence[Path], limit: int) -> list[Any] | None:

@@ -44,8 +44,9 @@ def _head(article: Article) -> tuple[str, str | None, int | None, str | None]:
 def compare(known: Mapping[str, Article], known_paths: Mapping[str, str], fresh: Library) -> Changes:
     """What ``fresh`` (the folders loaded again) holds that ``known`` does not, and what is gone.
 
-    A known story counts as gone only when it came from a file that no longer exists or now
-    holds another story (stories added some other way, such as a feed refresh under way, stay).
+    A known story counts as gone only when it came from a file that no longer exists, can no longer
+    be read or now holds another story (stories added some other way, such as a feed refresh under
+    way, stay).
     """
     changes = Changes(problems=list(fresh.problems), disk=fresh.disk, kept=fresh.kept_backlinks)
     for article in fresh.articles:
@@ -56,10 +57,11 @@ def compare(known: Mapping[str, Article], known_paths: Mapping[str, str], fresh:
                 changes.paths[article.id] = fresh.paths[article.id]
             changes.new += old is None
     files = set(fresh.paths.values())
+    unreadable = {str(problem.path) for problem in fresh.problems}  # emptied, a pipe now, too large...
     for article_id in known:
         if article_id in fresh.by_id:
             continue
         path = known_paths.get(article_id)
-        if path is not None and (path in files or not os.path.lexists(path)):
+        if path is not None and (path in files or path in unreadable or not os.path.lexists(path)):
             changes.gone.append(article_id)
     return changes

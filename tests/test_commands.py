@@ -55,6 +55,83 @@ async def test_letters_in_order_match_within_one_title_never_across_two(block: i
     assert await by_letters(titles, "[.*", 10, set()) == []  # the typed letters are text, not a pattern
 
 
+def test_letters_in_order_never_hang_on_a_title_of_one_letter_repeated() -> None:
+    """Catastrophic backtracking: the letters-in-order pattern (lazy gaps) tried every way of placing
+    25 "a"s among 60 before failing on the "b", freezing the palette (and the whole app) for hours.
+    Run in a child so a hang fails the test instead of stopping the suite."""
+    import subprocess
+    import sys
+
+    code = (
+        "import asyncio; from reader.commands import Titles, by_letters; from reader.model import Article\n"
+        "titles = Titles.build([Article(id='a', title='a' * 60), Article(id='b', title='Ha ' * 40 + 'b')])\n"
+        "print(asyncio.run(by_letters(titles, 'a' * 25 + 'b', 10, set())),"
+        " asyncio.run(by_letters(titles, 'ha' * 20 + 'z', 10, set())))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.split() == ["[1]", "[]"], done.stderr
+
+
+async def test_letters_in_order_find_what_a_letter_by_letter_scan_finds(block: int) -> None:
+    """The quick pattern finds exactly the titles holding the letters in order (ß folds to ss; marks are text)."""
+    names = ["Straße ends", "a-b]c^d", "\\back", "abcabc", "cab", "Ünïcode café", "x" * 70 + "y"]
+    titles = Titles.build(articles(names))
+    for letters in ["ss", "a-b]", "]^", "\\b", "abcc", "cba", "cab", "ünïé", "xy", "yx", "é"]:
+        expected = [n for n, line in enumerate(titles.lowered) if _in_order(letters, line)]
+        assert await by_letters(titles, letters, 10, set()) == expected, letters
+
+
+def _in_order(letters: str, line: str) -> bool:
+    rest = iter(line)
+    return all(letter in rest for letter in letters)
+
+
+def test_scoring_a_title_never_tries_every_way_of_placing_the_letters() -> None:
+    """Exponential fuzzy scoring: Textual's matcher lists every placement of the typed letters, so
+    "hahaha" took 11 s on a title "ha ha ha ..." (the palette and the app stood still) and an
+    ordinary "the senate tax" 0.3 s a long title, up to 200 titles a keystroke. Scored in a child:
+    a hang fails the test instead of stopping the suite."""
+    import subprocess
+    import sys
+
+    code = (
+        "import asyncio; from reader.commands import OpenArticle, fuzzy; from textual.fuzzy import FuzzySearch\n"
+        "s = FuzzySearch(); long = 'the senate sees a tense session as the treasury secretary testifies on taxes' * 3\n"
+        "for query, title in [('ha' * 12, 'ha ' * 200), ('the senate tax', long), ('a' * 30 + 'b', 'a' * 300)]:\n"
+        "    print(round(fuzzy(s, query, title)[0], 1) > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.split() == ["True", "True", "False"], done.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("tram", "Tram line to link Port Elsen"),
+        ("trm ln prt", "Tram line to link Port Elsen"),
+        ("hrbr fry", "Harbour ferry returns"),
+        ("fry", "Harbour ferry returns"),
+        ("sea", "the senate sees a tense session"),
+        ("zz", "Harbour ferry returns"),
+        ("", "Ab"),
+    ],
+)
+def test_the_bounded_score_is_textuals_when_it_finds_the_best_placement(query: str, title: str) -> None:
+    """On short titles the few placements tried include the best: the score Textual gives, and
+    the letters it would highlight score as much (0 when the letters are not in the title in order)."""
+    from textual.fuzzy import FuzzySearch
+
+    search = FuzzySearch()
+    score, offsets = commands.fuzzy(search, query, title)
+    expected = search.match(query, title)[0] if query else 0.0
+    assert score == pytest.approx(expected)
+    if score:
+        assert [title.lower()[at] for at in offsets] == list(query.lower())
+        assert search.score(title.lower(), offsets) * (1.5 if query.lower() in title.lower() else 1) == score
+    else:
+        assert offsets == []
+
+
 async def test_the_search_gives_the_event_loop_a_turn_after_each_block(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(commands, "BLOCK", 10)
     titles = Titles.build(articles([f"Story {n}" for n in range(100)]))

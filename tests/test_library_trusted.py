@@ -96,6 +96,21 @@ def test_opening_a_story_whose_file_changed_or_went_never_shows_stale_or_wrong_t
     assert trusted.full(halted).body[0].text == "The new text of the harbour story."
 
 
+def test_the_check_drops_a_story_whose_file_can_no_longer_be_read(library_folder: Path, tmp_path: Path) -> None:
+    """Stale story kept: a file emptied, replaced by a pipe or grown past the limit since the last run
+    stayed listed (from the cache, with its old title) after the check, though it cannot be opened and a
+    load of the folders does not list it; the store's marks are not touched."""
+    trusted = load_library([library_folder], cache=cache(tmp_path), trust=True)
+    (library_folder / "a.txt").write_bytes(b"")
+    (library_folder / "b.txt").unlink()
+    os.mkfifo(library_folder / "b.txt")
+    fresh = load_library([library_folder], cache=cache(tmp_path))
+    changes = compare(trusted.by_id, trusted.paths, fresh)
+    trusted.remove(changes.gone)
+    assert [a.title for a in trusted.articles] == [a.title for a in fresh.articles] == ["Lantern parade returns"]
+    assert sorted(p.path.name for p in changes.problems) == ["a.txt", "b.txt"]
+
+
 def test_a_load_of_other_folders_or_relative_paths_is_not_trusted(
     library_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -214,6 +229,38 @@ def test_the_cheap_check_sees_a_file_new_gone_or_changed(library_folder: Path, t
     new.unlink()
     (library_folder / "b.txt").unlink()
     assert not disk.unchanged()
+
+
+def test_the_cheap_check_sees_a_file_that_could_not_be_loaded_fixed(library_folder: Path, tmp_path: Path) -> None:
+    """Stale problem files: a file skipped last time (a named pipe) and now a story is seen by the
+    check, after a full load and after a trusted one (it was never shown until another file changed)."""
+    pipe = library_folder / "e.txt"
+    os.mkfifo(pipe)
+    first = load_library([library_folder], cache=cache(tmp_path))
+    assert len(first) == 3 and [p.path.name for p in first.problems] == ["e.txt"]
+    trusted = load_library([library_folder], cache=cache(tmp_path), trust=True)
+    assert first.disk is not None and first.disk.unchanged()  # the pipe as it was: nothing to load
+    pipe.unlink()
+    write(library_folder, "e.txt", "Night market opens", "Its text.")
+    for disk in (first.disk, trusted.disk):
+        assert disk is not None and not disk.unchanged()
+    fresh = load_library([library_folder], cache=cache(tmp_path))
+    assert "Night market opens" in [a.title for a in fresh.articles] and not fresh.problems
+    assert fresh.disk is not None and fresh.disk.unchanged()
+
+
+def test_the_cheap_check_counts_a_file_named_twice_once(library_folder: Path, tmp_path: Path) -> None:
+    """Double counting: a folder given twice, or a file inside a given folder, made every check (and the
+    one after each warm launch) load the whole library again though nothing changed."""
+    both: list[tuple[list[Path], list[Path]]] = [
+        ([library_folder, library_folder / "a.txt"], []),
+        ([library_folder], [library_folder]),
+    ]
+    for turn, (extra, folders) in enumerate(both):
+        library = load_library(extra, folders=folders, cache=cache(tmp_path))
+        assert len(library) == 3 and library.disk is not None and library.disk.unchanged()
+        os.utime(library_folder / "c.txt", ns=(1, 9_000_000_000 + turn))
+        assert not library.disk.unchanged()
 
 
 async def test_the_periodic_check_loads_nothing_when_no_file_changed(library_folder: Path, tmp_path: Path) -> None:

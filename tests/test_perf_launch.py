@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.app import ReaderApp
-from reader.library import Library, load_library
+from reader.library import Library, ParseCache, load_library
 from reader.paths import seeds_dir
 from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
@@ -65,10 +65,31 @@ def test_the_cli_loads_at_once_when_the_parse_cache_is_warm(monkeypatch: pytest.
     seen: list[bool] = []
     monkeypatch.setattr(ReaderApp, "run", lambda self, *a, **k: seen.append(self._load_now))
     main([])
-    cache_dir().mkdir(parents=True, exist_ok=True)
-    (cache_dir() / "parse-cache.json").write_text("{}")
+    load_library([seeds_dir()], cache=ParseCache(cache_dir() / "parse-cache.json"))
     main([])
     assert seen == [False, True]
+
+
+def test_the_cli_shows_the_loading_screen_when_the_parse_cache_is_of_another_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stale cache taken for warm: a cache an older version left (or a damaged one) is no warm start,
+    so the first launch after an upgrade shows progress and batches, not a blank terminal while it parses."""
+    from reader.cli import main
+    from reader.paths import cache_dir
+
+    seen: list[bool] = []
+    monkeypatch.setattr(ReaderApp, "run", lambda self, *a, **k: seen.append(self._load_now))
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    for text in ('{"format":2,"parser":4,"entries":{}}', "{}", '{"format":3,"par'):
+        (cache_dir() / "parse-cache.json").write_text(text)
+        main([])
+    cache_file = cache_dir() / "parse-cache.json"
+    load_library([seeds_dir()], cache=ParseCache(cache_file))
+    with open(cache_file, "r+b") as file:
+        file.truncate(500)  # this version's, cut short
+    main([])
+    assert seen == [False, False, False, False]
 
 
 def test_nothing_the_first_paint_does_not_need_is_imported_before_it() -> None:
