@@ -26,7 +26,7 @@ from reader.model import Article
 from reader.screens.help import HelpScreen
 from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
-from reader.screens.problems import ProblemsScreen
+from reader.screens.problems import ProblemEntry, ProblemsScreen
 from reader.search import SearchError, SearchIndex, default_path
 from reader.store import Store
 from reader.text import clean_line
@@ -335,7 +335,9 @@ class ReaderApp(App[None]):
     def action_problems(self) -> None:
         if isinstance(self.screen, ProblemsScreen):
             return
-        problems = [str(p) for p in self.library.problems] if self.library is not None else []
+        problems: list[ProblemEntry] = []
+        if self.library is not None:
+            problems += [(str(p.path), p.reason) for p in self.library.problems]  # a ": " in a name stays in it
         problems += self.store.notices if self.store is not None else []
         self.push_screen(ProblemsScreen(problems + self.runtime_problems))
 

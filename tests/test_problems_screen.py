@@ -10,7 +10,7 @@ from textual.widgets import Static
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import Library
-from reader.screens.problems import ProblemsScreen, where_and_why
+from reader.screens.problems import ProblemsScreen, entry, where_and_why
 from reader.store import Store
 from tests.helpers.pilot import settle
 
@@ -53,3 +53,22 @@ async def test_many_problems_scroll_and_esc_closes_stays_in_view(library: Librar
         assert "".join(lines[:-1]) == f"{LONG}0"  # the whole path, nothing cut
         second = app.screen.query(".problem")[1]
         assert second.region.y >= first.region.bottom + 1  # a blank line between problems
+
+
+async def test_a_file_name_holding_a_colon_stays_whole_over_its_reason(tmp_path: Path) -> None:
+    """Problems screen: a file's name with ": " in it is not split there (review finding)."""
+    from reader.library import load_library
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "notes: draft.txt").write_bytes(b"")
+    library = load_library([folder])
+    assert [p.reason for p in library.problems]
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        shown = entry(app.screen.problems[0]).plain  # what the first problem's text holds (it may wrap)
+        assert shown == f"{folder / 'notes: draft.txt'}\n{library.problems[0].reason}"

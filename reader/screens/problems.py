@@ -13,21 +13,28 @@ from textual.widgets import Static
 
 from reader.text import clean_line
 
+#: A problem as a line (``what: reason``), or already split into what it is about and why.
+ProblemEntry = str | tuple[str, str]
 
-def where_and_why(problem: str, home: str | None = None) -> tuple[str, str]:
-    """A problem line split into what it is about (a file, a feed, a setting) and what went wrong.
+
+def where_and_why(problem: ProblemEntry, home: str | None = None) -> tuple[str, str]:
+    """A problem split into what it is about (a file, a feed, a setting) and what went wrong.
 
     ``path: reason`` gives the path (the home folder as ``~``) and the reason; a line without
-    ``": "`` is all "what"; nothing is dropped.
+    ``": "`` is all "what"; nothing is dropped. A file's problem comes split already, so a
+    ``": "`` in its name stays in the name.
     """
-    where, _, why = clean_line(problem).partition(": ")
+    if isinstance(problem, tuple):
+        where, why = clean_line(problem[0]), clean_line(problem[1])
+    else:
+        where, _, why = clean_line(problem).partition(": ")
     home = str(Path.home()) if home is None else home
     if home not in ("", "/") and where.startswith(home + "/"):
         where = "~" + where[len(home) :]
     return where, why
 
 
-def entry(problem: str) -> Text:
+def entry(problem: ProblemEntry) -> Text:
     """One problem: what it is about in bold, and under it what went wrong (plain text, never markup)."""
     where, why = where_and_why(problem)
     text = Text()
@@ -43,7 +50,7 @@ class ProblemsScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,p", "dismiss", "Close", id="problems.close")]
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[ProblemEntry]) -> None:
         super().__init__()
         self.problems = problems
 
