@@ -339,7 +339,7 @@ class ReaderApp(App[None]):
         if self.library is not None:
             problems += [(str(p.path), p.reason) for p in self.library.problems]  # a ": " in a name stays in it
         problems += self.store.notices if self.store is not None else []
-        self.push_screen(ProblemsScreen(problems + self.runtime_problems))
+        self.push_screen(ProblemsScreen([*problems, *self.runtime_problems]))
 
     async def action_quit(self) -> None:
         """Quit once every change is saved; after ``save_wait`` seconds quit anyway, saying what was not saved."""
