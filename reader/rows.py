@@ -144,7 +144,7 @@ def _columns_ok(columns: list[list[Any]]) -> bool:
     if not (all(ids) and all(titles)):
         return False
     texts: tuple[Iterable[str], ...] = (ids, titles, filter(None, sections), filter(None, published))
-    return not any(unsafe(" ".join(column)) for column in texts)
+    return not any(_unsafe_line(" ".join(column)) for column in texts)
 
 
 def _row_ok(row: tuple[Any, ...]) -> bool:
@@ -153,4 +153,9 @@ def _row_ok(row: tuple[Any, ...]) -> bool:
         if type(value) not in kinds:
             return False
     _path, _size, _mtime, ident, title, section, published, _minutes = row
-    return bool(ident and title) and not unsafe(f"{ident} {title} {section or ''} {published or ''}")
+    return bool(ident and title) and not _unsafe_line(f"{ident} {title} {section or ''} {published or ''}")
+
+
+def _unsafe_line(text: str) -> bool:
+    """Does one-line text (an id, a title, a section, a date) hold what the parser never leaves in it?"""
+    return unsafe(text) or "\n" in text or "\t" in text

@@ -159,6 +159,8 @@ def cached(tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
         "clipboard escape in section",
         "C1 control in date",
         "columns not lists",
+        "line break in title",
+        "tab in section",
     ],
 )
 def test_a_damaged_cache_entry_is_dropped_and_the_file_re_parsed(tmp_path: Path, damage: str, trust: bool) -> None:
@@ -187,6 +189,10 @@ def test_a_damaged_cache_entry_is_dropped_and_the_file_re_parsed(tmp_path: Path,
         data["published"][0] = "2025-05-01 \x9b31m"
     elif damage == "columns not lists":
         data["titles"] = {"0": "Pwned"}
+    elif damage == "line break in title":
+        data["titles"][0] = "A story\nfrom the cache"  # one-line fields never hold one (review finding)
+    elif damage == "tab in section":
+        data["sections"][0] = "WOR\tLD"
     cache_file.write_bytes(orjson.dumps(data))
     library = load_library([folder], cache=ParseCache(cache_file), trust=trust)
     assert library.problems == [] and not library.unchecked
