@@ -15,7 +15,7 @@ from reader.config import Config
 from reader.library import Library, load_library
 from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
-from reader.screens.problems import ProblemsScreen
+from reader.screens.problems import ProblemsScreen, entry
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.breadcrumb import Breadcrumb
@@ -268,7 +268,7 @@ async def test_load_problems_are_notified_and_listed(tmp_path: Path, state: Path
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, ProblemsScreen)
-        assert any("bad.txt: binary file" in p for p in app.screen.problems)
+        assert any(entry(p).plain == f"{tmp_path / 'bad.txt'}\nbinary file, not text" for p in app.screen.problems)
 
 
 async def test_corrupt_state_file_is_moved_aside_and_the_app_still_starts(library: Library, state: Path) -> None:

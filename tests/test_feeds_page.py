@@ -16,7 +16,7 @@ from reader.feeds.subscriptions import add_feed
 from reader.model import Block, Image
 from reader.parse import parse
 from reader.paths import articles_dir
-from reader.shapes import is_footer
+from reader.shapes import LIST_ITEM, is_footer
 from tests import test_feeds_support as support
 from tests.test_feeds_support import FIXTURES, rss
 
@@ -136,6 +136,9 @@ def test_any_title_dek_and_sentences_round_trip(title: str, dek: str | None, par
     assume(title and sentences and dek != title)
     # A paragraph that opens like a page footer ("©", "All rights reserved") ends a page dump by design: not text.
     assume(not any(is_footer(s) for s in sentences))
+    # The page format has no escape: a paragraph that opens like a list item ("- x", "1. x") or a quote ("> x")
+    # is read back as one, its words kept. Those are left out here (test_feeds_page checks list items and quotes).
+    assume(not any(s.startswith(">") or LIST_ITEM.fullmatch(s) for s in sentences))
     article = parse(
         render(Page(title=title, published="2026-11-20", dek=dek, blocks=[("paragraph", s) for s in sentences]))
     )
