@@ -16,7 +16,8 @@ With ``BENCH_BASELINE=DIR`` (another checkout of reader, e.g. from ``git worktre
 or ``git archive``), every run also times that tree right after this one, on the same
 server, and the medians are printed side by side with their ratio: the machine is shared
 and noisy, so only same-run comparisons say whether a change helped. The file-system
-floor is measured before every run, since it swings with the rest of the machine's load.
+floor is measured before and after every run, since it swings with the rest of the machine's
+load; the CPU time of the thread that writes the story files is printed beside it.
 """
 
 from __future__ import annotations
@@ -162,8 +163,21 @@ def serve(port_file: str, feeds: int, items: int) -> None:
 _REFRESH = f"""
 CONCURRENCY = {CONCURRENCY}
 import resource, sys, time
+import reader.feeds.refresh as refreshing
 from reader.feeds.http import Limits
 from reader.feeds.refresh import refresh
+writes = [0.0, 0.0, 0]  # system, user seconds of the thread writing story files, stories written
+save = refreshing.save_stories
+def timed_save(*args, **kwargs):
+    before = resource.getrusage(resource.RUSAGE_THREAD)
+    try:
+        return save(*args, **kwargs)
+    finally:
+        after = resource.getrusage(resource.RUSAGE_THREAD)
+        writes[0] += after.ru_stime - before.ru_stime
+        writes[1] += after.ru_utime - before.ru_utime
+        writes[2] += len(args[3])
+refreshing.save_stories = timed_save
 started = time.perf_counter()
 results = refresh(limits=Limits(connections=CONCURRENCY, per_host=CONCURRENCY))
 wall = time.perf_counter() - started
@@ -176,7 +190,8 @@ own = resource.getrusage(resource.RUSAGE_SELF)
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
 rss, workers = own.ru_maxrss / 1024, children.ru_maxrss / 1024
 cpu = f"CPU: reader {{own.ru_utime + own.ru_stime:.1f}} s (sys {{own.ru_stime:.1f}}), "
-cpu += f"workers {{children.ru_utime + children.ru_stime:.1f}} s"
+cpu += f"workers {{children.ru_utime + children.ru_stime:.1f}} s; "
+cpu += f"writing {{writes[2]}} stories: sys {{writes[0]:.1f}} s, user {{writes[1]:.1f}} s"
 print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest extraction worker {{workers:.0f}} MB; {{cpu}}")
 """
 
@@ -352,6 +367,8 @@ def main() -> None:
                     figures_of.setdefault(f"{label} cold feeds-only", []).append(figures)
                     show(f"run {run + 1}: {label} cold, feeds only (full_text never)", figures, info)
                     shutil.rmtree(home, ignore_errors=True)
+            wall, cpu = file_floor(root, feeds * items)
+            print(f"run {run + 1}: file system floor again after it: {wall:.2f} s wall, {cpu:.2f} s CPU")
         print(f"file system floor median {statistics.median(floors):.2f} s wall")
         for name, values in figures_of.items():
             median(name, values)

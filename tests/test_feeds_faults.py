@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
@@ -235,3 +236,32 @@ def test_retry_after_as_an_http_date() -> None:
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412400.0) == 80.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+def test_a_forked_process_writes_through_its_own_temp_name(tmp_path: Path) -> None:
+    """Two processes writing the same story never share a temp file (the pid in its name is the writer's own)."""
+    import os
+
+    from reader.feeds import files
+
+    seen = tmp_path / "seen"
+    real_replace = os.replace
+    child = os.fork()
+    if child == 0:  # the child: record the temp name its write used, then leave without pytest's cleanup
+        code = 1
+        try:
+
+            def spy(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+                seen.write_text(str(src))
+                real_replace(src, dst)
+
+            os.replace = spy  # type: ignore[assignment]
+            files.atomic_write(tmp_path / "story.txt", b"whole", durable=False)
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert f".story.txt.{child}." in seen.read_text()
+    assert (tmp_path / "story.txt").read_bytes() == b"whole"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

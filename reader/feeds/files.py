@@ -14,6 +14,14 @@ import orjson
 
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
 _GUARD = threading.Lock()
+_PID = [os.getpid()]  #: this process's id, kept so a story write costs no getpid call; reset in a forked child
+
+
+def _forked() -> None:
+    _PID[0] = os.getpid()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -25,7 +33,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """
     if durable:
         path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = path.with_name(f".{path.name}.{_PID[0]}.{threading.get_ident()}.tmp")
     try:
         # os.open, not open(): no buffer, no isatty and seek calls; this runs once per story written
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
