@@ -149,6 +149,9 @@ class ReaderApp(App[None]):
         self.watch(self, "theme", self._theme_changed, init=False)
         if self._load_error is not None:
             self.post_message(self.LoadFailed(self._load_error))
+        elif isinstance(self.screen, MainScreen):  # the first screen already (get_default_screen)
+            self._tell_problems(self.screen.library, self.screen.store.new_notices())
+            self.call_after_refresh(self.reindex)  # after the first headlines are painted
         elif self.library is not None and self.store is not None:
             self._show(self.library, self.store)
         else:
@@ -156,6 +159,9 @@ class ReaderApp(App[None]):
             self._load()
 
     def get_default_screen(self) -> Screen[None]:
+        """The main screen when the library is loaded already (one screen built and painted, not two)."""
+        if self._load_error is None and self.library is not None and self.store is not None:
+            return self._main_screen(self.library, self.store)
         return Screen()
 
     @work(thread=True, exclusive=True, group="load")
@@ -217,7 +223,16 @@ class ReaderApp(App[None]):
         """Open the main screen over a loaded library and store; tell the user of problems met loading
         (``finished``: the library is whole, not the first stories of a first start)."""
         self._tell_problems(library, store.new_notices())
-        main = MainScreen(
+        main = self._main_screen(library, store)
+        if isinstance(self.screen, LoadingScreen):
+            self.switch_screen(main)
+        else:
+            self.push_screen(main)
+        if finished:
+            self.call_after_refresh(self.reindex)  # after the first headlines are painted
+
+    def _main_screen(self, library: Library, store: Store) -> MainScreen:
+        return MainScreen(
             library,
             store,
             self.config,
@@ -226,12 +241,6 @@ class ReaderApp(App[None]):
             reloader=self.reloader,
             reload_interval=self.reload_interval,
         )
-        if isinstance(self.screen, LoadingScreen):
-            self.switch_screen(main)
-        else:
-            self.push_screen(main)
-        if finished:
-            self.call_after_refresh(self.reindex)  # after the first headlines are painted
 
     def _tell_problems(self, library: Library, notices: list[str]) -> None:
         problems = len(library.problems) + len(notices)

@@ -8,13 +8,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 from reader.app import ReaderApp
+from reader.config import Config
 from reader.library import Library, ParseCache, load_library
 from reader.paths import seeds_dir
 from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
 from reader.store import Store
+from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 from tests.helpers.pilot import settle
 
@@ -36,6 +39,44 @@ async def test_loading_now_shows_the_headlines_without_a_loading_screen(tmp_path
         assert not any(isinstance(s, LoadingScreen) for s in app.screen_stack)
         assert len(app.screen.query_one(HeadlineList).rows) == len(library)
     assert calls == [1] and screens == [MainScreen]
+
+
+async def test_a_warm_start_builds_the_main_screen_as_the_only_screen(tmp_path: Path) -> None:
+    library = load_library(folders=[seeds_dir()])
+    app = ReaderApp(loader=lambda: (library, Store(tmp_path / "state.json")), load_now=True, poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert [type(s) for s in app.screen_stack] == [MainScreen]  # no blank screen under it
+        assert app.screen.query_one(HeadlineList).has_focus
+        await pilot.press("?")  # other screens still open over it and close back to it
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and len(app.screen_stack) == 1
+
+
+def footer_keys(app: ReaderApp) -> set[str]:
+    """The keys the footer shows."""
+    return {key.key for key in app.screen.query(FooterKey)}
+
+
+async def test_the_footer_shows_the_keys_of_the_last_pane_focused_in_a_burst(library: Library, tmp_path: Path) -> None:
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.open_article(library.articles[0].id)
+        await settle(pilot)
+        article, headlines = screen.query_one(ArticleView), screen.query_one(HeadlineList)
+        for pane in (article, headlines, article):  # focus moves three times before a refresh
+            pane.focus()
+        await settle(pilot)
+        assert "l" in footer_keys(app)  # the article's Next link
+        for pane in (headlines, article, headlines):
+            pane.focus()
+        await settle(pilot)
+        assert "l" not in footer_keys(app) and "m" in footer_keys(app)
 
 
 def test_a_failing_quick_load_ends_with_one_line_not_a_traceback(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.filter_box import FilterBox
 from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import HeadlineList
+from reader.widgets.key_footer import KeyFooter
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
@@ -188,7 +189,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             yield Sources(id="sources")
         yield StoreSync(self.changes, self.poll_interval)
         yield FeedRefresher(self.config.refresh_minutes, self.library.limit)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         headlines, sidebar = self.query_one(HeadlineList), self.query_one(Sidebar)
