@@ -257,6 +257,7 @@ class ReaderApp(App[None]):
             return
         if not self._searchable and self.search_index.has_entries():  # the last run's index answers now
             self.post_message(self.Indexed())
+        library.resolver  # noqa: B018  (built now, so that opening the first story need not)
         try:
             stop = self._stop_indexing
             done = self.search_index.update(library.articles, paths=library.paths, processes=1, stop=stop)
@@ -265,7 +266,6 @@ class ReaderApp(App[None]):
         else:
             if not done.stopped:
                 self.post_message(self.Indexed())
-        library.resolver  # noqa: B018  (built now, after the index: opening the first story need not build it)
 
     def on_reader_app_indexed(self, message: Indexed) -> None:
         if message.error is not None:
