@@ -132,6 +132,7 @@ class ReaderApp(App[None]):
         """The user's key bindings in force (binding id → keys)."""
         self.search_index = search_index or SearchIndex(default_path())
         self._stop_indexing = threading.Event()
+        self._searchable = False  # the filter has been told it may search the index
         self._growing: Library | None = None  # shown while a first start still parses the rest
 
     def on_load(self) -> None:
@@ -263,20 +264,23 @@ class ReaderApp(App[None]):
         library = self.library  # read here: worker arguments are formatted with repr()
         if library is None:
             return
+        if not self._searchable and self.search_index.has_entries():  # the last run's index answers now
+            self.post_message(self.Indexed())
         library.resolver  # noqa: B018  (built now, so that opening the first story need not)
         try:
             stop = self._stop_indexing
             done = self.search_index.update(library.articles, paths=library.paths, processes=1, stop=stop)
         except SearchError as error:
             self.post_message(self.Indexed(str(error)))
-            return
-        if not done.stopped:
-            self.post_message(self.Indexed())
+        else:
+            if not done.stopped:
+                self.post_message(self.Indexed())
 
     def on_reader_app_indexed(self, message: Indexed) -> None:
         if message.error is not None:
             self.runtime_problems.append(f"search index unavailable: {message.error}")
             self.notify(clean_line(f"search index unavailable: {message.error}"), severity="warning", markup=False)
+        self._searchable = message.error is None
         main = self._main()
         if main is not None:
             main.search_ready(message.error is None)

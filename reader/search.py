@@ -239,6 +239,18 @@ class SearchIndex:
             self._conn, self._conn_replaced = conn, replaced
         return self._conn
 
+    def has_entries(self) -> bool:
+        """Does the file already hold a usable index with entries (from an earlier run)? Never creates it.
+
+        Such an index can answer searches at once, while :meth:`update` brings it up to date.
+        """
+        with self._query:
+            try:
+                return self._reader().execute("SELECT 1 FROM docs LIMIT 1").fetchone() is not None
+            except (sqlite3.Error, SearchError):
+                self._drop_reader()
+                return False
+
     def _drop_reader(self) -> None:
         if self._conn is not None:
             with contextlib.suppress(sqlite3.Error):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -10,7 +13,7 @@ from textual.widgets import Input
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import Library, load_library
-from reader.search import SearchIndex
+from reader.search import SearchIndex, Updated
 from reader.store import Store
 from reader.widgets.filter_box import INDEXING, FilterBox
 from reader.widgets.headline_list import HeadlineList
@@ -145,5 +148,60 @@ async def test_before_the_first_build_titles_match_and_the_box_says_indexing(lib
         assert shown(app) == []
         assert "indexing" in app.screen.query_one(HeadlineList).empty_message
         app.screen.query_one("#filter", Input).value = "harbour"
+        await settle(pilot)
+        assert shown(app) == ["Harbour stalls reopen after the storm"]
+
+
+class SlowIndex(SearchIndex):
+    """An index whose update waits (bounded) until the test lets it go on."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.go = threading.Event()
+
+    def update(self, *args: Any, **kwargs: Any) -> Updated:
+        self.go.wait(10)
+        return super().update(*args, **kwargs)
+
+
+async def until(pilot: Any, done: Callable[[], bool]) -> bool:
+    """Pause (bounded) until ``done()``, without waiting for every worker (the index's is held)."""
+    for _ in range(100):
+        if done():
+            return True
+        await pilot.pause(0.05)
+    return done()
+
+
+async def test_an_index_from_the_last_run_answers_while_it_is_brought_up_to_date(
+    library: Library, tmp_path: Path
+) -> None:
+    path = tmp_path / "search.sqlite"
+    SearchIndex(path).update(library.articles, paths=library.paths)  # the last run's index
+    index = SlowIndex(path)
+    app = make_app(library, tmp_path, index)
+    async with app.run_test(size=(160, 40)) as pilot:
+        assert await until(pilot, lambda: bool(app.screen.query(FilterBox)) and app.screen.query_one(FilterBox).ready)
+        assert not index.go.is_set()
+        await pilot.press("slash", *"smoked eel")
+        assert await until(pilot, lambda: shown(app) == ["Harbour stalls reopen after the storm"])  # text only
+        assert not app.screen.query_one(FilterBox).border_subtitle
+        index.go.set()
+        await settle(pilot)
+        assert shown(app) == ["Harbour stalls reopen after the storm"]
+
+
+async def test_without_an_earlier_index_the_box_says_indexing_until_the_first_build(
+    library: Library, tmp_path: Path
+) -> None:
+    index = SlowIndex(tmp_path / "search.sqlite")
+    app = make_app(library, tmp_path, index)
+    async with app.run_test(size=(160, 40)) as pilot:
+        assert await until(pilot, lambda: bool(app.screen.query(FilterBox)))
+        await pilot.press("slash", *"smoked eel")
+        assert await until(pilot, lambda: "indexing" in app.screen.query_one(HeadlineList).empty_message)
+        assert app.screen.query_one(FilterBox).border_subtitle == INDEXING
+        assert shown(app) == []
+        index.go.set()
         await settle(pilot)
         assert shown(app) == ["Harbour stalls reopen after the storm"]

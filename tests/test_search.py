@@ -411,3 +411,18 @@ def test_the_search_module_does_not_import_textual() -> None:
     code = "import sys, reader.search; print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_has_entries_only_for_a_usable_index_holding_stories_and_never_creates_one(tmp_path: Path) -> None:
+    path = tmp_path / "search.sqlite"
+    index = SearchIndex(path)
+    assert not index.has_entries()
+    assert not path.exists()
+    index.update([])
+    assert not index.has_entries()  # made, but empty: nothing to answer with yet
+    index.update([Article(id="a", title="Harbour storm")])
+    assert SearchIndex(path).has_entries()
+    path.write_bytes(b"not an index")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    assert not SearchIndex(path).has_entries()

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from reader.model import Article
 from reader.search import SearchCancelled, SearchIndex
+from reader.title_match import TitleMatcher
 
 #: Hits asked of the index for one query (the view keeps those it shows).
 HITS = 1000
@@ -39,6 +40,8 @@ class FilterBox(Input):
         self.index = index
         self.ready = False
         self._rows: list[Article] = []
+        self._matcher: TitleMatcher | None = None  # the last rows' folded titles (made again when they change)
+        self._generation = 0  # bumped by each search: an older one still running gives up
         if index is not None:
             self.border_subtitle = INDEXING
 
@@ -52,22 +55,33 @@ class FilterBox(Input):
     def search(self, query: str, rows: Sequence[Article]) -> None:
         """Look for ``query`` among ``rows`` (a newer search stops an older one at once)."""
         self._rows = list(rows)  # read by the worker: worker arguments are formatted with repr()
+        self._generation += 1
         if self.index is not None:
             self.index.cancel()
-        self._search(query)
+        self._search(query, self._generation)
+
+    def _matcher_for(self, rows: list[Article]) -> TitleMatcher:
+        matcher = self._matcher
+        if matcher is None or not matcher.fits(rows):
+            matcher = self._matcher = TitleMatcher(rows)
+        return matcher
 
     @work(thread=True, exclusive=True, group="filter")
-    def _search(self, query: str) -> None:
+    def _search(self, query: str, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer query took over before this one began
         rows = self._rows
-        words = query.casefold().split()
-        titles = [a for a in rows if all(w in a.title.casefold() for w in words)]
+        matcher = self._matcher_for(rows)
+        titles = matcher.matching(query.casefold().split())
         index = self.index
         if index is None or not self.ready:
-            self.post_message(self.Results(query, titles, indexing=index is not None))
+            self.post_message(self.Results(query, [rows[n] for n in titles], indexing=index is not None))
+            return
+        if generation != self._generation:
             return
         try:
             hits = set(index.search(query, HITS, prefix=True))
         except SearchCancelled:
             return  # a newer query took over
-        hits.update(a.id for a in titles)
-        self.post_message(self.Results(query, [a for a in rows if a.id in hits]))
+        found = sorted(set(titles).union(matcher.positions(hits)))
+        self.post_message(self.Results(query, [rows[n] for n in found]))
