@@ -11,6 +11,7 @@ DOMAIN = [
     "reload",
     "rows",
     "backlinks",
+    "title_match",
     "text",
     "dates",
     "shapes",
