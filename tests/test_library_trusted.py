@@ -16,17 +16,9 @@ from reader.paths import seeds_dir
 from reader.reload import compare
 from reader.store import Store
 from reader.widgets.headline_list import HeadlineList
+from tests.helpers.pages import write
 from tests.helpers.pilot import main, settle
 from tests.test_app import article_text
-
-PAGE = "WORLD\n{title}\nA dek line.\n{date}\n\n{body}\n"
-
-
-def write(folder: Path, name: str, title: str, body: str, date: str = "May 1, 2025") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(PAGE.format(title=title, body=body, date=date), encoding="utf-8")
-    return path
 
 
 @pytest.fixture

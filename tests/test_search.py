@@ -17,15 +17,7 @@ from reader.library import Library, load_library
 from reader.model import Article, Block
 from reader.paths import seeds_dir
 from reader.search import SearchCancelled, SearchIndex, default_path, match_expression
-
-PAGE = "WORLD\n1 MIN READ\n{title}\nA dek line.\n{date}\n\n{body}\n\nSOURCE:Sample\nExplore\nNothing here\n"
-
-
-def write(folder: Path, name: str, title: str, body: str, date: str = "May 1, 2025") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(PAGE.format(title=title, body=body, date=date), encoding="utf-8")
-    return path
+from tests.helpers.pages import write
 
 
 @pytest.fixture
