@@ -6,6 +6,10 @@ and date near the top (each part optional, recognised by its shape in
 :mod:`reader.shapes`, never assumed by position alone), then :func:`_read_body`
 classifies the remaining lines into blocks, Related links, the source and the
 Explore list, dropping noise and footers.
+
+A body line that starts with :data:`ESCAPE` (a backslash, which page dumps never
+start a line with) is a paragraph of the rest of the line, whatever its shape: the
+escape of the pages :mod:`reader.feeds.page` writes (see :func:`reads_as_paragraph`).
 """
 
 from __future__ import annotations
@@ -41,10 +45,12 @@ from reader.shapes import (
 )
 from reader.text import ParseError, clean, decode
 
-__all__ = ["PARSER_VERSION", "ParseError", "parse", "slugify"]
+__all__ = ["ESCAPE", "PARSER_VERSION", "ParseError", "parse", "reads_as_paragraph", "slugify"]
 
 #: Bumped whenever the parser's output changes, so cached results are re-parsed.
 PARSER_VERSION = 4
+#: A body line starting with this is a literal paragraph (the rest of the line).
+ESCAPE = "\\"
 
 _CRAWLER = re.compile(r"\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*")
 _SLUG_JUNK = re.compile(r"[\W_]+")
@@ -125,6 +131,18 @@ def parse(data: bytes | str, *, name: str = "", body: bool = True) -> Article:
         explore=rest.explore,
         partial=not body,
     )
+
+
+def reads_as_paragraph(line: str, title: str) -> bool:
+    """Does this one-line text, written as a paragraph of a page titled ``title``, read back
+    as that paragraph? (Where not, a writer puts :data:`ESCAPE` before it.) It must not
+    look like a list item, quote, heading, Related, source, Explore, noise or footer line,
+    nor like a header part (date, byline, caption, name, the title) right under the header."""
+    if not line or line != line.strip() or line[0] == ESCAPE or is_heading(line):
+        return False
+    if _read_body([line], 0) != Body((Block("paragraph", line),), (), None, ()):
+        return False  # (alone, a heading would read as a paragraph: a page never ends on one)
+    return _kind(_Top([], [], {}, {}), line, title) is None and not is_name(line)
 
 
 def slugify(text: str) -> str:
@@ -251,7 +269,9 @@ def _kind(top: _Top, line: str, title: str) -> str | None:
         return kind
     kind = None
     first = line[0]
-    if (first.isdigit() and is_skipped(line)) or line in _BARE_BY:
+    if first == ESCAPE:
+        pass  # an escaped paragraph: text, whatever its shape
+    elif (first.isdigit() and is_skipped(line)) or line in _BARE_BY:
         kind = "skip"
     elif is_date_line(line):
         kind = "date"
@@ -308,6 +328,8 @@ def _header_parts(top: _Top, pos: int, title: str) -> tuple[Image | None, tuple[
     limit = min(len(text), pos + _HEADER_WINDOW)
     while pos < limit:
         line = text[pos]
+        if line[0] == ESCAPE:
+            break  # an escaped paragraph starts the body
         kind = _kind(top, line, title)
         if kind == "alt" and image is None:
             caption, credit = None, None
@@ -368,6 +390,11 @@ def _read_body(lines: list[str], start: int) -> Body:
             explore_at = at + 1
             break
         first = line[0]
+        if first == ESCAPE:  # a paragraph of the rest of the line, as it is (a bare escape: none)
+            if len(line) > 1:
+                add(Block("paragraph", line[1:]))
+            joinable = False
+            continue
         if first in "RrS":
             headline = related_headline(line)
             if headline is not None:

@@ -4,12 +4,17 @@ Layout (each part optional but the title): section, ``N MIN READ``, title, dek,
 the title again with the image caption under it, ``By ...``, the date, the
 body blocks separated by blank lines (``- `` list items, ``> `` quotes,
 ``Related<headline>`` links), ``SOURCE:<feed>``, then ``Explore`` and headlines.
+A paragraph that the parser would read as something else (``- 3 ways``, ``> 5``,
+``SOURCE: notes``, a date, a byline...) is escaped: written after a backslash
+(:data:`reader.parse.ESCAPE`), as is one that starts with a backslash.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from reader.parse import ESCAPE, reads_as_paragraph
 
 _SECTION = re.compile(r"[A-Z0-9][A-Z0-9 &'-]{0,38}[A-Z0-9]|[A-Z]")
 _MONTHS = (
@@ -120,6 +125,8 @@ def render(page: Page) -> str:
             lines.append("- " + text)
         elif kind == "quote":
             lines.append("> " + text)
+        elif kind == "paragraph" and not reads_as_paragraph(text, page.title.strip()):
+            lines.append(ESCAPE + text)
         else:
             lines.append(text)
         lines.append("")
