@@ -21,6 +21,7 @@ from itertools import islice
 from pathlib import Path
 
 from reader.cache import backlinks_path, write_atomically
+from reader.children import exit_with_parent
 from reader.files import read_regular
 from reader.model import Article
 from reader.parse import PARSER_VERSION
@@ -60,16 +61,24 @@ class Kept:
 
     def find_elsewhere(self, key: str) -> None:
         """Have a child process find the backlinks of the rows in the parse cache and keep them
-        (when they are still these rows); failures are quiet (the caller then finds them itself)."""
+        (when they are still these rows); failures are quiet (the caller then finds them itself).
+        The child's stdin is a pipe held open meanwhile: when this process ends, even killed, the
+        child sees it close and stops (it would otherwise run on for up to :data:`CHILD_TIMEOUT`)."""
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            subprocess.run(
+            child = subprocess.Popen(
                 [sys.executable, "-m", "reader.backlinks", str(self.cache), key],
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
-                timeout=CHILD_TIMEOUT,
-                check=False,
             )
+            try:
+                child.wait(timeout=CHILD_TIMEOUT)
+            finally:
+                if child.poll() is None:
+                    child.kill()
+                    child.wait()
+                if child.stdin is not None:
+                    child.stdin.close()
 
 
 class Backlinks:
@@ -182,16 +191,18 @@ class Backlinks:
 
 def _child(cache_file: str, key: str) -> int:
     """The child's work: the library of the parse cache's rows (if they are still those of ``key``),
-    every link resolved, the backlinks kept. Exit status 0 when they were."""
+    every link resolved, the backlinks kept. Exit status 0 when they were. Stops at once when the
+    parent is gone (its stdin closes)."""
+    writing = exit_with_parent()
     from reader.library import library_from_cache
 
     found = library_from_cache(Path(cache_file))
     if found is None or found[1] != key:
         return 1
     library = found[0]
-    Backlinks.build(library.articles, library.resolver.resolve, library.headlines).write(
-        backlinks_path(Path(cache_file)), key
-    )
+    graph = Backlinks.build(library.articles, library.resolver.resolve, library.headlines)
+    with writing:
+        graph.write(backlinks_path(Path(cache_file)), key)
     return 0
 
 

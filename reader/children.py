@@ -4,16 +4,19 @@ A child is ``python -m MODULE ARGS...``: it reads length-prefixed frames on stdi
 each, written by :meth:`Child.feed`, or a chunk of paths each, written by :meth:`Child.send`)
 and answers each, in order, with a length-prefixed frame (after a status byte, for paths).
 Children are started explicitly (never by re-importing the main module, as a spawned pool
-would).
+would). A child whose parent dies (even SIGKILLed) stops too: these see their stdin end
+and their answers fail to write; others hold a pipe only the parent writes to and call
+:func:`exit_with_parent`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO
 
 
@@ -83,3 +86,26 @@ class Child:
                     pipe.close()
         if self.feeder is not None:
             self.feeder.join(timeout=5)
+
+
+def exit_with_parent(gone: Callable[[], object] | None = None) -> threading.Lock:
+    """In a child process: end it (status 1) as soon as its parent is gone, whatever the child is
+    doing. ``gone`` blocks until then: it returns or raises when a pipe only the parent writes to
+    reaches its end (by default the child's stdin, read and dropped). Returns a lock to hold around
+    work that must not be cut short (writing a file): the exit waits for it."""
+    lock = threading.Lock()
+
+    def watch() -> None:
+        with contextlib.suppress(Exception):
+            (gone or _stdin_ends)()
+        with lock:
+            os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    return lock
+
+
+def _stdin_ends() -> None:
+    """Read this process's stdin (dropping what comes) until its end."""
+    while os.read(0, 4096):
+        pass

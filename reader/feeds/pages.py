@@ -6,6 +6,8 @@ once per refresh). Each worker keeps its own event loop and HTTP client
 connection limit) across calls, and is sent the page URLs in batches: it fetches
 a batch concurrently and extracts each page, so fetching and extracting pages
 use every core while the main process reads the feeds and writes the stories.
+Each worker also holds the read end of a pipe only this process writes to: when
+this process ends, even killed, the workers see it close and stop.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 
+from reader.children import exit_with_parent
 from reader.feeds.extract import Content, extract_page
 from reader.feeds.http import ACCEPT_PAGE, Fetcher, FetchError, Limits
 
@@ -68,6 +72,16 @@ async def _read_all(urls: list[str], limits: Limits) -> list[Result]:
 _Batch = list[tuple[str, "asyncio.Future[Result]"]]
 
 
+def _watch_parent(lifeline: Connection) -> None:
+    """In a worker, first: stop when the refresh's process is gone (its end of ``lifeline`` closed)."""
+
+    def gone() -> None:
+        while True:
+            lifeline.recv_bytes()  # EOFError (or OSError) once the other end is closed
+
+    exit_with_parent(gone)
+
+
 def _cores() -> int:
     """The cores this process may run on (a CPU set or container limit counts, not the machine's)."""
     try:
@@ -91,13 +105,20 @@ class Pages:
         )
         self._batch: _Batch = []
         self._timer: asyncio.TimerHandle | None = None
+        self._lifeline: Connection | None = None  # the write end of the workers' lifeline
 
     def expect(self, pages: int) -> None:
         """Announce pages to read; start the workers when there are enough to pay for them."""
         self.pending += pages
         if self.pool is None and self.workers > 1 and self.pending >= POOL_FROM:
             # spawn, not fork: the app calls refresh from a thread of a running Textual process
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            context = multiprocessing.get_context("spawn")
+            if self._lifeline is not None:  # of workers that broke
+                self._lifeline.close()
+            ours, self._lifeline = context.Pipe(duplex=False)
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_watch_parent, initargs=(ours,)
+            )
 
     async def __call__(self, url: str) -> Result:
         """The article at ``url``, or None and a one-line reason."""
@@ -167,3 +188,6 @@ class Pages:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
