@@ -328,7 +328,7 @@ def _header_parts(top: _Top, pos: int, title: str) -> tuple[Image | None, tuple[
     limit = min(len(text), pos + _HEADER_WINDOW)
     while pos < limit:
         line = text[pos]
-        if line[0] == ESCAPE:
+        if line[0] == ESCAPE and line != title:
             break  # an escaped paragraph starts the body
         kind = _kind(top, line, title)
         if kind == "alt" and image is None:

@@ -77,3 +77,21 @@ def test_plain_sentences_and_other_blocks_are_written_unescaped() -> None:
 def test_a_bare_escape_is_no_paragraph_and_a_page_without_escapes_reads_as_before() -> None:
     article = parse(HEAD + ESCAPE + "\n\nThe council met.\n\n- an item\n")
     assert article.body == (Block("paragraph", "The council met."), Block("list_item", "an item"))
+
+
+def test_a_title_that_starts_with_a_backslash_keeps_its_image_and_date() -> None:
+    """The header still reads the title repeated over the caption when the title looks like an escape."""
+    page = Page(
+        title="\\o/ Harbour cheers",
+        published="2026-11-03",
+        caption="The crowd on the pier",
+        credit="AP",
+        blocks=[("paragraph", "\\o/ Harbour cheers"), ("paragraph", "The crowd cheered.")],
+    )
+    article = parse(render(page))
+    assert (article.title, article.published) == ("\\o/ Harbour cheers", "2026-11-03")
+    assert article.image is not None and (article.image.caption, article.image.credit) == (
+        "The crowd on the pier",
+        "AP",
+    )
+    assert article.body == (Block("paragraph", "\\o/ Harbour cheers"), Block("paragraph", "The crowd cheered."))
