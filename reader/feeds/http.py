@@ -22,7 +22,7 @@ import httpx
 from reader import __version__
 from reader.feeds.backend import speed_up
 from reader.feeds.urls import url_problem
-from reader.feeds.wire import Wire, WireError, lean_url, proxied
+from reader.feeds.wire import Wire, WireError, lean_url
 
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
 MAX_BYTES = 20 * 1024 * 1024
@@ -101,14 +101,14 @@ class _Reply(Protocol):
 class Fetcher:
     """An HTTP client with limits; use ``async with Fetcher() as f: await f.get(url)``.
 
-    Requests go through :mod:`reader.feeds.wire` (lean HTTP/1.1), or through httpx when a transport is given,
-    the environment names a proxy, or the URL is one the lean path leaves to httpx.
+    Requests go through :mod:`reader.feeds.wire` (lean HTTP/1.1), or through httpx when a transport is given
+    or the URL is one the lean path leaves to httpx.
     """
 
     def __init__(self, limits: Limits | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.limits = limits or Limits()
         self._wire: Wire | None = None
-        if transport is None and not proxied():
+        if transport is None:
             self._wire = Wire(
                 connect=self.limits.connect,
                 read=self.limits.read,

@@ -7,8 +7,8 @@ kept-alive connections per host (one found closed or holding stray bytes is
 dropped; a reused one that fails before any answer is retried once on a new
 connection), TLS with the same certificates as httpx, gzip / deflate / br
 decoding, and connect and read timeouts. Redirects, limits and the size cap
-stay in the fetcher. A proxy, a URL outside plain ASCII or with user info go
-through httpx instead (:func:`lean_url`, :func:`proxied`).
+stay in the fetcher. A URL outside plain ASCII or with user info goes through
+httpx instead (:func:`lean_url`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import socket
 import ssl
 import string
 import time
-import urllib.request
 import zlib
 from collections.abc import AsyncIterator, Callable
 from urllib.parse import SplitResult, urlsplit
@@ -40,12 +39,6 @@ class WireError(Exception):
 
 class _Stale(Exception):
     """A connection closed before it answered anything."""
-
-
-def proxied() -> bool:
-    """True when the environment names a web proxy (then httpx, which honours it, does the requests)."""
-    proxies = urllib.request.getproxies()
-    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
 
 def lean_url(url: str) -> bool:
@@ -346,7 +339,8 @@ class Wire:
     def release(self, connection: _Connection, *, reusable: bool) -> None:
         """Keep the connection for its host's next request when the exchange ended cleanly, else close it."""
         state = connection.state
-        if not reusable or state.our_state is not h11.DONE or state.their_state is not h11.DONE:
+        done = state.our_state is h11.DONE and state.their_state is h11.DONE
+        if not reusable or not done or state.trailing_data[0]:  # bytes beyond the answer: not to be trusted
             connection.close()
             return
         try:
