@@ -80,8 +80,16 @@ _BLOCKS = {
 }
 
 
+#: ASCII control characters but tab, newline and carriage return (which a split treats as spaces anyway).
+_ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
 def plain(text: str) -> str:
     """Untrusted text as one clean line: escapes and control characters removed, spaces collapsed."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _ASCII_CONTROLS)) == len(raw):  # nothing for clean() to remove or normalise
+            return " ".join(text.split())
     try:
         text = clean(text)
     except ValueError:  # "mostly control characters" is a file test: a short title with two is still a title

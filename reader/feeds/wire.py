@@ -84,13 +84,16 @@ class _Protocol(asyncio.Protocol):
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
 
-    async def read(self) -> bytes:
-        """The bytes received since the last read, waiting for some; ``b""`` once the peer closed."""
+    async def read(self, timeout: float) -> bytes:
+        """The bytes received since the last read, waiting up to ``timeout`` seconds for some; ``b""`` at the end."""
         if not self.buffer and not self.eof:
-            self.waiter = asyncio.get_running_loop().create_future()
+            loop = asyncio.get_running_loop()
+            waiter = self.waiter = loop.create_future()
+            timer = loop.call_later(timeout, _time_out, waiter)
             try:
-                await self.waiter
+                await waiter
             finally:
+                timer.cancel()
                 self.waiter = None
         if not self.buffer and self.error is not None:
             raise self.error
@@ -100,6 +103,11 @@ class _Protocol(asyncio.Protocol):
             self.paused = False
             self.transport.resume_reading()
         return data
+
+
+def _time_out(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_exception(TimeoutError())
 
 
 class _Connection:
@@ -310,8 +318,7 @@ class Wire:
 
     async def _read(self, connection: _Connection) -> bytes:
         try:
-            async with asyncio.timeout(self.read_timeout):
-                return await connection.protocol.read()
+            return await connection.protocol.read(self.read_timeout)
         except TimeoutError:
             raise WireError("timed out waiting for data") from None
 
