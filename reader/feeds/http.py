@@ -120,10 +120,10 @@ class Fetcher:
         # Several small pools rather than one big one: httpcore checks every pooled
         # connection before each request, so the cost of a request grows with the pool.
         shards = max(1, min(SHARDS, self.limits.connections // CONNECTIONS_PER_SHARD)) if transport is None else 1
-        size = -(-self.limits.connections // shards)
-        verify = ssl_context() if transport is None else True
-        self._clients = [self._new_client(size, transport, verify) for _ in range(shards)]
-        self._size = size
+        self._size = -(-self.limits.connections // shards)
+        self._transport = transport
+        #: httpx's clients, made on first use (with the lean path, most fetchers never need them)
+        self._clients: list[httpx.AsyncClient] = []
         self._busy = [0] * shards
         #: the pool a host was last fetched through: its kept-alive connections are there
         self._home: dict[str, int] = {}
@@ -230,6 +230,9 @@ class Fetcher:
                     return await self._answer(url, reply)
             except WireError as error:
                 raise FetchError(str(error)) from None
+        if not self._clients:
+            verify = ssl_context() if self._transport is None else True
+            self._clients = [self._new_client(self._size, self._transport, verify) for _ in self._busy]
         shard = self._shard(url)
         self._busy[shard] += 1
         try:
