@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
+import struct
 import zlib
 from collections.abc import Awaitable, Callable
 
@@ -186,3 +188,17 @@ def test_a_url_outside_plain_ascii_is_sent_percent_encoded() -> None:
 
     results, _ = fetch_all(handler, ["/café/ünïcode?q=ü", "/plain"])
     assert results == [b"/caf%C3%A9/%C3%BCn%C3%AFcode?q=%C3%BC", b"/plain"]
+
+
+def test_a_connection_reset_in_the_middle_of_a_body_is_one_line() -> None:
+    async def handler(head: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" + b"x" * 100)
+        await writer.drain()
+        await asyncio.sleep(0.05)
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+        writer.transport.abort()
+        return False
+
+    [result], _ = fetch_all(handler, ["/x"])
+    assert isinstance(result, str) and result.startswith("broken response") and "\n" not in result

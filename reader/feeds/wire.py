@@ -41,6 +41,10 @@ class _Stale(Exception):
     """A connection closed before it answered anything."""
 
 
+class _Lost(Exception):
+    """A connection that failed while it was read (reset, unreachable, a TLS error)."""
+
+
 def lean_url(url: str) -> bool:
     """Can this module fetch ``url``: http(s), plain ASCII URL characters, no user info."""
     if not url.startswith(("http://", "https://")) or not _URL_CHARACTERS.issuperset(url):
@@ -303,10 +307,10 @@ class Wire:
             if event is h11.NEED_DATA:
                 try:
                     data = await self._read(connection)
-                except (ConnectionResetError, BrokenPipeError, ssl.SSLError):
+                except _Lost as lost:
                     if not answered:
                         raise _Stale from None
-                    raise
+                    raise WireError(f"broken response: {lost}") from None
                 if not data and not answered:
                     raise _Stale
                 answered = True
@@ -321,6 +325,8 @@ class Wire:
             return await connection.protocol.read(self.read_timeout)
         except TimeoutError:
             raise WireError("timed out waiting for data") from None
+        except OSError as error:
+            raise _Lost(_first_line(error)) from None
 
     async def body(self, connection: _Connection) -> AsyncIterator[bytes]:
         """The body's pieces as received (still encoded)."""
@@ -333,8 +339,8 @@ class Wire:
             if event is h11.NEED_DATA:
                 try:
                     data = await self._read(connection)
-                except (ConnectionError, ssl.SSLError) as error:
-                    raise WireError(f"broken response: {_first_line(error)}") from None
+                except _Lost as lost:
+                    raise WireError(f"broken response: {lost}") from None
                 state.receive_data(data)
             elif type(event) is h11.Data:
                 yield bytes(event.data)
