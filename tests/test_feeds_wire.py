@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import shutil
 import socket
+import ssl
 import struct
+import subprocess
 import zlib
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import brotli  # type: ignore[import-untyped]
 import pytest
 
+from reader.feeds import http
 from reader.feeds.http import ACCEPT_PAGE, Fetcher, FetchError, Limits
 
 BODY = b"<html><body><p>" + b"The harbour ferry runs again. " * 200 + b"</p></body></html>"
@@ -202,3 +207,60 @@ def test_a_connection_reset_in_the_middle_of_a_body_is_one_line() -> None:
 
     [result], _ = fetch_all(handler, ["/x"])
     assert isinstance(result, str) and result.startswith("broken response") and "\n" not in result
+
+
+ADDRESS = "subjectAltName=IP:127.0.0.1"
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (openssl), as (certificate, key)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1"
+    subprocess.run(
+        [*command.split(), "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1", "-addext", ADDRESS],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+def _fetch_tls(cert: Path, key: Path, paths: list[str]) -> tuple[list[bytes | str], Server]:
+    async def handler(head: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        writer.write(_response(BODY))
+        return True
+
+    server = Server(handler)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    results: list[bytes | str] = []
+
+    async def run() -> None:
+        listening = await asyncio.start_server(server.serve, "127.0.0.1", 0, ssl=context)
+        port = listening.sockets[0].getsockname()[1]
+        async with listening, Fetcher(Limits(read=5, total=10)) as fetcher:
+            for path in paths:
+                try:
+                    results.append((await fetcher.get(f"https://127.0.0.1:{port}{path}", accept=ACCEPT_PAGE)).body)
+                except FetchError as error:
+                    results.append(str(error))
+
+    asyncio.run(run())
+    return results, server
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_https_checks_the_certificate_and_keeps_the_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cert, key = _certificate(tmp_path)
+    [refused], _ = _fetch_tls(cert, key, ["/a"])
+    assert isinstance(refused, str) and refused.startswith("TLS error with 127.0.0.1") and "\n" not in refused
+
+    def trusting() -> ssl.SSLContext:  # as if the certificate came from a known authority
+        context = ssl.create_default_context(cafile=str(cert))
+        context.set_alpn_protocols(["http/1.1"])
+        return context
+
+    monkeypatch.setattr(http, "wire_ssl_context", trusting)
+    results, server = _fetch_tls(cert, key, ["/a", "/b", "/c"])
+    assert results == [BODY, BODY, BODY]
+    assert server.connections == 1  # one handshake, then kept alive
