@@ -1,8 +1,10 @@
-"""Every network request of reader goes through here (httpx). No Textual.
+"""Every network request of reader goes through here. No Textual.
 
 Conditional GET, redirects followed by hand (a permanent chain is reported so
 the stored URL can be updated; a loop is an error), a size cap enforced while
 streaming, per-host and global concurrency limits, and one-line error messages.
+The requests themselves go over :mod:`reader.feeds.wire` (lean HTTP/1.1), or
+httpx for an injected transport and URLs the lean path leaves alone.
 """
 
 from __future__ import annotations
