@@ -12,6 +12,10 @@ client's whole process tree (reader and its extraction workers, or newsboat).
 
 Run: ``python -m bench.bench_feeds [RUNS] [FEEDS] [ITEMS] [cold,warm,bare,newsboat]``.
 
+The article pages are small (2.9 KB: the article and little else); ``BENCH_PAGE_KB=150`` wraps each in the
+clutter of a real news page (scripts, styles, menus, link lists, forms) to about that size: real article pages
+weigh 100-400 KB, and extraction time grows with them.
+
 With ``BENCH_BASELINE=DIR`` (another checkout of reader, e.g. from ``git worktree add``
 or ``git archive``), every run also times that tree right after this one, on the same
 server, and the medians are printed side by side with their ratio: the machine is shared
@@ -23,6 +27,7 @@ load; the CPU time of the thread that writes the story files is printed beside i
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 import socket
@@ -61,24 +66,77 @@ def feed_xml(host: str, feed: int, items: int) -> bytes:
 
 
 def page_html(host: str, feed: int, item: int) -> bytes:
+    """An article page: 2.9 KB, or about ``BENCH_PAGE_KB`` KB with the clutter of a real news site around it."""
+    return b"".join(page_parts(host, feed, item))
+
+
+def page_parts(host: str, feed: int, item: int) -> list[bytes]:
+    """The page in pieces; the clutter pieces are shared by a feed's pages (the server keeps 10,000 pages)."""
     paragraphs = "".join(f"<p>{_sentence(feed * 1000 + item * 10 + k, 40)}</p>" for k in range(8))
-    return (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>Feed {feed} story {item}</title>"
-        f"<meta name='author' content='Ada Quill'><meta property='article:published_time' content='2026-11-20'>"
-        f"<script>var t=1;</script></head><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
-        f"<article><h1>Feed {feed} story {item}</h1>{paragraphs}"
-        f"<p>See also <a href='http://{host}/page/{feed}/{(item + 1) % 50}'>the next story in this feed</a>.</p>"
-        f"</article><footer>© Bench</footer></body></html>"
-    ).encode()
+    size = int(os.environ.get("BENCH_PAGE_KB") or 0) * 1024
+    head, top, side = _clutter(host, feed, size) if size else (b"", b"", b"")
+    return [
+        (
+            f"<!doctype html><html><head><meta charset='utf-8'><title>Feed {feed} story {item}</title>"
+            f"<meta name='author' content='Ada Quill'><meta property='article:published_time' content='2026-11-20'>"
+            f"<script>var t=1;</script>"
+        ).encode(),
+        head,
+        b"</head><body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>",
+        top,
+        (
+            f"<article><h1>Feed {feed} story {item}</h1>{paragraphs}"
+            f"<p>See also <a href='http://{host}/page/{feed}/{(item + 1) % 50}'>the next story in this feed</a>.</p>"
+            f"</article>"
+        ).encode(),
+        side,
+        b"<footer>\xc2\xa9 Bench</footer></body></html>",
+    ]
 
 
-def _response(status: str, body: bytes, kind: str | None, etag: str | None) -> bytes:
-    head = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Last-Modified: Fri, 20 Nov 2026 08:00:00 GMT"]
+@functools.cache
+def _clutter(host: str, feed: int, size: int) -> tuple[bytes, bytes, bytes]:
+    """What surrounds an article on a news site, about ``size`` bytes: (in head, before it, after it).
+
+    Measured on front-page news articles: most of a page's bytes are scripts and JSON state, then styles,
+    then menus, link lists, share buttons, a newsletter form and a cookie banner.
+    """
+    links = "".join(
+        f"<li><a href='http://{host}/page/{(feed + k) % 200}/{k % 50}'>{_sentence(feed + k, 7)[:-1]}</a></li>"
+        for k in range(24)
+    )
+    menu = "".join(f"<li><a href='/section/{k}'>{WORDS[k % len(WORDS)].capitalize()}</a></li>" for k in range(40))
+    top = (
+        f"<header><div class='cookie-banner'><p>We use cookies to improve your experience.</p>"
+        f"<button>Accept all</button><button>Manage</button></div><ul class='menu'>{menu}</ul></header>"
+        f"<div class='share'><a href='https://social.example/share?f={feed}'>Share</a>"
+        f"<a href='mailto:?subject=story'>Email</a></div>"
+    )
+    side = (
+        f"<aside><h2>Most read</h2><ol>{links}</ol></aside>"
+        f"<section class='newsletter'><h3>Get the morning briefing</h3><form><input type='email'>"
+        f"<button>Sign up</button></form></section><div class='footer-links'><ul>{menu}{links}</ul></div>"
+    )
+    rest = max(0, size - 2900 - len(top) - len(side))
+    state = ",".join(f'"k{k}":{{"id":{feed * 100 + k},"slot":"ad-{k}","w":300,"h":250}}' for k in range(rest // 120))
+    style = "".join(f".c{k}{{margin:{k % 9}px;color:#{k % 999:03d}}}" for k in range(rest // 5 // 32))
+    code = f"window.__STATE__={{{state}}};" + "function f(a){return a*2}" * (rest * 36 // 100 // 24)
+    return f"<style>{style}</style><script>{code}</script>".encode(), top.encode(), side.encode()
+
+
+def _response(status: str, body: bytes, kind: str | None, etag: str | None) -> list[bytes]:
+    return _response_parts(status, [body], kind, etag)
+
+
+def _response_parts(status: str, body: list[bytes], kind: str | None, etag: str | None) -> list[bytes]:
+    """A response as pieces to write one after the other (pieces of a body may be shared by many responses)."""
+    size = sum(map(len, body))
+    head = [f"HTTP/1.1 {status}", f"Content-Length: {size}", "Last-Modified: Fri, 20 Nov 2026 08:00:00 GMT"]
     if kind:
         head.append(f"Content-Type: {kind}")
     if etag:
         head.append(f"ETag: {etag}")
-    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+    return [("\r\n".join(head) + "\r\n\r\n").encode(), *(part for part in body if part)]
 
 
 class _Responses:
@@ -94,13 +152,13 @@ class _Responses:
             path: _response("304 Not Modified", b"", None, etag.decode()) for path, etag in self.etags.items()
         }
         self.pages = {
-            f"/page/{i}/{j}": _response("200 OK", page_html(host, i, j), "text/html; charset=utf-8", None)
+            f"/page/{i}/{j}": _response_parts("200 OK", page_parts(host, i, j), "text/html; charset=utf-8", None)
             for i in range(feeds)
             for j in range(items)
         }
         self.missing = _response("404 Not Found", b"not found", "text/plain", None)
 
-    def answer(self, request: bytes) -> bytes:
+    def answer(self, request: bytes) -> list[bytes]:
         """The response to one request head."""
         lines = request.split(b"\r\n")
         parts = lines[0].split(b" ")
@@ -131,7 +189,7 @@ class _Connection(asyncio.Protocol):
         while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
             request, self.buffer = self.buffer[:end], self.buffer[end + 4 :]
             if self.transport is not None:
-                self.transport.write(self.responses.answer(request))
+                self.transport.writelines(self.responses.answer(request))
 
 
 async def _serve(port_file: str, feeds: int, items: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -80,8 +81,16 @@ _BLOCKS = {
 }
 
 
+#: ASCII control characters but tab, newline and carriage return (which a split treats as spaces anyway).
+_ASCII_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
 def plain(text: str) -> str:
     """Untrusted text as one clean line: escapes and control characters removed, spaces collapsed."""
+    if text.isascii():
+        raw = text.encode("ascii")
+        if len(raw.translate(None, _ASCII_CONTROLS)) == len(raw):  # nothing for clean() to remove or normalise
+            return " ".join(text.split())
     try:
         text = clean(text)
     except ValueError:  # "mostly control characters" is a file test: a short title with two is still a title
@@ -127,10 +136,13 @@ def _web_link(base: str, href: str | None) -> str | None:
 class _Collector:
     """Walks an element tree, turning block elements into blocks and inline text into their text."""
 
-    def __init__(self, base: str, kinds: dict[str, str], drop: frozenset[str]) -> None:
+    def __init__(
+        self, base: str, kinds: dict[str, str], drop: frozenset[str], resolve: Callable[[str], str] | None = None
+    ) -> None:
         self.base = base
         self.kinds = kinds
         self.drop = drop
+        self.resolve = resolve  #: what a ``ref``'s target goes through first
         self.content = Content()
         self.parts: list[str] = []
         self.kind = "paragraph"
@@ -167,7 +179,10 @@ class _Collector:
         if element.text:
             self.parts.append(element.text)
         if tag in ("a", "ref"):
-            url = _web_link(self.base, element.get("href") or element.get("target"))
+            href = element.get("href") or element.get("target")
+            if href and tag == "ref" and self.resolve is not None:
+                href = self.resolve(href)
+            url = _web_link(self.base, href)
             if url is not None:
                 self.pending.append((url, plain(element.text_content() if tag == "a" else "".join(element.itertext()))))
         for child in element:
@@ -230,15 +245,31 @@ _options: Any = None
 
 
 def _extractor(url: str) -> Any:
-    """trafilatura's options for one page: built once per process (reading its config costs), copied per page."""
+    """trafilatura's options for one page: built once per process (reading its config costs), copied per page.
+
+    No ``url``: with one, trafilatura resolves every link of the page (menus, footers, lists of other stories:
+    over half its time on a real page) though only the body's are kept; the body's are resolved afterwards,
+    the same way (:func:`_link_resolver`). ``source`` names the page in trafilatura's log messages.
+    """
     global _options
     from trafilatura.settings import Extractor
 
     if _options is None:
         _options = Extractor(**_SETTINGS)
     options = copy.copy(_options)
-    options.url = options.source = url
+    options.url = None
+    options.source = url
     return options
+
+
+def _link_resolver(url: str) -> Callable[[str], str] | None:
+    """What trafilatura does to a link's target when given the page's URL: resolved against the site's root."""
+    from trafilatura.utils import safe_base_url, safe_relative_url
+
+    base = safe_base_url(url)
+    if not base:
+        return None
+    return lambda target: safe_relative_url(base, target) or target
 
 
 def extract_page(html: bytes, url: str) -> Content | None:
@@ -260,7 +291,7 @@ def extract_page(html: bytes, url: str) -> Content | None:
     body = getattr(document, "body", None)
     if body is None:
         return None
-    collector = _Collector(url, _TRAF_BLOCKS, _TRAF_DROP)
+    collector = _Collector(url, _TRAF_BLOCKS, _TRAF_DROP, _link_resolver(url))
     collector.walk(body)
     collector.flush()
     content = collector.content

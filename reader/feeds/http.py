@@ -1,8 +1,10 @@
-"""Every network request of reader goes through here (httpx). No Textual.
+"""Every network request of reader goes through here. No Textual.
 
 Conditional GET, redirects followed by hand (a permanent chain is reported so
 the stored URL can be updated; a loop is an error), a size cap enforced while
 streaming, per-host and global concurrency limits, and one-line error messages.
+The requests themselves go over :mod:`reader.feeds.wire` (lean HTTP/1.1), or
+httpx for an injected transport and URLs the lean path leaves alone.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import email.utils
 import functools
 import ssl
 import time
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -20,6 +24,7 @@ import httpx
 from reader import __version__
 from reader.feeds.backend import speed_up
 from reader.feeds.urls import url_problem
+from reader.feeds.wire import Wire, WireError, lean_url
 
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
 MAX_BYTES = 20 * 1024 * 1024
@@ -31,6 +36,8 @@ SHARDS = 8
 CONNECTIONS_PER_SHARD = 4
 ACCEPT_FEED = "application/atom+xml, application/rss+xml, application/feed+json, application/xml;q=0.9, */*;q=0.5"
 ACCEPT_PAGE = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+#: Headers every request carries.
+BASE_HEADERS = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"}
 
 
 class FetchError(Exception):
@@ -81,20 +88,44 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+class _Reply(Protocol):
+    """What the fetcher reads of a response, from httpx or from :mod:`reader.feeds.wire`."""
+
+    @property
+    def status_code(self) -> int: ...
+    @property
+    def reason_phrase(self) -> str: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    def aiter_bytes(self) -> AsyncIterator[bytes]: ...
+
+
 class Fetcher:
-    """An HTTP client with limits; use ``async with Fetcher() as f: await f.get(url)``."""
+    """An HTTP client with limits; use ``async with Fetcher() as f: await f.get(url)``.
+
+    Requests go through :mod:`reader.feeds.wire` (lean HTTP/1.1), or through httpx when a transport is given
+    or the URL is one the lean path leaves to httpx.
+    """
 
     def __init__(self, limits: Limits | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.limits = limits or Limits()
+        self._wire: Wire | None = None
+        if transport is None:
+            self._wire = Wire(
+                connect=self.limits.connect,
+                read=self.limits.read,
+                max_idle=self.limits.connections,
+                ssl_context=wire_ssl_context,
+            )
         self._global = asyncio.Semaphore(self.limits.connections)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         # Several small pools rather than one big one: httpcore checks every pooled
         # connection before each request, so the cost of a request grows with the pool.
         shards = max(1, min(SHARDS, self.limits.connections // CONNECTIONS_PER_SHARD)) if transport is None else 1
-        size = -(-self.limits.connections // shards)
-        verify = ssl_context() if transport is None else True
-        self._clients = [self._new_client(size, transport, verify) for _ in range(shards)]
-        self._size = size
+        self._size = -(-self.limits.connections // shards)
+        self._transport = transport
+        #: httpx's clients, made on first use (with the lean path, most fetchers never need them)
+        self._clients: list[httpx.AsyncClient] = []
         self._busy = [0] * shards
         #: the pool a host was last fetched through: its kept-alive connections are there
         self._home: dict[str, int] = {}
@@ -111,7 +142,7 @@ class Fetcher:
             follow_redirects=False,
             timeout=httpx.Timeout(self.limits.read, connect=self.limits.connect),
             limits=limits,
-            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate, br"},
+            headers=BASE_HEADERS,
             transport=transport,
         )
 
@@ -123,6 +154,8 @@ class Fetcher:
 
     async def aclose(self) -> None:
         """Close the connections."""
+        if self._wire is not None:
+            await self._wire.aclose()
         for client in self._clients:
             await client.aclose()
 
@@ -193,22 +226,20 @@ class Fetcher:
 
     async def _once(self, url: str, headers: dict[str, str]) -> Response | tuple[int, str]:
         """One request: a Response, or (status, Location) for a redirect."""
+        if self._wire is not None and lean_url(url):
+            try:
+                async with self._wire.stream("GET", url, headers=BASE_HEADERS | headers) as reply:
+                    return await self._answer(url, reply)
+            except WireError as error:
+                raise FetchError(str(error)) from None
+        if not self._clients:
+            verify = ssl_context() if self._transport is None else True
+            self._clients = [self._new_client(self._size, self._transport, verify) for _ in self._busy]
         shard = self._shard(url)
         self._busy[shard] += 1
         try:
             async with self._clients[shard].stream("GET", url, headers=headers) as reply:
-                status = reply.status_code
-                # reading the (empty or small) body lets the connection be reused
-                if status in (301, 302, 303, 307, 308) and reply.headers.get("location"):
-                    await self._read(reply)
-                    return status, reply.headers["location"]
-                if status == 304:
-                    await self._read(reply)
-                    return self._response(url, reply, b"")
-                if status >= 400:
-                    raise _status_error(reply)
-                body = await self._read(reply)
-                return self._response(url, reply, body)
+                return await self._answer(url, reply)
         except httpx.TimeoutException as error:
             kind = "connecting" if isinstance(error, httpx.ConnectTimeout) else "waiting for data"
             raise FetchError(f"timed out {kind}") from None
@@ -221,7 +252,22 @@ class Fetcher:
         finally:
             self._busy[shard] -= 1
 
-    async def _read(self, reply: httpx.Response) -> bytes:
+    async def _answer(self, url: str, reply: _Reply) -> Response | tuple[int, str]:
+        """The response, or (status, Location) for a redirect; an error status raises."""
+        status = reply.status_code
+        # reading the (empty or small) body lets the connection be reused
+        if status in (301, 302, 303, 307, 308) and reply.headers.get("location"):
+            await self._read(reply)
+            return status, reply.headers["location"]
+        if status == 304:
+            await self._read(reply)
+            return self._response(url, reply, b"")
+        if status >= 400:
+            raise _status_error(reply)
+        body = await self._read(reply)
+        return self._response(url, reply, body)
+
+    async def _read(self, reply: _Reply) -> bytes:
         """The body, decompressed, stopped as soon as it passes the size cap."""
         cap = self.limits.max_bytes
         declared = reply.headers.get("content-length", "")
@@ -237,7 +283,7 @@ class Fetcher:
         return b"".join(chunks)
 
     @staticmethod
-    def _response(url: str, reply: httpx.Response, body: bytes) -> Response:
+    def _response(url: str, reply: _Reply, body: bytes) -> Response:
         headers = reply.headers
         return Response(
             url,
@@ -256,7 +302,15 @@ def ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def _status_error(reply: httpx.Response) -> FetchError:
+@functools.cache
+def wire_ssl_context() -> ssl.SSLContext:
+    """The same certificates for :mod:`reader.feeds.wire`, offering HTTP/1.1 only (httpcore sets h2 on its own)."""
+    context = httpx.create_ssl_context()
+    context.set_alpn_protocols(["http/1.1"])
+    return context
+
+
+def _status_error(reply: _Reply) -> FetchError:
     status = reply.status_code
     phrase = reply.reason_phrase or ""
     retry = retry_after_seconds(reply.headers.get("retry-after")) if status in (429, 503) else None
