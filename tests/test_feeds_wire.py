@@ -14,6 +14,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import brotli  # type: ignore[import-untyped]
+import h2.config
+import h2.connection
+import h2.events
 import pytest
 
 from reader.feeds import http
@@ -264,3 +267,86 @@ def test_https_checks_the_certificate_and_keeps_the_connection(tmp_path: Path, m
     results, server = _fetch_tls(cert, key, ["/a", "/b", "/c"])
     assert results == [BODY, BODY, BODY]
     assert server.connections == 1  # one handshake, then kept alive
+
+
+class Http2Server:
+    """A TLS server that picks HTTP/2 when the client offers it (h2 library), else answers over HTTP/1.1."""
+
+    def __init__(self) -> None:
+        self.protocols: list[str | None] = []
+        self.http2_paths: list[str] = []
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        chosen = writer.get_extra_info("ssl_object").selected_alpn_protocol()
+        self.protocols.append(chosen)
+        try:
+            if chosen == "h2":
+                await self._http2(reader, writer)
+            else:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(_response(BODY, "Connection: close"))
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    async def _http2(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=False))
+        connection.initiate_connection()
+        writer.write(connection.data_to_send())
+        while data := await reader.read(65536):
+            for event in connection.receive_data(data):
+                if isinstance(event, h2.events.RequestReceived):
+                    fields = {bytes(k): bytes(v) for k, v in event.headers or []}
+                    self.http2_paths.append(fields[b":path"].decode())
+                    head = [(":status", "200"), ("content-type", "text/html"), ("content-length", str(len(BODY)))]
+                    connection.send_headers(event.stream_id, head)
+                    connection.send_data(event.stream_id, BODY, end_stream=True)
+            writer.write(connection.data_to_send())
+            await writer.drain()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_a_server_offering_http2_is_fetched_over_http2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lean path offers h2 in the handshake; a server that picks it gets every request over HTTP/2 (httpx)."""
+    cert, key = _certificate(tmp_path)
+
+    def trusting(made: Callable[[], ssl.SSLContext]) -> Callable[[], ssl.SSLContext]:
+        def context() -> ssl.SSLContext:  # the fetcher's own context, as if the certificate came from a known authority
+            context = made()
+            context.load_verify_locations(cafile=str(cert))
+            return context
+
+        return context
+
+    monkeypatch.setattr(http, "wire_ssl_context", trusting(http.wire_ssl_context.__wrapped__))
+    monkeypatch.setattr(http, "ssl_context", trusting(http.ssl_context.__wrapped__))
+
+    def fetch(protocols: list[str]) -> tuple[list[bytes | str], Http2Server]:
+        server = Http2Server()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        context.set_alpn_protocols(protocols)
+        results: list[bytes | str] = []
+
+        async def run() -> None:
+            listening = await asyncio.start_server(server.serve, "127.0.0.1", 0, ssl=context)
+            port = listening.sockets[0].getsockname()[1]
+            async with listening, Fetcher(Limits(read=5, total=10)) as fetcher:
+                for path in ["/a", "/b", "/c"]:
+                    try:
+                        results.append((await fetcher.get(f"https://127.0.0.1:{port}{path}", accept=ACCEPT_PAGE)).body)
+                    except FetchError as error:
+                        results.append(str(error))
+
+        asyncio.run(asyncio.wait_for(run(), 30))
+        return results, server
+
+    results, server = fetch(["h2", "http/1.1"])
+    assert results == [BODY, BODY, BODY]
+    assert server.http2_paths == ["/a", "/b", "/c"]
+    assert server.protocols == ["h2", "h2"]  # the lean path's handshake, then httpx's one connection
+    results, server = fetch(["http/1.1"])  # a server without HTTP/2 stays on the lean path
+    assert results == [BODY, BODY, BODY]
+    assert server.http2_paths == [] and server.protocols == ["http/1.1"] * 3

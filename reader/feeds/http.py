@@ -24,7 +24,7 @@ import httpx
 from reader import __version__
 from reader.feeds.backend import speed_up
 from reader.feeds.urls import url_problem
-from reader.feeds.wire import Wire, WireError, lean_url
+from reader.feeds.wire import WantsHTTP2, Wire, WireError, lean_url
 
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
 MAX_BYTES = 20 * 1024 * 1024
@@ -103,8 +103,9 @@ class _Reply(Protocol):
 class Fetcher:
     """An HTTP client with limits; use ``async with Fetcher() as f: await f.get(url)``.
 
-    Requests go through :mod:`reader.feeds.wire` (lean HTTP/1.1), or through httpx when a transport is given
-    or the URL is one the lean path leaves to httpx.
+    Requests go through :mod:`reader.feeds.wire` (lean HTTP/1.1), or through httpx (HTTP/2 where the
+    server offers it) when a transport is given, the URL is one the lean path leaves to httpx, or the
+    server chose HTTP/2 in the TLS handshake.
     """
 
     def __init__(self, limits: Limits | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -232,6 +233,8 @@ class Fetcher:
                     return await self._answer(url, reply)
             except WireError as error:
                 raise FetchError(str(error)) from None
+            except WantsHTTP2:
+                pass  # the server speaks HTTP/2: httpx below
         if not self._clients:
             verify = ssl_context() if self._transport is None else True
             self._clients = [self._new_client(self._size, self._transport, verify) for _ in self._busy]
@@ -304,9 +307,12 @@ def ssl_context() -> ssl.SSLContext:
 
 @functools.cache
 def wire_ssl_context() -> ssl.SSLContext:
-    """The same certificates for :mod:`reader.feeds.wire`, offering HTTP/1.1 only (httpcore sets h2 on its own)."""
+    """The same certificates for :mod:`reader.feeds.wire`, offering HTTP/2 and HTTP/1.1.
+
+    A server that picks HTTP/2 is handed to httpx, which speaks it; the others are fetched over HTTP/1.1.
+    """
     context = httpx.create_ssl_context()
-    context.set_alpn_protocols(["http/1.1"])
+    context.set_alpn_protocols(["h2", "http/1.1"])
     return context
 
 

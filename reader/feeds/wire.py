@@ -8,7 +8,8 @@ dropped; a reused one that fails before any answer is retried once on a new
 connection), TLS with the same certificates as httpx, gzip / deflate / br
 decoding, and connect and read timeouts. Redirects, limits and the size cap
 stay in the fetcher. A URL outside plain ASCII or with user info goes through
-httpx instead (:func:`lean_url`).
+httpx instead (:func:`lean_url`), and so does every request to a server that
+chooses HTTP/2 when the TLS handshake offers it (:class:`WantsHTTP2`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ _URL_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!
 
 class WireError(Exception):
     """A request that failed; ``str()`` is one line for the user."""
+
+
+class WantsHTTP2(Exception):
+    """The server chose HTTP/2 in the TLS handshake: fetch from it with httpx, which speaks it."""
 
 
 class _Stale(Exception):
@@ -226,6 +231,8 @@ class Wire:
         self.read_timeout = read
         self.max_idle = max(1, max_idle)
         self._ssl_context = ssl_context
+        #: servers that chose HTTP/2 when offered it: their requests go through httpx
+        self.http2: set[tuple[bool, str, int]] = set()
         self._idle: dict[tuple[bool, str, int], list[_Connection]] = {}
         self._idle_count = 0
 
@@ -242,6 +249,8 @@ class Wire:
         host = parts.hostname or ""
         port = parts.port or (443 if https else 80)
         key = (https, host, port)
+        if key in self.http2:
+            raise WantsHTTP2(host)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         fields = [("Host", _host_header(parts, host)), *headers.items()]
         while True:
@@ -289,6 +298,12 @@ class Wire:
             raise WireError("timed out connecting") from None
         except OSError as error:
             raise WireError(_connect_message(error, host)) from None
+        tls = transport.get_extra_info("ssl_object")
+        if tls is not None and tls.selected_alpn_protocol() == "h2":
+            # offered both in the handshake so that a server speaking HTTP/2 is fetched over it
+            transport.close()
+            self.http2.add(key)
+            raise WantsHTTP2(host)
         return _Connection(key, transport, protocol)
 
     async def _head(self, connection: _Connection, target: str, fields: list[tuple[str, str]]) -> Reply:
