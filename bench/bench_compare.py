@@ -9,6 +9,12 @@ Down/Up in the list (key → screen changed, app CPU and bytes written per key),
 peak RSS after launch and after the searches. Medians over the runs, ratios reader /
 newsboat. Then reader alone at other sizes (the growth rows).
 
+reader is launched as a user's install runs it: its modules compiled to bytecode first (pip
+does that at install; a source tree run with PYTHONDONTWRITEBYTECODE set would compile every
+module at every launch), ``PYTHONDONTWRITEBYTECODE`` unset. "Headlines visible" is the first
+screen holding an unread headline's line (markers, then a title); newsboat's is its article list
+of the feed, after Enter on the feed (the key's round trip counts against newsboat).
+
 Run: ``python -m bench.bench_compare [--runs 5] [--size 10000] [--growth 1000,100000]
 [--growth-runs 2]``. Needs tmux; newsboat's columns are skipped when it is not installed.
 Temp folders only: the user's own reader data and newsboat files are never touched.
@@ -33,6 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import reader
 from bench.bench_ui import Pane
 from bench.pages import page
 from reader.parse import parse
@@ -54,6 +61,11 @@ def marked_page(n: int, count: int) -> str:
     if word:
         text = text.replace(", said official number 2.", f", said official number 2 by the {word} shoals.", 1)
     return text
+
+
+def compile_package(folder: Path) -> None:
+    """Compile a package's modules to bytecode (``__pycache__``), as ``pip install`` does."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder)], check=True, stdout=subprocess.DEVNULL)
 
 
 def median(values: list[float | None]) -> float | None:
@@ -102,8 +114,10 @@ class Reader(Side):
             "READER_DATA_DIR": str(self.data),
             "READER_CACHE_DIR": str(root / "cache"),
             "READER_CONFIG_DIR": str(root / "config"),
+            "PYTHONDONTWRITEBYTECODE": "",  # empty is unset: as on a user's machine
             **({"PYTHONPATH": str(code)} if code else {}),
         }
+        compile_package(code / "reader" if code else Path(reader.__file__).parent)
         if code is not None:
             self.name = "before"
         if data is None:
