@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -19,7 +20,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.changes import MARKS
-from reader.commands import OpenArticle, ReaderCommands
 from reader.config import Config
 from reader.keymap import check_keymap, clashes
 from reader.library import Library
@@ -40,8 +40,25 @@ from reader.widgets.sidebar import Sidebar
 from reader.widgets.store_sync import StoreSync
 from reader.widgets.toasts import forget_identical
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
 Loader = Callable[[], tuple[Library, Store]]
 Reloader = Callable[[], Library]
+
+
+def _reader_commands() -> type[Provider]:
+    """The palette's reader commands (imported when the palette first opens, not at launch)."""
+    from reader.commands import ReaderCommands
+
+    return ReaderCommands
+
+
+def _open_article() -> type[Provider]:
+    """The palette's "open a story by title" (imported when the palette first opens)."""
+    from reader.commands import OpenArticle
+
+    return OpenArticle
 
 
 class ReaderApp(App[None]):
@@ -49,7 +66,7 @@ class ReaderApp(App[None]):
 
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {ReaderCommands, OpenArticle}
+    COMMANDS = App.COMMANDS | {_reader_commands, _open_article}
     BINDINGS = [
         Binding("q,ctrl+c", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
