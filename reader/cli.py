@@ -33,9 +33,19 @@ if TYPE_CHECKING:
 
 Handler = Callable[[argparse.Namespace], int]
 
-COMMANDS = (
-    *("parse", "list", "show", "read", "unread", "bookmark", "unbookmark", "bookmarks", "import"),
-    *("feeds", "refresh", "prune"),
+COMMANDS: tuple[str, ...] = (
+    "parse",
+    "list",
+    "show",
+    "read",
+    "unread",
+    "bookmark",
+    "unbookmark",
+    "bookmarks",
+    "import",
+    "feeds",
+    "refresh",
+    "prune",
 )
 """The subcommands, in the order ``build_parser`` adds them (known without building it: the TUI never does)."""
 
@@ -261,6 +271,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
     ``unbookmark`` finds ids among the bookmarks first, so a bookmark whose file is gone
     can still be removed.
     """
+    from reader.store import StoreError
+
     store = _store()
     loaded: list[Library] = []
 
@@ -268,8 +280,6 @@ def cmd_mark(args: argparse.Namespace) -> int:
         if not loaded:
             loaded.append(_library(args))
         return loaded[0]
-
-    from reader.store import StoreError
 
     changes: list[tuple[str, Article | None]] = []
     for ident in args.ids:

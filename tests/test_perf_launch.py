@@ -186,8 +186,8 @@ def test_the_cli_pauses_the_garbage_collector_only_while_the_app_runs(monkeypatc
     """``reader`` leaves collections as it found them, whichever way the app ends."""
     from reader.cli import main as cli_main
 
-    seen: list[bool] = []
-    monkeypatch.setattr(ReaderApp, "run", lambda self, *a, **k: seen.append(gc.isenabled() or self._gc_paused is False))
+    seen: list[tuple[bool, bool]] = []
+    monkeypatch.setattr(ReaderApp, "run", lambda self, *a, **k: seen.append((gc.isenabled(), self._gc_paused)))
     assert cli_main([]) == 0 and gc.isenabled()
 
     def crash(self: ReaderApp, *args: object, **kwargs: object) -> None:
@@ -197,7 +197,7 @@ def test_the_cli_pauses_the_garbage_collector_only_while_the_app_runs(monkeypatc
     with pytest.raises(RuntimeError):
         cli_main([])
     assert gc.isenabled()
-    assert seen == [False]
+    assert seen == [(False, True)]  # paused while the app ran, and the app told to resume it
 
 
 def test_the_commands_known_without_the_parser_are_the_parser_s() -> None:
