@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -18,7 +20,6 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.changes import MARKS
-from reader.commands import OpenArticle, ReaderCommands
 from reader.config import Config
 from reader.keymap import check_keymap, clashes
 from reader.library import Library
@@ -39,8 +40,25 @@ from reader.widgets.sidebar import Sidebar
 from reader.widgets.store_sync import StoreSync
 from reader.widgets.toasts import forget_identical
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
 Loader = Callable[[], tuple[Library, Store]]
 Reloader = Callable[[], Library]
+
+
+def _reader_commands() -> type[Provider]:
+    """The palette's reader commands (imported when the palette first opens, not at launch)."""
+    from reader.commands import ReaderCommands
+
+    return ReaderCommands
+
+
+def _open_article() -> type[Provider]:
+    """The palette's "open a story by title" (imported when the palette first opens)."""
+    from reader.commands import OpenArticle
+
+    return OpenArticle
 
 
 class ReaderApp(App[None]):
@@ -48,7 +66,7 @@ class ReaderApp(App[None]):
 
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {ReaderCommands, OpenArticle}
+    COMMANDS = App.COMMANDS | {_reader_commands, _open_article}
     BINDINGS = [
         Binding("q,ctrl+c", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -103,6 +121,7 @@ class ReaderApp(App[None]):
         load_now: bool = False,
         reloader: Reloader | None = None,
         reload_interval: float = 10.0,
+        gc_paused: bool = False,
     ) -> None:
         """Give ``library`` and ``store`` ready-made (tests), or a ``loader`` run in a worker.
 
@@ -113,7 +132,9 @@ class ReaderApp(App[None]):
         ``load_now``: run the ``loader`` before the first screen instead of in a worker beside
         it (for a warm start: quicker than loading while Textual starts, which contends for the GIL);
         ``reloader``: loads the library folders again, as ``loader`` does (Ctrl+R, and every
-        ``reload_interval`` seconds: 0 never), to show stories added or removed while the app runs.
+        ``reload_interval`` seconds: 0 never), to show stories added or removed while the app runs;
+        ``gc_paused``: the caller paused the garbage collector for the start (``reader`` does): it is
+        resumed once the first screen is painted.
         """
         super().__init__()
         self.library = library
@@ -134,6 +155,7 @@ class ReaderApp(App[None]):
         self._stop_indexing = threading.Event()
         self._searchable = False  # the filter has been told it may search the index
         self._growing: Library | None = None  # shown while a first start still parses the rest
+        self._gc_paused = gc_paused
 
     def on_load(self) -> None:
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())  # stuck workers never block exit
@@ -144,6 +166,8 @@ class ReaderApp(App[None]):
                 self._load_error = str(error) or type(error).__name__
 
     def on_mount(self) -> None:
+        if self._gc_paused:
+            self.call_after_refresh(self._resume_gc)  # after the first screen is painted
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self.apply_keymap()
@@ -158,6 +182,13 @@ class ReaderApp(App[None]):
         else:
             self.push_screen(LoadingScreen())
             self._load()
+
+    def _resume_gc(self) -> None:
+        """Collect garbage again; what a warm start built (the library, the main screen) lives as
+        long as the app does, so it is frozen: collections skip it from now on."""
+        if isinstance(self.screen, MainScreen):
+            gc.freeze()
+        gc.enable()
 
     def get_default_screen(self) -> Screen[None]:
         """The main screen when the library is loaded already (one screen built and painted, not two)."""

@@ -39,3 +39,24 @@ def test_domain_modules_do_not_import_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_tui_imports_only_what_its_first_paint_needs() -> None:
+    """Issue 9: ``reader`` starting its TUI imports neither the feeds, the network, the palette's
+    commands nor the subcommands' extras: they load when first used."""
+    code = (
+        "import sys\nimport reader.cli, reader.app\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('reader.feeds.', 'reader.commands', 'reader.importer'))"
+        " or m.split('.')[0] in ('sqlite3', 'httpx', 'feedparser', 'trafilatura', 'lxml')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_palette_still_offers_the_reader_commands() -> None:
+    """The palette's providers are imported when it opens: they are the reader's own."""
+    from reader.app import ReaderApp
+    from reader.commands import OpenArticle, ReaderCommands
+
+    providers = {source() if not isinstance(source, type) else source for source in ReaderApp.COMMANDS}
+    assert {ReaderCommands, OpenArticle} <= providers

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 import textwrap
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,7 @@ from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
-from tests.helpers.pilot import settle
+from tests.helpers.pilot import main, settle
 
 
 async def test_loading_now_shows_the_headlines_without_a_loading_screen(tmp_path: Path) -> None:
@@ -131,6 +134,77 @@ def test_the_cli_shows_the_loading_screen_when_the_parse_cache_is_of_another_ver
         file.truncate(500)  # this version's, cut short
     main([])
     assert seen == [False, False, False, False]
+
+
+@pytest.fixture
+def gc_paused() -> Iterator[None]:
+    """The garbage collector paused, as ``reader`` pauses it for the start; put back as it was after."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+@pytest.mark.usefixtures("gc_paused")
+async def test_the_garbage_collector_resumes_once_the_headlines_are_painted(tmp_path: Path) -> None:
+    """Issue 9: no collection slows the start; then garbage is collected again, skipping what the start built."""
+    library = load_library(folders=[seeds_dir()])
+    app = ReaderApp(loader=lambda: (library, Store(tmp_path / "state.json")), load_now=True, gc_paused=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert len(main(app).query_one(HeadlineList).rows) == len(library)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # the library and the main screen: never scanned again
+        garbage: list[list[object]] = [[]]
+        garbage[0].append(garbage)  # a cycle made after the start is still collected
+        del garbage
+        assert gc.collect() > 0
+
+
+@pytest.mark.usefixtures("gc_paused")
+async def test_the_garbage_collector_resumes_on_the_loading_screen_of_a_first_start(tmp_path: Path) -> None:
+    """A first start parses while the loading screen shows: collections resume first, nothing is frozen."""
+    parsing = threading.Event()
+
+    def load() -> tuple[Library, Store]:
+        parsing.wait(30)
+        return load_library(folders=[seeds_dir()]), Store(tmp_path / "state.json")
+
+    app = ReaderApp(loader=load, gc_paused=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoadingScreen)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        parsing.set()
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+def test_the_cli_pauses_the_garbage_collector_only_while_the_app_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``reader`` leaves collections as it found them, whichever way the app ends."""
+    from reader.cli import main as cli_main
+
+    seen: list[tuple[bool, bool]] = []
+    monkeypatch.setattr(ReaderApp, "run", lambda self, *a, **k: seen.append((gc.isenabled(), self._gc_paused)))
+    assert cli_main([]) == 0 and gc.isenabled()
+
+    def crash(self: ReaderApp, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ReaderApp, "run", crash)
+    with pytest.raises(RuntimeError):
+        cli_main([])
+    assert gc.isenabled()
+    assert seen == [(False, True)]  # paused while the app ran, and the app told to resume it
+
+
+def test_the_commands_known_without_the_parser_are_the_parser_s() -> None:
+    """The TUI starts without building the subcommand parser: its list of names must match it."""
+    from reader.cli import COMMANDS, build_parser, subcommands
+
+    assert tuple(subcommands(build_parser())) == COMMANDS
 
 
 def test_nothing_the_first_paint_does_not_need_is_imported_before_it() -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.message import Message
 from textual.widgets import Static
 
-from reader.feeds.stories import StoryInfo
-from reader.feeds.subscriptions import FeedStatus
 from reader.model import Article
 from reader.screens.main_part import MainScreenPart
 from reader.text import clean_line
@@ -18,6 +17,10 @@ from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
+
+if TYPE_CHECKING:
+    from reader.feeds.stories import StoryInfo
+    from reader.feeds.subscriptions import FeedStatus
 
 
 class FeedActions(MainScreenPart):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -17,8 +18,6 @@ from textual.widgets import Footer, Input, Static
 
 from reader.changes import Change, PendingChanges
 from reader.config import Config
-from reader.feeds.stories import StoryInfo
-from reader.feeds.subscriptions import FeedStatus
 from reader.history import History
 from reader.library import Library, Link
 from reader.model import Article
@@ -28,7 +27,6 @@ from reader.screens.mark_actions import MarkActions
 from reader.screens.pane_actions import PaneActions
 from reader.screens.reload_actions import ReloadActions, Reloader
 from reader.screens.sort_actions import SortActions
-from reader.search import SearchIndex
 from reader.store import Store
 from reader.text import clean_line
 from reader.undo import UndoStack
@@ -44,6 +42,11 @@ from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
 from reader.widgets.title_header import TitleHeader
+
+if TYPE_CHECKING:
+    from reader.feeds.stories import StoryInfo
+    from reader.feeds.subscriptions import FeedStatus
+    from reader.search import SearchIndex
 
 NARROW = 110  # below this many columns the sidebar folds away
 SINGLE = 60  # below this many columns one pane shows at a time: list, article, sidebar

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -13,8 +14,10 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.feeds.subscriptions import FeedStatus
 from reader.text import clean_line
+
+if TYPE_CHECKING:
+    from reader.feeds.subscriptions import FeedStatus
 
 
 def ago(when: str | None, now: datetime | None = None) -> str:
