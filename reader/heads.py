@@ -184,16 +184,21 @@ class HeadParser:
         self._closed = False
         self._answers: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._children: list[Child] = []
-        try:
-            for _ in range(processes):
-                self._children.append(Child("reader.heads", str(limit)))
-        except OSError:
-            pass
-        self._threads = [
-            threading.Thread(target=self._drive, args=(child,), name="reader.heads-driver", daemon=True)
-            for child in self._children
-        ]
-        for thread in self._threads:
+        self._threads: list[threading.Thread] = []
+        self.start(processes)
+
+    def start(self, processes: int) -> None:
+        """Start ``processes`` children (more, when some are running), unless results were asked for."""
+        if self._closed:
+            return
+        for _ in range(processes):
+            try:
+                child = Child("reader.heads", str(self.limit))
+            except OSError:
+                return
+            thread = threading.Thread(target=self._drive, args=(child,), name="reader.heads-driver", daemon=True)
+            self._children.append(child)
+            self._threads.append(thread)
             thread.start()
 
     def add(self, files: Sequence[str], chunk: int = CHUNK) -> None:

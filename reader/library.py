@@ -463,6 +463,9 @@ def load_library(
         parser.add(missing[len(early) :])
         loaded: dict[str, tuple[Stamp, Article | Problem]] = {}  # by load path: as read, and what it gave
         changed = _check(found, cache, limit, loaded)  # the cached files looked at meanwhile
+        if not processes and len(missing) + len(changed) >= MIN_FOR_PROCESSES:
+            processes = PROCESSES  # many files changed since the cache was written
+            parser.start(processes)
         parser.add(changed)
         keys = dict(found)
         batch = _Batch(batches if missing or changed else None)
