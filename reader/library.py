@@ -24,7 +24,8 @@ from reader.text import clean_line
 LinksOf = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None]
 #: Called with stories as a first start parses them (and the files they come from).
 Batches = Callable[[list[Article], dict[str, str]], None]
-#: The first batch comes this long after parsing starts; later ones further apart (a quarter of the time so far).
+#: Batches come this long apart at first, later further apart (a quarter of the time so far); with
+#: children, the first comes as soon as the first :data:`FIRST` files are parsed.
 BATCH_SECONDS = 0.5
 
 #: Files parsed in child processes (and how many at least before they are worth starting).
@@ -34,6 +35,8 @@ MIN_FOR_PROCESSES = 1000
 FIRST = CHUNK
 #: ``progress(done, total)`` comes after every this many files parsed.
 PROGRESS_EVERY = 250
+#: Files to parse handed on at a time as the folders are walked (after the first :data:`MIN_FOR_PROCESSES`).
+WALK_STEP = 16 * CHUNK
 
 #: Parsed bodies kept for the stories opened last (the rest are read again when opened).
 RECENT_BODIES = 8
@@ -430,15 +433,17 @@ def load_library(
     A file that fails to parse, is not a regular file or is over ``limit`` bytes (the
     configured page limit by default), and a folder that cannot be read, is skipped and
     reported in ``Library.problems``. Files not in the cache are parsed in
-    :data:`PROCESSES` child processes when there are many; ``progress(done, total)`` is
-    called from time to time while they are.
+    :data:`PROCESSES` child processes when there are many (the first :data:`FIRST` here,
+    while the children start); ``progress(done, total)`` is called from time to time while
+    they are.
 
     ``trust``: when the cache holds a complete load of the same folders, give its stories
     without looking at the files (``Library.unchecked``): the caller loads again, in the
     background, to see what changed since (see :mod:`reader.reload`).
 
     ``batches``: while files are parsed, called from time to time with the stories read so
-    far (the cached ones first), so that a first start can show them before the end.
+    far (the cached ones first), so that a first start can show them before the end; with
+    children, at once with the first files parsed here.
     """
     if limit is None:
         from reader.config import max_page_bytes
@@ -455,42 +460,51 @@ def load_library(
             others = dict.fromkeys((p for p, _ in cache.problems), None)  # as they were: unknown
             library.disk = Disk(tuple(extra), tuple(folders), rows, others)
             return library
-    found, missing, problems = _scan(extra, folders, cache)
-    processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
-    early = missing[:FIRST] if processes else []
-    parser = HeadParser(limit, processes)  # the children start now, and on these at once
+    scan = _scan(extra, folders, cache)
+    scan.until(MIN_FOR_PROCESSES)  # as far as it takes to know whether children are worth starting
+    processes = PROCESSES if len(scan.missing) >= MIN_FOR_PROCESSES else 0
+    early = scan.missing[:FIRST] if processes else []
+    parser = HeadParser(limit, processes)  # the children start now
+    batch = _Batch(batches)
+    loaded: dict[str, tuple[Stamp, Article | Problem]] = {}  # by load path: as read, and what it gave
+    keys = scan.keys
     try:
-        parser.add(missing[len(early) :])
-        loaded: dict[str, tuple[Stamp, Article | Problem]] = {}  # by load path: as read, and what it gave
-        changed = _check(found, cache, limit, loaded)  # the cached files looked at meanwhile
-        if not processes and len(missing) + len(changed) >= MIN_FOR_PROCESSES:
+        parser.add(scan.missing[len(early) :])  # what the children start on
+        for path, entry in zip(early, parser.here(early), strict=True):
+            loaded[path] = _take(path, keys[path], entry, cache, batch)
+        batch.flush()  # the first headlines, while the children start
+        while not scan.done:  # the rest of the folders, handed on as they are walked
+            walked = len(scan.missing)
+            scan.until(walked + WALK_STEP)
+            parser.add(scan.missing[walked:])
+        changed = _check(scan, cache, limit, loaded)  # the files the cache holds a row for
+        if not processes and len(scan.missing) + len(changed) >= MIN_FOR_PROCESSES:
             processes = PROCESSES  # many files changed since the cache was written
             parser.start(processes)
         parser.add(changed)
-        keys = dict(found)
-        batch = _Batch(batches if missing or changed else None)
-        for path, _ in found:
+        if not scan.missing and not changed:
+            batch.batches = None  # nothing to parse: the library comes whole at once
+        for path in scan.found:
             cached = loaded.get(path)
             if cached is not None and isinstance(cached[1], Article):
-                batch.add(cached[1], path)  # the cached stories first
-        count = _Count(progress, len(missing) + len(changed))
-        for path, entry in zip(early, parser.here(early), strict=True):
-            loaded[path] = _take(path, keys[path], entry, cache, batch)
-            count.one()
+                batch.add(cached[1], path)
         if processes:
-            batch.flush()  # the first headlines, while the children parse the rest
+            batch.flush()  # the cached stories at once too
+        count = _Count(progress, len(scan.missing) + len(changed), len(early))
         for chunk, entries in parser.results():
             for path, entry in zip(chunk, entries, strict=True):
                 loaded[path] = _take(path, keys[path], entry, cache, batch)
                 count.one()
     finally:
         parser.stop()
+    problems = scan.problems
     articles: list[Article] = []
     paths: dict[str, str] = {}
     rows = Rows()
     stamps: dict[str, Stamp] = {}
     complete = True
-    for path, key in found:
+    for path in scan.found:
+        key = keys[path]
         stamp, result = loaded[path]
         if isinstance(result, Problem):
             problems.append(result)
@@ -535,10 +549,10 @@ def _take(path: str, key: str, entry: Entry, cache: ParseCache, batch: _Batch) -
 class _Count:
     """Files parsed so far, told to ``progress(done, total)`` every :data:`PROGRESS_EVERY`."""
 
-    def __init__(self, progress: Progress | None, total: int) -> None:
+    def __init__(self, progress: Progress | None, total: int, done: int = 0) -> None:
         self.progress = progress
         self.total = total
-        self.done = 0
+        self.done = done
 
     def one(self) -> None:
         self.done += 1
@@ -571,37 +585,52 @@ class _Batch:
             self.articles, self.paths, self.last = [], {}, time.monotonic()
 
 
-def _scan(
-    extra: Sequence[Path], folders: Sequence[Path], cache: ParseCache
-) -> tuple[list[tuple[str, str]], list[str], list[Problem]]:
-    """Every file to load, in order, each once, with its cache key (its absolute path); the files
-    the cache holds no row for (to be parsed: they are not looked at here); folders skipped."""
+class _Scan:
+    """The files a load reads, found as the folders are walked: each once, in order, with its cache
+    key (its absolute path); those the cache holds no row for (to be parsed: not looked at here)."""
+
+    def __init__(self, files: Iterator[str], cache: ParseCache, problems: list[Problem]) -> None:
+        self.found: list[str] = []
+        self.keys: dict[str, str] = {}  # load path → cache key
+        self.missing: list[str] = []
+        self.problems = problems  # folders skipped (and extras missing)
+        self.done = False  # walked to the end
+        self._files = files
+        self._seen: set[str] = set()
+        self._holds = cache.holds
+
+    def until(self, missing: int) -> None:
+        """Walk on until ``missing`` files to parse are known, or to the end."""
+        found, keys, todo, seen, holds = self.found, self.keys, self.missing, self._seen, self._holds
+        for path in self._files:
+            key = os.path.abspath(path)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(path)
+            keys[path] = key
+            if not holds(key):
+                todo.append(path)
+                if len(todo) >= missing:
+                    return
+        self.done = True
+
+
+def _scan(extra: Sequence[Path], folders: Sequence[Path], cache: ParseCache) -> _Scan:
+    """The walk of ``extra`` then ``folders`` (nothing read yet: see :meth:`_Scan.until`)."""
     problems: list[Problem] = []
-    seen: set[str] = set()
-    found: list[tuple[str, str]] = []
-    missing: list[str] = []
-    holds = cache.holds
-    for path in _files(extra, folders, problems):
-        key = os.path.abspath(path)
-        if key in seen:
-            continue
-        seen.add(key)
-        found.append((path, key))
-        if not holds(key):
-            missing.append(path)
-    return found, missing, problems
+    return _Scan(_files(extra, folders, problems), cache, problems)
 
 
-def _check(
-    found: list[tuple[str, str]], cache: ParseCache, limit: int, loaded: dict[str, tuple[Stamp, Article | Problem]]
-) -> list[str]:
+def _check(scan: _Scan, cache: ParseCache, limit: int, loaded: dict[str, tuple[Stamp, Article | Problem]]) -> list[str]:
     """Look at the files the cache holds a row for: their cached story when the file is as it was
     then, or the problem, in ``loaded``; the files changed since (to be parsed)."""
     changed: list[str] = []
     if not cache.rows:
         return changed
-    holds = cache.holds
-    for path, key in found:
+    holds, keys = cache.holds, scan.keys
+    for path in scan.found:
+        key = keys[path]
         if not holds(key):
             continue
         st = None
