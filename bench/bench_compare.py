@@ -134,7 +134,8 @@ class Reader(Side):
         package = Path(self.env["PYTHONPATH"]) / "reader" if "PYTHONPATH" in self.env else Path(reader.__file__).parent
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True, capture_output=True)
         (self.data / "state.json").unlink(missing_ok=True)
-        pane = Pane(["env", "-u", "PYTHONDONTWRITEBYTECODE", *self.command], env=self.env, size=SIZE)
+        command = ["env", "-u", "PYTHONDONTWRITEBYTECODE", *self.command]
+        pane = Pane(command, env=self.env, size=SIZE, cwd=str(self.root))  # its children import this side's reader
         seconds = pane.wait(lambda s: READER_LIST.search(s) is not None, 120, since=pane.started)
         self.all_read = None if seconds is None else pane.wait(self._all_read, 600, since=pane.started)
         pane.idle(quiet=1.5, limit=600)  # let it finish writing its caches
