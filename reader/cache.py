@@ -97,6 +97,12 @@ class ParseCache:
             return None
         return self.rows
 
+    def holds(self, path: str) -> bool:
+        """Does the cache hold a row for this file (of any version)? If not, it is parsed unlooked at."""
+        if self._index is None:
+            self._index = {p: n for n, p in enumerate(self.rows.paths)}
+        return path in self._index
+
     def get(self, path: str, size: int, mtime: int) -> Article | None:
         """The cached (partial: no body, no links) article for this exact file version, if any."""
         if self._index is None:

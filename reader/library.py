@@ -14,7 +14,7 @@ from typing import Any
 from reader.backlinks import MIN_FOR_CHILD, Backlinks, Kept, backlinks_key
 from reader.cache import ParseCache
 from reader.files import check_regular, describe_os_error, read_regular
-from reader.heads import Progress, parse_heads
+from reader.heads import CHUNK, Entry, HeadParser, Progress, Stamp, stamp_of
 from reader.links import Resolver
 from reader.model import Article
 from reader.parse import ParseError, parse
@@ -24,12 +24,19 @@ from reader.text import clean_line
 LinksOf = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None]
 #: Called with stories as a first start parses them (and the files they come from).
 Batches = Callable[[list[Article], dict[str, str]], None]
-#: The first batch comes this long after parsing starts; later ones further apart (a quarter of the time so far).
+#: Batches come this long apart at first, later further apart (a quarter of the time so far); with
+#: children, the first comes as soon as the first :data:`FIRST` files are parsed.
 BATCH_SECONDS = 0.5
 
 #: Files parsed in child processes (and how many at least before they are worth starting).
 PROCESSES = 2
 MIN_FOR_PROCESSES = 1000
+#: With children: files parsed here while they start, and handed on at once (the first headlines).
+FIRST = CHUNK
+#: ``progress(done, total)`` comes after every this many files parsed.
+PROGRESS_EVERY = 250
+#: Files to parse handed on at a time as the folders are walked (after the first :data:`MIN_FOR_PROCESSES`).
+WALK_STEP = 16 * CHUNK
 
 #: Parsed bodies kept for the stories opened last (the rest are read again when opened).
 RECENT_BODIES = 8
@@ -68,17 +75,12 @@ class AmbiguousId(LookupError):
         self.candidates = list(candidates)
 
 
-#: What tells a file that could not be loaded from the next one at its path: inode, size, mtime, ctime.
-Stamp = tuple[int, int, int, int] | tuple[()]
-
-
-def _stamp(path: str, st: os.stat_result | None = None) -> Stamp:
+def _stamp(path: str) -> Stamp:
     """A file's :data:`Stamp` (``()`` when it cannot be looked at); ctime changes with its permissions."""
     try:
-        st = os.stat(path) if st is None else st
+        return stamp_of(os.stat(path))
     except OSError:
         return ()
-    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 @dataclass(frozen=True)
@@ -431,15 +433,17 @@ def load_library(
     A file that fails to parse, is not a regular file or is over ``limit`` bytes (the
     configured page limit by default), and a folder that cannot be read, is skipped and
     reported in ``Library.problems``. Files not in the cache are parsed in
-    :data:`PROCESSES` child processes when there are many; ``progress(done, total)`` is
-    called from time to time while they are.
+    :data:`PROCESSES` child processes when there are many (the first :data:`FIRST` here,
+    while the children start); ``progress(done, total)`` is called from time to time while
+    they are.
 
     ``trust``: when the cache holds a complete load of the same folders, give its stories
     without looking at the files (``Library.unchecked``): the caller loads again, in the
     background, to see what changed since (see :mod:`reader.reload`).
 
     ``batches``: while files are parsed, called from time to time with the stories read so
-    far (the cached ones first), so that a first start can show them before the end.
+    far (the cached ones first), so that a first start can show them before the end; with
+    children, at once with the first files parsed here.
     """
     if limit is None:
         from reader.config import max_page_bytes
@@ -456,40 +460,61 @@ def load_library(
             others = dict.fromkeys((p for p, _ in cache.problems), None)  # as they were: unknown
             library.disk = Disk(tuple(extra), tuple(folders), rows, others)
             return library
-    found, missing, problems, stamps = _scan(extra, folders, cache, limit)
-    processes = PROCESSES if len(missing) >= MIN_FOR_PROCESSES else 0
-    parsed = iter(parse_heads([entry[0] for entry in missing], limit, processes, progress))
-    results: dict[str, Article | Problem] = {}
-    batch = _Batch(batches if missing else None)
-    for path, _, article in found:
-        if isinstance(article, Article):
-            batch.add(article, path)
-    for path, key, size, mtime, was in missing:
-        result = next(parsed)
-        if isinstance(result, Article):
-            cache.put(key, size, mtime, result)
-            if not (result.partial and not result.body):  # parse_heads gives them without (no copy)
-                result = replace(result, body=(), partial=True)  # bodies are read when opened
-            batch.add(result, path)
-        if isinstance(result, Article):
-            results[path] = result
-        else:
-            results[path], stamps[path] = Problem(Path(path), result), was
+    scan = _scan(extra, folders, cache)
+    scan.until(MIN_FOR_PROCESSES)  # as far as it takes to know whether children are worth starting
+    processes = PROCESSES if len(scan.missing) >= MIN_FOR_PROCESSES else 0
+    early = scan.missing[:FIRST] if processes else []
+    parser = HeadParser(limit, processes)  # the children start now
+    batch = _Batch(batches)
+    loaded: dict[str, tuple[Stamp, Article | Problem]] = {}  # by load path: as read, and what it gave
+    keys = scan.keys
+    try:
+        parser.add(scan.missing[len(early) :])  # what the children start on
+        for path, entry in zip(early, parser.here(early), strict=True):
+            loaded[path] = _take(path, keys[path], entry, cache, batch)
+        batch.flush()  # the first headlines, while the children start
+        while not scan.done:  # the rest of the folders, handed on as they are walked
+            walked = len(scan.missing)
+            scan.until(walked + WALK_STEP)
+            parser.add(scan.missing[walked:])
+        changed = _check(scan, cache, limit, loaded)  # the files the cache holds a row for
+        if not processes and len(scan.missing) + len(changed) >= MIN_FOR_PROCESSES:
+            processes = PROCESSES  # many files changed since the cache was written
+            parser.start(processes)
+        parser.add(changed)
+        if not scan.missing and not changed:
+            batch.batches = None  # nothing to parse: the library comes whole at once
+        for path in scan.found:
+            cached = loaded.get(path)
+            if cached is not None and isinstance(cached[1], Article):
+                batch.add(cached[1], path)
+        if processes:
+            batch.flush()  # the cached stories at once too
+        count = _Count(progress, len(scan.missing) + len(changed), len(early))
+        for chunk, entries in parser.results():
+            for path, entry in zip(chunk, entries, strict=True):
+                loaded[path] = _take(path, keys[path], entry, cache, batch)
+                count.one()
+    finally:
+        parser.stop()
+    problems = scan.problems
     articles: list[Article] = []
     paths: dict[str, str] = {}
     rows = Rows()
+    stamps: dict[str, Stamp] = {}
     complete = True
-    for path, stamp, entry in found:
-        if entry is None:
-            entry = results[path]
-        if isinstance(entry, Problem):
-            problems.append(entry)
+    for path in scan.found:
+        key = keys[path]
+        stamp, result = loaded[path]
+        if isinstance(result, Problem):
+            problems.append(result)
+            stamps[path] = stamp
             continue
-        articles.append(entry)
-        paths.setdefault(entry.id, path)
-        key, size, mtime = stamp
+        articles.append(result)
+        paths.setdefault(result.id, path)
         if _storable(key):
-            rows.append(key, size, mtime, entry)
+            size, mtime = _size_mtime(stamp)
+            rows.append(key, size, mtime, result)
         else:
             complete = False  # JSON cannot hold this path: the next start looks at the files
     saved_problems = [(str(p.path), p.reason) for p in problems]
@@ -503,7 +528,36 @@ def load_library(
     return library
 
 
-Found = tuple[str, tuple[str, int, int], Article | Problem | None]
+def _size_mtime(stamp: Stamp) -> tuple[int, int]:
+    """The size and mtime of a stamp (0, 0 when the file could not be looked at: no cache row matches)."""
+    return (stamp[1], stamp[2]) if len(stamp) == 4 else (0, 0)
+
+
+def _take(path: str, key: str, entry: Entry, cache: ParseCache, batch: _Batch) -> tuple[Stamp, Article | Problem]:
+    """A parsed file's stamp and story (remembered in the cache, handed to the batch) or problem."""
+    stamp, result = entry
+    if isinstance(result, str):
+        return stamp, Problem(Path(path), result)
+    if len(stamp) == 4:
+        cache.put(key, stamp[1], stamp[2], result)
+    if not (result.partial and not result.body):  # the parser gives them without (no copy)
+        result = replace(result, body=(), partial=True)  # bodies are read when opened
+    batch.add(result, path)
+    return stamp, result
+
+
+class _Count:
+    """Files parsed so far, told to ``progress(done, total)`` every :data:`PROGRESS_EVERY`."""
+
+    def __init__(self, progress: Progress | None, total: int, done: int = 0) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = done
+
+    def one(self) -> None:
+        self.done += 1
+        if self.progress is not None and self.done % PROGRESS_EVERY == 0:
+            self.progress(self.done, self.total)
 
 
 class _Batch:
@@ -522,47 +576,79 @@ class _Batch:
         self.paths.setdefault(article.id, path)
         now = time.monotonic()
         if now - self.last >= max(BATCH_SECONDS, (now - self.started) / 4):
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand on the stories gathered since the last batch now (if any)."""
+        if self.batches is not None and self.articles:
             self.batches(self.articles, self.paths)
-            self.articles, self.paths, self.last = [], {}, now
+            self.articles, self.paths, self.last = [], {}, time.monotonic()
 
 
-def _scan(
-    extra: Sequence[Path], folders: Sequence[Path], cache: ParseCache, limit: int
-) -> tuple[list[Found], list[tuple[str, str, int, int, Stamp]], list[Problem], dict[str, Stamp]]:
-    """Every file to load, in order, with its cache key (absolute path, size, mtime) and its
-    cached article (None: to be parsed) or problem; the files to parse; folders skipped; the
-    :data:`Stamp` of each file refused (by load path)."""
+class _Scan:
+    """The files a load reads, found as the folders are walked: each once, in order, with its cache
+    key (its absolute path); those the cache holds no row for (to be parsed: not looked at here)."""
+
+    def __init__(self, files: Iterator[str], cache: ParseCache, problems: list[Problem]) -> None:
+        self.found: list[str] = []
+        self.keys: dict[str, str] = {}  # load path → cache key
+        self.missing: list[str] = []
+        self.problems = problems  # folders skipped (and extras missing)
+        self.done = False  # walked to the end
+        self._files = files
+        self._seen: set[str] = set()
+        self._holds = cache.holds
+
+    def until(self, missing: int) -> None:
+        """Walk on until ``missing`` files to parse are known, or to the end."""
+        found, keys, todo, seen, holds = self.found, self.keys, self.missing, self._seen, self._holds
+        for path in self._files:
+            key = os.path.abspath(path)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(path)
+            keys[path] = key
+            if not holds(key):
+                todo.append(path)
+                if len(todo) >= missing:
+                    return
+        self.done = True
+
+
+def _scan(extra: Sequence[Path], folders: Sequence[Path], cache: ParseCache) -> _Scan:
+    """The walk of ``extra`` then ``folders`` (nothing read yet: see :meth:`_Scan.until`)."""
     problems: list[Problem] = []
-    seen: set[str] = set()
-    found: list[Found] = []
-    missing: list[tuple[str, str, int, int, Stamp]] = []  # path, cache key, size, mtime, stamp
-    stamps: dict[str, Stamp] = {}
+    return _Scan(_files(extra, folders, problems), cache, problems)
 
-    def add(path: str) -> None:
-        key = os.path.abspath(path)
-        if key in seen:
-            return
-        seen.add(key)
+
+def _check(scan: _Scan, cache: ParseCache, limit: int, loaded: dict[str, tuple[Stamp, Article | Problem]]) -> list[str]:
+    """Look at the files the cache holds a row for: their cached story when the file is as it was
+    then, or the problem, in ``loaded``; the files changed since (to be parsed)."""
+    changed: list[str] = []
+    if not cache.rows:
+        return changed
+    holds, keys = cache.holds, scan.keys
+    for path in scan.found:
+        key = keys[path]
+        if not holds(key):
+            continue
         st = None
         try:
             st = os.stat(path)
             check_regular(st, limit)  # the one stat serves the cache key too
         except ParseError as error:
-            found.append((path, (key, 0, 0), Problem(Path(path), str(error))))
-            stamps[path] = _stamp(path, st)
-            return
+            loaded[path] = (stamp_of(st) if st is not None else ()), Problem(Path(path), str(error))
+            continue
         except OSError as error:
-            found.append((path, (key, 0, 0), Problem(Path(path), describe_os_error(error))))
-            stamps[path] = ()
-            return
+            loaded[path] = (), Problem(Path(path), describe_os_error(error))
+            continue
         article = cache.get(key, st.st_size, st.st_mtime_ns)
         if article is None:
-            missing.append((path, key, st.st_size, st.st_mtime_ns, _stamp(path, st)))
-        found.append((path, (key, st.st_size, st.st_mtime_ns), article))
-
-    for path in _files(extra, folders, problems):
-        add(path)
-    return found, missing, problems, stamps
+            changed.append(path)
+        else:
+            loaded[path] = stamp_of(st), article
+    return changed
 
 
 def _roots(extra: Sequence[Path], folders: Sequence[Path], limit: int) -> list[Any] | None:
