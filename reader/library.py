@@ -15,7 +15,7 @@ from reader.backlinks import MIN_FOR_CHILD, Backlinks, Kept, backlinks_key
 from reader.cache import ParseCache
 from reader.files import check_regular, describe_os_error, read_regular
 from reader.heads import Progress, parse_heads
-from reader.links import Resolver
+from reader.links import Pacer, Resolver
 from reader.model import Article
 from reader.parse import ParseError, parse
 from reader.rows import Rows
@@ -218,6 +218,7 @@ class Library:
         self.problems = list(problems)
         self.limit = limit  # the page size limit (None: the configured one)
         self._resolver: Resolver | None = None
+        self._pacer: Pacer | None = None  # a paced build of the resolver under way
         self._backlinks: Backlinks | None = None
         self._building = threading.Lock()  # the UI resolves links from worker threads
         self._finding = threading.Lock()  # one search for backlinks at a time
@@ -227,6 +228,7 @@ class Library:
         self._release_links = release_links  # frees what cached_links read, once backlinks are known
         self.unchecked = unchecked
         self.disk: Disk | None = None  # the files the stories were loaded from (None: unknown)
+        self.touched: set[str] = set()  # files of stories added or replaced since: maybe not as ``disk`` has them
         self.loading = False  # a first start is still adding the stories it parses
 
     def __len__(self) -> int:
@@ -250,12 +252,36 @@ class Library:
 
     @property
     def resolver(self) -> Resolver:
-        """The headline matcher over this library (built on first use)."""
+        """The headline matcher over this library (built on first use; a paced build under way is
+        hurried and waited for)."""
+        pacer = self._pacer
+        if self._resolver is None and pacer is not None:
+            pacer.hurry()
+            pacer.finished.wait()
         if self._resolver is None:
             with self._building:
                 if self._resolver is None:
                     self._resolver = Resolver((a.id, a.title) for a in self.articles)
         return self._resolver
+
+    def prepare_resolver(self) -> None:
+        """Build the headline matcher ahead of its first use, paced so that the UI's thread is never kept
+        waiting for the GIL (a background thread calls this once the headlines are shown)."""
+        if self._resolver is not None and self._resolver.prepared:
+            return
+        articles, pacer = self.articles, Pacer()
+        self._pacer = pacer
+        try:
+            resolver = self._resolver
+            if resolver is None:
+                resolver = Resolver(((a.id, a.title) for a in articles), pacer)
+                with self._building:
+                    if self._resolver is None and self.articles is articles:  # not changed meanwhile
+                        self._resolver = resolver
+        finally:
+            self._pacer = None
+            pacer.finished.set()
+        resolver.prepare(Pacer())
 
     def full(self, article: Article) -> Article:
         """The article with its body (re-read from its file when only the headline was cached).
@@ -354,6 +380,18 @@ class Library:
         """Resolve everything now (the UI calls this in a worker after loading)."""
         self.backlinks("")
 
+    def file_stamps(self) -> dict[str, tuple[int, int]]:
+        """(size, mtime) of the library's files as the last load or check of the folders found them, by path:
+        none while the stories come from the parse cache unchecked, none of a file touched since."""
+        disk = self.disk
+        if disk is None or self.unchecked:
+            return {}
+        rows = disk.rows
+        stamps = dict(zip(rows.paths, zip(rows.sizes, rows.mtimes, strict=True), strict=True))
+        for path in self.touched:
+            stamps.pop(path, None)
+        return stamps
+
     def add_or_update(self, articles: Iterable[Article], paths: dict[str, str] | None = None) -> int:
         """Add new stories and replace changed ones (after a feed refresh); return how many were new.
 
@@ -367,7 +405,10 @@ class Library:
                 article = replace(article, body=(), partial=True)  # bodies are read when opened
             self.by_id[article.id] = article
             self._recent.pop(article.id, None)  # a changed file's body is read again
+            if article.id in self.paths:
+                self.touched.add(self.paths[article.id])
         self.paths.update(paths or {})
+        self.touched.update((paths or {}).values())
         self.articles = sorted(self.by_id.values(), key=lambda a: a.published or "", reverse=True)
         self._forget_links()
         return new

@@ -133,7 +133,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     @dataclass
     class LibraryChanged(Message):
-        """Stories were added, changed or removed (a feed refresh, a reload): the app updates the search index."""
+        """Stories were added, changed or removed (a feed refresh, a reload), or the first check of the files
+        found them as the parse cache said: the app updates the search index."""
 
     def __init__(
         self,
