@@ -431,6 +431,7 @@ class Library:
         with self._building:
             self.articles, self.by_id, self.paths = other.articles, other.by_id, other.paths
             self.problems, self.limit, self.disk, self.unchecked = other.problems, other.limit, other.disk, False
+            self.touched = set(other.touched)  # the batches' files are in ``other.disk`` as the load found them
             self._cached_links, self._saved_backlinks = other._cached_links, other._saved_backlinks
             self._release_links = other._release_links
             self._resolver, self._backlinks = other._resolver, other._backlinks

@@ -197,3 +197,13 @@ def test_a_story_opened_during_the_paced_build_hurries_it_and_builds_nothing_twi
     assert library.resolve("Story number 8 of that day") == library.get("s8")  # a near match: the word index
     worker.join(10)
     assert built == [1] and library.resolver.prepared
+
+
+def test_after_a_first_start_every_file_is_known_as_its_load_found_it(folder: Path) -> None:
+    """The stories shown batch by batch, then the whole load adopted: no file needs looking at again."""
+    whole = load_library([folder])
+    growing = Library(whole.articles[:1], {whole.articles[0].id: whole.paths[whole.articles[0].id]})
+    growing.add_or_update(whole.articles[1:], {a.id: whole.paths[a.id] for a in whole.articles[1:]})
+    assert growing.file_stamps() == {}  # no load has looked at the files yet
+    growing.adopt(whole)
+    assert sorted(growing.file_stamps()) == sorted(whole.paths.values())
