@@ -12,7 +12,7 @@ from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import Library, load_library
 from reader.model import Article
-from reader.screens.main import PREFETCH_DELAY
+from reader.screens.open_ahead import PREFETCH_DELAY
 from reader.store import Store
 from reader.widgets.sidebar import Sidebar
 from tests.helpers.article import story_text

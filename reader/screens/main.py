@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -14,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
-from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from reader.changes import Change, PendingChanges
@@ -22,12 +20,12 @@ from reader.config import Config
 from reader.feeds.stories import StoryInfo
 from reader.feeds.subscriptions import FeedStatus
 from reader.history import History
-from reader.library import Library, Link, read_article
+from reader.library import Library, Link
 from reader.model import Article
-from reader.parse import ParseError
 from reader.screens.feed_actions import FeedActions
 from reader.screens.find_actions import FindActions
 from reader.screens.mark_actions import MarkActions
+from reader.screens.open_ahead import OpenAhead
 from reader.screens.pane_actions import PaneActions
 from reader.screens.reload_actions import ReloadActions, Reloader
 from reader.screens.sort_actions import SortActions
@@ -51,11 +49,9 @@ from reader.widgets.title_header import TitleHeader
 NARROW = 110  # below this many columns the sidebar folds away
 SINGLE = 60  # below this many columns one pane shows at a time: list, article, sidebar
 COMPACT = 120  # below this many columns the footer packs its keys tighter
-PREFETCH_DELAY = 0.1  # seconds the cursor rests on a headline before its story is read ahead
-PREFETCHED = 4  # stories read ahead kept at most
 
 
-class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions, ReloadActions):
+class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions, ReloadActions, OpenAhead):
     """Headlines, article and sidebar over one library and one store."""
 
     AUTO_FOCUS = "#headlines"  # not the (hidden) filter box, which would swallow the first keys
@@ -172,8 +168,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.feed_statuses: dict[str, FeedStatus] = {}
         self.opened_file: FileStamp | None = None  # the open story's file as it was read
         self._keys_shown: tuple[bool, ...] = ()  # what the footer's keys showed at the last open
-        self._prefetch_timer: Timer | None = None
-        self._prefetched: dict[str, Prefetched] = {}  # stories read ahead (the cursor rested on them), by id
 
     @property
     def current(self) -> str | None:
@@ -207,7 +201,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self._load_feed_info()
         self._start_reload_checks()
         headlines.focus()
-        self.watch(headlines, "cursor", self._cursor_moved, init=False)
+        self._watch_cursor_for_reading_ahead()
         sidebar.clear_story()
         self.query_one(FindBar).display = False
         self._load_arrangement()
@@ -358,8 +352,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             return
         if record:
             self.history.visit(article_id, self.query_one(ArticleView).scroll_y)
-        ahead = None if gone else self._prefetched.pop(article_id, None)
-        if ahead is not None and ahead.article is article and ahead.articles is self.library.articles:
+        ahead = None if gone else self.take_ahead(article)
+        if ahead is not None:
             self.opened_file = ahead.stamp  # read ahead: shown at once, in one frame, with no worker to wait for
             self.workers.cancel_group(self, "open")  # an open still being read is overtaken
             self.story = Story(ahead.full, ahead.links, scroll_y)
@@ -375,39 +369,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self._prepare(article, scroll_y)
         elif not self.query_one(ArticleView).region:  # out of sight (one pane at a time): nothing to wait for
             self.call_after_refresh(self._fill_sidebar, article_id)
-
-    def _cursor_moved(self, cursor: int) -> None:
-        """The list's cursor moved: read its story ahead once it rests there a moment (Enter then shows it at once)."""
-        if self._prefetch_timer is not None:
-            self._prefetch_timer.stop()
-        self._prefetch_timer = self.set_timer(PREFETCH_DELAY, self._prefetch_highlighted)
-
-    def _prefetch_highlighted(self) -> None:
-        self._prefetch_timer = None
-        article = self.query_one(HeadlineList).highlighted
-        if article is None or article.id == self.current or article.id in self._prefetched:
-            return
-        self._prefetch(article)
-
-    @work(thread=True, exclusive=True, group="prefetch")
-    def _prefetch(self, article: Article) -> None:
-        """Read and parse a story and resolve its links, ahead of Enter (its problems are left to the open)."""
-        articles = self.library.articles
-        stamp = self.stamp(article.id)  # before reading, as an open does
-        full = article
-        if article.partial:
-            name = self.library.paths.get(article.id)
-            try:
-                full = read_article(Path(name), self.library.limit) if name else article
-            except ParseError:
-                return
-            if full.partial or full.id != article.id:
-                return  # changed or unreadable: the open finds out and says so
-        links = tuple(self.library.links(full))
-        prefetched = self._prefetched
-        while len(prefetched) >= PREFETCHED:
-            prefetched.pop(next(iter(prefetched)), None)
-        prefetched[article.id] = Prefetched(article, articles, full, links, stamp)
 
     @work(thread=True, exclusive=True, group="open")
     def _prepare(self, article: Article, scroll_y: float) -> None:
@@ -580,17 +541,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if action == "close_find":
             return bool(self.query_one(FindBar).display)  # else Esc is the list's "clear filter"
         return True
-
-
-@dataclass(frozen=True, slots=True)
-class Prefetched:
-    """A story read ahead: the library's article and list it was read for, its body, links and file."""
-
-    article: Article
-    articles: list[Article]
-    full: Article
-    links: tuple[Link, ...]
-    stamp: FileStamp | None
 
 
 @dataclass(frozen=True, slots=True)
