@@ -6,7 +6,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,27 @@ def _files(extra: Sequence[Path], folders: Sequence[Path], problems: list[Proble
     for folder in folders:
         if folder.is_dir():
             yield from _walk(str(folder), problems)
+
+
+class _RowStamps(Mapping[str, tuple[int, int]]):
+    """(size, mtime) by path, read from the rows of a load when asked (no tuple held a file), but of files touched."""
+
+    def __init__(self, rows: Rows, touched: frozenset[str]) -> None:
+        self._rows = rows
+        self._touched = touched
+        self._where = {path: n for n, path in enumerate(rows.paths)}
+
+    def __getitem__(self, path: str) -> tuple[int, int]:
+        n = self._where[path]
+        if path in self._touched:
+            raise KeyError(path)
+        return self._rows.sizes[n], self._rows.mtimes[n]
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path in self._where if path not in self._touched)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,17 +401,13 @@ class Library:
         """Resolve everything now (the UI calls this in a worker after loading)."""
         self.backlinks("")
 
-    def file_stamps(self) -> dict[str, tuple[int, int]]:
+    def file_stamps(self) -> Mapping[str, tuple[int, int]]:
         """(size, mtime) of the library's files as the last load or check of the folders found them, by path:
         none while the stories come from the parse cache unchecked, none of a file touched since."""
         disk = self.disk
         if disk is None or self.unchecked:
             return {}
-        rows = disk.rows
-        stamps = dict(zip(rows.paths, zip(rows.sizes, rows.mtimes, strict=True), strict=True))
-        for path in self.touched:
-            stamps.pop(path, None)
-        return stamps
+        return _RowStamps(disk.rows, frozenset(self.touched))
 
     def add_or_update(self, articles: Iterable[Article], paths: dict[str, str] | None = None) -> int:
         """Add new stories and replace changed ones (after a feed refresh); return how many were new.

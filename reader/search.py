@@ -15,6 +15,7 @@ the one still running, which raises :class:`SearchCancelled`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import itertools
@@ -374,7 +375,12 @@ class SearchIndex:
         so searches see progress.
         """
         paths = paths or {}
-        keys = list(_keys(articles, paths, stamps or {}))
+        known = stamps or {}
+        keys: Callable[[], Iterator[Key]]
+        if known:  # streamed twice at most (no list of every key held): the files looked at are few
+            keys = functools.partial(_keys, articles, paths, known)
+        else:
+            keys = functools.partial(iter, list(_keys(articles, paths, known)))  # every file looked at: once
         with self._write:
             try:
                 return self._update(articles, keys, read_body, paths, processes, stop)
@@ -388,7 +394,7 @@ class SearchIndex:
     def _update(
         self,
         articles: Sequence[Article],
-        keys: list[Key],
+        keys: Callable[[], Iterator[Key]],
         read_body: ReadBody,
         paths: Mapping[str, str],
         processes: int,
@@ -396,9 +402,10 @@ class SearchIndex:
     ) -> Updated:
         conn = self._connect()
         try:
-            digest = _digest(keys)
-            if conn.execute("SELECT 1 FROM meta WHERE key = 'keys' AND value = ?", (digest,)).fetchone():
-                return Updated(0, 0, len({key[1] for key in keys}))  # as the last complete update left it
+            digest = _digest(keys())
+            last = conn.execute("SELECT value FROM meta WHERE key = 'keys'").fetchone()
+            if last is not None and last[0].startswith(f"{digest} ") and last[0][len(digest) + 1 :].isdigit():
+                return Updated(0, 0, int(last[0][len(digest) + 1 :]))  # as the last complete update left it
             with conn:  # the entries change from here: until they are complete again, no digest
                 conn.execute("BEGIN IMMEDIATE")
                 conn.execute("DELETE FROM meta WHERE key = 'keys'")
@@ -408,7 +415,7 @@ class SearchIndex:
             conn.execute("DELETE FROM current")
             with conn:  # the first of two articles with one id wins, as in the library
                 conn.execute("BEGIN")
-                conn.executemany("INSERT OR IGNORE INTO current VALUES (?, ?, ?, ?)", keys)
+                conn.executemany("INSERT OR IGNORE INTO current VALUES (?, ?, ?, ?)", keys())
             removed = self._remove_vanished(conn)
             todo: list[tuple[int, int, int]] = conn.execute(
                 "SELECT c.seq, c.size, c.mtime FROM current c LEFT JOIN docs d ON d.id = c.id"
@@ -420,7 +427,7 @@ class SearchIndex:
             if not stopped:
                 with conn:
                     conn.execute("BEGIN")
-                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('keys', ?)", (digest,))
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('keys', ?)", (f"{digest} {unique}",))
             return Updated(added, removed, unique - len(todo), stopped)
         finally:
             conn.close()
@@ -554,10 +561,13 @@ def _keys(articles: Sequence[Article], paths: Mapping[str, str], stamps: Stamps)
             yield (seq, article.id, *_own_key(body_text(article)))
 
 
-def _digest(keys: Sequence[Key]) -> str:
-    """One string for every key in order (the index kept it after its last complete update)."""
-    text = "".join(f"{ident}\0{size}\0{mtime}\n" for _, ident, size, mtime in keys)
-    return hashlib.sha1(text.encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()
+def _digest(keys: Iterator[Key]) -> str:
+    """One string for every key in order (the index keeps it, and how many stories, after a complete update)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    while chunk := list(itertools.islice(keys, 2000)):
+        text = "".join(f"{ident}\0{size}\0{mtime}\n" for _, ident, size, mtime in chunk)
+        digest.update(text.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def _pack_article(article: Article) -> tuple[str, bytes]:
