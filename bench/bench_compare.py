@@ -128,7 +128,7 @@ class Reader(Side):
             for n in range(count):
                 (folder / f"page-{n:06d}.txt").write_text(marked_page(n, count), encoding="utf-8")
         self.command = [str(Path(sys.executable).with_name("reader"))]
-        self.snippets: list[str] = []
+        self.snippets: list[list[str]] = []
         self.all_read: float | None = None  # the last first start: seconds until every story was listed
 
     def _all_read(self, screen: str) -> bool:
@@ -154,11 +154,13 @@ class Reader(Side):
             self.snippets = self._first_rows()
         return seconds
 
-    def _first_rows(self) -> list[str]:
-        """The opening words of the first two listed stories' text (what Enter must show)."""
+    def _first_rows(self) -> list[list[str]]:
+        """The opening words of the first few text blocks of the first two listed stories (what Enter
+        must show: :meth:`open_row` waits for one not on screen before Enter)."""
         code = (
             "import json\nfrom reader.library import default_library\nlib = default_library()\n"
-            "print(json.dumps([' '.join(lib.full(a).body[0].text.split()[:3]) for a in lib.articles[:2]]))"
+            "openings = [[' '.join(b.text.split()[:3]) for b in lib.full(a).body[:4]] for a in lib.articles[:2]]\n"
+            "print(json.dumps(openings))"
         )
         out = subprocess.run(
             [sys.executable, "-c", code],
@@ -168,13 +170,16 @@ class Reader(Side):
             text=True,
             check=True,
         )
-        return list(json.loads(out.stdout))
+        return [[snippet for snippet in openings if snippet] for openings in json.loads(out.stdout)]
 
     def launch(self) -> tuple[Pane, float | None]:
         return self._start()
 
     def open_row(self, pane: Pane, row: int) -> tuple[float | None, float]:
-        snippet = self.snippets[row]
+        screen = pane.text()  # a snippet already on screen (in a title, the story before) would time nothing
+        snippet = next((s for s in self.snippets[row] if s not in screen), None)
+        if snippet is None:
+            return None, 0.0
         cpu, start = pane.cpu(), time.perf_counter()
         pane.keys("Enter")
         seconds = pane.wait(lambda s: snippet in s, 30, since=start)

@@ -297,10 +297,14 @@ class ReaderApp(App[None]):
             return
         if not self._searchable and self.search_index.has_entries():  # the last run's index answers now
             self.post_message(self.Indexed())
-        library.resolver  # noqa: B018  (built now, so that opening the first story need not)
+        library.prepare_resolver()  # now (paced), so that opening the first story need not
+        if library.unchecked and self.reloader is not None:
+            return  # the files are checked first; the screen asks again then, and their sizes and mtimes serve
         try:
-            stop = self._stop_indexing
-            done = self.search_index.update(library.articles, paths=library.paths, processes=1, stop=stop)
+            stop, stamps = self._stop_indexing, library.file_stamps()
+            done = self.search_index.update(
+                library.articles, paths=library.paths, processes=1, stop=stop, stamps=stamps
+            )
         except SearchError as error:
             self.post_message(self.Indexed(str(error)))
         else:

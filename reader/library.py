@@ -6,7 +6,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from reader.backlinks import MIN_FOR_CHILD, Backlinks, Kept, backlinks_key
 from reader.cache import ParseCache
 from reader.files import check_regular, describe_os_error, read_regular
 from reader.heads import CHUNK, Entry, HeadParser, Progress, Stamp, stamp_of
-from reader.links import Resolver
+from reader.links import Pacer, Resolver
 from reader.model import Article
 from reader.parse import ParseError, parse
 from reader.rows import Rows
@@ -136,6 +136,27 @@ def _files(extra: Sequence[Path], folders: Sequence[Path], problems: list[Proble
             yield from _walk(str(folder), problems)
 
 
+class _RowStamps(Mapping[str, tuple[int, int]]):
+    """(size, mtime) by path, read from the rows of a load when asked (no tuple held a file), but of files touched."""
+
+    def __init__(self, rows: Rows, touched: frozenset[str]) -> None:
+        self._rows = rows
+        self._touched = touched
+        self._where = {path: n for n, path in enumerate(rows.paths)}
+
+    def __getitem__(self, path: str) -> tuple[int, int]:
+        n = self._where[path]
+        if path in self._touched:
+            raise KeyError(path)
+        return self._rows.sizes[n], self._rows.mtimes[n]
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path in self._where if path not in self._touched)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """A Related or Explore headline of an article, and the article it resolves to."""
@@ -220,6 +241,7 @@ class Library:
         self.problems = list(problems)
         self.limit = limit  # the page size limit (None: the configured one)
         self._resolver: Resolver | None = None
+        self._pacer: Pacer | None = None  # a paced build of the resolver under way
         self._backlinks: Backlinks | None = None
         self._building = threading.Lock()  # the UI resolves links from worker threads
         self._finding = threading.Lock()  # one search for backlinks at a time
@@ -229,6 +251,7 @@ class Library:
         self._release_links = release_links  # frees what cached_links read, once backlinks are known
         self.unchecked = unchecked
         self.disk: Disk | None = None  # the files the stories were loaded from (None: unknown)
+        self.touched: set[str] = set()  # files of stories added or replaced since: maybe not as ``disk`` has them
         self.loading = False  # a first start is still adding the stories it parses
 
     def __len__(self) -> int:
@@ -252,12 +275,36 @@ class Library:
 
     @property
     def resolver(self) -> Resolver:
-        """The headline matcher over this library (built on first use)."""
+        """The headline matcher over this library (built on first use; a paced build under way is
+        hurried and waited for)."""
+        pacer = self._pacer
+        if self._resolver is None and pacer is not None:
+            pacer.hurry()
+            pacer.finished.wait()
         if self._resolver is None:
             with self._building:
                 if self._resolver is None:
                     self._resolver = Resolver((a.id, a.title) for a in self.articles)
         return self._resolver
+
+    def prepare_resolver(self) -> None:
+        """Build the headline matcher ahead of its first use, paced so that the UI's thread is never kept
+        waiting for the GIL (a background thread calls this once the headlines are shown)."""
+        if self._resolver is not None and self._resolver.prepared:
+            return
+        articles, pacer = self.articles, Pacer()
+        self._pacer = pacer
+        try:
+            resolver = self._resolver
+            if resolver is None:
+                resolver = Resolver(((a.id, a.title) for a in articles), pacer)
+                with self._building:
+                    if self._resolver is None and self.articles is articles:  # not changed meanwhile
+                        self._resolver = resolver
+        finally:
+            self._pacer = None
+            pacer.finished.set()
+        resolver.prepare(Pacer())
 
     def full(self, article: Article) -> Article:
         """The article with its body (re-read from its file when only the headline was cached).
@@ -356,6 +403,14 @@ class Library:
         """Resolve everything now (the UI calls this in a worker after loading)."""
         self.backlinks("")
 
+    def file_stamps(self) -> Mapping[str, tuple[int, int]]:
+        """(size, mtime) of the library's files as the last load or check of the folders found them, by path:
+        none while the stories come from the parse cache unchecked, none of a file touched since."""
+        disk = self.disk
+        if disk is None or self.unchecked:
+            return {}
+        return _RowStamps(disk.rows, frozenset(self.touched))
+
     def add_or_update(self, articles: Iterable[Article], paths: dict[str, str] | None = None) -> int:
         """Add new stories and replace changed ones (after a feed refresh); return how many were new.
 
@@ -369,7 +424,10 @@ class Library:
                 article = replace(article, body=(), partial=True)  # bodies are read when opened
             self.by_id[article.id] = article
             self._recent.pop(article.id, None)  # a changed file's body is read again
+            if article.id in self.paths:
+                self.touched.add(self.paths[article.id])
         self.paths.update(paths or {})
+        self.touched.update((paths or {}).values())
         self.articles = sorted(self.by_id.values(), key=lambda a: a.published or "", reverse=True)
         self._forget_links()
         return new
@@ -392,6 +450,7 @@ class Library:
         with self._building:
             self.articles, self.by_id, self.paths = other.articles, other.by_id, other.paths
             self.problems, self.limit, self.disk, self.unchecked = other.problems, other.limit, other.disk, False
+            self.touched = set(other.touched)  # the batches' files are in ``other.disk`` as the load found them
             self._cached_links, self._saved_backlinks = other._cached_links, other._saved_backlinks
             self._release_links = other._release_links
             self._resolver, self._backlinks = other._resolver, other._backlinks

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
+import time
 import unicodedata
 from collections.abc import Iterable
 
@@ -30,6 +32,29 @@ MIN_SHARED = 4
 #: ... and this share of the key words of each.
 MIN_OVERLAP = 0.75
 _MAX_POSTINGS = 20_000
+#: A build in the background pauses this long after every :data:`PACE_EVERY` titles, so that the UI's
+#: thread gets the GIL at once instead of after Python's switch interval (5 ms) each time it wants it.
+PACE_SECONDS = 0.0005
+PACE_EVERY = 400
+
+
+class Pacer:
+    """Paces a long build in a background thread (a short sleep now and then), until someone waits for it."""
+
+    def __init__(self, every: int = PACE_EVERY, seconds: float = PACE_SECONDS) -> None:
+        self.every = every
+        self.seconds = seconds
+        self.hurried = False  # someone waits for the result: no more pauses
+        self.finished = threading.Event()  # set by the builder when it is done (or gave up)
+
+    def step(self, count: int) -> None:
+        """Called with how many items are done so far: pause every :attr:`every` items."""
+        if count % self.every == 0 and not self.hurried:
+            time.sleep(self.seconds)
+
+    def hurry(self) -> None:
+        """Finish without pausing (the result is waited for)."""
+        self.hurried = True
 
 
 def words(headline: str) -> tuple[str, ...]:
@@ -96,21 +121,56 @@ def distance(a: tuple[str, ...], b: tuple[str, ...], limit: float) -> float:
 
 
 class Resolver:
-    """Finds the article a headline names among ``(id, title)`` pairs, newest first."""
+    """Finds the article a headline names among ``(id, title)`` pairs, newest first.
 
-    def __init__(self, titles: Iterable[tuple[str, str]]) -> None:
+    Exact matches need the titles' words only; the index of which titles hold each word (for
+    headlines that match no title exactly, about as costly again) is built on first need, or
+    ahead of it by :meth:`prepare`.
+    """
+
+    def __init__(self, titles: Iterable[tuple[str, str]], pacer: Pacer | None = None) -> None:
         self._ids: list[str] = []
         self._words: list[tuple[str, ...]] = []
         self._exact: dict[tuple[str, ...], int] = {}
-        self._postings: dict[str, list[int]] = {}
+        self._postings: dict[str, list[int]] | None = None
+        self._indexing = threading.Lock()
+        self._pacer: Pacer | None = None  # the build of the postings under way, if any
         for index, (article_id, title) in enumerate(titles):
             key = tuple(map(sys.intern, words(title)))  # one string a word, not one a use (100k titles)
             self._ids.append(article_id)
             self._words.append(key)
             self._exact.setdefault(key, index)
-            for word in set(key):
-                self._postings.setdefault(word, []).append(index)
+            if pacer is not None:
+                pacer.step(index + 1)
         self._cache: dict[str, str | None] = {}
+
+    @property
+    def prepared(self) -> bool:
+        """Are the titles' words indexed (no resolve waits for it)?"""
+        return self._postings is not None
+
+    def prepare(self, pacer: Pacer | None = None) -> None:
+        """Index the titles' words now (paced, in a background thread), so that no resolve waits for it."""
+        self._postings_built(pacer)
+
+    def _postings_built(self, pacer: Pacer | None = None) -> dict[str, list[int]]:
+        postings = self._postings
+        if postings is not None:
+            return postings
+        building = self._pacer
+        if building is not None:
+            building.hurry()  # a paced build is under way: it finishes at full speed
+        with self._indexing:
+            if self._postings is None:
+                self._pacer = pacer
+                found: dict[str, list[int]] = {}
+                for index, key in enumerate(self._words):
+                    for word in set(key):
+                        found.setdefault(word, []).append(index)
+                    if pacer is not None:
+                        pacer.step(index + 1)
+                self._postings, self._pacer = found, None
+            return self._postings
 
     def resolve(self, headline: str) -> str | None:
         """The id of the article ``headline`` names, or None."""
@@ -127,7 +187,8 @@ class Resolver:
         return found
 
     def _near(self, key: tuple[str, ...]) -> int | None:
-        postings = sorted((p for w in set(key) if (p := self._postings.get(w))), key=len)[:_RAREST]
+        every = self._postings_built()
+        postings = sorted((p for w in set(key) if (p := every.get(w))), key=len)[:_RAREST]
         candidates = sorted({i for p in postings if len(p) <= _MAX_POSTINGS for i in p})
         best, best_distance = None, 0.0
         alike_index, best_overlap = None, MIN_OVERLAP

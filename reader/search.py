@@ -15,6 +15,8 @@ the one still running, which raises :class:`SearchCancelled`.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import importlib
 import itertools
 import os
@@ -74,6 +76,8 @@ _SCHEMA = (
 _TOKEN = re.compile(r'"([^"]*)("?)(\*?)|([^\s"]+)')
 
 ReadBody = Callable[[str], str]
+#: Files' (size, mtime) as the caller last looked at them, by path (no need to look again).
+Stamps = Mapping[str, tuple[int, int]]
 
 
 class SearchError(Exception):
@@ -206,7 +210,7 @@ class SearchIndex:
             return True
         if not {"meta", "docs", "fts"} <= tables:
             return False
-        found = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        found = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('format', 'parser')").fetchall())
         conn.execute("SELECT rowid FROM fts WHERE fts MATCH '\"x\"' LIMIT 1").fetchall()
         return found == wanted
 
@@ -356,31 +360,41 @@ class SearchIndex:
         *,
         processes: int = 0,
         stop: threading.Event | None = None,
+        stamps: Stamps | None = None,
     ) -> Updated:
         """Bring the index in line with ``articles`` (newest first is indexed first).
 
         An article with a file in ``paths`` (id → path) is keyed by the file's size and
-        mtime and its text comes from ``read_body(path)``; one without is keyed by its
-        own text. Entries of articles no longer given are removed. With ``processes``
+        mtime (from ``stamps`` when it holds the path, else looked at now) and its text
+        comes from ``read_body(path)``; one without is keyed by its own text. Entries of
+        articles no longer given are removed. When every key is as the last complete
+        update left them, nothing more is done. With ``processes``
         (and the default ``read_body``) the files are parsed in that many child
         processes when there are many (a first build), leaving this process free.
         Blocks until done or until ``stop`` is set; commits every :data:`BATCH` entries,
         so searches see progress.
         """
         paths = paths or {}
+        known = stamps or {}
+        keys: Callable[[], Iterator[Key]]
+        if known:  # streamed twice at most (no list of every key held): the files looked at are few
+            keys = functools.partial(_keys, articles, paths, known)
+        else:
+            keys = functools.partial(iter, list(_keys(articles, paths, known)))  # every file looked at: once
         with self._write:
             try:
-                return self._update(articles, read_body, paths, processes, stop)
+                return self._update(articles, keys, read_body, paths, processes, stop)
             except sqlite3.DatabaseError:
                 self._remove_files()  # corrupt under us: start again, once
             try:
-                return self._update(articles, read_body, paths, processes, stop)
+                return self._update(articles, keys, read_body, paths, processes, stop)
             except (sqlite3.Error, OSError) as error:
                 raise SearchError(f"search index {self.path}: {error}") from None
 
     def _update(
         self,
         articles: Sequence[Article],
+        keys: Callable[[], Iterator[Key]],
         read_body: ReadBody,
         paths: Mapping[str, str],
         processes: int,
@@ -388,13 +402,20 @@ class SearchIndex:
     ) -> Updated:
         conn = self._connect()
         try:
+            digest = _digest(keys())
+            last = conn.execute("SELECT value FROM meta WHERE key = 'keys'").fetchone()
+            if last is not None and last[0].startswith(f"{digest} ") and last[0][len(digest) + 1 :].isdigit():
+                return Updated(0, 0, int(last[0][len(digest) + 1 :]))  # as the last complete update left it
+            with conn:  # the entries change from here: until they are complete again, no digest
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("DELETE FROM meta WHERE key = 'keys'")
             conn.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS current(seq INTEGER PRIMARY KEY, id TEXT UNIQUE, size INT, mtime INT)"
             )
             conn.execute("DELETE FROM current")
             with conn:  # the first of two articles with one id wins, as in the library
                 conn.execute("BEGIN")
-                conn.executemany("INSERT OR IGNORE INTO current VALUES (?, ?, ?, ?)", _keys(articles, paths))
+                conn.executemany("INSERT OR IGNORE INTO current VALUES (?, ?, ?, ?)", keys())
             removed = self._remove_vanished(conn)
             todo: list[tuple[int, int, int]] = conn.execute(
                 "SELECT c.seq, c.size, c.mtime FROM current c LEFT JOIN docs d ON d.id = c.id"
@@ -403,6 +424,10 @@ class SearchIndex:
             unique = conn.execute("SELECT COUNT(*) FROM current").fetchone()[0]
             added, stopped = self._add(conn, articles, todo, read_body, paths, processes, stop)
             conn.execute("DELETE FROM current")
+            if not stopped:
+                with conn:
+                    conn.execute("BEGIN")
+                    conn.execute("INSERT OR REPLACE INTO meta VALUES ('keys', ?)", (f"{digest} {unique}",))
             return Updated(added, removed, unique - len(todo), stopped)
         finally:
             conn.close()
@@ -520,14 +545,29 @@ def _own_key(text: str) -> tuple[int, int]:
     return -2 - len(data), zlib.crc32(data)
 
 
-def _keys(articles: Sequence[Article], paths: Mapping[str, str]) -> Iterator[tuple[int, str, int, int]]:
-    """(position, id, size, mtime) of every article, as the index would key it."""
+#: (position, id, size, mtime): an article as the index keys it.
+Key = tuple[int, str, int, int]
+
+
+def _keys(articles: Sequence[Article], paths: Mapping[str, str], stamps: Stamps) -> Iterator[Key]:
+    """(position, id, size, mtime) of every article, as the index would key it (a file in ``stamps``
+    as it says, any other file looked at now)."""
     for seq, article in enumerate(articles):
         path = paths.get(article.id)
         if path is not None:
-            yield (seq, article.id, *_stat(path))
+            stamp = stamps.get(path)
+            yield (seq, article.id, *(stamp if stamp is not None else _stat(path)))
         else:
             yield (seq, article.id, *_own_key(body_text(article)))
+
+
+def _digest(keys: Iterator[Key]) -> str:
+    """One string for every key in order (the index keeps it, and how many stories, after a complete update)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    while chunk := list(itertools.islice(keys, 2000)):
+        text = "".join(f"{ident}\0{size}\0{mtime}\n" for _, ident, size, mtime in chunk)
+        digest.update(text.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def _pack_article(article: Article) -> tuple[str, bytes]:

@@ -24,6 +24,7 @@ from reader.model import Article
 from reader.screens.feed_actions import FeedActions
 from reader.screens.find_actions import FindActions
 from reader.screens.mark_actions import MarkActions
+from reader.screens.open_ahead import OpenAhead
 from reader.screens.pane_actions import PaneActions
 from reader.screens.reload_actions import ReloadActions, Reloader
 from reader.screens.sort_actions import SortActions
@@ -53,7 +54,7 @@ SINGLE = 60  # below this many columns one pane shows at a time: list, article, 
 COMPACT = 120  # below this many columns the footer packs its keys tighter
 
 
-class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions, ReloadActions):
+class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions, ReloadActions, OpenAhead):
     """Headlines, article and sidebar over one library and one store."""
 
     AUTO_FOCUS = "#headlines"  # not the (hidden) filter box, which would swallow the first keys
@@ -136,7 +137,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     @dataclass
     class LibraryChanged(Message):
-        """Stories were added, changed or removed (a feed refresh, a reload): the app updates the search index."""
+        """Stories were added, changed or removed (a feed refresh, a reload), or the first check of the files
+        found them as the parse cache said: the app updates the search index."""
 
     def __init__(
         self,
@@ -202,6 +204,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self._load_feed_info()
         self._start_reload_checks()
         headlines.focus()
+        self._watch_cursor_for_reading_ahead()
         sidebar.clear_story()
         self.query_one(FindBar).display = False
         self._load_arrangement()
@@ -352,14 +355,23 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             return
         if record:
             self.history.visit(article_id, self.query_one(ArticleView).scroll_y)
-        self.story = Story(article, scroll_y=scroll_y, loading=not gone, gone=gone)
+        ahead = None if gone else self.take_ahead(article)
+        if ahead is not None:
+            self.opened_file = ahead.stamp  # read ahead: shown at once, in one frame, with no worker to wait for
+            self.workers.cancel_group(self, "open")  # an open still being read is overtaken
+            self.story = Story(ahead.full, ahead.links, scroll_y)
+            self._refresh_keys()
+        else:
+            self.story = Story(article, scroll_y=scroll_y, loading=not gone, gone=gone)
         if mark_read:
             self._save(Change("read", article_id, True, title=article.title))
         self._save(Change("opened", article_id, title=article.title))
         if gone:
             self.query_one(Sidebar).show([], [])
-        else:
+        elif self.story is not None and self.story.loading:
             self._prepare(article, scroll_y)
+        elif not self.query_one(ArticleView).region:  # out of sight (one pane at a time): nothing to wait for
+            self.call_after_refresh(self._fill_sidebar, article_id)
 
     @work(thread=True, exclusive=True, group="open")
     def _prepare(self, article: Article, scroll_y: float) -> None:

@@ -93,16 +93,21 @@ class ReloadActions(MainScreenPart):
         self.post_message(self.Reloaded(changes, manual))
 
     def on_main_screen_reload_failed(self, message: ReloadFailed) -> None:
-        self.library.unchecked = False  # the next check tries again; nothing more to wait for
+        if self.library.unchecked:
+            self.library.unchecked = False  # the next check tries again; nothing more to wait for
+            self.post_message(self.LibraryChanged())  # the search index waited for this first check
         if message.manual:
             self.notify(f"Reload failed: {message.error}", severity="error", timeout=8, markup=False)
 
     def on_main_screen_reloaded(self, message: Reloaded) -> None:
         changes = message.changes
+        first = self.library.unchecked
         self.library.problems = changes.problems
         self.library.unchecked = False
         self.library.disk = changes.disk
         self.library.keep_backlinks(changes.kept)  # after a feed refresh too: no change left to apply
+        if first and not changes:
+            self.post_message(self.LibraryChanged())  # the search index waited for this first check of the files
         if not changes:
             if message.manual:
                 self.notify("No new stories", timeout=3, markup=False)

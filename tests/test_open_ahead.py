@@ -1,0 +1,97 @@
+"""Opening a story the list's cursor rests on (issue 9): read ahead, so Enter shows its text at once, never
+stale, and a file that cannot be read is reported once, by the open."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reader.app import ReaderApp
+from reader.config import Config
+from reader.library import Library, load_library
+from reader.model import Article
+from reader.screens.open_ahead import PREFETCH_DELAY
+from reader.store import Store
+from reader.widgets.sidebar import Sidebar
+from tests.helpers.article import story_text
+from tests.helpers.pages import write
+from tests.helpers.pilot import main, settle
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    lib = tmp_path / "lib"
+    write(lib, "a.txt", "Harbour wall repairs begin", "The text of the harbour story.", "May 3, 2025")
+    write(
+        lib,
+        "b.txt",
+        "Ferry timetable changes",
+        "The text of the ferry story.\nRelated: Harbour wall repairs begin",
+        "May 2, 2025",
+    )
+    return lib
+
+
+async def test_enter_on_a_story_read_ahead_shows_its_text_at_once_with_its_links(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = load_library([folder])
+    store = Store(tmp_path / "state.json")
+    app = ReaderApp(library, store, Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await pilot.pause(PREFETCH_DELAY + 0.1)
+        await settle(pilot)
+
+        def no_read(article: Article) -> Article:
+            raise AssertionError("the story was read again on Enter")
+
+        monkeypatch.setattr(library, "full", no_read)
+        await pilot.press("enter")
+        story = main(app).story
+        assert story is not None and not story.loading  # no "Loading…" in between, no worker to wait for
+        await pilot.pause()
+        assert "The text of the ferry story." in story_text(app)
+        harbour = library.find("2025-05-03").id
+        assert (story.links[0].headline, story.links[0].target) == ("Harbour wall repairs begin", harbour)
+        await settle(pilot)
+        assert main(app).query_one(Sidebar).entries["e0"].target == harbour  # the sidebar follows
+        assert store.is_read(library.find("2025-05-02").id)
+
+
+async def test_a_story_changed_after_it_was_read_ahead_is_read_again(folder: Path, tmp_path: Path) -> None:
+    library = load_library([folder])
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await pilot.pause(PREFETCH_DELAY + 0.1)
+        await settle(pilot)
+        path = write(folder, "b.txt", "Ferry timetable changes", "The corrected ferry text.", "May 2, 2025")
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        fresh = load_library([folder]).find("2025-05-02")
+        library.add_or_update([fresh], {fresh.id: str(path)})  # as a reload applies it
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The corrected ferry text." in story_text(app)
+        assert "The text of the ferry story." not in story_text(app)
+
+
+async def test_a_file_gone_before_it_is_read_ahead_is_reported_once_when_opened(folder: Path, tmp_path: Path) -> None:
+    library: Library = load_library([folder])
+    (folder / "b.txt").unlink()
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await pilot.pause(PREFETCH_DELAY + 0.1)
+        await settle(pilot)
+        assert not library.problems  # reading ahead reports nothing: the user opened nothing
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [p.path.name for p in library.problems] == ["b.txt"]
+        assert main(app).current == library.find("2025-05-02").id
