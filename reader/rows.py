@@ -31,6 +31,7 @@ _KINDS = (_TEXT, _INT, _INT, _TEXT, _TEXT, _TEXT_OR_NONE, _TEXT_OR_NONE, _INT_OR
 #: The columns kept as machine integers (sizes and mtimes in nanoseconds: 64 bits hold them).
 _NUMBERS = frozenset({"sizes", "mtimes"})
 _LOWEST, _HIGHEST = -(2**63), 2**63 - 1
+_STAMPS = 2000  # rows a string of :meth:`Rows.stamps`
 #: The columns with few values told apart: each value kept once.
 _REPEATED = frozenset({"sections", "published"})
 
@@ -119,8 +120,12 @@ class Rows:
         return list(map(partial_article, self.ids, self.titles, self.sections, self.minutes, self.published))
 
     def stamps(self) -> Iterator[str]:
-        """``path NUL size NUL mtime`` of every row (what keys data derived from these files)."""
-        return map("{}\0{}\0{}\n".format, self.paths, self.sizes, self.mtimes)
+        """``path NUL size NUL mtime`` lines of every row, in order (what keys data derived from these
+        files), a few thousand rows a string: joined, the lines of every row, without a string a row."""
+        stamp = "{}\0{}\0{}\n".format
+        for start in range(0, len(self.paths), _STAMPS):
+            end = start + _STAMPS
+            yield "".join(map(stamp, self.paths[start:end], self.sizes[start:end], self.mtimes[start:end]))
 
     def to_json(self) -> dict[str, list[Any]]:
         """The columns by name, ready for JSON (lists)."""

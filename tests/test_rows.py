@@ -87,3 +87,13 @@ def test_a_second_load_of_unchanged_files_leaves_the_cache_file_alone(tmp_path: 
     trusted = load_library([folder], cache=ParseCache(cache_file), trust=True)
     assert trusted.unchecked and [a.id for a in trusted.articles] == [a.id for a in first.articles]
     assert trusted.disk is not None and trusted.disk.unchanged()
+
+
+def test_stamps_join_to_one_line_a_row_in_order() -> None:
+    """What keys the backlinks kept between runs: the same text however many rows (kept files stay valid)."""
+    rows = some_rows(4321)
+    lines = "".join(rows.stamps()).split("\n")
+    assert len(lines) == 4322 and lines[-1] == ""
+    assert lines[0] == "/lib/story-0.txt\x001000\x001750000000123456789"
+    assert lines[4320] == f"/lib/story-4320.txt\x00{1000 + 4320}\x00{1_750_000_000_123_456_789 + 4320}"
+    assert "".join(Rows().stamps()) == ""
