@@ -4,7 +4,7 @@ Columns load from JSON as a handful of flat lists (cheap at 100k stories) and ar
 a column at a time: every column of the right type and every text the parser could have
 produced. Only when a column fails is each row checked, and the bad rows dropped.
 
-Memory (about 350 bytes a story at 100k): sizes and mtimes are machine integers in arrays,
+Memory (about 400 bytes a story at 100k): sizes and mtimes are machine integers in arrays,
 not number objects; sections and dates, few of them told apart, are one string each, not
 one a row (JSON decoding makes a new string at every use).
 """
@@ -80,7 +80,7 @@ def partial_article(ident: str, title: str, section: str | None, minutes: int | 
 
 @dataclass
 class Rows:
-    """Files and their list data, one list per field, in load order (``paths``: absolute)."""
+    """Files and their list data, one column per field, in load order (``paths``: absolute)."""
 
     paths: list[str] = field(default_factory=list)
     sizes: array[int] = field(default_factory=lambda: array("q"))
