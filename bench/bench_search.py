@@ -1,5 +1,6 @@
 """Full-text search: index build time, query times (first and later), peak RSS and index size,
-over generated seed-like libraries.
+over generated seed-like libraries; then the filter's title matcher (reader.title_match): its
+build, each query's headline matches and the index hits placed among the rows.
 
 Run: ``python -m bench.bench_search [COUNT ...]`` (default 10000). Each size is built in a
 fresh process so its peak RSS is its own; queries run on a fresh connection (the first
@@ -20,7 +21,9 @@ from pathlib import Path
 
 from bench.pages import write_library
 from reader.library import ParseCache, load_library
+from reader.model import Article
 from reader.search import SearchIndex
+from reader.title_match import TitleMatcher
 
 QUERIES = [
     ("common word", "council", False),
@@ -69,6 +72,33 @@ def run(count: int, folder: Path) -> None:
             f"{statistics.median(times[1:]) * 1000:6.1f} ms ({hits} hits)"
         )
     print(f"  peak RSS: {before:.0f} MiB after loading the library, {rss_mib():.0f} MiB after build and queries")
+    matcher_times(library.articles, folder / "search.sqlite")
+
+
+def matcher_times(rows: list[Article], path: Path) -> None:
+    """The filter's work beside the index query: headline matches, and the hits placed among the rows."""
+    start = time.perf_counter()
+    matcher = TitleMatcher(rows)
+    build = time.perf_counter() - start
+    index = SearchIndex(path)
+    hits = set(index.search("council", 1000))
+    start = time.perf_counter()
+    matcher.positions(hits)
+    first = time.perf_counter() - start
+    print(f"  title matcher: built in {build * 1000:.0f} ms; {len(hits)} hits placed in {first * 1000:.1f} ms (first)")
+    for label, query, _prefix in QUERIES:
+        words = query.casefold().split()
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            found = matcher.matching(words)
+            matcher.positions(hits)
+            times.append(time.perf_counter() - start)
+        print(
+            f"  {label:<20} {query!r:<28} titles + hits placed: median {statistics.median(times) * 1000:6.1f} ms "
+            f"({len(found)} titles)"
+        )
+    index.close()
 
 
 def main() -> None:

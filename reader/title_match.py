@@ -1,14 +1,39 @@
-"""Words found in headlines, fast at 100k stories: one casefolded text searched with ``str.find``. No Textual."""
+"""Words found in headlines, fast at 100k stories: one casefolded text searched with ``str.find``. No Textual.
+
+Memory: the folded text (a byte or so a character of the titles) and where each title
+starts in it (8 bytes a row); no string or number object a row.
+"""
 
 from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Sequence
+import operator
+from array import array
+from collections.abc import Collection, Sequence
 
 from reader.model import Article
 
 _SEP = "\0"  # between two titles: never in a title's folded text, nor in a word looked for
+#: A word in more than one title in this many is looked for title by title, not place by place.
+_SCAN_SHARE = 8
+_CHUNK = 2000  # titles split out of the text at a time (a title a string only while checked)
+
+
+def _folded_text(titles: Sequence[str]) -> tuple[str, array[int]]:
+    """The casefolded titles joined by :data:`_SEP`, and where each starts in it (one more: the end + 1)."""
+    joined = _SEP.join(titles)
+    if joined.isascii() and joined.count(_SEP) == len(titles) - 1:
+        # the common case, without a string a title: ASCII folds to ASCII of the same length
+        lengths = map(len, titles)
+        text = joined.lower()  # casefold() of ASCII text
+    else:
+        folded = [title.casefold().replace(_SEP, " ") for title in titles]
+        lengths = map(len, folded)
+        text = _SEP.join(folded)
+    del joined
+    starts = array("q", itertools.accumulate(map((1).__add__, lengths), initial=0))
+    return text, starts
 
 
 class TitleMatcher:
@@ -16,16 +41,16 @@ class TitleMatcher:
 
     def __init__(self, rows: Sequence[Article]) -> None:
         self.rows = list(rows)
-        self._key = [id(article) for article in self.rows]  # articles are frozen: a changed one is a new object
-        self._folded = [article.title.casefold().replace(_SEP, " ") for article in self.rows]
-        self._text = _SEP.join(self._folded)
-        self._starts = list(itertools.accumulate((len(title) + 1 for title in self._folded), initial=0))
-        self._position: dict[str, int] | None = None  # id → its row (the last of two with one id)
-        self._twice: dict[str, list[int]] = {}  # ids of more than one row → all their rows
+        self._text, self._starts = _folded_text(list(map(operator.attrgetter("title"), self.rows)))
+        # the ids, and the rows in the order of their ids (made when first needed): 16 bytes a row
+        self._by_id: tuple[list[str], array[int]] | None = None
 
     def fits(self, rows: Sequence[Article]) -> bool:
-        """Were these the rows (the same stories, in the same order) this matcher was made for?"""
-        return len(rows) == len(self._key) and all(id(a) == k for a, k in zip(rows, self._key, strict=True))
+        """Were these the rows (the same stories, in the same order) this matcher was made for?
+
+        Stories are frozen: a changed one is a new object, so the very objects are compared.
+        """
+        return len(rows) == len(self.rows) and all(map(operator.is_, rows, self.rows))
 
     def matching(self, words: Sequence[str]) -> list[int]:
         """Positions (ascending) of the rows whose casefolded title holds every one of ``words`` (casefolded)."""
@@ -35,28 +60,52 @@ class TitleMatcher:
         if any(_SEP in word for word in words):
             return []
         text = self._text
-        first, *others = sorted(words, key=text.count)  # led by the rarest word
+        counts = {word: text.count(word) for word in words}
+        first, *others = sorted(counts, key=counts.__getitem__)  # led by the rarest word
+        if counts[first] * _SCAN_SHARE > len(self.rows):
+            return self._scanned(first, others)
+        return self._found(first, others)
+
+    def _found(self, first: str, others: list[str]) -> list[int]:
+        """:meth:`matching` for a rare ``first`` word: from one of its places in the text to the next."""
+        text, starts = self._text, self._starts
         found: list[int] = []
-        starts, folded = self._starts, self._folded
+        row = 0
         at = text.find(first)
         while at >= 0:
-            row = bisect.bisect_right(starts, at) - 1
-            if all(word in folded[row] for word in others):
+            row += text.count(_SEP, starts[row], at)  # the titles skipped since the last place
+            begin, end = starts[row], starts[row + 1] - 1  # the title is text[begin:end]
+            if not others or all(text.find(word, begin, end) >= 0 for word in others):
                 found.append(row)
-            at = text.find(first, starts[row + 1])  # the next title
+            row += 1
+            at = text.find(first, end + 1)  # in the next title or further
         return found
 
-    def positions(self, ids: set[str]) -> list[int]:
-        """Positions (ascending) of the rows with these ids."""
-        where = self._position
-        if where is None:  # built whole before it is shared: two workers may ask at once
-            where = {article.id: number for number, article in enumerate(self.rows)}
-            if len(where) < len(self.rows):
-                twice: dict[str, list[int]] = {}
-                for number, article in enumerate(self.rows):
-                    twice.setdefault(article.id, []).append(number)
-                self._twice = {key: rows for key, rows in twice.items() if len(rows) > 1}
-            self._position = where
-        found = [where[i] for i in ids if i in where and i not in self._twice]
-        found.extend(n for i in ids if i in self._twice for n in self._twice[i])
+    def _scanned(self, first: str, others: list[str]) -> list[int]:
+        """:meth:`matching` for a common ``first`` word: every title checked, :data:`_CHUNK` titles at a time."""
+        text, starts, total = self._text, self._starts, len(self.rows)
+        found: list[int] = []
+        for low in range(0, total, _CHUNK):
+            high = min(low + _CHUNK, total)
+            titles = text[starts[low] : starts[high] - 1].split(_SEP)
+            keep = list(itertools.compress(range(high - low), map(operator.contains, titles, itertools.repeat(first))))
+            for word in others:
+                keep = [n for n in keep if word in titles[n]]
+            found.extend(low + n for n in keep)
+        return found
+
+    def positions(self, ids: Collection[str]) -> list[int]:
+        """Positions (ascending) of the rows with these ids (every row of an id listed twice)."""
+        by_id = self._by_id
+        if by_id is None:  # made whole before it is shared: two workers may ask at once
+            every = list(map(operator.attrgetter("id"), self.rows))
+            by_id = self._by_id = every, array("q", sorted(range(len(every)), key=every.__getitem__))
+        every, order = by_id
+        id_at = every.__getitem__
+        found: list[int] = []
+        for ident in set(ids):
+            at = bisect.bisect_left(order, ident, key=id_at)
+            while at < len(order) and every[order[at]] == ident:
+                found.append(order[at])
+                at += 1
         return sorted(found)
