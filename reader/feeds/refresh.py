@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,8 +22,9 @@ from reader.feeds.feedfile import FeedError, Item, parse_feed
 from reader.feeds.http import Fetcher, FetchError, Limits
 from reader.feeds.page import render
 from reader.feeds.pages import Pages
-from reader.feeds.stories import NewStory, feed_stories, save_stories
+from reader.feeds.stories import NewStory, feed_folder, feed_stories
 from reader.feeds.subscriptions import Feed, editing, find, load_feeds
+from reader.feeds.writer import Writer
 from reader.parse import ParseError, parse
 
 MAX_BACKOFF = timedelta(hours=6)
@@ -99,13 +99,13 @@ def waiting_until(feed: Feed, now: datetime, *, due_only: bool) -> datetime | No
 class _Run:
     """One refresh of several feeds sharing a fetcher."""
 
-    def __init__(self, fetcher: Fetcher, now: datetime, pages: Pages, disk: ThreadPoolExecutor) -> None:
+    def __init__(self, fetcher: Fetcher, now: datetime, pages: Pages, writer: Writer) -> None:
         self.fetcher = fetcher
         self.now = now
         self.pages = pages
-        #: one thread writes the story files: files created in parallel cost several times the CPU
-        #: (the threads contend in the file system), and the disk is one anyway
-        self.disk = disk
+        #: one writer at a time writes the story files: files created in parallel cost several times the CPU
+        #: (the writers contend in the file system), and the disk is one anyway
+        self.writer = writer
 
     async def feed(self, feed: Feed) -> tuple[FeedResult, dict[str, Any]]:
         """Refresh one feed; return its result and the changes to its stored state."""
@@ -181,9 +181,8 @@ class _Run:
             *(self.story(feed, name, item, bodies[key], titles, known) for key, item in todo.items())
         )
         fetched = _iso(self.now)
-        new, updated = await asyncio.get_running_loop().run_in_executor(
-            self.disk, save_stories, feed.slug, feed.id, feed.url, [s for s, _ in stories], fetched
-        )
+        written = [s for s, _ in stories]
+        new, updated = await self.writer.save(feed_folder(feed.slug), feed.id, feed.url, written, fetched)
         return new, updated, sum(1 for _, failed in stories if failed)
 
     async def story(
@@ -237,10 +236,10 @@ async def refresh_async(
     results: list[FeedResult] = []
     changes: dict[str, dict[str, Any]] = {}
     total = len(feeds)
-    disk = ThreadPoolExecutor(1, thread_name_prefix="reader-disk")
+    writer = Writer()
     async with Fetcher(limits) as fetcher:
         pages = Pages(fetcher)
-        run = _Run(fetcher, now, pages, disk)
+        run = _Run(fetcher, now, pages, writer)
 
         async def one(feed: Feed) -> None:
             wait = waiting_until(feed, now, due_only=due_only)
@@ -259,7 +258,7 @@ async def refresh_async(
             await asyncio.gather(*(one(feed) for feed in feeds))
         finally:
             pages.close()
-            disk.shutdown(wait=True)
+            await writer.close()
     order = {feed.id: n for n, feed in enumerate(feeds)}
     results.sort(key=lambda r: order.get(r.feed_id, 0))
     return results, changes

@@ -118,9 +118,7 @@ def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory]
     return write_stories(feed_folder(slug), feed_id, feed_url, stories, fetched)
 
 
-def write_stories(
-    folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str
-) -> tuple[int, int]:
+def write_stories(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> tuple[int, int]:
     """:func:`save_stories` into ``folder`` (the feed's folder; the writer process is given it)."""
     if not os.path.lexists(folder):
         written = _fill_new_folder(folder, feed_id, feed_url, stories, fetched)
