@@ -3,12 +3,15 @@
 Prints wall time and peak RSS of a cold refresh (everything new: feed parse,
 page fetch, extraction, page files written) and a warm one (every feed 304),
 median of RUNS; then newsboat's ``-x reload`` on the same server when newsboat
-is installed (temp HOME and config, same concurrency; newsboat fetches feeds only).
+is installed (temp HOME and config, same concurrency; newsboat fetches feeds only),
+in each run right after reader's, so that the two are compared within a run.
 
 The server runs in its own process (asyncio, every response rendered before the
 clock starts, 127.0.0.1 only, gone when stdin closes or after an hour); its CPU
 time is printed beside each run, as is the CPU time (user + sys) of the
-client's whole process tree (reader and its extraction workers, or newsboat).
+client's whole process tree (reader and its helper processes: the story writer
+and the extraction workers; or newsboat). reader runs with bytecode writing
+allowed, as an installed reader has its bytecode compiled.
 
 Run: ``python -m bench.bench_feeds [RUNS] [FEEDS] [ITEMS] [cold,warm,bare,newsboat]``.
 
@@ -17,7 +20,7 @@ or ``git archive``), every run also times that tree right after this one, on the
 server, and the medians are printed side by side with their ratio: the machine is shared
 and noisy, so only same-run comparisons say whether a change helped. The file-system
 floor is measured before and after every run, since it swings with the rest of the machine's
-load; the CPU time of the thread that writes the story files is printed beside it.
+load; the CPU time of the story writer (a helper process, or in older trees a thread) is printed beside it.
 """
 
 from __future__ import annotations
@@ -166,8 +169,8 @@ import resource, sys, time
 import reader.feeds.refresh as refreshing
 from reader.feeds.http import Limits
 from reader.feeds.refresh import refresh
-writes = [0.0, 0.0, 0]  # system, user seconds of the thread writing story files, stories written
-save = refreshing.save_stories
+writes = [0.0, 0.0, 0]  # system, user seconds of a thread writing story files, stories written
+save = getattr(refreshing, "save_stories", None)  # older trees write in a thread here; newer ones in a helper process
 def timed_save(*args, **kwargs):
     before = resource.getrusage(resource.RUSAGE_THREAD)
     try:
@@ -177,7 +180,8 @@ def timed_save(*args, **kwargs):
         writes[0] += after.ru_stime - before.ru_stime
         writes[1] += after.ru_utime - before.ru_utime
         writes[2] += len(args[3])
-refreshing.save_stories = timed_save
+if save is not None:
+    refreshing.save_stories = timed_save
 started = time.perf_counter()
 results = refresh(limits=Limits(connections=CONCURRENCY, per_host=CONCURRENCY))
 wall = time.perf_counter() - started
@@ -190,9 +194,10 @@ own = resource.getrusage(resource.RUSAGE_SELF)
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
 rss, workers = own.ru_maxrss / 1024, children.ru_maxrss / 1024
 cpu = f"CPU: reader {{own.ru_utime + own.ru_stime:.1f}} s (sys {{own.ru_stime:.1f}}), "
-cpu += f"workers {{children.ru_utime + children.ru_stime:.1f}} s; "
-cpu += f"writing {{writes[2]}} stories: sys {{writes[0]:.1f}} s, user {{writes[1]:.1f}} s"
-print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest extraction worker {{workers:.0f}} MB; {{cpu}}")
+cpu += f"helper processes {{children.ru_utime + children.ru_stime:.1f}} s (sys {{children.ru_stime:.1f}})"
+if save is not None:
+    cpu += f"; writing thread, {{writes[2]}} stories: sys {{writes[0]:.1f}} s, user {{writes[1]:.1f}} s"
+print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest helper process {{workers:.0f}} MB; {{cpu}}")
 """
 
 
@@ -339,6 +344,7 @@ def main() -> None:
             print(f"baseline: {baseline} (timed right after this tree in every run)")
         figures_of: dict[str, list[Figures]] = {}
         floors: list[float] = []
+        newsboat = "newsboat" in only and shutil.which("newsboat") is not None  # timed in each run, after reader
         for run in range(runs):
             wall, cpu = file_floor(root, feeds * items)
             floors.append(wall)
@@ -351,6 +357,7 @@ def main() -> None:
                     READER_CACHE_DIR=str(home / "cache"),
                     READER_CONFIG_DIR=str(home / "config"),
                 )
+                env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed reader has its bytecode compiled
                 if "cold" in only or "warm" in only:
                     subscribe(env, port, feeds, tree=tree)
                     figures, info = run_reader(env, server.pid, tree)
@@ -367,6 +374,14 @@ def main() -> None:
                     figures_of.setdefault(f"{label} cold feeds-only", []).append(figures)
                     show(f"run {run + 1}: {label} cold, feeds only (full_text never)", figures, info)
                     shutil.rmtree(home, ignore_errors=True)
+            if newsboat:
+                nb_root = root / f"nb{run}"
+                nb_root.mkdir()
+                figures_of.setdefault("newsboat cold", []).append(run_newsboat(port, feeds, nb_root, server.pid))
+                show(f"run {run + 1}: newsboat -x reload cold", figures_of["newsboat cold"][-1])
+                figures_of.setdefault("newsboat warm", []).append(run_newsboat(port, feeds, nb_root, server.pid))
+                show(f"run {run + 1}: newsboat -x reload warm", figures_of["newsboat warm"][-1])
+                shutil.rmtree(nb_root, ignore_errors=True)
             wall, cpu = file_floor(root, feeds * items)
             print(f"run {run + 1}: file system floor again after it: {wall:.2f} s wall, {cpu:.2f} s CPU")
         print(f"file system floor median {statistics.median(floors):.2f} s wall")
@@ -379,22 +394,13 @@ def main() -> None:
                     wall_ratio = statistics.median(v.wall for v in ours) / statistics.median(v.wall for v in theirs)
                     cpu_ratio = statistics.median(v.cpu for v in ours) / statistics.median(v.cpu for v in theirs)
                     print(f"reader / baseline, {kind}: wall x{wall_ratio:.2f}, CPU x{cpu_ratio:.2f}")
-        if "newsboat" not in only:
-            return
-        if shutil.which("newsboat"):
-            nb_cold: list[Figures] = []
-            nb_warm: list[Figures] = []
-            for run in range(runs):
-                nb_root = root / f"nb{run}"
-                nb_root.mkdir()
-                nb_cold.append(run_newsboat(port, feeds, nb_root, server.pid))
-                show(f"run {run + 1}: newsboat cold", nb_cold[-1])
-                nb_warm.append(run_newsboat(port, feeds, nb_root, server.pid))
-                show(f"run {run + 1}: newsboat warm", nb_warm[-1])
-                shutil.rmtree(nb_root, ignore_errors=True)
-            median(f"newsboat -x reload cold (feeds only, {CONCURRENCY} threads)", nb_cold)
-            median(f"newsboat -x reload warm (feeds only, {CONCURRENCY} threads)", nb_warm)
-        else:
+        for label, _ in trees:
+            ours, theirs = figures_of.get(f"{label} cold feeds-only"), figures_of.get("newsboat cold")
+            if ours and theirs:
+                wall_ratio = statistics.median(v.wall for v in ours) / statistics.median(v.wall for v in theirs)
+                cpu_ratio = statistics.median(v.cpu for v in ours) / statistics.median(v.cpu for v in theirs)
+                print(f"{label} cold feeds-only / newsboat cold: wall x{wall_ratio:.2f}, CPU x{cpu_ratio:.2f}")
+        if "newsboat" in only and not newsboat:
             print("newsboat not installed: skipped")
     finally:
         if server.stdin:
