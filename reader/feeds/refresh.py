@@ -169,34 +169,47 @@ class _Run:
             if title:
                 titles.append(title)
         todo: dict[str, Item] = {}
+        digests: dict[str, str] = {}
         for item in items:
             if item.key in todo:
                 continue  # a duplicate guid in the same feed: the first one counts
             record = index.get(item.key)
-            if record is None or record.get("digest") != convert.digest(item):
+            digest = convert.digest(item)
+            if record is None or record.get("digest") != digest:
                 todo[item.key] = item
+                digests[item.key] = digest
         bodies = {key: convert.feed_content(item, item.link or feed.url) for key, item in todo.items()}
-        self.pages.expect(sum(1 for k, i in todo.items() if convert.wants_page(i, bodies[k], feed.full_text)))
-        stories = await asyncio.gather(
-            *(self.story(feed, name, item, bodies[key], titles, known) for key, item in todo.items())
-        )
-        fetched = _iso(self.now)
+        wanted = [
+            (key, item.link)
+            for key, item in todo.items()
+            if item.link and convert.wants_page(item, bodies[key], feed.full_text)
+        ]
+        self.pages.expect(len(wanted))
+        # only the pages wait on the network; the stories are built right here, without a task each
+        fetched_pages = await asyncio.gather(*(self.pages(link) for _, link in wanted))
+        pages = dict(zip((key for key, _ in wanted), fetched_pages, strict=True))
+        stories = [
+            self.story(name, item, bodies[key], pages.get(key, (None, None)), digests[key], titles, known)
+            for key, item in todo.items()
+        ]
         written = [s for s, _ in stories]
-        new, updated = await self.writer.save(feed_folder(feed.slug), feed.id, feed.url, written, fetched)
+        new, updated = await self.writer.save(feed_folder(feed.slug), feed.id, feed.url, written, _iso(self.now))
         return new, updated, sum(1 for _, failed in stories if failed)
 
-    async def story(
-        self, feed: Feed, name: str, item: Item, body: Content, titles: list[str], known: dict[str, str]
+    def story(
+        self,
+        name: str,
+        item: Item,
+        body: Content,
+        fetched: tuple[Content | None, str | None],
+        digest: str,
+        titles: list[str],
+        known: dict[str, str],
     ) -> tuple[NewStory, bool]:
-        """One item as a story; the bool says its article page was wanted but not had."""
-        page = None
-        note = None
-        if convert.wants_page(item, body, feed.full_text) and item.link:
-            page, note = await self.pages(item.link)
+        """One item as a story (with its article page, or why not); the bool says the page was wanted but not had."""
+        page, note = fetched
         if page is not None and page.text_length > body.text_length:
             body = page
-        elif page is not None and page.text_length <= body.text_length:
-            pass
         if note is not None:
             note = f"Note: the full article could not be fetched ({note}); this is the feed's summary."
             if not body.blocks:
@@ -204,14 +217,14 @@ class _Run:
         built = convert.build_page(item, name, body, page=page, note=note, explore=titles, known=known, now=self.now)
         text = render(built)
         try:
-            # the id the library will give the file: parsed here, on the loop, which waits on the network
-            # most of the time, rather than on the one thread that writes every story file
-            article_id = parse(text).id
+            # the id the library will give the file (the header gives it: body=False skips the body's blocks),
+            # found here, on the loop, rather than by the writer of every story file
+            article_id = parse(text, body=False).id
         except ParseError:
-            article_id = ""  # save_stories parses again and skips the story
+            article_id = ""  # the writer parses again and skips the story
         story = NewStory(
             key=item.key,
-            digest=convert.digest(item),
+            digest=digest,
             url=item.link,
             title=built.title,
             published=built.published,
