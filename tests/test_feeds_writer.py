@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,7 @@ stories.write_new = dying
 #: A refresh whose writer (this process, or the helper and then this process) is killed at its fourth story.
 KILLED = """
 import sys
+import threading
 exec(sys.argv[2])
 import reader.feeds.writer as writer
 writer.PROCESS_FROM = int(sys.argv[1])
@@ -188,3 +190,18 @@ def test_write_stories_into_a_folder_that_another_writer_filled_first(tmp_path: 
         assert stories.write_stories(folder, "f", "u", [story, other], "now") == (1, 0)
     assert sorted(p.name for p in folder.glob("*.txt")) == ["2026-11-20-ferry-returns.txt", "2026-11-20-tram-opens.txt"]
     assert sorted(os.listdir(tmp_path)) == ["feed"]
+
+
+def test_the_helper_works_from_a_worker_thread_as_the_app_runs_a_refresh(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "PROCESS_FROM", 1)
+    used = used_helper(monkeypatch)
+    serve_feed(server, "/a.xml", "Harbour", 6)
+    feed, _ = add_feed(server.url_for("/a.xml"))
+    results: list[list[object]] = []
+    worker = threading.Thread(target=lambda: results.append([(r.state, r.new) for r in refresh()]))
+    worker.start()
+    worker.join(timeout=60)
+    assert results == [[("updated", 6)]]
+    assert used == [True] and len(texts(feed)) == 6
