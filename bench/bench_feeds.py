@@ -38,6 +38,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 CONCURRENCY = 32
+#: Why nothing is deleted before the end: ext4 without a journal (this machine's disk) will not reuse an inode
+#: freed less than about 30 s ago, and checks each such inode when it creates a file, so thousands of files
+#: created right after thousands were deleted cost several times the CPU. A refresh does not follow a mass
+#: deletion; a benchmark that removes its last run's files before the next would time that instead.
+KEEP_NOTE = "every run's files are kept until the end (a fresh deletion slows file creation on ext4 without journal)"
 MAX_SERVE_SECONDS = 3600
 _TEXT = "harbour ferry council tram market library barge island coast storm lighthouse quay engine timetable"
 WORDS = [*_TEXT.split(), "volunteers", "canal", "depot", "weather", "season", "crossing", "passengers", "spring"]
@@ -231,12 +236,12 @@ def timed(
     return wall, usage.ru_utime + usage.ru_stime, _ticks(server_pid) - server_before, out
 
 
-def file_floor(root: Path, count: int) -> tuple[float, float]:
+def file_floor(folder: Path, count: int) -> tuple[float, float]:
     """Wall and CPU seconds this machine takes right now to create ``count`` 3 KB files (write + rename each).
 
     Every story is a file, so this is a floor under a cold refresh that no code change removes.
+    The files stay until the end of the benchmark (see :data:`KEEP_NOTE`).
     """
-    folder = root / "floor"
     folder.mkdir()
     data = b"x" * 3000
     started, cpu = time.perf_counter(), time.process_time()
@@ -247,9 +252,7 @@ def file_floor(root: Path, count: int) -> tuple[float, float]:
         tmp = sub / f".{n}.tmp"
         tmp.write_bytes(data)
         os.replace(tmp, sub / f"{n}.txt")
-    figures = time.perf_counter() - started, time.process_time() - cpu
-    shutil.rmtree(folder, ignore_errors=True)
-    return figures
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def run_reader(env: dict[str, str], server_pid: int, tree: str | None = None) -> tuple[Figures, str]:
@@ -338,6 +341,7 @@ def main() -> None:
             f"{feeds} feeds x {items} items, {feeds * items} article pages, server on 127.0.0.1:{port}; "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
+        print(KEEP_NOTE)
         baseline = os.environ.get("BENCH_BASELINE") or None
         trees: list[tuple[str, str | None]] = [("reader", None)] + ([("baseline", baseline)] if baseline else [])
         if baseline:
@@ -346,7 +350,7 @@ def main() -> None:
         floors: list[float] = []
         newsboat = "newsboat" in only and shutil.which("newsboat") is not None  # timed in each run, after reader
         for run in range(runs):
-            wall, cpu = file_floor(root, feeds * items)
+            wall, cpu = file_floor(root / f"floor{run}", feeds * items)
             floors.append(wall)
             print(f"run {run + 1}: file system floor, {feeds * items} story files: {wall:.2f} s wall, {cpu:.2f} s CPU")
             for label, tree in trees:
@@ -367,13 +371,17 @@ def main() -> None:
                         figures, info = run_reader(env, server.pid, tree)
                         figures_of.setdefault(f"{label} warm", []).append(figures)
                         show(f"run {run + 1}: {label} warm", figures, info)
-                    shutil.rmtree(home, ignore_errors=True)
                 if "bare" in only:
+                    home = root / f"run{run}-{label}-bare"
+                    env.update(
+                        READER_DATA_DIR=str(home / "data"),
+                        READER_CACHE_DIR=str(home / "cache"),
+                        READER_CONFIG_DIR=str(home / "config"),
+                    )
                     subscribe(env, port, feeds, "never", tree=tree)
                     figures, info = run_reader(env, server.pid, tree)
                     figures_of.setdefault(f"{label} cold feeds-only", []).append(figures)
                     show(f"run {run + 1}: {label} cold, feeds only (full_text never)", figures, info)
-                    shutil.rmtree(home, ignore_errors=True)
             if newsboat:
                 nb_root = root / f"nb{run}"
                 nb_root.mkdir()
@@ -381,8 +389,7 @@ def main() -> None:
                 show(f"run {run + 1}: newsboat -x reload cold", figures_of["newsboat cold"][-1])
                 figures_of.setdefault("newsboat warm", []).append(run_newsboat(port, feeds, nb_root, server.pid))
                 show(f"run {run + 1}: newsboat -x reload warm", figures_of["newsboat warm"][-1])
-                shutil.rmtree(nb_root, ignore_errors=True)
-            wall, cpu = file_floor(root, feeds * items)
+            wall, cpu = file_floor(root / f"floor{run}-after", feeds * items)
             print(f"run {run + 1}: file system floor again after it: {wall:.2f} s wall, {cpu:.2f} s CPU")
         print(f"file system floor median {statistics.median(floors):.2f} s wall")
         for name, values in figures_of.items():
