@@ -160,14 +160,7 @@ class _Run:
     async def items(self, feed: Feed, name: str, items: Sequence[Item]) -> tuple[int, int, int]:
         """Turn new and changed items into stories; return (new, updated, page failures)."""
         index = feed_stories(feed.slug)
-        known = {convert.normal_url(str(r["url"])): str(r.get("title", "")) for r in index.values() if r.get("url")}
-        titles: list[str] = []
-        for item in items:
-            title = plain(item.title)
-            if item.link and title:
-                known[convert.normal_url(item.link)] = title
-            if title:
-                titles.append(title)
+        titles = [title for title in (plain(item.title) for item in items) if title]
         todo: dict[str, Item] = {}
         digests: dict[str, str] = {}
         for item in items:
@@ -188,6 +181,13 @@ class _Run:
         # only the pages wait on the network; the stories are built right here, without a task each
         fetched_pages = await asyncio.gather(*(self.pages(link) for _, link in wanted))
         pages = dict(zip((key for key, _ in wanted), fetched_pages, strict=True))
+        known: dict[str, str] = {}  #: headlines by link, for links in the stories' text (none: not worth building)
+        if any(b.anchors for b in bodies.values()) or any(p is not None and p.anchors for p, _ in pages.values()):
+            known = {convert.normal_url(str(r["url"])): str(r.get("title", "")) for r in index.values() if r.get("url")}
+            for item in items:
+                title = plain(item.title)
+                if item.link and title:
+                    known[convert.normal_url(item.link)] = title
         stories = [
             self.story(name, item, bodies[key], pages.get(key, (None, None)), digests[key], titles, known)
             for key, item in todo.items()
