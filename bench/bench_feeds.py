@@ -16,7 +16,7 @@ allowed, as an installed reader has its bytecode compiled.
 Run: ``python -m bench.bench_feeds [RUNS] [FEEDS] [ITEMS] [cold,warm,bare,newsboat]``.
 
 With ``BENCH_BASELINE=DIR`` (another checkout of reader, e.g. from ``git worktree add``
-or ``git archive``), every run also times that tree right after this one, on the same
+or ``git archive``), every run also times that tree beside this one (first every other run), on the same
 server, and the medians are printed side by side with their ratio: the machine is shared
 and noisy, so only same-run comparisons say whether a change helped. The file-system
 floor is measured before and after every run, since it swings with the rest of the machine's
@@ -345,7 +345,7 @@ def main() -> None:
         baseline = os.environ.get("BENCH_BASELINE") or None
         trees: list[tuple[str, str | None]] = [("reader", None)] + ([("baseline", baseline)] if baseline else [])
         if baseline:
-            print(f"baseline: {baseline} (timed right after this tree in every run)")
+            print(f"baseline: {baseline} (timed beside this tree in every run, first every other run)")
         figures_of: dict[str, list[Figures]] = {}
         floors: list[float] = []
         newsboat = "newsboat" in only and shutil.which("newsboat") is not None  # timed in each run, after reader
@@ -353,7 +353,7 @@ def main() -> None:
             wall, cpu = file_floor(root / f"floor{run}", feeds * items)
             floors.append(wall)
             print(f"run {run + 1}: file system floor, {feeds * items} story files: {wall:.2f} s wall, {cpu:.2f} s CPU")
-            for label, tree in trees:
+            for label, tree in trees if run % 2 == 0 else trees[::-1]:  # who runs first alternates
                 home = root / f"run{run}-{label}"
                 env = dict(
                     os.environ,
