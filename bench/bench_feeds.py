@@ -3,12 +3,15 @@
 Prints wall time and peak RSS of a cold refresh (everything new: feed parse,
 page fetch, extraction, page files written) and a warm one (every feed 304),
 median of RUNS; then newsboat's ``-x reload`` on the same server when newsboat
-is installed (temp HOME and config, same concurrency; newsboat fetches feeds only).
+is installed (temp HOME and config, same concurrency; newsboat fetches feeds only),
+in each run right after reader's, so that the two are compared within a run.
 
 The server runs in its own process (asyncio, every response rendered before the
 clock starts, 127.0.0.1 only, gone when stdin closes or after an hour); its CPU
 time is printed beside each run, as is the CPU time (user + sys) of the
-client's whole process tree (reader and its extraction workers, or newsboat).
+client's whole process tree (reader and its helper processes: the story writer
+and the extraction workers; or newsboat). reader runs with bytecode writing
+allowed, as an installed reader has its bytecode compiled.
 
 Run: ``python -m bench.bench_feeds [RUNS] [FEEDS] [ITEMS] [cold,warm,bare,newsboat]``.
 
@@ -17,11 +20,11 @@ clutter of a real news page (scripts, styles, menus, link lists, forms) to about
 weigh 100-400 KB, and extraction time grows with them.
 
 With ``BENCH_BASELINE=DIR`` (another checkout of reader, e.g. from ``git worktree add``
-or ``git archive``), every run also times that tree right after this one, on the same
+or ``git archive``), every run also times that tree beside this one (first every other run), on the same
 server, and the medians are printed side by side with their ratio: the machine is shared
 and noisy, so only same-run comparisons say whether a change helped. The file-system
 floor is measured before and after every run, since it swings with the rest of the machine's
-load; the CPU time of the thread that writes the story files is printed beside it.
+load; the CPU time of the story writer (a helper process, or in older trees a thread) is printed beside it.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 CONCURRENCY = 32
+#: Why nothing is deleted before the end: ext4 without a journal (this machine's disk) will not reuse an inode
+#: freed less than about 30 s ago, and checks each such inode when it creates a file, so thousands of files
+#: created right after thousands were deleted cost several times the CPU. A refresh does not follow a mass
+#: deletion; a benchmark that removes its last run's files before the next would time that instead.
+KEEP_NOTE = "every run's files are kept until the end (a fresh deletion slows file creation on ext4 without journal)"
 MAX_SERVE_SECONDS = 3600
 _TEXT = "harbour ferry council tram market library barge island coast storm lighthouse quay engine timetable"
 WORDS = [*_TEXT.split(), "volunteers", "canal", "depot", "weather", "season", "crossing", "passengers", "spring"]
@@ -224,8 +232,8 @@ import resource, sys, time
 import reader.feeds.refresh as refreshing
 from reader.feeds.http import Limits
 from reader.feeds.refresh import refresh
-writes = [0.0, 0.0, 0]  # system, user seconds of the thread writing story files, stories written
-save = refreshing.save_stories
+writes = [0.0, 0.0, 0]  # system, user seconds of a thread writing story files, stories written
+save = getattr(refreshing, "save_stories", None)  # older trees write in a thread here; newer ones in a helper process
 def timed_save(*args, **kwargs):
     before = resource.getrusage(resource.RUSAGE_THREAD)
     try:
@@ -235,7 +243,8 @@ def timed_save(*args, **kwargs):
         writes[0] += after.ru_stime - before.ru_stime
         writes[1] += after.ru_utime - before.ru_utime
         writes[2] += len(args[3])
-refreshing.save_stories = timed_save
+if save is not None:
+    refreshing.save_stories = timed_save
 started = time.perf_counter()
 results = refresh(limits=Limits(connections=CONCURRENCY, per_host=CONCURRENCY))
 wall = time.perf_counter() - started
@@ -248,9 +257,10 @@ own = resource.getrusage(resource.RUSAGE_SELF)
 children = resource.getrusage(resource.RUSAGE_CHILDREN)
 rss, workers = own.ru_maxrss / 1024, children.ru_maxrss / 1024
 cpu = f"CPU: reader {{own.ru_utime + own.ru_stime:.1f}} s (sys {{own.ru_stime:.1f}}), "
-cpu += f"workers {{children.ru_utime + children.ru_stime:.1f}} s; "
-cpu += f"writing {{writes[2]}} stories: sys {{writes[0]:.1f}} s, user {{writes[1]:.1f}} s"
-print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest extraction worker {{workers:.0f}} MB; {{cpu}}")
+cpu += f"helper processes {{children.ru_utime + children.ru_stime:.1f}} s (sys {{children.ru_stime:.1f}})"
+if save is not None:
+    cpu += f"; writing thread, {{writes[2]}} stories: sys {{writes[0]:.1f}} s, user {{writes[1]:.1f}} s"
+print(f"{{wall:.3f}} {{rss:.0f}} {{new}} {{states}}, largest helper process {{workers:.0f}} MB; {{cpu}}")
 """
 
 
@@ -284,12 +294,12 @@ def timed(
     return wall, usage.ru_utime + usage.ru_stime, _ticks(server_pid) - server_before, out
 
 
-def file_floor(root: Path, count: int) -> tuple[float, float]:
+def file_floor(folder: Path, count: int) -> tuple[float, float]:
     """Wall and CPU seconds this machine takes right now to create ``count`` 3 KB files (write + rename each).
 
     Every story is a file, so this is a floor under a cold refresh that no code change removes.
+    The files stay until the end of the benchmark (see :data:`KEEP_NOTE`).
     """
-    folder = root / "floor"
     folder.mkdir()
     data = b"x" * 3000
     started, cpu = time.perf_counter(), time.process_time()
@@ -300,9 +310,7 @@ def file_floor(root: Path, count: int) -> tuple[float, float]:
         tmp = sub / f".{n}.tmp"
         tmp.write_bytes(data)
         os.replace(tmp, sub / f"{n}.txt")
-    figures = time.perf_counter() - started, time.process_time() - cpu
-    shutil.rmtree(folder, ignore_errors=True)
-    return figures
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def run_reader(env: dict[str, str], server_pid: int, tree: str | None = None) -> tuple[Figures, str]:
@@ -391,17 +399,19 @@ def main() -> None:
             f"{feeds} feeds x {items} items, {feeds * items} article pages, server on 127.0.0.1:{port}; "
             f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
+        print(KEEP_NOTE)
         baseline = os.environ.get("BENCH_BASELINE") or None
         trees: list[tuple[str, str | None]] = [("reader", None)] + ([("baseline", baseline)] if baseline else [])
         if baseline:
-            print(f"baseline: {baseline} (timed right after this tree in every run)")
+            print(f"baseline: {baseline} (timed beside this tree in every run, first every other run)")
         figures_of: dict[str, list[Figures]] = {}
         floors: list[float] = []
+        newsboat = "newsboat" in only and shutil.which("newsboat") is not None  # timed in each run, after reader
         for run in range(runs):
-            wall, cpu = file_floor(root, feeds * items)
+            wall, cpu = file_floor(root / f"floor{run}", feeds * items)
             floors.append(wall)
             print(f"run {run + 1}: file system floor, {feeds * items} story files: {wall:.2f} s wall, {cpu:.2f} s CPU")
-            for label, tree in trees:
+            for label, tree in trees if run % 2 == 0 else trees[::-1]:  # who runs first alternates
                 home = root / f"run{run}-{label}"
                 env = dict(
                     os.environ,
@@ -409,6 +419,7 @@ def main() -> None:
                     READER_CACHE_DIR=str(home / "cache"),
                     READER_CONFIG_DIR=str(home / "config"),
                 )
+                env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed reader has its bytecode compiled
                 if "cold" in only or "warm" in only:
                     subscribe(env, port, feeds, tree=tree)
                     figures, info = run_reader(env, server.pid, tree)
@@ -418,14 +429,25 @@ def main() -> None:
                         figures, info = run_reader(env, server.pid, tree)
                         figures_of.setdefault(f"{label} warm", []).append(figures)
                         show(f"run {run + 1}: {label} warm", figures, info)
-                    shutil.rmtree(home, ignore_errors=True)
                 if "bare" in only:
+                    home = root / f"run{run}-{label}-bare"
+                    env.update(
+                        READER_DATA_DIR=str(home / "data"),
+                        READER_CACHE_DIR=str(home / "cache"),
+                        READER_CONFIG_DIR=str(home / "config"),
+                    )
                     subscribe(env, port, feeds, "never", tree=tree)
                     figures, info = run_reader(env, server.pid, tree)
                     figures_of.setdefault(f"{label} cold feeds-only", []).append(figures)
                     show(f"run {run + 1}: {label} cold, feeds only (full_text never)", figures, info)
-                    shutil.rmtree(home, ignore_errors=True)
-            wall, cpu = file_floor(root, feeds * items)
+            if newsboat:
+                nb_root = root / f"nb{run}"
+                nb_root.mkdir()
+                figures_of.setdefault("newsboat cold", []).append(run_newsboat(port, feeds, nb_root, server.pid))
+                show(f"run {run + 1}: newsboat -x reload cold", figures_of["newsboat cold"][-1])
+                figures_of.setdefault("newsboat warm", []).append(run_newsboat(port, feeds, nb_root, server.pid))
+                show(f"run {run + 1}: newsboat -x reload warm", figures_of["newsboat warm"][-1])
+            wall, cpu = file_floor(root / f"floor{run}-after", feeds * items)
             print(f"run {run + 1}: file system floor again after it: {wall:.2f} s wall, {cpu:.2f} s CPU")
         print(f"file system floor median {statistics.median(floors):.2f} s wall")
         for name, values in figures_of.items():
@@ -437,22 +459,13 @@ def main() -> None:
                     wall_ratio = statistics.median(v.wall for v in ours) / statistics.median(v.wall for v in theirs)
                     cpu_ratio = statistics.median(v.cpu for v in ours) / statistics.median(v.cpu for v in theirs)
                     print(f"reader / baseline, {kind}: wall x{wall_ratio:.2f}, CPU x{cpu_ratio:.2f}")
-        if "newsboat" not in only:
-            return
-        if shutil.which("newsboat"):
-            nb_cold: list[Figures] = []
-            nb_warm: list[Figures] = []
-            for run in range(runs):
-                nb_root = root / f"nb{run}"
-                nb_root.mkdir()
-                nb_cold.append(run_newsboat(port, feeds, nb_root, server.pid))
-                show(f"run {run + 1}: newsboat cold", nb_cold[-1])
-                nb_warm.append(run_newsboat(port, feeds, nb_root, server.pid))
-                show(f"run {run + 1}: newsboat warm", nb_warm[-1])
-                shutil.rmtree(nb_root, ignore_errors=True)
-            median(f"newsboat -x reload cold (feeds only, {CONCURRENCY} threads)", nb_cold)
-            median(f"newsboat -x reload warm (feeds only, {CONCURRENCY} threads)", nb_warm)
-        else:
+        for label, _ in trees:
+            ours, theirs = figures_of.get(f"{label} cold feeds-only"), figures_of.get("newsboat cold")
+            if ours and theirs:
+                wall_ratio = statistics.median(v.wall for v in ours) / statistics.median(v.wall for v in theirs)
+                cpu_ratio = statistics.median(v.cpu for v in ours) / statistics.median(v.cpu for v in theirs)
+                print(f"{label} cold feeds-only / newsboat cold: wall x{wall_ratio:.2f}, CPU x{cpu_ratio:.2f}")
+        if "newsboat" in only and not newsboat:
             print("newsboat not installed: skipped")
     finally:
         if server.stdin:

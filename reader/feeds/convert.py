@@ -82,8 +82,8 @@ def build_page(
     if note:
         blocks.append(("paragraph", note))
     related_at: dict[int, list[str]] = {}
-    site = _site(item.link)
-    own = normal_url(item.link) if item.link else ""
+    site = _site(item.link) if body.anchors else ""  # URLs are parsed only for a body with links
+    own = normal_url(item.link) if item.link and body.anchors else ""
     seen: set[str] = set()
     for anchor in body.anchors:
         target = normal_url(anchor.url)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,8 +22,9 @@ from reader.feeds.feedfile import FeedError, Item, parse_feed
 from reader.feeds.http import Fetcher, FetchError, Limits
 from reader.feeds.page import render
 from reader.feeds.pages import Pages
-from reader.feeds.stories import NewStory, feed_stories, save_stories
+from reader.feeds.stories import NewStory, feed_folder, feed_stories
 from reader.feeds.subscriptions import Feed, editing, find, load_feeds
+from reader.feeds.writer import Writer
 from reader.parse import ParseError, parse
 
 MAX_BACKOFF = timedelta(hours=6)
@@ -99,13 +99,13 @@ def waiting_until(feed: Feed, now: datetime, *, due_only: bool) -> datetime | No
 class _Run:
     """One refresh of several feeds sharing a fetcher."""
 
-    def __init__(self, fetcher: Fetcher, now: datetime, pages: Pages, disk: ThreadPoolExecutor) -> None:
+    def __init__(self, fetcher: Fetcher, now: datetime, pages: Pages, writer: Writer) -> None:
         self.fetcher = fetcher
         self.now = now
         self.pages = pages
-        #: one thread writes the story files: files created in parallel cost several times the CPU
-        #: (the threads contend in the file system), and the disk is one anyway
-        self.disk = disk
+        #: one writer at a time writes the story files: files created in parallel cost several times the CPU
+        #: (the writers contend in the file system), and the disk is one anyway
+        self.writer = writer
 
     async def feed(self, feed: Feed) -> tuple[FeedResult, dict[str, Any]]:
         """Refresh one feed; return its result and the changes to its stored state."""
@@ -160,44 +160,56 @@ class _Run:
     async def items(self, feed: Feed, name: str, items: Sequence[Item]) -> tuple[int, int, int]:
         """Turn new and changed items into stories; return (new, updated, page failures)."""
         index = feed_stories(feed.slug)
-        known = {convert.normal_url(str(r["url"])): str(r.get("title", "")) for r in index.values() if r.get("url")}
-        titles: list[str] = []
-        for item in items:
-            title = plain(item.title)
-            if item.link and title:
-                known[convert.normal_url(item.link)] = title
-            if title:
-                titles.append(title)
+        titles = [title for title in (plain(item.title) for item in items) if title]
         todo: dict[str, Item] = {}
+        digests: dict[str, str] = {}
         for item in items:
             if item.key in todo:
                 continue  # a duplicate guid in the same feed: the first one counts
             record = index.get(item.key)
-            if record is None or record.get("digest") != convert.digest(item):
+            digest = convert.digest(item)
+            if record is None or record.get("digest") != digest:
                 todo[item.key] = item
+                digests[item.key] = digest
         bodies = {key: convert.feed_content(item, item.link or feed.url) for key, item in todo.items()}
-        self.pages.expect(sum(1 for k, i in todo.items() if convert.wants_page(i, bodies[k], feed.full_text)))
-        stories = await asyncio.gather(
-            *(self.story(feed, name, item, bodies[key], titles, known) for key, item in todo.items())
-        )
-        fetched = _iso(self.now)
-        new, updated = await asyncio.get_running_loop().run_in_executor(
-            self.disk, save_stories, feed.slug, feed.id, feed.url, [s for s, _ in stories], fetched
-        )
+        wanted = [
+            (key, item.link)
+            for key, item in todo.items()
+            if item.link and convert.wants_page(item, bodies[key], feed.full_text)
+        ]
+        self.pages.expect(len(wanted))
+        # only the pages wait on the network; the stories are built right here, without a task each
+        fetched_pages = await asyncio.gather(*(self.pages(link) for _, link in wanted))
+        pages = dict(zip((key for key, _ in wanted), fetched_pages, strict=True))
+        known: dict[str, str] = {}  #: headlines by link, for links in the stories' text (none: not worth building)
+        if any(b.anchors for b in bodies.values()) or any(p is not None and p.anchors for p, _ in pages.values()):
+            known = {convert.normal_url(str(r["url"])): str(r.get("title", "")) for r in index.values() if r.get("url")}
+            for item in items:
+                title = plain(item.title)
+                if item.link and title:
+                    known[convert.normal_url(item.link)] = title
+        stories = [
+            self.story(name, item, bodies[key], pages.get(key, (None, None)), digests[key], titles, known)
+            for key, item in todo.items()
+        ]
+        written = [s for s, _ in stories]
+        new, updated = await self.writer.save(feed_folder(feed.slug), feed.id, feed.url, written, _iso(self.now))
         return new, updated, sum(1 for _, failed in stories if failed)
 
-    async def story(
-        self, feed: Feed, name: str, item: Item, body: Content, titles: list[str], known: dict[str, str]
+    def story(
+        self,
+        name: str,
+        item: Item,
+        body: Content,
+        fetched: tuple[Content | None, str | None],
+        digest: str,
+        titles: list[str],
+        known: dict[str, str],
     ) -> tuple[NewStory, bool]:
-        """One item as a story; the bool says its article page was wanted but not had."""
-        page = None
-        note = None
-        if convert.wants_page(item, body, feed.full_text) and item.link:
-            page, note = await self.pages(item.link)
+        """One item as a story (with its article page, or why not); the bool says the page was wanted but not had."""
+        page, note = fetched
         if page is not None and page.text_length > body.text_length:
             body = page
-        elif page is not None and page.text_length <= body.text_length:
-            pass
         if note is not None:
             note = f"Note: the full article could not be fetched ({note}); this is the feed's summary."
             if not body.blocks:
@@ -205,14 +217,14 @@ class _Run:
         built = convert.build_page(item, name, body, page=page, note=note, explore=titles, known=known, now=self.now)
         text = render(built)
         try:
-            # the id the library will give the file: parsed here, on the loop, which waits on the network
-            # most of the time, rather than on the one thread that writes every story file
-            article_id = parse(text).id
+            # the id the library will give the file (the header gives it: body=False skips the body's blocks),
+            # found here, on the loop, rather than by the writer of every story file
+            article_id = parse(text, body=False).id
         except ParseError:
-            article_id = ""  # save_stories parses again and skips the story
+            article_id = ""  # the writer parses again and skips the story
         story = NewStory(
             key=item.key,
-            digest=convert.digest(item),
+            digest=digest,
             url=item.link,
             title=built.title,
             published=built.published,
@@ -237,10 +249,10 @@ async def refresh_async(
     results: list[FeedResult] = []
     changes: dict[str, dict[str, Any]] = {}
     total = len(feeds)
-    disk = ThreadPoolExecutor(1, thread_name_prefix="reader-disk")
+    writer = Writer()
     async with Fetcher(limits) as fetcher:
         pages = Pages(fetcher)
-        run = _Run(fetcher, now, pages, disk)
+        run = _Run(fetcher, now, pages, writer)
 
         async def one(feed: Feed) -> None:
             wait = waiting_until(feed, now, due_only=due_only)
@@ -259,7 +271,7 @@ async def refresh_async(
             await asyncio.gather(*(one(feed) for feed in feeds))
         finally:
             pages.close()
-            disk.shutdown(wait=True)
+            await writer.close()
     order = {feed.id: n for n, feed in enumerate(feeds)}
     results.sort(key=lambda r: order.get(r.feed_id, 0))
     return results, changes

@@ -89,8 +89,8 @@ def _link(base: str, value: str) -> str:
     return str(make_safe_absolute_uri(base, value)) if value else ""
 
 
-def _item(element: lxml.etree._Element, base: str) -> dict[str, Any]:
-    allowed = {
+_ALLOWED = frozenset(
+    {
         "title",
         "link",
         "guid",
@@ -105,8 +105,12 @@ def _item(element: lxml.etree._Element, base: str) -> dict[str, Any]:
         _DC + "date",
         _DC + "subject",
     }
+)
+
+
+def _item(element: lxml.etree._Element, base: str) -> dict[str, Any]:
     for child in element:
-        if not isinstance(child.tag, str) or child.tag not in allowed:
+        if not isinstance(child.tag, str) or child.tag not in _ALLOWED:
             raise _Unsure(f"an item element feedparser may use: {child.tag!r}")
     if len(element.findall("link")) > 1 or len(element.findall("guid")) > 1 or len(element.findall(_CONTENT)) > 1:
         raise _Unsure("repeated fields")

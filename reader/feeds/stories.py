@@ -9,16 +9,22 @@ at once neither lose nor duplicate a story.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.feeds.files import atomic_write, locked, read_json, write_json
+import orjson
+
+from reader.feeds.files import atomic_write, locked, read_json, sync_folder, write_json, write_new
 from reader.parse import ParseError, parse, slugify
 
 INDEX = ".feed.json"
 LOCK = ".lock"
+STAGE = ".new"  #: ends the hidden name of a new feed folder being filled
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +69,12 @@ def feed_stories(slug: str) -> dict[str, dict[str, Any]]:
     """A feed's index: item key → record (``file``, ``id``, ``url``, ``title``, ``published``, ``fetched``, ...)."""
     if not slug:
         return {}
+    return _read_index(feed_folder(slug))
+
+
+def _read_index(folder: Path) -> dict[str, dict[str, Any]]:
     try:
-        data = read_json(feed_folder(slug) / INDEX)
+        data = read_json(folder / INDEX)
     except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or not isinstance(data.get("stories"), dict):
@@ -80,25 +90,53 @@ def _free_name(stem: str, taken: set[str]) -> str:
     return name
 
 
+def _story_id(story: NewStory) -> str | None:
+    """The id the library will give the story's file; None for a text it cannot read (not written)."""
+    if story.article_id:
+        return story.article_id
+    try:
+        return parse(story.text, body=False).id
+    except ParseError:
+        return None
+
+
+def _record(story: NewStory, name: str, article_id: str, fetched: str) -> dict[str, Any]:
+    return {
+        "file": name,
+        "id": article_id,
+        "url": story.url,
+        "title": story.title,
+        "published": story.published,
+        "fetched": fetched,
+        "digest": story.digest,
+        "full_text": story.full_text,
+    }
+
+
 def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> tuple[int, int]:
     """Write new and changed stories; return (new, updated). Unchanged ones are left alone."""
-    folder = feed_folder(slug)
+    return write_stories(feed_folder(slug), feed_id, feed_url, stories, fetched)
+
+
+def write_stories(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> tuple[int, int]:
+    """:func:`save_stories` into ``folder`` (the feed's folder; the writer process is given it)."""
+    if not os.path.lexists(folder):
+        written = _fill_new_folder(folder, feed_id, feed_url, stories, fetched)
+        if written is not None:
+            return written
     folder.mkdir(parents=True, exist_ok=True)
     new = updated = 0
     with locked(folder / LOCK):
-        index = feed_stories(slug)
+        index = _read_index(folder)
         taken = {str(r.get("file")) for r in index.values()} | set(os.listdir(folder))
         for story in stories:
             record = index.get(story.key)
             unchanged = record is not None and record.get("digest") == story.digest
             if unchanged and record is not None and _has_text(folder / str(record["file"])):
                 continue
-            article_id = story.article_id
-            if not article_id:
-                try:
-                    article_id = parse(story.text).id
-                except ParseError:
-                    continue
+            article_id = _story_id(story)
+            if article_id is None:
+                continue
             if record is None:
                 name = _free_name(f"{story.published}-{slugify(story.title)}", taken)
                 taken.add(name)
@@ -107,19 +145,75 @@ def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory]
                 name = str(record["file"])
                 updated += 1
             atomic_write(folder / name, story.text.encode("utf-8"), durable=False)
-            index[story.key] = {
-                "file": name,
-                "id": article_id,
-                "url": story.url,
-                "title": story.title,
-                "published": story.published,
-                "fetched": fetched,
-                "digest": story.digest,
-                "full_text": story.full_text,
-            }
+            index[story.key] = _record(story, name, article_id, fetched)
         if new or updated or not (folder / INDEX).exists():
             write_json(folder / INDEX, {"feed_id": feed_id, "feed_url": feed_url, "stories": index})
     return new, updated
+
+
+def _fill_new_folder(
+    folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str
+) -> tuple[int, int] | None:
+    """A feed's first stories: written into a hidden folder, which is then renamed into place.
+
+    Whole or absent after a kill (the library skips hidden folders), and each story
+    costs one file creation: no temp name, no rename, no lock. Returns None when
+    the folder appeared meanwhile (another refresh won): the caller merges as usual.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_stages(folder)
+    stage = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}{STAGE}")
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    try:
+        index: dict[str, dict[str, Any]] = {}
+        taken: set[str] = {INDEX, LOCK}
+        for story in stories:
+            article_id = None if story.key in index else _story_id(story)
+            if article_id is None:
+                continue
+            name = _free_name(f"{story.published}-{slugify(story.title)}", taken)
+            taken.add(name)
+            write_new(stage / name, story.text.encode("utf-8"))
+            index[story.key] = _record(story, name, article_id, fetched)
+        data = {"feed_id": feed_id, "feed_url": feed_url, "stories": index}
+        # the index must be on disk before the rename can be: a folder without it would be written again
+        write_new(stage / INDEX, orjson.dumps(data, option=orjson.OPT_INDENT_2), durable=True)
+        sync_folder(stage)
+        try:
+            os.rename(stage, folder)
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+            shutil.rmtree(stage, ignore_errors=True)
+            return None
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return len(index), 0
+
+
+def _remove_stale_stages(folder: Path) -> None:
+    """Remove hidden folders that killed refreshes left while filling this feed's folder."""
+    prefix = f".{folder.name}."
+    try:
+        names = [n for n in os.listdir(folder.parent) if n.startswith(prefix) and n.endswith(STAGE)]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix) :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder.parent / name, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def _has_text(path: Path) -> bool:

@@ -1,0 +1,207 @@
+"""Writing a refresh's stories: the helper process of a big refresh, new feed folders whole or absent after a kill."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from reader.feeds import stories, writer
+from reader.feeds.refresh import refresh
+from reader.feeds.subscriptions import Feed, add_feed
+from reader.library import load_library, read_article
+from reader.parse import parse
+from reader.paths import articles_dir
+from tests import test_feeds_support as support
+from tests.test_feeds_support import rss
+
+_module_server = support._module_server
+server = support.server
+
+
+def serve_feed(server: HTTPServer, path: str, title: str, count: int, *, words: str = "Text.") -> None:
+    items = [
+        {"title": f"{title} story number {i} of the day", "guid": f"{path}-{i}", "content": f"<p>{words}</p>"}
+        for i in range(count)
+    ]
+    server.expect_request(path).respond_with_data(rss(title, items), content_type="application/rss+xml")
+
+
+def texts(feed: Feed) -> dict[str, str]:
+    """The feed's story files: name → text."""
+    return {p.name: p.read_text(encoding="utf-8") for p in (articles_dir() / feed.slug).glob("*.txt")}
+
+
+def used_helper(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record, for each refresh, whether its stories went through the helper process."""
+    used: list[bool] = []
+    close = writer.Writer.close
+
+    async def closing(self: writer.Writer) -> None:
+        used.append(self.proc is not None and not self.failed)
+        await close(self)
+
+    monkeypatch.setattr(writer.Writer, "close", closing)
+    return used
+
+
+def test_a_big_refresh_writes_through_the_helper_and_updates_in_place(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "PROCESS_FROM", 10)  # the real threshold is hundreds of stories: keep the test quick
+    used = used_helper(monkeypatch)
+    base = server.url_for("/")
+    serve_feed(server, "/a.xml", "Harbour", 12)
+    serve_feed(server, "/b.xml", "Tram", 12)
+    feed_a, _ = add_feed(base + "a.xml")
+    feed_b, _ = add_feed(base + "b.xml")
+
+    results = refresh()
+
+    assert [(r.state, r.new) for r in results] == [("updated", 12), ("updated", 12)]
+    for feed in (feed_a, feed_b):
+        index = stories.feed_stories(feed.slug)
+        folder = articles_dir() / feed.slug
+        assert len(index) == 12 == len(texts(feed))
+        assert {r["id"] for r in index.values()} == {read_article(folder / r["file"]).id for r in index.values()}
+    server.clear()
+    serve_feed(server, "/a.xml", "Harbour", 12, words="The ferry is back after its winter refit.")
+    serve_feed(server, "/b.xml", "Tram", 12)
+    before = texts(feed_b)
+
+    again = refresh()
+
+    assert [(r.state, r.new, r.updated) for r in again] == [("updated", 0, 12), ("unchanged", 0, 0)]
+    assert all("The ferry is back" in text for text in texts(feed_a).values()) and len(texts(feed_a)) == 12
+    assert texts(feed_b) == before
+    assert used == [True, True]
+
+
+def test_when_the_helper_dies_the_stories_are_written_here(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "PROCESS_FROM", 1)
+    monkeypatch.setattr(writer, "_START", "import sys; sys.stdin.buffer.read(9); sys.exit(3)")  # dies on the first
+    base = server.url_for("/")
+    serve_feed(server, "/a.xml", "Harbour", 5)
+    serve_feed(server, "/b.xml", "Tram", 7)
+    feed_a, _ = add_feed(base + "a.xml")
+    feed_b, _ = add_feed(base + "b.xml")
+
+    results = refresh()
+
+    assert [(r.state, r.new) for r in results] == [("updated", 5), ("updated", 7)]
+    assert (len(texts(feed_a)), len(texts(feed_b))) == (5, 7)
+
+
+@pytest.mark.parametrize("process_from", [1, 10_000])
+def test_a_disk_error_is_one_line_for_its_feed_only(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch, process_from: int
+) -> None:
+    monkeypatch.setattr(writer, "PROCESS_FROM", process_from)
+    base = server.url_for("/")
+    serve_feed(server, "/a.xml", "Harbour", 3)
+    serve_feed(server, "/b.xml", "Tram", 3)
+    feed_a, _ = add_feed(base + "a.xml")
+    feed_b, _ = add_feed(base + "b.xml")
+    articles_dir().mkdir(parents=True, exist_ok=True)
+    (articles_dir() / feed_a.slug).write_text("a file where the feed's folder goes")
+
+    first, second = refresh()
+
+    assert first.state == "error" and first.error is not None
+    assert first.error.startswith(("FileExistsError", "NotADirectoryError")) and "\n" not in first.error
+    assert (second.state, second.new, len(texts(feed_b))) == ("updated", 3, 3)
+
+
+DYING = """
+import os, signal
+import reader.feeds.stories as stories
+write_new, written = stories.write_new, [0]
+def dying(path, data, *, durable=False):
+    written[0] += 1
+    if written[0] == 4:
+        os.kill(os.getpid(), signal.SIGKILL)  # in the middle of filling the new folder
+    write_new(path, data, durable=durable)
+stories.write_new = dying
+"""
+#: A refresh whose writer (this process, or the helper and then this process) is killed at its fourth story.
+KILLED = """
+import sys
+import threading
+exec(sys.argv[2])
+import reader.feeds.writer as writer
+writer.PROCESS_FROM = int(sys.argv[1])
+start = "import sys; sys.path.insert(0, sys.argv[1]); exec(%r); from reader.feeds.writer import serve; serve()"
+writer._START = start % sys.argv[2]
+from reader.feeds.refresh import refresh
+refresh()
+"""
+
+
+@pytest.mark.parametrize("process_from", [1, 10_000])
+def test_a_new_feed_folder_is_whole_or_absent_after_a_kill(server: HTTPServer, process_from: int) -> None:
+    """Killed while writing a feed's first stories: no story, whole or half, shows; the next refresh writes each once."""
+    base = server.url_for("/")
+    serve_feed(server, "/a.xml", "Harbour", 9)
+    feed, _ = add_feed(base + "a.xml")
+    killer = subprocess.run([sys.executable, "-c", KILLED, str(process_from), DYING], timeout=60, check=False)
+    assert killer.returncode != 0  # the refresh (or its helper, which takes the refresh down with it) was killed
+    assert not (articles_dir() / feed.slug).exists()
+    assert [name for name in os.listdir(articles_dir()) if name.startswith(".")]  # the hidden, half-filled folder
+    assert not [a for a in load_library(folders=[articles_dir()]).articles if "Harbour" in a.title]
+
+    [result] = refresh()
+
+    assert (result.state, result.new) == ("updated", 9)
+    files = sorted((articles_dir() / feed.slug).glob("*.txt"))
+    assert len({parse(f.read_bytes()).id for f in files}) == len(files) == 9
+    assert os.listdir(articles_dir()) == [feed.slug]  # the killed refresh's leftovers are gone
+
+
+def test_two_big_refreshes_at_once_lose_nothing_and_duplicate_nothing(server: HTTPServer) -> None:
+    base = server.url_for("/")
+    serve_feed(server, "/a.xml", "Harbour", 30)
+    serve_feed(server, "/b.xml", "Tram", 30)
+    feeds = [add_feed(base + "a.xml")[0], add_feed(base + "b.xml")[0]]
+    code = "import reader.feeds.writer as w; w.PROCESS_FROM = 1\nfrom reader.feeds.refresh import refresh; refresh()"
+    procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(2)]
+    assert [p.wait(timeout=60) for p in procs] == [0, 0]
+    for feed in feeds:
+        files = sorted((articles_dir() / feed.slug).glob("*.txt"))
+        assert len({parse(f.read_bytes()).id for f in files}) == len(files) == 30
+        assert len(stories.feed_stories(feed.slug)) == 30
+    assert sorted(os.listdir(articles_dir())) == sorted(f.slug for f in feeds)
+
+
+def test_write_stories_into_a_folder_that_another_writer_filled_first(tmp_path: Path) -> None:
+    """The new folder's rename loses to a folder that appeared meanwhile: the stories are merged, not doubled."""
+    folder = tmp_path / "feed"
+    story = stories.NewStory("guid:1", "d1", None, "Ferry returns", "2026-11-20", "Ferry returns\n\nText.\n", False)
+    other = stories.NewStory("guid:2", "d2", None, "Tram opens", "2026-11-20", "Tram opens\n\nText.\n", False)
+    assert stories.write_stories(folder, "f", "u", [story], "now") == (1, 0)
+    real = os.path.lexists
+    # as if the folder appeared between the check and the rename: the stage is filled, then merged
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os.path, "lexists", lambda path: False if Path(path) == folder else real(path))
+        assert stories.write_stories(folder, "f", "u", [story, other], "now") == (1, 0)
+    assert sorted(p.name for p in folder.glob("*.txt")) == ["2026-11-20-ferry-returns.txt", "2026-11-20-tram-opens.txt"]
+    assert sorted(os.listdir(tmp_path)) == ["feed"]
+
+
+def test_the_helper_works_from_a_worker_thread_as_the_app_runs_a_refresh(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "PROCESS_FROM", 1)
+    used = used_helper(monkeypatch)
+    serve_feed(server, "/a.xml", "Harbour", 6)
+    feed, _ = add_feed(server.url_for("/a.xml"))
+    results: list[list[object]] = []
+    worker = threading.Thread(target=lambda: results.append([(r.state, r.new) for r in refresh()]))
+    worker.start()
+    worker.join(timeout=60)
+    assert results == [[("updated", 6)]]
+    assert used == [True] and len(texts(feed)) == 6
