@@ -9,6 +9,7 @@ import socket
 import ssl
 import struct
 import subprocess
+import tracemalloc
 import zlib
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -115,6 +116,34 @@ def test_encoded_chunked_and_close_delimited_bodies_arrive_whole() -> None:
     assert server.connections == 2  # kept alive until the server closed it, then a new one
     assert all(b"accept-encoding: gzip, deflate, br" in h.lower() for h in server.requests)
     assert all(b"user-agent: reader/" in h.lower() for h in server.requests)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])
+def test_a_small_body_that_decodes_to_much_more_than_the_cap_is_stopped_without_decoding_it_whole(
+    encoding: str,
+) -> None:
+    """A compressed bomb (64 MB of zeros in a few KB): stopped at the size cap, never decoded whole in memory."""
+    plain = bytes(64 * 1024 * 1024)
+    packers: dict[str, Callable[[bytes], bytes]] = {
+        "gzip": gzip.compress,
+        "deflate": zlib.compress,
+        "br": lambda data: brotli.compress(data, quality=5),
+    }
+    answer = _response(packers[encoding](plain), f"Content-Encoding: {encoding}")
+    del plain
+
+    async def handler(head: bytes, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        writer.write(answer)
+        return True
+
+    tracemalloc.start()
+    try:
+        results, _ = fetch_all(handler, ["/bomb"], Limits(read=5, total=30, max_bytes=1024 * 1024))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert results == ["response larger than 1 MB, stopped"]
+    assert peak < 16 * 1024 * 1024  # the whole 64 MB were decoded at once before the cap was looked at
 
 
 def test_a_kept_alive_connection_the_server_dropped_is_retried_on_a_new_one() -> None:

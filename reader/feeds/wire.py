@@ -20,7 +20,8 @@ import ssl
 import string
 import time
 import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 import h11
@@ -31,6 +32,8 @@ IDLE_SECONDS = 5.0
 MAX_HEAD = 100 * 1024
 #: Received bytes waiting to be read above which the socket stops being read for a while.
 HIGH_WATER = 256 * 1024
+#: Most bytes one step of decoding a compressed body gives (the size cap is checked between steps).
+DECODED = 256 * 1024
 _URL_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~:/?#[]@!$&'()*+,;=%")
 
 
@@ -140,35 +143,62 @@ class _Connection:
         self.transport.abort()
 
 
-def _decoder(encoding: str) -> Callable[[bytes], bytes] | None:
-    """A function decoding one more piece of a body in ``encoding`` (None: passed on as it is, like httpx)."""
+def _decoder(encoding: str) -> Callable[[bytes], Iterator[bytes]] | None:
+    """A function decoding one more piece of a body in ``encoding`` into pieces of at most :data:`DECODED`
+    bytes (None: passed on as it is, like httpx). Bounded, so that the size cap stops a small piece that
+    decodes to gigabytes before it is decoded whole."""
     if encoding == "gzip" or encoding == "x-gzip":
-        return zlib.decompressobj(zlib.MAX_WBITS | 16).decompress
+        return _Zlib(zlib.MAX_WBITS | 16).decode
     if encoding == "deflate":
-        return _Deflate().decode
+        return _Zlib(zlib.MAX_WBITS, raw_fallback=True).decode
     if encoding == "br":
         import brotli  # type: ignore[import-untyped]
 
-        return brotli.Decompressor().process  # type: ignore[no-any-return]
+        return _brotli_decode(brotli.Decompressor())
     return None
 
 
-class _Deflate:
-    """``deflate`` is zlib-wrapped by the standard, raw in practice at times: the first piece tells."""
+class _Zlib:
+    """gzip or ``deflate``; ``deflate`` is zlib-wrapped by the standard, raw in practice at times: the first
+    piece tells (``raw_fallback``)."""
 
-    def __init__(self) -> None:
-        self.inner = zlib.decompressobj()
-        self.first = True
+    def __init__(self, wbits: int, *, raw_fallback: bool = False) -> None:
+        self.inner = zlib.decompressobj(wbits)
+        self.first = raw_fallback
 
-    def decode(self, data: bytes) -> bytes:
-        first, self.first = self.first, False
-        try:
-            return self.inner.decompress(data)
-        except zlib.error:
-            if not first:
-                raise
-            self.inner = zlib.decompressobj(-zlib.MAX_WBITS)
-            return self.inner.decompress(data)
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        if self.first:
+            self.first = False
+            try:
+                out = self.inner.decompress(data, DECODED)
+            except zlib.error:
+                self.inner = zlib.decompressobj(-zlib.MAX_WBITS)
+                out = self.inner.decompress(data, DECODED)
+            yield out
+            data = self.inner.unconsumed_tail
+        while data:
+            out = self.inner.decompress(data, DECODED)
+            data = self.inner.unconsumed_tail
+            yield out
+
+
+def _brotli_decode(decompressor: Any) -> Callable[[bytes], Iterator[bytes]]:
+    """Brotli in bounded pieces (an older brotli without ``output_buffer_limit``: each piece whole)."""
+    if not hasattr(decompressor, "can_accept_more_data"):
+
+        def whole(data: bytes) -> Iterator[bytes]:
+            yield decompressor.process(data)
+
+        return whole
+
+    def decode(data: bytes) -> Iterator[bytes]:
+        out = decompressor.process(data, output_buffer_limit=DECODED)
+        yield out
+        while out and not decompressor.is_finished() and not decompressor.can_accept_more_data():
+            out = decompressor.process(b"", output_buffer_limit=DECODED)
+            yield out
+
+    return decode
 
 
 class Reply:
@@ -193,15 +223,27 @@ class Reply:
             for encoding in reversed(self.headers.get("content-encoding", "").lower().split(","))
             if (decoder := _decoder(encoding.strip())) is not None
         ]
-        async for piece in self._wire.body(self._connection):
-            try:
-                for decode in decoders:
-                    piece = decode(piece)
-            except Exception as error:  # zlib.error, brotli.error: a body that is not what it says
-                raise WireError(f"broken response: cannot decode the body ({_first_line(error)})") from None
-            if piece:
-                yield piece
+        async for received in self._wire.body(self._connection):
+            pieces: Iterable[bytes] = (received,)
+            for decode in decoders:
+                pieces = _chained(decode, pieces)
+            decoded = iter(pieces)
+            while True:
+                try:
+                    piece = next(decoded, None)
+                except Exception as error:  # zlib.error, brotli.error: a body that is not what it says
+                    raise WireError(f"broken response: cannot decode the body ({_first_line(error)})") from None
+                if piece is None:
+                    break
+                if piece:
+                    yield piece  # the caller's size cap is checked before the next piece is decoded
         self.complete = True
+
+
+def _chained(decode: Callable[[bytes], Iterator[bytes]], pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """Each of ``pieces`` decoded, piece by piece."""
+    for piece in pieces:
+        yield from decode(piece)
 
 
 class _Exchange:
