@@ -432,6 +432,10 @@ class Library:
         self._forget_links()
         return new
 
+    def forget_body(self, article_id: str) -> None:
+        """Read this story's body from its file again when next asked (the file changed since it was read)."""
+        self._recent.pop(article_id, None)
+
     def remove(self, ids: Iterable[str]) -> int:
         """Drop stories (their files are gone); return how many were here. Marks and bookmarks are the store's."""
         removed = 0

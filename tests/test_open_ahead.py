@@ -81,6 +81,27 @@ async def test_a_story_changed_after_it_was_read_ahead_is_read_again(folder: Pat
         assert "The text of the ferry story." not in story_text(app)
 
 
+async def test_a_story_whose_file_changed_under_the_same_headline_after_it_was_read_ahead_shows_the_new_text(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The text edited on disk (the headline as it was, so no reload lists it) after the cursor rested on it."""
+    library = load_library([folder])
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await pilot.pause(PREFETCH_DELAY + 0.1)
+        await settle(pilot)
+        path = write(folder, "b.txt", "Ferry timetable changes", "The corrected ferry text.", "May 2, 2025")
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The corrected ferry text." in story_text(app)
+        assert "The text of the ferry story." not in story_text(app)
+        assert main(app).current == library.find("2025-05-02").id
+
+
 async def test_a_file_gone_before_it_is_read_ahead_is_reported_once_when_opened(folder: Path, tmp_path: Path) -> None:
     library: Library = load_library([folder])
     (folder / "b.txt").unlink()

@@ -361,6 +361,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self.workers.cancel_group(self, "open")  # an open still being read is overtaken
             self.story = Story(ahead.full, ahead.links, scroll_y)
             self._refresh_keys()
+            self._check_ahead(ahead)  # read again if its file changed since it was read ahead
         else:
             self.story = Story(article, scroll_y=scroll_y, loading=not gone, gone=gone)
         if mark_read:

@@ -86,3 +86,15 @@ class OpenAhead(MainScreenPart):
         while len(prefetched) >= PREFETCHED:
             prefetched.pop(next(iter(prefetched)), None)
         prefetched[article.id] = Prefetched(article, articles, full, links, stamp)
+
+    @work(thread=True, group="prefetch-check")
+    def _check_ahead(self, ahead: Prefetched) -> None:
+        """A story just shown as read ahead: its file is looked at again, and if it changed since (say, a body
+        edited under the same headline, which a reload does not list), the story is read and drawn again."""
+        if self.stamp(ahead.article.id) != ahead.stamp:
+            self.app.call_from_thread(self._ahead_changed, ahead)
+
+    def _ahead_changed(self, ahead: Prefetched) -> None:
+        if self.current == ahead.article.id and self.opened_file == ahead.stamp:  # still as shown from ahead
+            self.library.forget_body(ahead.article.id)
+            self.redraw_open_story()
