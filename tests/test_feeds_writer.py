@@ -205,3 +205,23 @@ def test_the_helper_works_from_a_worker_thread_as_the_app_runs_a_refresh(
     worker.join(timeout=60)
     assert results == [[("updated", 6)]]
     assert used == [True] and len(texts(feed)) == 6
+
+
+def test_the_helper_never_imports_a_module_from_the_working_folder(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Refreshing from a folder that holds a ``pickle.py`` (a downloaded project, say): its code never runs."""
+    monkeypatch.setattr(writer, "PROCESS_FROM", 1)
+    used = used_helper(monkeypatch)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pickle.py").write_text("import pathlib\npathlib.Path(__file__).with_name('ran').touch()\n")
+    monkeypatch.chdir(project)
+    serve_feed(server, "/a.xml", "Harbour", 3)
+    feed, _ = add_feed(server.url_for("/a.xml"))
+
+    [result] = refresh()
+
+    assert (result.state, result.new) == ("updated", 3) and len(texts(feed)) == 3
+    assert not (project / "ran").exists()
+    assert used == [True]  # written by the helper, which imported Python's own pickle

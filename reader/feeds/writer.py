@@ -74,6 +74,7 @@ class Writer:
         try:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable,
+                "-P",  # never a module from the working folder (a downloaded project holding a pickle.py, say)
                 "-c",
                 _START,
                 home,
