@@ -66,7 +66,7 @@ class Kept:
         child sees it close and stops (it would otherwise run on for up to :data:`CHILD_TIMEOUT`)."""
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             child = subprocess.Popen(
-                [sys.executable, "-m", "reader.backlinks", str(self.cache), key],
+                [sys.executable, "-P", "-m", "reader.backlinks", str(self.cache), key],  # -P: as children.Child
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

@@ -1,7 +1,8 @@
 """Child processes that answer a stream of paths in order (first-start parsing, the search index). No Textual.
 
-A child is ``python -m MODULE ARGS...``: it reads length-prefixed frames on stdin (a path
-each, written by :meth:`Child.feed`, or a chunk of paths each, written by :meth:`Child.send`)
+A child is ``python -P -m MODULE ARGS...`` (-P: never a module from the working folder): it reads
+length-prefixed frames on stdin (a path each, written by :meth:`Child.feed`, or a chunk of paths each,
+written by :meth:`Child.send`)
 and answers each, in order, with a length-prefixed frame (after a status byte, for paths).
 Children are started explicitly (never by re-importing the main module, as a spawned pool
 would). A child whose parent dies (even SIGKILLed) stops too: these see their stdin end
@@ -25,7 +26,7 @@ class Child:
 
     def __init__(self, module: str, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", module, *args],
+            [sys.executable, "-P", "-m", module, *args],  # -P: never a module from the working folder
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -116,3 +116,20 @@ def test_the_seeds_come_back_whole_but_for_the_body() -> None:
     assert pooled == [replace(parse(Path(f).read_bytes()), body=()) for f in files]
     articles = [a for a in pooled if isinstance(a, Article)]
     assert any(a.image for a in articles) and any(a.source for a in articles) and any(a.authors for a in articles)
+
+
+def test_children_never_import_a_module_from_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first start from a folder holding an ``orjson.py`` (a downloaded project, say): its code never runs."""
+    files = library(tmp_path / "lib", 3)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "orjson.py").write_text("import pathlib\npathlib.Path(__file__).with_name('ran').touch()\n")
+    monkeypatch.chdir(project)
+    here: list[str] = []
+    monkeypatch.setattr(reader.heads, "parse_head", lambda p, limit: here.append(p) or parse_head(p, limit))
+
+    chunks = list(parse_head_chunks(files, 1_000_000, 1, chunk=2))
+
+    assert not (project / "ran").exists()
+    assert here == []  # every chunk answered by the child, which imported the real orjson
+    assert [r for c in chunks for r in c] == [parse_head(f, 1_000_000) for f in files]
