@@ -118,7 +118,9 @@ def test_the_seeds_come_back_whole_but_for_the_body() -> None:
     assert any(a.image for a in articles) and any(a.source for a in articles) and any(a.authors for a in articles)
 
 
-def test_children_never_import_a_module_from_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_children_never_import_a_module_from_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A first start from a folder holding an ``orjson.py`` (a downloaded project, say): its code never runs."""
     files = library(tmp_path / "lib", 3)
     project = tmp_path / "project"
