@@ -250,6 +250,8 @@ async def refresh_async(
     changes: dict[str, dict[str, Any]] = {}
     total = len(feeds)
     writer = Writer()
+    fresh = [f for f in feeds if not f.last_success and not f.gone and waiting_until(f, now, due_only=due_only) is None]
+    writer.expect(len(fresh))
     async with Fetcher(limits) as fetcher:
         pages = Pages(fetcher)
         run = _Run(fetcher, now, pages, writer)
