@@ -64,6 +64,11 @@ class Writer:
         if self.starting is None and new_feeds * NEW_FEED_ITEMS >= self.process_from:
             self.starting = asyncio.ensure_future(self._start())
 
+    def keeps_up(self) -> bool:
+        """True when the helper process writes the stories and has at most one feed queued: then it has
+        CPU to spare for what the loop would do for it (finding the stories' ids), and the loop has not."""
+        return self.proc is not None and not self.failed and len(self.waiting) <= 1
+
     async def save(self, folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> Counts:
         """Write one feed's new and changed stories; return (new, updated)."""
         self.stories += len(stories)
