@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from feedparser.urls import make_safe_absolute_uri
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench.bench_feeds import feed_xml
 from reader.feeds import feedfile
+from reader.feeds import rss as rss_module
 from reader.feeds.convert import feed_content
 from reader.feeds.feedfile import ParsedFeed, parse_feed, to_utf8
 from reader.feeds.rss import parse_rss
@@ -33,6 +37,24 @@ ITEMS = [
     {"description": "An item without a title or link."},
     {"title": "Same guid twice", "guid": "https://site.example/a", "link": "https://site.example/a"},
     {"title": "Same guid twice", "guid": "https://site.example/a", "link": "https://site.example/b"},
+    *(
+        {"title": f"Link {n}", "link": link, "guid": f"edge-{n}"}
+        for n, link in enumerate(
+            [
+                "https://site.example/a;",
+                "https://site.example/a;b/c",
+                "https://site.example/search?q=1#top",
+                "HTTPS://Site.example/Upper",
+                "https:///site.example/extra-slash",
+                "https://site.example/a/../b/./c",
+                "https://site.example:8080/port/~user/%7Eme/(x)",
+                "https://site.example",
+                "http://other.example/plain-http",
+                "//site.example/scheme-relative",
+                " https://site.example/spaced ",
+            ]
+        )
+    ),
 ]
 
 
@@ -60,6 +82,12 @@ def test_fast_reader_matches_feedparser(document: bytes, monkeypatch: pytest.Mon
         )
         base = mine.link or URL
         assert feed_content(mine, base).blocks == feed_content(theirs, base).blocks  # same text once cleaned
+
+
+@given(st.from_regex(r"\Ahttps?://[a-zA-Z0-9.-]{0,6}(:[0-9]{0,6})?(/[a-zA-Z0-9._~!$&'()*+,;=:@%/?#\\ -]{0,12})?\Z"))
+def test_links_are_joined_as_feedparser_joins_them(link: str) -> None:
+    for base in (URL, "http://127.0.0.1:8080/feed.xml", "https://other.example/a?b#c"):
+        assert rss_module._link(base, link) == make_safe_absolute_uri(base, link)
 
 
 @pytest.mark.parametrize(

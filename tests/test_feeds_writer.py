@@ -82,6 +82,36 @@ def test_a_big_refresh_writes_through_the_helper_and_updates_in_place(
     assert used == [True, True]
 
 
+def test_a_first_refresh_of_many_new_feeds_starts_the_helper_with_it(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two never-fetched feeds count as 2 x NEW_FEED_ITEMS likely stories: enough to start the helper up front,
+    # though they bring only 3 stories each (fewer than PROCESS_FROM: the helper would never start on the way)
+    monkeypatch.setattr(writer, "PROCESS_FROM", 2 * writer.NEW_FEED_ITEMS)
+    used = used_helper(monkeypatch)
+    base = server.url_for("/")
+    serve_feed(server, "/a.xml", "Harbour", 3)
+    serve_feed(server, "/b.xml", "Tram", 3)
+    feed_a, _ = add_feed(base + "a.xml")
+    feed_b, _ = add_feed(base + "b.xml")
+
+    results = refresh()
+
+    assert [(r.state, r.new) for r in results] == [("updated", 3), ("updated", 3)]
+    for feed in (feed_a, feed_b):
+        index = stories.feed_stories(feed.slug)
+        folder = articles_dir() / feed.slug
+        assert len(index) == 3 == len(texts(feed))
+        assert {r["id"] for r in index.values()} == {read_article(folder / r["file"]).id for r in index.values()}
+    before = texts(feed_a)
+
+    again = refresh()  # the same feeds, fetched before and with nothing new: no helper process
+
+    assert [(r.state, r.new) for r in again] == [("unchanged", 0), ("unchanged", 0)]
+    assert texts(feed_a) == before
+    assert used == [True, False]
+
+
 def test_when_the_helper_dies_the_stories_are_written_here(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer, "PROCESS_FROM", 1)
     monkeypatch.setattr(writer, "_START", "import sys; sys.stdin.buffer.read(9); sys.exit(3)")  # dies on the first

@@ -8,6 +8,7 @@ One feed's failure never stops the others and never touches its stories.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -188,8 +189,10 @@ class _Run:
                 title = plain(item.title)
                 if item.link and title:
                     known[convert.normal_url(item.link)] = title
+        # the loop is the refresh's bottleneck while the helper process keeps up: the helper finds the ids then
+        find_ids = not self.writer.keeps_up()
         stories = [
-            self.story(name, item, bodies[key], pages.get(key, (None, None)), digests[key], titles, known)
+            self.story(name, item, bodies[key], pages.get(key, (None, None)), digests[key], titles, known, find_ids)
             for key, item in todo.items()
         ]
         written = [s for s, _ in stories]
@@ -205,8 +208,12 @@ class _Run:
         digest: str,
         titles: list[str],
         known: dict[str, str],
+        find_id: bool = True,
     ) -> tuple[NewStory, bool]:
-        """One item as a story (with its article page, or why not); the bool says the page was wanted but not had."""
+        """One item as a story (with its article page, or why not); the bool says the page was wanted but not had.
+
+        Without ``find_id`` the story's id is left to its writer (:func:`reader.feeds.stories.write_stories`).
+        """
         page, note = fetched
         if page is not None and page.text_length > body.text_length:
             body = page
@@ -216,12 +223,12 @@ class _Run:
                 note = note.replace("this is the feed's summary", "the feed gave no summary")
         built = convert.build_page(item, name, body, page=page, note=note, explore=titles, known=known, now=self.now)
         text = render(built)
-        try:
+        article_id = ""  # found by the writer, which also skips a text that cannot be parsed
+        if find_id:
             # the id the library will give the file (the header gives it: body=False skips the body's blocks),
-            # found here, on the loop, rather than by the writer of every story file
-            article_id = parse(text, body=False).id
-        except ParseError:
-            article_id = ""  # the writer parses again and skips the story
+            # found here, on the loop, rather than by the writer of every story file while it has a backlog
+            with contextlib.suppress(ParseError):
+                article_id = parse(text, body=False).id
         story = NewStory(
             key=item.key,
             digest=digest,
@@ -250,6 +257,8 @@ async def refresh_async(
     changes: dict[str, dict[str, Any]] = {}
     total = len(feeds)
     writer = Writer()
+    fresh = [f for f in feeds if not f.last_success and not f.gone and waiting_until(f, now, due_only=due_only) is None]
+    writer.expect(len(fresh))
     async with Fetcher(limits) as fetcher:
         pages = Pages(fetcher)
         run = _Run(fetcher, now, pages, writer)

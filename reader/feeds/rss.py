@@ -85,7 +85,14 @@ def _plain_title(title: str) -> str:
     return title
 
 
+#: An absolute http(s) URL that joining to any base leaves as it is: lower-case scheme, a host right after the
+#: slashes, no query, fragment or params, nothing to escape. Most feeds' links are; joining costs a third of a parse.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~!$&'()*+,=:@%/-]*)?")
+
+
 def _link(base: str, value: str) -> str:
+    if base and _PLAIN_URL.fullmatch(value):
+        return value
     return str(make_safe_absolute_uri(base, value)) if value else ""
 
 

@@ -28,6 +28,9 @@ from reader.feeds.stories import NewStory, write_stories
 
 #: Stories in one refresh from which the helper process is worth starting (it costs about 0.1 s of CPU).
 PROCESS_FROM = 500
+#: Items a feed never fetched before is counted on bringing (all new): from PROCESS_FROM of them, the helper
+#: starts with the refresh, ready when the first stories are, rather than once the loop is busiest.
+NEW_FEED_ITEMS = 20
 _HEAD = 8
 _START = "import sys; sys.path.insert(0, sys.argv[1]); from reader.feeds.writer import serve; serve()"
 
@@ -51,6 +54,20 @@ class Writer:
         self.answers: asyncio.Future[None] | None = None
         self.starting: asyncio.Future[None] | None = None
         self.count = 0
+
+    def expect(self, new_feeds: int) -> None:
+        """Start the helper now if ``new_feeds`` feeds never fetched before will likely bring enough stories.
+
+        Called at the refresh's start (on its loop): the helper's start-up then overlaps the first fetches,
+        and every story goes to it, none to the thread that competes with the loop for the GIL.
+        """
+        if self.starting is None and new_feeds * NEW_FEED_ITEMS >= self.process_from:
+            self.starting = asyncio.ensure_future(self._start())
+
+    def keeps_up(self) -> bool:
+        """True when the helper process writes the stories and has at most one feed queued: then it has
+        CPU to spare for what the loop would do for it (finding the stories' ids), and the loop has not."""
+        return self.proc is not None and not self.failed and len(self.waiting) <= 1
 
     async def save(self, folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> Counts:
         """Write one feed's new and changed stories; return (new, updated)."""
