@@ -14,8 +14,9 @@ from reader.library import Library, load_library
 from reader.model import Article
 from reader.screens.open_ahead import PREFETCH_DELAY
 from reader.store import Store
+from reader.widgets import article_view as article_view_module
 from reader.widgets.sidebar import Sidebar
-from tests.helpers.article import story_text
+from tests.helpers.article import article_view, screen_lines, story_text
 from tests.helpers.pages import write
 from tests.helpers.pilot import main, settle
 
@@ -95,3 +96,57 @@ async def test_a_file_gone_before_it_is_read_ahead_is_reported_once_when_opened(
         await settle(pilot)
         assert [p.path.name for p in library.problems] == ["b.txt"]
         assert main(app).current == library.find("2025-05-02").id
+
+
+async def test_enter_on_a_story_read_ahead_paints_lines_rendered_ahead_and_the_rest_follows(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, title, story in (
+        ("a.txt", "Harbour wall repairs begin", "harbour"),
+        ("b.txt", "Ferry timetable changes", "ferry"),
+    ):
+        text = "\n\n".join(f"Paragraph {n} of the long {story} story." for n in range(80))
+        write(folder, name, title, text, "May 3, 2025" if story == "harbour" else "May 2, 2025")
+    library = load_library([folder])
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # a long story first: the pane has its scrollbar, as when reading on
+        await settle(pilot)
+        await pilot.press("down")
+        await pilot.pause(PREFETCH_DELAY + 0.1)
+        await settle(pilot)
+
+        def no_render(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the story's text was rendered again on Enter")
+
+        monkeypatch.setattr(article_view_module, "article_renderable", no_render)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Paragraph 0 of the long ferry story." in " ".join(screen_lines(app))  # on screen at once
+        await settle(pilot)
+        assert "Paragraph 79 of the long ferry story." in story_text(app)  # the rest of it follows
+        await pilot.press("tab", "end")  # and scrolls to its end
+        await settle(pilot)
+        assert "Paragraph 79 of the long ferry story." in " ".join(screen_lines(app))
+
+
+async def test_a_story_rendered_ahead_is_rendered_again_for_a_pane_that_changed_width(
+    folder: Path, tmp_path: Path
+) -> None:
+    library = load_library([folder])
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        await pilot.pause(PREFETCH_DELAY + 0.1)
+        await settle(pilot)
+        view = article_view(app)
+        width = view.scrollable_content_region.width
+        await pilot.press("s")  # the sidebar folds away: the article pane widens
+        await settle(pilot)
+        assert view.scrollable_content_region.width > width
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "The text of the ferry story." in story_text(app)
+        assert all(strip.cell_length == view.scrollable_content_region.width for strip in view.lines)
