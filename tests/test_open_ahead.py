@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 
 from reader.app import ReaderApp
 from reader.config import Config
@@ -150,3 +151,36 @@ async def test_a_story_rendered_ahead_is_rendered_again_for_a_pane_that_changed_
         await settle(pilot)
         assert "The text of the ferry story." in story_text(app)
         assert all(strip.cell_length == view.scrollable_content_region.width for strip in view.lines)
+
+
+def sidebar_lines(app: ReaderApp) -> list[str]:
+    """The sidebar's lines as they are on screen now."""
+    sidebar = main(app).query_one(Sidebar)
+    region = Region(0, 0, sidebar.outer_size.width, sidebar.outer_size.height)
+    return [" ".join(strip.text.split()) for strip in sidebar.render_lines(region)]
+
+
+async def test_the_sidebar_of_each_story_opened_shows_its_links_read_marks_as_they_are(
+    folder: Path, tmp_path: Path
+) -> None:
+    library = load_library([folder])
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the ferry story: its sidebar lists the harbour story, unread
+        await settle(pilot)
+        assert any("● Harbour wall repairs begin" in line for line in sidebar_lines(app))
+        await pilot.press("up")
+        await pilot.pause(PREFETCH_DELAY + 0.1)
+        await settle(pilot)
+        await pilot.press("enter")  # the harbour story, listed in the sidebar shown: read now, and its own sidebar
+        await settle(pilot)
+        lines = sidebar_lines(app)
+        assert any("✓ Ferry timetable changes" in line for line in lines)  # linked from: read
+        assert not any("Harbour wall repairs begin" in line for line in lines)
+        await pilot.press("backspace")  # back to the ferry story: the harbour story is read now
+        await settle(pilot)
+        assert any("✓ Harbour wall repairs begin" in line for line in sidebar_lines(app))
+        await pilot.press("up", "m")  # the harbour story marked unread again, from the list: the sidebar follows
+        await settle(pilot)
+        assert any("● Harbour wall repairs begin" in line for line in sidebar_lines(app))
