@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 NARROW = 110  # below this many columns the sidebar folds away
 SINGLE = 60  # below this many columns one pane shows at a time: list, article, sidebar
 COMPACT = 120  # below this many columns the footer packs its keys tighter
+SWITCH_INTERVAL = 0.001  # seconds a thread holds the GIL while another waits for it, once the screen is up
 
 
 class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions, ReloadActions, OpenAhead):
@@ -215,6 +217,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self._recount()
         if last and self.library.get(last) is not None:
             self.open_article(last, mark_read=False)
+        self.call_after_refresh(_quick_thread_switches)
 
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
@@ -355,6 +358,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             return
         if record:
             self.history.visit(article_id, self.query_one(ArticleView).scroll_y)
+        if article_id != self.current:
+            self.query_one(Sidebar).outdated()  # refilled once the text is drawn: no redraw of its marks before
         ahead = None if gone else self.take_ahead(article)
         if ahead is not None:
             self.opened_file = ahead.stamp  # read ahead: shown at once, in one frame, with no worker to wait for
@@ -554,6 +559,14 @@ class FileStamp:
     article_id: str
     mtime_ns: int
     size: int
+
+
+def _quick_thread_switches() -> None:
+    """Textual writes every frame from a thread of its own, which needs the GIL: at Python's default switch
+    interval (5 ms) a frame waits up to that long, two or three times, while the event loop goes on with the
+    work that follows it (the sidebar after a story's text) or a worker runs (issue 9). Set after the first
+    paint: the start, when a loader thread contends with the event loop, keeps the default."""
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
+from textual.message import Message
 from textual.timer import Timer
 
 from reader.library import Link, read_article
 from reader.model import Article
 from reader.parse import ParseError
 from reader.screens.main_part import MainScreenPart
+from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 
 if TYPE_CHECKING:
@@ -36,6 +38,12 @@ class Prefetched:
 
 class OpenAhead(MainScreenPart):
     """Reads the highlighted story ahead of Enter; :meth:`take_ahead` gives it to the open, if still current."""
+
+    @dataclass
+    class ReadAhead(Message):
+        """A story was read ahead (its first lines may be rendered ahead too)."""
+
+        article_id: str
 
     _prefetch_timer: Timer | None = None
     _prefetched: dict[str, Prefetched]  # stories read ahead (the cursor rested on them), by id
@@ -86,6 +94,17 @@ class OpenAhead(MainScreenPart):
         while len(prefetched) >= PREFETCHED:
             prefetched.pop(next(iter(prefetched)), None)
         prefetched[article.id] = Prefetched(article, articles, full, links, stamp)
+        self.post_message(self.ReadAhead(article.id))
+
+    def on_open_ahead_read_ahead(self, message: ReadAhead) -> None:
+        """Render the first lines of the story read ahead while the cursor still rests on it (Enter then
+        only paints them)."""
+        ahead = self._prefetched.get(message.article_id)
+        article = self.query_one(HeadlineList).highlighted
+        if ahead is None or article is None or article.id != message.article_id or article.id == self.current:
+            return
+        if self._still_current(ahead, article):
+            self.query_one(ArticleView).prepare(ahead.full, ahead.links)
 
     @work(thread=True, group="prefetch-check")
     def _check_ahead(self, ahead: Prefetched) -> None:

@@ -51,6 +51,17 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class Ready:
+    """The first lines of a story rendered ahead of its open, for one key (width, look, selection, find)."""
+
+    article: Article
+    links: tuple[Link, ...]
+    key: tuple[object, ...]
+    lines: list[Strip]
+    rest: Iterator[list[Strip]] | None
+
+
+@dataclass(frozen=True, slots=True)
 class Look:
     """The styles a render depends on (they change with the theme)."""
 
@@ -125,6 +136,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._finishing = False  # the rest is to be rendered once the lines drawn now are on screen
         self._key: tuple[object, ...] | None = None
         self._drawn: str | None = None  # the story whose first draw is to be announced
+        self._ready: Ready | None = None  # the first lines of a story about to be opened, rendered ahead
 
     @property
     def article(self) -> Article | None:
@@ -160,6 +172,25 @@ class ArticleView(ScrollView, can_focus=True):
         if self.story is not self._shown:
             self._show(self.story)
 
+    def prepare(self, article: Article, links: tuple[Link, ...]) -> None:
+        """Render the first screenful of a story likely to be opened next (the one the list's cursor rests on),
+        so that opening it only has to paint them; kept until another is prepared or the key no longer fits."""
+        if self.find_query or self.size.height == 0:
+            return  # a find marks the text: rendered when shown; out of sight: nothing to gain
+        look = self._current_look()
+        width = self.scrollable_content_region.width
+        story = Story(article, links)
+        parts = self._parts(width, look, story)
+        rest: Iterator[list[Strip]] | None = parts
+        lines: list[Strip] = []
+        for part in parts:
+            lines.extend(part)
+            if len(lines) >= self.scrollable_content_region.height:
+                break
+        else:
+            rest = None
+        self._ready = Ready(article, links, (width, look, None, "", 0), lines, rest)
+
     def _show(self, story: Story | None) -> None:
         """Draw ``story`` from its top (or where it was left: ``scroll_y``, kept within the new text)."""
         self._loading_timer = None
@@ -168,6 +199,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._renders.clear()
         self._key = None
         scroll_y = story.scroll_y if story else 0
+        self._take_ready(story)
         # The lines down to the bottom of the pane now (the rest once they are on screen), so the
         # scroll below lands within the text; with a find, every line (the matches are counted).
         self._update(None if self.find_query else int(scroll_y) + self.scrollable_content_region.height)
@@ -175,6 +207,21 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
         if self.find_query:
             self.post_message(self.Found(self.find_current, self.find_count))
+
+    def _take_ready(self, story: Story | None) -> None:
+        """Start from the lines rendered ahead for this story, if they fit how it is to be drawn now."""
+        ready, self._ready = self._ready, None
+        if ready is None or story is None or story.loading or story.gone or self.find_query:
+            return
+        if ready.article is not story.article or ready.links != story.links:
+            return
+        width = self.scrollable_content_region.width
+        key = (width, self._current_look(), self.selected, self.find_query, self.find_current)
+        if key == ready.key:
+            self.find_count = 0
+            self._key, self._lines, self._rest = key, list(ready.lines), ready.rest
+            if ready.rest is None:
+                self._renders[key] = self._lines
 
     def watch_selected(self) -> None:
         self.refresh()
@@ -207,9 +254,8 @@ class ArticleView(ScrollView, can_focus=True):
             )
         return self._look
 
-    def _content(self, look: Look) -> RenderableType:
-        """What the pane shows, as one renderable (matches of the find marked)."""
-        story = self._shown
+    def _content(self, look: Look, story: Story | None) -> RenderableType:
+        """What the pane shows of ``story``, as one renderable (matches of the find marked)."""
         self.find_count = 0
         if story is None:
             return Text(WELCOME)
@@ -217,8 +263,9 @@ class ArticleView(ScrollView, can_focus=True):
             return Text(f"Loading “{story.article.title}”…", style="italic")
         if story.gone:
             return Text.assemble((story.article.title + "\n\n", "bold"), (GONE, "italic"))
+        selected = self.selected if story is self._shown else None  # a story rendered ahead has none chosen yet
         renderable = article_renderable(
-            story.article, links=story.links, link_style=look.link, selected=self.selected, clickable=True
+            story.article, links=story.links, link_style=look.link, selected=selected, clickable=True
         )
         if self.find_query:
             self.find_count = mark(renderable, self.find_query, self.find_current, look.match, look.current)
@@ -238,7 +285,7 @@ class ArticleView(ScrollView, can_focus=True):
         if key != self._key:
             self._key = key
             kept = self._renders.get(key)
-            self._lines, self._rest = (kept, None) if kept is not None else ([], self._parts(width, look))
+            self._lines, self._rest = (kept, None) if kept is not None else ([], self._parts(width, look, self._shown))
         if self._rest is not None and (upto is None or len(self._lines) < upto):
             for lines in self._rest:
                 self._lines.extend(lines)
@@ -259,13 +306,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._update()
         self.refresh()  # a line past the first ones may have been drawn blank meanwhile
 
-    def _parts(self, width: int, look: Look) -> Iterator[list[Strip]]:
-        """What the pane shows, part by part (a paragraph, a list item...), as lines ``width`` wide:
-        the text at most :data:`MEASURE` wide, centred."""
+    def _parts(self, width: int, look: Look, story: Story | None) -> Iterator[list[Strip]]:
+        """What the pane shows of ``story``, part by part (a paragraph, a list item...), as lines ``width``
+        wide: the text at most :data:`MEASURE` wide, centred."""
         measure = max(1, min(MEASURE, width))
         margin = (width - measure) // 2
         blank = Strip.blank(margin, look.base)
-        content = self._content(look)
+        content = self._content(look, story)
         for part in content.renderables if isinstance(content, Group) else [content]:
             visual = visualize(self, part, markup=False)
             lines = Visual.to_strips(self, visual, measure, None, self.visual_style, pad=True)

@@ -53,9 +53,16 @@ class Sidebar(OptionList):
         self.is_read: Callable[[str], bool] = lambda _id: False
         self.is_bookmarked: Callable[[str], bool] = lambda _id: False
         self.border_title = "Related stories"
+        self._outdated = False  # the story shown is being replaced: its marks need no redraw
+
+    def outdated(self) -> None:
+        """Another story is being opened: until :meth:`show` fills the sidebar for it, its markers are not
+        redrawn (a redraw of every entry would delay the new story's first frame, for lines about to go)."""
+        self._outdated = True
 
     def show(self, links: Sequence[Link], backlinks: Sequence[Article]) -> None:
         """Fill the sidebar for one story."""
+        self._outdated = False
         self.entries = {}
         options: list[Option | None] = []
         groups = (
@@ -78,6 +85,7 @@ class Sidebar(OptionList):
 
     def clear_story(self) -> None:
         """No story open."""
+        self._outdated = False
         self.entries = {}
         self.set_options([Option(Text("Open a story to see its related stories", style="dim italic"), disabled=True)])
 
@@ -101,6 +109,8 @@ class Sidebar(OptionList):
 
     def refresh_states(self) -> None:
         """Redraw the read and bookmark markers (after a change)."""
+        if self._outdated:
+            return  # refilled with fresh markers soon
         for key, entry in self.entries.items():
             if entry.target is not None:
                 self.replace_option_prompt(key, self._prompt(entry))
