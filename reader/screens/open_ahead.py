@@ -106,14 +106,19 @@ class OpenAhead(MainScreenPart):
         if self._still_current(ahead, article):
             self.query_one(ArticleView).prepare(ahead.full, ahead.links)
 
-    @work(thread=True, group="prefetch-check")
     def _check_ahead(self, ahead: Prefetched) -> None:
         """A story just shown as read ahead: its file is looked at again, and if it changed since (say, a body
         edited under the same headline, which a reload does not list), the story is read and drawn again."""
-        if self.stamp(ahead.article.id) != ahead.stamp:
-            self.app.call_from_thread(self._ahead_changed, ahead)
+        self._check_stamp(ahead.article.id, ahead.stamp)
 
-    def _ahead_changed(self, ahead: Prefetched) -> None:
-        if self.current == ahead.article.id and self.opened_file == ahead.stamp:  # still as shown from ahead
-            self.library.forget_body(ahead.article.id)
+    # the worker gets the id and the stamp only: Textual describes a worker by the repr of its arguments,
+    # and a Prefetched holds the whole story list (hundreds of milliseconds and megabytes at 100k)
+    @work(thread=True, group="prefetch-check")
+    def _check_stamp(self, article_id: str, stamp: FileStamp | None) -> None:
+        if self.stamp(article_id) != stamp:
+            self.app.call_from_thread(self._ahead_changed, article_id, stamp)
+
+    def _ahead_changed(self, article_id: str, stamp: FileStamp | None) -> None:
+        if self.current == article_id and self.opened_file == stamp:  # still as shown from ahead
+            self.library.forget_body(article_id)
             self.redraw_open_story()
