@@ -36,15 +36,7 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     tmp = path.with_name(f".{path.name}.{_PID[0]}.{threading.get_ident()}.tmp")
     try:
         # os.open, not open(): no buffer, no isatty and seek calls; this runs once per story written
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            if durable:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
+        _write_fd(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666), data, durable)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -72,7 +64,11 @@ def write_new(path: Path, data: bytes, *, durable: bool = False) -> None:
     hidden folder. ``durable`` fsyncs the file (on ext4 a new file's fsync also
     makes its folder entry durable).
     """
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    _write_fd(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), data, durable)
+
+
+def _write_fd(fd: int, data: bytes, durable: bool) -> None:
+    """Write all of ``data`` to ``fd`` (fsynced when ``durable``), then close it."""
     try:
         view = memoryview(data)
         while view:

@@ -24,7 +24,7 @@ import httpx
 from reader import __version__
 from reader.feeds.backend import speed_up
 from reader.feeds.urls import url_problem
-from reader.feeds.wire import WantsHTTP2, Wire, WireError, lean_url
+from reader.feeds.wire import WantsHTTP2, Wire, WireError, first_line, lean_url
 
 USER_AGENT = f"reader/{__version__} (+terminal news reader)"
 MAX_BYTES = 20 * 1024 * 1024
@@ -249,9 +249,9 @@ class Fetcher:
         except httpx.ConnectError as error:
             raise FetchError(_connect_message(error, url)) from None
         except (httpx.DecodingError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
-            raise FetchError(f"broken response: {_first_line(error)}") from None
+            raise FetchError(f"broken response: {first_line(error)}") from None
         except httpx.HTTPError as error:
-            raise FetchError(_first_line(error) or type(error).__name__) from None
+            raise FetchError(first_line(error) or type(error).__name__) from None
         finally:
             self._busy[shard] -= 1
 
@@ -334,7 +334,7 @@ def _connect_message(error: httpx.ConnectError, url: str) -> str:
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, ssl.SSLError):
-            return f"TLS error with {host}: {getattr(cause, 'reason', None) or _first_line(cause)}"
+            return f"TLS error with {host}: {getattr(cause, 'reason', None) or first_line(cause)}"
         if isinstance(cause, ConnectionRefusedError):
             return f"connection refused by {host}"
         cause = cause.__cause__ or cause.__context__
@@ -344,10 +344,5 @@ def _connect_message(error: httpx.ConnectError, url: str) -> str:
     if "refused" in lowered:
         return f"connection refused by {host}"
     if "ssl" in lowered or "tls" in lowered:
-        return f"TLS error with {host}: {_first_line(error)}"
-    return f"cannot connect to {host}: {_first_line(error)}"
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:200] if text else type(error).__name__
+        return f"TLS error with {host}: {first_line(error)}"
+    return f"cannot connect to {host}: {first_line(error)}"

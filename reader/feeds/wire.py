@@ -232,7 +232,7 @@ class Reply:
                 try:
                     piece = next(decoded, None)
                 except Exception as error:  # zlib.error, brotli.error: a body that is not what it says
-                    raise WireError(f"broken response: cannot decode the body ({_first_line(error)})") from None
+                    raise WireError(f"broken response: cannot decode the body ({first_line(error)})") from None
                 if piece is None:
                     break
                 if piece:
@@ -353,14 +353,14 @@ class Wire:
         try:
             data = state.send(h11.Request(method="GET", target=target, headers=fields))
         except h11.LocalProtocolError as error:
-            raise WireError(f"bad request: {_first_line(error)}") from None
+            raise WireError(f"bad request: {first_line(error)}") from None
         connection.transport.write(data + (state.send(h11.EndOfMessage()) or b""))
         answered = False
         while True:
             try:
                 event = state.next_event()
             except h11.RemoteProtocolError as error:
-                raise WireError(f"broken response: {_first_line(error)}") from None
+                raise WireError(f"broken response: {first_line(error)}") from None
             if event is h11.NEED_DATA:
                 try:
                     data = await self._read(connection)
@@ -383,7 +383,7 @@ class Wire:
         except TimeoutError:
             raise WireError("timed out waiting for data") from None
         except OSError as error:
-            raise _Lost(_first_line(error)) from None
+            raise _Lost(first_line(error)) from None
 
     async def body(self, connection: _Connection) -> AsyncIterator[bytes]:
         """The body's pieces as received (still encoded)."""
@@ -392,7 +392,7 @@ class Wire:
             try:
                 event = state.next_event()
             except h11.RemoteProtocolError as error:
-                raise WireError(f"broken response: {_first_line(error)}") from None
+                raise WireError(f"broken response: {first_line(error)}") from None
             if event is h11.NEED_DATA:
                 try:
                     data = await self._read(connection)
@@ -457,12 +457,13 @@ def _connect_message(error: OSError, host: str) -> str:
     if isinstance(error, ConnectionRefusedError):
         return f"connection refused by {host}"
     if isinstance(error, ssl.SSLError):
-        return f"TLS error with {host}: {getattr(error, 'reason', None) or _first_line(error)}"
+        return f"TLS error with {host}: {getattr(error, 'reason', None) or first_line(error)}"
     if isinstance(error, ssl.CertificateError):
-        return f"TLS error with {host}: {_first_line(error)}"
-    return f"cannot connect to {host}: {_first_line(error)}"
+        return f"TLS error with {host}: {first_line(error)}"
+    return f"cannot connect to {host}: {first_line(error)}"
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
+    """An error's first line, at most 200 characters (its type's name when it says nothing)."""
     text = str(error).strip()
     return text.splitlines()[0][:200] if text else type(error).__name__
