@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.geometry import Region
+from textual.pilot import Pilot
 
 from reader.app import ReaderApp
 from reader.config import Config
@@ -36,6 +37,13 @@ def folder(tmp_path: Path) -> Path:
     return lib
 
 
+async def rest_on(pilot: Pilot[None], key: str) -> None:
+    """Move the list's cursor with ``key`` and let it rest there until its story is read ahead."""
+    await pilot.press(key)
+    await pilot.pause(PREFETCH_DELAY + 0.1)
+    await settle(pilot)
+
+
 async def test_enter_on_a_story_read_ahead_shows_its_text_at_once_with_its_links(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -44,9 +52,7 @@ async def test_enter_on_a_story_read_ahead_shows_its_text_at_once_with_its_links
     app = ReaderApp(library, store, Config(), poll_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("down")
-        await pilot.pause(PREFETCH_DELAY + 0.1)
-        await settle(pilot)
+        await rest_on(pilot, "down")
 
         def no_read(article: Article) -> Article:
             raise AssertionError("the story was read again on Enter")
@@ -69,9 +75,7 @@ async def test_a_story_changed_after_it_was_read_ahead_is_read_again(folder: Pat
     app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("down")
-        await pilot.pause(PREFETCH_DELAY + 0.1)
-        await settle(pilot)
+        await rest_on(pilot, "down")
         path = write(folder, "b.txt", "Ferry timetable changes", "The corrected ferry text.", "May 2, 2025")
         st = path.stat()
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
@@ -91,9 +95,7 @@ async def test_a_story_whose_file_changed_under_the_same_headline_after_it_was_r
     app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("down")
-        await pilot.pause(PREFETCH_DELAY + 0.1)
-        await settle(pilot)
+        await rest_on(pilot, "down")
         path = write(folder, "b.txt", "Ferry timetable changes", "The corrected ferry text.", "May 2, 2025")
         st = path.stat()
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
@@ -110,9 +112,7 @@ async def test_a_file_gone_before_it_is_read_ahead_is_reported_once_when_opened(
     app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("down")
-        await pilot.pause(PREFETCH_DELAY + 0.1)
-        await settle(pilot)
+        await rest_on(pilot, "down")
         assert not library.problems  # reading ahead reports nothing: the user opened nothing
         await pilot.press("enter")
         await settle(pilot)
@@ -135,9 +135,7 @@ async def test_enter_on_a_story_read_ahead_paints_lines_rendered_ahead_and_the_r
         await settle(pilot)
         await pilot.press("enter")  # a long story first: the pane has its scrollbar, as when reading on
         await settle(pilot)
-        await pilot.press("down")
-        await pilot.pause(PREFETCH_DELAY + 0.1)
-        await settle(pilot)
+        await rest_on(pilot, "down")
 
         def no_render(*args: object, **kwargs: object) -> None:
             raise AssertionError("the story's text was rendered again on Enter")
@@ -160,9 +158,7 @@ async def test_a_story_rendered_ahead_is_rendered_again_for_a_pane_that_changed_
     app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("down")
-        await pilot.pause(PREFETCH_DELAY + 0.1)
-        await settle(pilot)
+        await rest_on(pilot, "down")
         view = article_view(app)
         width = view.scrollable_content_region.width
         await pilot.press("s")  # the sidebar folds away: the article pane widens
@@ -191,9 +187,7 @@ async def test_the_sidebar_of_each_story_opened_shows_its_links_read_marks_as_th
         await pilot.press("down", "enter")  # the ferry story: its sidebar lists the harbour story, unread
         await settle(pilot)
         assert any("● Harbour wall repairs begin" in line for line in sidebar_lines(app))
-        await pilot.press("up")
-        await pilot.pause(PREFETCH_DELAY + 0.1)
-        await settle(pilot)
+        await rest_on(pilot, "up")
         await pilot.press("enter")  # the harbour story, listed in the sidebar shown: read now, and its own sidebar
         await settle(pilot)
         lines = sidebar_lines(app)
