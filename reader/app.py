@@ -196,7 +196,9 @@ class ReaderApp(App[None]):
             return self._main_screen(self.library, self.store)
         return Screen()
 
-    @work(thread=True, exclusive=True, group="load")
+    # every worker has a description: without one Textual builds it from the repr() of the arguments,
+    # which for a story list costs hundreds of milliseconds and megabytes at 100k stories
+    @work(thread=True, exclusive=True, group="load", description="load")
     def _load(self) -> None:
         if self._loader is None:
             self.post_message(self.LoadFailed("no library given and no loader"))
@@ -290,7 +292,7 @@ class ReaderApp(App[None]):
         if self.library is not None and not self.library.loading:
             self._index()
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exclusive=True, group="index", description="index")
     def _index(self) -> None:
         library = self.library  # read here: worker arguments are formatted with repr()
         if library is None:
@@ -358,7 +360,7 @@ class ReaderApp(App[None]):
         self.runtime_problems.append(message.text)
         self.notify(clean_line(message.text), severity="error", timeout=10, markup=False)
 
-    @work(thread=True, group="config")
+    @work(thread=True, group="config", description="config")
     def save_config(self) -> None:
         """Remember the settings (theme, sidebar) for the next run."""
         self.config.save(self.config_path)

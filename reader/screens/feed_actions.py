@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 class FeedActions(MainScreenPart):
     """The Sources pane and the list scoped to one feed, refresh (r, R), open and copy the address (o, y)."""
 
-    @work(thread=True, exclusive=True, group="feed-info")
+    @work(thread=True, exclusive=True, group="feed-info", description="feed-info")
     def _load_feed_info(self) -> None:
         from reader.feeds.stories import all_stories
         from reader.feeds.subscriptions import SubscriptionError, feed_statuses
@@ -184,7 +184,7 @@ class FeedActions(MainScreenPart):
         if url is not None:
             self._open_in_browser(url)
 
-    @work(thread=True, group="browser")
+    @work(thread=True, group="browser", description="browser")
     def _open_in_browser(self, url: str) -> None:
         from reader import outside
 

@@ -379,7 +379,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         elif not self.query_one(ArticleView).region:  # out of sight (one pane at a time): nothing to wait for
             self.call_after_refresh(self._fill_sidebar, article_id)
 
-    @work(thread=True, exclusive=True, group="open")
+    @work(thread=True, exclusive=True, group="open", description="open")
     def _prepare(self, article: Article, scroll_y: float) -> None:
         self.opened_file = self.stamp(article.id)  # before reading: a change made meanwhile is seen later
         full = self.library.full(article)  # may re-read and parse the file: never on the event loop
@@ -387,7 +387,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self.app.call_from_thread(self.check_library)  # its file changed or went: show the folders as they are
         self.post_message(self.Opened(full, tuple(self.library.links(full)), scroll_y))
 
-    @work(thread=True, exclusive=True, group="backlinks")
+    @work(thread=True, exclusive=True, group="backlinks", description="backlinks")
     def _find_backlinks(self, article_id: str) -> None:
         """The first backlinks are found (every story's links resolved) once the story is drawn."""
         self.post_message(self.BacklinksReady(article_id, self.library.backlinks(article_id)))

@@ -75,7 +75,7 @@ class OpenAhead(MainScreenPart):
         if ahead is None or not self._still_current(ahead, article):
             self._prefetch(article)
 
-    @work(thread=True, exclusive=True, group="prefetch")
+    @work(thread=True, exclusive=True, group="prefetch", description="prefetch")
     def _prefetch(self, article: Article) -> None:
         """Read and parse a story and resolve its links, ahead of Enter (its problems are left to the open)."""
         articles = self.library.articles
@@ -111,9 +111,7 @@ class OpenAhead(MainScreenPart):
         edited under the same headline, which a reload does not list), the story is read and drawn again."""
         self._check_stamp(ahead.article.id, ahead.stamp)
 
-    # the worker gets the id and the stamp only: Textual describes a worker by the repr of its arguments,
-    # and a Prefetched holds the whole story list (hundreds of milliseconds and megabytes at 100k)
-    @work(thread=True, group="prefetch-check")
+    @work(thread=True, group="prefetch-check", description="prefetch-check")
     def _check_stamp(self, article_id: str, stamp: FileStamp | None) -> None:
         if self.stamp(article_id) != stamp:
             self.app.call_from_thread(self._ahead_changed, article_id, stamp)

@@ -67,7 +67,7 @@ class ReloadActions(MainScreenPart):
         self.query_one(HeadlineList).refresh()
         self.query_one(Sidebar).refresh_states()
 
-    @work(thread=True, exclusive=True, group="reload")
+    @work(thread=True, exclusive=True, group="reload", description="reload")
     def _reload(self, manual: bool) -> None:
         reloader = self.reloader
         if reloader is None:

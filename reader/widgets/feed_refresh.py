@@ -68,7 +68,7 @@ class FeedRefresher(Widget):
         self._run(tuple(keys), due_only, background)
         return True
 
-    @work(thread=True, exclusive=True, group="refresh")
+    @work(thread=True, exclusive=True, group="refresh", description="refresh")
     def _run(self, keys: tuple[str, ...], due_only: bool, background: bool) -> None:
         from reader.feeds.refresh import refresh
         from reader.feeds.subscriptions import SubscriptionError

@@ -66,7 +66,7 @@ class FilterBox(Input):
             matcher = self._matcher = TitleMatcher(rows)
         return matcher
 
-    @work(thread=True, exclusive=True, group="filter")
+    @work(thread=True, exclusive=True, group="filter", description="filter")
     def _search(self, query: str, generation: int) -> None:
         if generation != self._generation:
             return  # a newer query took over before this one began

@@ -63,7 +63,7 @@ class StoreSync(Widget):
         if self.store.unsaved:
             self.save(Change("flush"))
 
-    @work(thread=True, group="store")
+    @work(thread=True, group="store", description="store")
     def _save_changes(self) -> None:
         while (change := self.changes.take()) is not None:
             error = None
@@ -84,7 +84,7 @@ class StoreSync(Widget):
         """Check the state file for changes made elsewhere (``reader read`` in a shell, a second window)."""
         self._poll()
 
-    @work(thread=True, exclusive=True, group="poll")
+    @work(thread=True, exclusive=True, group="poll", description="poll")
     def _poll(self) -> None:
         try:
             changed = self.store.refresh()
