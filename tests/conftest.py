@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
+
+_PROXY_SETTINGS = frozenset({"http_proxy", "https_proxy", "all_proxy", "no_proxy"})
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +24,9 @@ def private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     monkeypatch.setenv("READER_CONFIG_DIR", str(home / "config"))
     monkeypatch.delenv("READER_STATE_FILE", raising=False)
+    for name in list(os.environ):  # a developer's proxy would catch the requests to the tests' local servers
+        if name.lower() in _PROXY_SETTINGS:
+            monkeypatch.delenv(name)
     return home
 
 

@@ -4,7 +4,8 @@ Conditional GET, redirects followed by hand (a permanent chain is reported so
 the stored URL can be updated; a loop is an error), a size cap enforced while
 streaming, per-host and global concurrency limits, and one-line error messages.
 The requests themselves go over :mod:`reader.feeds.wire` (lean HTTP/1.1), or
-httpx for an injected transport and URLs the lean path leaves alone.
+httpx for an injected transport, URLs the lean path leaves alone, and every
+request that the environment sends through a proxy (:mod:`reader.feeds.proxy`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import httpx
 
 from reader import __version__
 from reader.feeds.backend import speed_up
+from reader.feeds.proxy import SCHEMES, Proxies, authority, shown
 from reader.feeds.urls import url_problem
 from reader.feeds.wire import WantsHTTP2, Wire, WireError, first_line, lean_url
 
@@ -104,8 +106,9 @@ class Fetcher:
     """An HTTP client with limits; use ``async with Fetcher() as f: await f.get(url)``.
 
     Requests go through :mod:`reader.feeds.wire` (lean HTTP/1.1), or through httpx (HTTP/2 where the
-    server offers it) when a transport is given, the URL is one the lean path leaves to httpx, or the
-    server chose HTTP/2 in the TLS handshake.
+    server offers it) when a transport is given, the URL is one the lean path leaves to httpx, the
+    server chose HTTP/2 in the TLS handshake, or a proxy set in the environment applies to the URL
+    (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``: read when the fetcher is made).
     """
 
     def __init__(self, limits: Limits | None = None, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
@@ -130,6 +133,10 @@ class Fetcher:
         self._busy = [0] * shards
         #: the pool a host was last fetched through: its kept-alive connections are there
         self._home: dict[str, int] = {}
+        #: the environment's proxies (none with an injected transport, as in httpx)
+        self._proxies = Proxies.from_environment() if transport is None else Proxies({})
+        #: an httpx client per proxy URL, made on first use
+        self._proxied: dict[str, httpx.AsyncClient] = {}
 
     def _new_client(
         self, size: int, transport: httpx.AsyncBaseTransport | None, verify: ssl.SSLContext | bool
@@ -157,7 +164,7 @@ class Fetcher:
         """Close the connections."""
         if self._wire is not None:
             await self._wire.aclose()
-        for client in self._clients:
+        for client in [*self._clients, *self._proxied.values()]:
             await client.aclose()
 
     def _host_limit(self, url: str) -> asyncio.Semaphore:
@@ -227,6 +234,9 @@ class Fetcher:
 
     async def _once(self, url: str, headers: dict[str, str]) -> Response | tuple[int, str]:
         """One request: a Response, or (status, Location) for a redirect."""
+        proxy = self._proxies.for_url(url)
+        if proxy is not None:
+            return await self._through(self._proxy_client(*proxy), url, headers, proxy[1])
         if self._wire is not None and lean_url(url):
             try:
                 async with self._wire.stream("GET", url, headers=BASE_HEADERS | headers) as reply:
@@ -241,19 +251,62 @@ class Fetcher:
         shard = self._shard(url)
         self._busy[shard] += 1
         try:
-            async with self._clients[shard].stream("GET", url, headers=headers) as reply:
+            return await self._through(self._clients[shard], url, headers, None)
+        finally:
+            self._busy[shard] -= 1
+
+    def _proxy_client(self, variable: str, proxy: str) -> httpx.AsyncClient:
+        """The httpx client sending requests through ``proxy`` (named by the environment's ``variable``)."""
+        client = self._proxied.get(proxy)
+        if client is not None:
+            return client
+        if proxy.partition("://")[0].lower() not in SCHEMES:
+            raise FetchError(
+                f"unsupported proxy in {variable}: {shown(proxy)[:200]} (use http://, https:// or socks5://)"
+            )
+        try:
+            parts = urlsplit(proxy)
+            if not parts.hostname or parts.port == 0:
+                raise ValueError("no host")
+        except ValueError as error:
+            raise FetchError(f"bad proxy in {variable}: {shown(proxy)[:200]} ({first_line(error)})") from None
+        limits = httpx.Limits(
+            max_connections=self.limits.connections, max_keepalive_connections=self.limits.connections
+        )
+        try:
+            transport = httpx.AsyncHTTPTransport(verify=ssl_context(), http2=True, limits=limits, proxy=proxy)
+        except ImportError:  # socks5:// without the socksio package
+            raise FetchError(f"the SOCKS proxy in {variable} needs the socksio package (pip install socksio)") from None
+        except (httpx.InvalidURL, ValueError, TypeError) as error:
+            raise FetchError(f"bad proxy in {variable}: {shown(proxy)[:200]} ({first_line(error)})") from None
+        client = self._new_client(self.limits.connections, transport, True)
+        self._proxied[proxy] = client
+        return client
+
+    async def _through(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], proxy: str | None
+    ) -> Response | tuple[int, str]:
+        """One request with an httpx client (through ``proxy`` when it is set: only for the messages)."""
+        try:
+            async with client.stream("GET", url, headers=headers) as reply:
                 return await self._answer(url, reply)
         except httpx.TimeoutException as error:
             kind = "connecting" if isinstance(error, httpx.ConnectTimeout) else "waiting for data"
-            raise FetchError(f"timed out {kind}") from None
+            raise FetchError(
+                f"timed out {kind}" + (f" (through proxy {authority(proxy or '')})" if proxy else "")
+            ) from None
+        except httpx.ProxyError as error:
+            raise FetchError(f"proxy {authority(proxy or '')} refused: {first_line(error)}") from None
         except httpx.ConnectError as error:
+            if proxy is not None:
+                raise FetchError(
+                    f"proxy {authority(proxy or '')} unreachable: {_connect_message(error, proxy)}"
+                ) from None
             raise FetchError(_connect_message(error, url)) from None
         except (httpx.DecodingError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as error:
             raise FetchError(f"broken response: {first_line(error)}") from None
         except httpx.HTTPError as error:
             raise FetchError(first_line(error) or type(error).__name__) from None
-        finally:
-            self._busy[shard] -= 1
 
     async def _answer(self, url: str, reply: _Reply) -> Response | tuple[int, str]:
         """The response, or (status, Location) for a redirect; an error status raises."""
