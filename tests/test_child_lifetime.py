@@ -184,7 +184,7 @@ asyncio.run(main())
 
 
 def test_page_workers_stop_when_a_refresh_is_killed(tmp_path: Path, leftovers: list[int]) -> None:
-    """Idle workers of a killed refresh (and multiprocessing's helper) used to stay forever."""
+    """Idle page workers of a killed refresh used to stay forever."""
     with socket.socket() as closed:  # a port nothing listens on: each page fails at once, locally
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
@@ -193,8 +193,8 @@ def test_page_workers_stop_when_a_refresh_is_killed(tmp_path: Path, leftovers: l
     try:
         shown = _wait_for_output(parent, output)  # the pages were read (by the workers): they are up, idle
         assert "127.0.0.1" in shown, shown
-        _wait_for_children(parent, output, "multiprocessing.spawn", 1, leftovers)
-        workers = _children(parent.pid)  # the workers and multiprocessing's resource tracker
+        _wait_for_children(parent, output, "reader.feeds.page_workers", 2, leftovers)
+        workers = _children(parent.pid)  # the page workers
         leftovers.extend(workers)
     finally:
         _kill(parent)

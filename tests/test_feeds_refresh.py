@@ -10,7 +10,7 @@ from werkzeug import Request, Response
 
 from reader.feeds import stories
 from reader.feeds.refresh import refresh
-from reader.feeds.subscriptions import add_feed, editing, load_feeds
+from reader.feeds.subscriptions import Feed, add_feed, editing, load_feeds
 from reader.library import default_library, read_article
 from reader.paths import articles_dir
 from tests import test_feeds_support as support
@@ -260,22 +260,9 @@ def test_atom_and_json_feeds(server: HTTPServer) -> None:
     )
 
 
-def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_text(
-    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from reader.feeds import pages
-
-    monkeypatch.setattr(pages, "POOL_FROM", 40)  # the real threshold is hundreds of pages: keep the test quick
-    used_workers: list[bool] = []
-    close = pages.Pages.close
-
-    def closing(self: pages.Pages) -> None:
-        used_workers.append(self.pool is not None)
-        close(self)
-
-    monkeypatch.setattr(pages.Pages, "close", closing)
+def _tram_stops(server: HTTPServer, count: int) -> tuple[str, Feed]:
+    """A feed of ``count`` short items, each with an article page of six paragraphs; (base URL, the feed)."""
     base = server.url_for("/")
-    count = pages.POOL_FROM + pages.BATCH + 3  # workers start, and a partial batch is sent too
     items = [
         {
             "title": f"Tram stop number {i} opens",
@@ -296,6 +283,34 @@ def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_tex
         )
         server.expect_request(f"/stop/{i}").respond_with_data(html, content_type="text/html")
     feed, _ = add_feed(base + "feed.xml")
+    return base, feed
+
+
+def _workers_used(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Start the page workers from 40 pages, on any machine; note at each refresh's end whether they ran."""
+    from reader.feeds import pages
+
+    monkeypatch.setattr(pages, "POOL_FROM", 40)  # the real threshold is hundreds of pages: keep the test quick
+    monkeypatch.setattr(pages, "_cores", lambda: 2)  # workers, even on one core
+    used_workers: list[bool] = []
+    close = pages.Pages.close
+
+    def closing(self: pages.Pages) -> None:
+        used_workers.append(self.pool is not None)
+        close(self)
+
+    monkeypatch.setattr(pages.Pages, "close", closing)
+    return used_workers
+
+
+def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_text(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.feeds import pages
+
+    used_workers = _workers_used(monkeypatch)
+    count = pages.POOL_FROM + pages.BATCH + 3  # workers start, and a partial batch is sent too
+    base, feed = _tram_stops(server, count)
 
     [result] = refresh()
 
@@ -306,3 +321,35 @@ def test_many_pages_go_through_the_extraction_workers_and_all_get_their_full_tex
     [record] = [r for r in index.values() if r["url"] == f"{base}stop/7"]
     seventh = read_article(articles_dir() / feed.slug / record["file"])
     assert any("Stop 7 paragraph 5" in block.text for block in seventh.body)
+
+
+HOSTILE = ("html", "lxml", "pickle", "socket", "threading", "signal", "multiprocessing", "struct", "selectors")
+
+
+def test_modules_in_the_working_folder_never_run_in_the_page_workers(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A refresh run in a downloaded project's folder: its html.py, pickle.py... are not imported by the workers.
+
+    Python puts the working folder first on a ``python -c`` child's path: multiprocessing's spawn children and its
+    resource tracker imported their first modules from there.
+    """
+    from reader.feeds import pages
+
+    folder = tmp_path / "project"
+    folder.mkdir()
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    for name in HOSTILE:
+        (folder / f"{name}.py").write_text(f"open({str(marks / name)!r}, 'w').close()\n")
+    monkeypatch.chdir(folder)
+    used_workers = _workers_used(monkeypatch)
+    count = pages.POOL_FROM + 3
+    _, feed = _tram_stops(server, count)
+
+    [result] = refresh()
+
+    assert sorted(p.name for p in marks.iterdir()) == []
+    assert (result.state, result.new, result.page_failures) == ("updated", count, 0)
+    assert used_workers == [True]
+    assert all(record["full_text"] for record in stories.feed_stories(feed.slug).values())

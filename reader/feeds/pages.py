@@ -1,28 +1,24 @@
 """Article pages of a refresh: fetched and extracted here, or in worker processes when there are many. No Textual.
 
-A refresh with many pages to read starts worker processes (one a core, spawned
-once per refresh). Each worker keeps its own event loop and HTTP client
-(:class:`~reader.feeds.http.Fetcher`, same limits and safety, its share of the
-connection limit) across calls, and is sent the page URLs in batches: it fetches
-a batch concurrently and extracts each page, so fetching and extracting pages
-use every core while the main process reads the feeds and writes the stories.
-Each worker also holds the read end of a pipe only this process writes to: when
-this process ends, even killed, the workers see it close and stop.
+A refresh with many pages to read starts worker processes (one a core, started
+once per refresh by :mod:`reader.feeds.page_workers`). Each worker keeps its own
+event loop and HTTP client (:class:`~reader.feeds.http.Fetcher`, same limits and
+safety, its share of the connection limit) across calls, and is sent the page
+URLs in batches: it fetches a batch concurrently and extracts each page, so
+fetching and extracting pages use every core while the main process reads the
+feeds and writes the stories. When this process ends, even killed, the workers
+see their stdin end and stop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.connection import Connection
 
-from reader.children import exit_with_parent
 from reader.feeds.extract import Content, extract_page
 from reader.feeds.http import ACCEPT_PAGE, Fetcher, FetchError, Limits
+from reader.feeds.page_workers import PageWorkers, WorkerGone
 
 #: Article pages in one refresh from which worker processes are worth starting. Two workers cost about
 #: 1 s of CPU to start (interpreter, trafilatura, httpx) and up to 3 s of wall on a loaded machine, about
@@ -72,16 +68,6 @@ async def _read_all(urls: list[str], limits: Limits) -> list[Result]:
 _Batch = list[tuple[str, "asyncio.Future[Result]"]]
 
 
-def _watch_parent(lifeline: Connection) -> None:
-    """In a worker, first: stop when the refresh's process is gone (its end of ``lifeline`` closed)."""
-
-    def gone() -> None:
-        while True:
-            lifeline.recv_bytes()  # EOFError (or OSError) once the other end is closed
-
-    exit_with_parent(gone)
-
-
 def _cores() -> int:
     """The cores this process may run on (a CPU set or container limit counts, not the machine's)."""
     try:
@@ -96,7 +82,7 @@ class Pages:
     def __init__(self, fetcher: Fetcher) -> None:
         self.fetcher = fetcher
         self.pending = 0
-        self.pool: ProcessPoolExecutor | None = None
+        self.pool: PageWorkers | None = None
         self.workers = min(4, _cores())
         limits = fetcher.limits
         share = max(1, limits.connections // self.workers)
@@ -105,20 +91,18 @@ class Pages:
         )
         self._batch: _Batch = []
         self._timer: asyncio.TimerHandle | None = None
-        self._lifeline: Connection | None = None  # the write end of the workers' lifeline
+        self._started = False
+        self._running: set[asyncio.Future[list[Result]]] = set()
 
     def expect(self, pages: int) -> None:
         """Announce pages to read; start the workers when there are enough to pay for them."""
         self.pending += pages
-        if self.pool is None and self.workers > 1 and self.pending >= POOL_FROM:
-            # spawn, not fork: the app calls refresh from a thread of a running Textual process
-            context = multiprocessing.get_context("spawn")
-            if self._lifeline is not None:  # of workers that broke
-                self._lifeline.close()
-            ours, self._lifeline = context.Pipe(duplex=False)
-            self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_watch_parent, initargs=(ours,)
-            )
+        if not self._started and self.workers > 1 and self.pending >= POOL_FROM:
+            self._started = True  # once: workers that broke are not started again
+            try:
+                self.pool = PageWorkers(self.workers, self.worker_limits)
+            except (OSError, ValueError):
+                self.pool = None  # the pages are read here
 
     async def __call__(self, url: str) -> Result:
         """The article at ``url``, or None and a one-line reason."""
@@ -149,15 +133,11 @@ class Pages:
         batch, self._batch = self._batch, []
         if not batch:
             return
-        done: asyncio.Future[list[Result]]
-        try:
-            if self.pool is None:
-                raise BrokenProcessPool("no workers")
-            urls = [url for url, _ in batch]
-            done = asyncio.get_running_loop().run_in_executor(self.pool, read_pages, urls, self.worker_limits)
-        except (BrokenProcessPool, RuntimeError):
-            self.pool = None
-            done = asyncio.ensure_future(self._here_all(batch))
+        pool = self.pool
+        work = pool.read([url for url, _ in batch]) if pool is not None and pool.alive() else self._here_all(batch)
+        done = asyncio.ensure_future(work)
+        self._running.add(done)  # held until done (the loop holds tasks weakly)
+        done.add_done_callback(self._running.discard)
         done.add_done_callback(lambda task: self._deliver(batch, task))
 
     async def _here_all(self, batch: _Batch) -> list[Result]:
@@ -170,8 +150,7 @@ class Pages:
                 future.cancel()
             return
         error = task.exception()
-        if isinstance(error, BrokenProcessPool):
-            self.pool = None
+        if isinstance(error, WorkerGone):
             retry = asyncio.ensure_future(self._here_all(batch))
             retry.add_done_callback(lambda again: self._deliver(batch, again))
             return
@@ -186,8 +165,5 @@ class Pages:
             self._timer.cancel()
             self._timer = None
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.close()
             self.pool = None
-        if self._lifeline is not None:
-            self._lifeline.close()
-            self._lifeline = None
