@@ -150,15 +150,9 @@ class PageWorkers:
 
 
 def _read(stream: IO[bytes], size: int) -> bytes:
-    """Exactly ``size`` bytes, or ``b""`` at the end."""
-    parts = []
-    while size:
-        part = stream.read(size)
-        if not part:
-            return b""
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
+    """Exactly ``size`` bytes, or ``b""`` at the end (a buffered stream's read waits for all of them)."""
+    data = stream.read(size)
+    return data if len(data) == size else b""
 
 
 def serve() -> None:
