@@ -37,6 +37,27 @@ def texts(feed: Feed) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in (articles_dir() / feed.slug).glob("*.txt")}
 
 
+def serve_both(server: HTTPServer, harbour: int, tram: int, *, words: str = "Text.") -> None:
+    """Serve the Harbour feed (``/a.xml``, its stories saying ``words``) and the Tram feed (``/b.xml``)."""
+    serve_feed(server, "/a.xml", "Harbour", harbour, words=words)
+    serve_feed(server, "/b.xml", "Tram", tram)
+
+
+def harbour_and_tram(server: HTTPServer, harbour: int, tram: int) -> tuple[Feed, Feed]:
+    """The Harbour and Tram feeds, served with ``harbour`` and ``tram`` stories, and subscribed."""
+    serve_both(server, harbour, tram)
+    base = server.url_for("/")
+    return add_feed(base + "a.xml")[0], add_feed(base + "b.xml")[0]
+
+
+def assert_indexed(feed: Feed, count: int) -> None:
+    """The feed has ``count`` story files, each indexed under the id its file parses to."""
+    index = stories.feed_stories(feed.slug)
+    folder = articles_dir() / feed.slug
+    assert len(index) == count == len(texts(feed))
+    assert {r["id"] for r in index.values()} == {read_article(folder / r["file"]).id for r in index.values()}
+
+
 def used_helper(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Record, for each refresh, whether its stories went through the helper process."""
     used: list[bool] = []
@@ -55,23 +76,15 @@ def test_a_big_refresh_writes_through_the_helper_and_updates_in_place(
 ) -> None:
     monkeypatch.setattr(writer, "PROCESS_FROM", 10)  # the real threshold is hundreds of stories: keep the test quick
     used = used_helper(monkeypatch)
-    base = server.url_for("/")
-    serve_feed(server, "/a.xml", "Harbour", 12)
-    serve_feed(server, "/b.xml", "Tram", 12)
-    feed_a, _ = add_feed(base + "a.xml")
-    feed_b, _ = add_feed(base + "b.xml")
+    feed_a, feed_b = harbour_and_tram(server, 12, 12)
 
     results = refresh()
 
     assert [(r.state, r.new) for r in results] == [("updated", 12), ("updated", 12)]
-    for feed in (feed_a, feed_b):
-        index = stories.feed_stories(feed.slug)
-        folder = articles_dir() / feed.slug
-        assert len(index) == 12 == len(texts(feed))
-        assert {r["id"] for r in index.values()} == {read_article(folder / r["file"]).id for r in index.values()}
+    assert_indexed(feed_a, 12)
+    assert_indexed(feed_b, 12)
     server.clear()
-    serve_feed(server, "/a.xml", "Harbour", 12, words="The ferry is back after its winter refit.")
-    serve_feed(server, "/b.xml", "Tram", 12)
+    serve_both(server, 12, 12, words="The ferry is back after its winter refit.")
     before = texts(feed_b)
 
     again = refresh()
@@ -89,20 +102,13 @@ def test_a_first_refresh_of_many_new_feeds_starts_the_helper_with_it(
     # though they bring only 3 stories each (fewer than PROCESS_FROM: the helper would never start on the way)
     monkeypatch.setattr(writer, "PROCESS_FROM", 2 * writer.NEW_FEED_ITEMS)
     used = used_helper(monkeypatch)
-    base = server.url_for("/")
-    serve_feed(server, "/a.xml", "Harbour", 3)
-    serve_feed(server, "/b.xml", "Tram", 3)
-    feed_a, _ = add_feed(base + "a.xml")
-    feed_b, _ = add_feed(base + "b.xml")
+    feed_a, feed_b = harbour_and_tram(server, 3, 3)
 
     results = refresh()
 
     assert [(r.state, r.new) for r in results] == [("updated", 3), ("updated", 3)]
-    for feed in (feed_a, feed_b):
-        index = stories.feed_stories(feed.slug)
-        folder = articles_dir() / feed.slug
-        assert len(index) == 3 == len(texts(feed))
-        assert {r["id"] for r in index.values()} == {read_article(folder / r["file"]).id for r in index.values()}
+    assert_indexed(feed_a, 3)
+    assert_indexed(feed_b, 3)
     before = texts(feed_a)
 
     again = refresh()  # the same feeds, fetched before and with nothing new: no helper process
@@ -115,11 +121,7 @@ def test_a_first_refresh_of_many_new_feeds_starts_the_helper_with_it(
 def test_when_the_helper_dies_the_stories_are_written_here(server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer, "PROCESS_FROM", 1)
     monkeypatch.setattr(writer, "_START", "import sys; sys.stdin.buffer.read(9); sys.exit(3)")  # dies on the first
-    base = server.url_for("/")
-    serve_feed(server, "/a.xml", "Harbour", 5)
-    serve_feed(server, "/b.xml", "Tram", 7)
-    feed_a, _ = add_feed(base + "a.xml")
-    feed_b, _ = add_feed(base + "b.xml")
+    feed_a, feed_b = harbour_and_tram(server, 5, 7)
 
     results = refresh()
 
@@ -132,11 +134,7 @@ def test_a_disk_error_is_one_line_for_its_feed_only(
     server: HTTPServer, monkeypatch: pytest.MonkeyPatch, process_from: int
 ) -> None:
     monkeypatch.setattr(writer, "PROCESS_FROM", process_from)
-    base = server.url_for("/")
-    serve_feed(server, "/a.xml", "Harbour", 3)
-    serve_feed(server, "/b.xml", "Tram", 3)
-    feed_a, _ = add_feed(base + "a.xml")
-    feed_b, _ = add_feed(base + "b.xml")
+    feed_a, feed_b = harbour_and_tram(server, 3, 3)
     articles_dir().mkdir(parents=True, exist_ok=True)
     (articles_dir() / feed_a.slug).write_text("a file where the feed's folder goes")
 
@@ -193,10 +191,7 @@ def test_a_new_feed_folder_is_whole_or_absent_after_a_kill(server: HTTPServer, p
 
 
 def test_two_big_refreshes_at_once_lose_nothing_and_duplicate_nothing(server: HTTPServer) -> None:
-    base = server.url_for("/")
-    serve_feed(server, "/a.xml", "Harbour", 30)
-    serve_feed(server, "/b.xml", "Tram", 30)
-    feeds = [add_feed(base + "a.xml")[0], add_feed(base + "b.xml")[0]]
+    feeds = list(harbour_and_tram(server, 30, 30))
     code = "import reader.feeds.writer as w; w.PROCESS_FROM = 1\nfrom reader.feeds.refresh import refresh; refresh()"
     procs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(2)]
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
