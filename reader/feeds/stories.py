@@ -207,13 +207,20 @@ def _remove_stale_stages(folder: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Is process ``pid`` still running (a zombie is not: it has ended, and waits only to be reaped)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except OSError:
-        return True  # someone else's process
-    return True
+        pass  # someone else's process
+    try:  # a refresh killed before it reaped its helper leaves the helper a zombie, long after in some containers
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rpartition(b")")[2].split()[:1] not in ([b"Z"], [b"X"])
+    except FileNotFoundError:
+        return not os.path.isdir("/proc/self")  # it ended meanwhile; or no /proc here: as running, to be safe
+    except OSError:
+        return True
 
 
 def _has_text(path: Path) -> bool:
