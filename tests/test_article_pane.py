@@ -8,12 +8,14 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 from textual.geometry import Region
+from textual.pilot import Pilot
 
 from reader.app import ReaderApp
 from reader.config import Config
-from reader.library import load_library
+from reader.library import Library, load_library
 from reader.paths import seeds_dir
 from reader.store import Store
+from reader.widgets.article_view import ArticleView
 from reader.widgets.title_header import SteadyTitle, TitleHeader
 from tests import test_feeds_support as support
 from tests.helpers.article import article_view, screen_lines, story_text
@@ -39,6 +41,31 @@ def folder_app(folder: Path, tmp_path: Path) -> ReaderApp:
     )
 
 
+def seeds_app(tmp_path: Path, library: Library | None = None) -> ReaderApp:
+    """The app over ``library`` (by default the bundled sample library), its state in ``tmp_path``."""
+    library = load_library(folders=[seeds_dir()]) if library is None else library
+    return ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+
+
+def library_of(tmp_path: Path, *seeds: str) -> Path:
+    """A library folder in ``tmp_path`` holding copies of the named seed pages."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    for name in seeds:
+        shutil.copy(seeds_dir() / name, folder / name)
+    return folder
+
+
+async def open_cobalt(pilot: Pilot[None]) -> ArticleView:
+    """Wait for the app, open the Cobalt Bay story and wait for it to show; its article pane."""
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    await settle(pilot)
+    main(app).open_article(COBALT)
+    await settle(pilot)
+    return article_view(app)
+
+
 def rewrite(page: Path, old: str, new: str, more: str = "") -> None:
     """Change the page's text in place (same headline), as an editor would, a second later."""
     text = page.read_text(encoding="utf-8").replace(old, new)
@@ -50,16 +77,11 @@ def rewrite(page: Path, old: str, new: str, more: str = "") -> None:
 
 async def test_a_reload_redraws_the_open_story_in_place(tmp_path: Path) -> None:
     """Issue 11: the open story's file changes under the same headline; Ctrl+R's check shows the new text."""
-    folder = tmp_path / "library"
-    folder.mkdir()
-    page = folder / "cobalt.txt"
-    shutil.copy(seeds_dir() / "cobalt-bay-tidal.txt", page)
+    folder = library_of(tmp_path, "cobalt-bay-tidal.txt")
+    page = folder / "cobalt-bay-tidal.txt"
     app = folder_app(folder, tmp_path)
     async with app.run_test(size=(100, 16)) as pilot:
-        await settle(pilot)
-        main(app).open_article(COBALT)
-        await settle(pilot)
-        view = article_view(app)
+        view = await open_cobalt(pilot)
         assert OLD in story_text(app)
         view.scroll_to(y=4, animate=False, immediate=True)
         await pilot.pause()
@@ -73,17 +95,11 @@ async def test_a_reload_redraws_the_open_story_in_place(tmp_path: Path) -> None:
 
 
 async def test_a_reload_that_leaves_the_open_story_alone_keeps_it(tmp_path: Path) -> None:
-    folder = tmp_path / "library"
-    folder.mkdir()
-    shutil.copy(seeds_dir() / "cobalt-bay-tidal.txt", folder / "cobalt.txt")
-    other = folder / "chess.txt"
-    shutil.copy(seeds_dir() / "marrowick-chess-prodigy.txt", other)
+    folder = library_of(tmp_path, "cobalt-bay-tidal.txt", "marrowick-chess-prodigy.txt")
+    other = folder / "marrowick-chess-prodigy.txt"
     app = folder_app(folder, tmp_path)
     async with app.run_test(size=(100, 16)) as pilot:
-        await settle(pilot)
-        main(app).open_article(COBALT)
-        await settle(pilot)
-        view = article_view(app)
+        view = await open_cobalt(pilot)
         view.scroll_to(y=3, animate=False, immediate=True)
         await pilot.pause()
         lines = list(view.lines)
@@ -124,13 +140,9 @@ def text_width(lines: list[str]) -> int:
 
 
 async def test_a_narrower_pane_rewraps_the_story(tmp_path: Path) -> None:
-    library = load_library(folders=[seeds_dir()])
-    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    app = seeds_app(tmp_path)
     async with app.run_test(size=(240, 40)) as pilot:
-        await settle(pilot)
-        main(app).open_article(COBALT)
-        await settle(pilot)
-        view = article_view(app)
+        view = await open_cobalt(pilot)
         wide = [strip.text for strip in view.lines]
         assert text_width(wide) == 80  # the measure, in a pane wider than it
         await pilot.resize_terminal(150, 40)
@@ -142,13 +154,9 @@ async def test_a_narrower_pane_rewraps_the_story(tmp_path: Path) -> None:
 
 
 async def test_a_new_theme_recolours_the_links(tmp_path: Path) -> None:
-    library = load_library(folders=[seeds_dir()])
-    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    app = seeds_app(tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
-        main(app).open_article(COBALT)
-        await settle(pilot)
-        view = article_view(app)
+        view = await open_cobalt(pilot)
 
         def link_colour() -> str | None:
             for strip in view.lines:
@@ -176,15 +184,11 @@ def long_story(folder: Path) -> Path:
 
 async def test_the_end_of_a_long_story_is_reached_with_G_also_after_a_resize(tmp_path: Path) -> None:
     """The first screenful is drawn first; G still goes to the very end, before and after a rewrap."""
-    folder = tmp_path / "library"
-    folder.mkdir()
+    folder = library_of(tmp_path)
     long_story(folder)
     app = folder_app(folder, tmp_path)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        main(app).open_article(COBALT)
-        await settle(pilot)
-        view = article_view(app)
+        view = await open_cobalt(pilot)
         view.focus()
         await pilot.press("G")
         await settle(pilot)
@@ -201,7 +205,7 @@ async def test_the_end_of_a_long_story_is_reached_with_G_also_after_a_resize(tmp
 async def test_the_header_shows_the_unread_count_after_an_open(tmp_path: Path) -> None:
     """The header's line is repainted alone when opening a story changes the unread count."""
     library = load_library(folders=[seeds_dir()])
-    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    app = seeds_app(tmp_path, library)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         title = app.screen.query_one(TitleHeader).query_one(SteadyTitle)
