@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import Input
 
@@ -41,6 +44,33 @@ class Host(App[None]):
         headlines.focus()
 
 
+@contextlib.asynccontextmanager
+async def running(
+    app: Host | None = None, groups: list[tuple[int, str]] | None = None
+) -> AsyncIterator[tuple[Pilot[None], HeadlineList]]:
+    """Run ``app`` (a :class:`Host` by default), its rows in ``groups`` when given, until its list is drawn."""
+    app = app or Host()
+    async with app.run_test(size=(60, 30)) as pilot:
+        headlines = app.query_one(HeadlineList)
+        if groups is not None:
+            headlines.set_rows(ROWS, groups=groups)
+        await pilot.pause()
+        yield pilot, headlines
+
+
+def count_repaints(headlines: HeadlineList) -> list[int]:
+    """The lines the list draws from now on, in order (a list that grows)."""
+    drawn: list[int] = []
+    real = headlines.render_line
+
+    def counting(y: int) -> Strip:
+        drawn.append(y)
+        return real(y)
+
+    headlines.render_line = counting  # type: ignore[method-assign]
+    return drawn
+
+
 def line(headlines: HeadlineList, y: int) -> Strip:
     return headlines.render_lines(Region(0, y, headlines.size.width, 1))[0]
 
@@ -52,18 +82,8 @@ def background(strip: Strip) -> object:
 
 
 async def test_down_repaints_only_the_two_rows_it_changes() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
-        await pilot.pause()
-        drawn: list[int] = []
-        real = headlines.render_line
-
-        def counting(y: int) -> Strip:
-            drawn.append(y)
-            return real(y)
-
-        headlines.render_line = counting  # type: ignore[method-assign]
+    async with running() as (pilot, headlines):
+        drawn = count_repaints(headlines)
         await pilot.press("down")
         await pilot.pause()
         assert headlines.cursor == 1
@@ -76,9 +96,7 @@ async def test_down_repaints_only_the_two_rows_it_changes() -> None:
 
 
 async def test_the_cursor_row_alone_is_highlighted_after_moves() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
+    async with running() as (pilot, headlines):
         await pilot.press("down", "down")
         await pilot.pause()
         plain = background(line(headlines, 0))
@@ -90,9 +108,7 @@ async def test_the_cursor_row_alone_is_highlighted_after_moves() -> None:
 
 async def test_a_row_shows_its_new_read_and_bookmark_state() -> None:
     app = Host()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
-        await pilot.pause()
+    async with running(app) as (pilot, headlines):
         assert line(headlines, 2).text.startswith(" ● ")
         app.read.add("a1")
         app.marked.add("a1")
@@ -102,9 +118,7 @@ async def test_a_row_shows_its_new_read_and_bookmark_state() -> None:
 
 
 async def test_the_current_story_bar_moves_with_the_open_story() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
+    async with running() as (pilot, headlines):
         headlines.current_id = "a0"
         headlines.refresh_article("a0")
         await pilot.pause()
@@ -119,9 +133,7 @@ async def test_the_current_story_bar_moves_with_the_open_story() -> None:
 
 async def test_focus_and_theme_changes_recolour_kept_rows() -> None:
     app = Host()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
-        await pilot.pause()
+    async with running(app) as (pilot, headlines):
         focused = background(line(headlines, 0))
         app.query_one("#other", Input).focus()
         await pilot.pause()
@@ -133,10 +145,7 @@ async def test_focus_and_theme_changes_recolour_kept_rows() -> None:
 
 
 async def test_new_rows_replace_kept_ones() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
-        await pilot.pause()
+    async with running() as (pilot, headlines):
         assert "Story number 0" in line(headlines, 0).text
         renamed = [Article(id="a0", title="A new title for the same story", section="WORLD", published="2025-01-01")]
         headlines.set_rows(renamed)
@@ -162,11 +171,7 @@ class Clicks(Host):
 
 
 async def test_group_headers_sit_above_their_rows_and_the_cursor_skips_them() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
-        headlines.set_rows(ROWS, groups=GROUPS)
-        await pilot.pause()
+    async with running(groups=GROUPS) as (pilot, headlines):
         assert line(headlines, 0).text.startswith(" WORLD · 3 ─")
         assert "Story number 0" in line(headlines, 1).text
         assert line(headlines, 7).text.startswith(" SPORT · 27 ─")  # 1 header + 3 rows of 2 lines
@@ -198,10 +203,7 @@ async def test_group_headers_sit_above_their_rows_and_the_cursor_skips_them() ->
 
 async def test_a_click_on_a_header_opens_nothing_and_a_click_below_opens_that_story() -> None:
     app = Clicks()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
-        headlines.set_rows(ROWS, groups=GROUPS)
-        await pilot.pause()
+    async with running(app, groups=GROUPS) as (pilot, headlines):
         await pilot.press("down")
         await pilot.click(HeadlineList, offset=(10, 7))  # the SPORT header
         await pilot.pause()
@@ -212,20 +214,10 @@ async def test_a_click_on_a_header_opens_nothing_and_a_click_below_opens_that_st
 
 
 async def test_down_over_a_header_repaints_only_the_two_rows_it_changes() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
-        headlines.set_rows(ROWS, groups=GROUPS)
+    async with running(groups=GROUPS) as (pilot, headlines):
         await pilot.press("down", "down")
         await pilot.pause()
-        drawn: list[int] = []
-        real = headlines.render_line
-
-        def counting(y: int) -> Strip:
-            drawn.append(y)
-            return real(y)
-
-        headlines.render_line = counting  # type: ignore[method-assign]
+        drawn = count_repaints(headlines)
         await pilot.press("down")
         await pilot.pause()
         assert headlines.cursor == 3
@@ -233,11 +225,7 @@ async def test_down_over_a_header_repaints_only_the_two_rows_it_changes() -> Non
 
 
 async def test_rows_without_groups_lose_their_headers() -> None:
-    app = Host()
-    async with app.run_test(size=(60, 30)) as pilot:
-        headlines = app.query_one(HeadlineList)
-        headlines.set_rows(ROWS, groups=GROUPS)
-        await pilot.pause()
+    async with running(groups=GROUPS) as (pilot, headlines):
         headlines.set_rows(ROWS[:5])
         await pilot.pause()
         assert "Story number 0" in line(headlines, 0).text
