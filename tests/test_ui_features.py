@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import HeadlineList
-from tests.helpers.pilot import main, settle
+from tests.helpers.pilot import main, settle, started
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 CAVES = "2026-11-19-scientists-map-the-singing-caves-of-the-veldan-highlands"
@@ -61,6 +63,15 @@ def match_lines(app: ReaderApp) -> dict[int, int]:
     return found
 
 
+@contextlib.asynccontextmanager
+async def tram_open(library: Library, tmp_path: Path) -> AsyncIterator[tuple[ReaderApp, Pilot[None]]]:
+    """The app over ``library`` with the tram story open: the app and its pilot."""
+    app = make_app(library, tmp_path)
+    async with started(app) as pilot:
+        await open_story(pilot, TRAM)
+        yield app, pilot
+
+
 async def open_story(pilot: Pilot[Any], article_id: str) -> None:
     main(pilot.app).open_article(article_id)  # type: ignore[arg-type]
     await settle(pilot)
@@ -73,10 +84,7 @@ async def open_story(pilot: Pilot[Any], article_id: str) -> None:
 
 async def test_find_highlights_counts_and_steps_through_matches(library: Library, tmp_path: Path) -> None:
     """`/` in the article opens the find bar; matches are marked and counted; Enter/Shift+Enter and n/N step."""
-    app = make_app(library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await open_story(pilot, TRAM)
+    async with tram_open(library, tmp_path) as (app, pilot):
         await pilot.press("slash", *"PORT")  # case-insensitive
         await settle(pilot)
         assert app.screen.query_one(FindBar).display
@@ -104,10 +112,7 @@ async def test_find_highlights_counts_and_steps_through_matches(library: Library
 async def test_slash_in_the_list_stays_the_filter_and_ctrl_f_finds_from_anywhere(
     library: Library, tmp_path: Path
 ) -> None:
-    app = make_app(library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await open_story(pilot, TRAM)
+    async with tram_open(library, tmp_path) as (app, pilot):
         app.screen.query_one(HeadlineList).focus()
         await pilot.press("slash")
         await settle(pilot)
@@ -119,10 +124,7 @@ async def test_slash_in_the_list_stays_the_filter_and_ctrl_f_finds_from_anywhere
 
 
 async def test_escape_closes_the_find_and_clears_the_highlights(library: Library, tmp_path: Path) -> None:
-    app = make_app(library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await open_story(pilot, TRAM)
+    async with tram_open(library, tmp_path) as (app, pilot):
         await pilot.press("ctrl+f", *"tram")
         await settle(pilot)
         assert match_lines(app)
@@ -134,10 +136,7 @@ async def test_escape_closes_the_find_and_clears_the_highlights(library: Library
 
 
 async def test_find_text_is_literal_never_a_pattern_or_markup(library: Library, tmp_path: Path) -> None:
-    app = make_app(library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await open_story(pilot, TRAM)
+    async with tram_open(library, tmp_path) as (app, pilot):
         await pilot.press("slash", *"[b].*")
         await settle(pilot)
         assert count_text(app) == "no matches"
@@ -149,8 +148,7 @@ async def test_find_text_is_literal_never_a_pattern_or_markup(library: Library, 
 
 async def test_the_current_match_is_scrolled_into_view(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with started(app, (80, 24)) as pilot:
         await open_story(pilot, CAVES)
         await pilot.press("slash", *"the")
         await settle(pilot)
@@ -174,8 +172,7 @@ def rows(app: ReaderApp) -> list[str]:
 
 async def test_sort_cycles_and_is_remembered(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         newest = rows(app)
         await pilot.press("S")
         await settle(pilot)
@@ -188,8 +185,7 @@ async def test_sort_cycles_and_is_remembered(library: Library, tmp_path: Path) -
         assert keys == sorted(keys)  # by section, then newest first
         assert json.loads((tmp_path / "config.json").read_text())["sort"] == "section"
     again = make_app(library, tmp_path, Config.load(tmp_path / "config.json"))
-    async with again.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(again) as pilot:
         assert [library.get(i).section for i in rows(again)][:2] == ["CULTURE", "CULTURE"]  # type: ignore[union-attr]
 
 
@@ -209,8 +205,7 @@ async def test_two_quick_settings_changes_are_saved_in_order(
 
     monkeypatch.setattr(os, "replace", slow_replace)
     app = make_app(library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("S")  # oldest first: its save is held
         for _ in range(200):
             if held.is_set():
@@ -229,8 +224,7 @@ async def test_two_quick_settings_changes_are_saved_in_order(
 
 async def test_section_from_the_palette(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("ctrl+p", *"Section: science")
         await settle(pilot)
         await pilot.press("enter")
@@ -247,8 +241,7 @@ async def test_section_from_the_palette(library: Library, tmp_path: Path) -> Non
 
 async def test_a_remembered_section_no_longer_in_the_library_is_dropped(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path, Config(section="GONE"))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app):
         assert len(rows(app)) == len(library.articles)
 
 
@@ -258,8 +251,7 @@ async def test_a_remembered_section_no_longer_in_the_library_is_dropped(library:
 async def test_keymap_remaps_and_reports_bad_entries(library: Library, tmp_path: Path) -> None:
     keymap: dict[str, object] = {"main.sort": "O", "app.quit": 5, "no.such": "x", "main.filter": "Ctrl F"}
     app = make_app(library, tmp_path, Config(keymap=keymap))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         newest = rows(app)
         await pilot.press("O")
         await settle(pilot)
@@ -285,8 +277,7 @@ async def test_keymap_remaps_and_reports_bad_entries(library: Library, tmp_path:
 
 async def test_a_keymap_entry_taking_a_used_key_is_refused(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path, Config(keymap={"main.sort": "m"}))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         newest = rows(app)
         await pilot.press("m")  # still "mark read", not "sort"
         await settle(pilot)
@@ -300,8 +291,7 @@ async def test_a_keymap_entry_taking_a_used_key_is_refused(library: Library, tmp
 async def test_header_counts_minutes_to_read_the_unread(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path)
     total = sum(a.read_minutes or 0 for a in library.articles)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         assert app.sub_title.endswith(f"11 unread · ~{total} min to read")
         await open_story(pilot, TRAM)  # 3 minutes, now read
         assert app.sub_title.endswith(f"10 unread · ~{total - 3} min to read")
@@ -319,8 +309,7 @@ async def test_header_counts_minutes_to_read_the_unread(library: Library, tmp_pa
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 async def test_help_shows_esc_without_scrolling(library: Library, tmp_path: Path, size: tuple[int, int]) -> None:
     app = make_app(library, tmp_path)
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot)
+    async with started(app, size) as pilot:
         await pilot.press("question_mark")
         await settle(pilot)
         hint = app.screen.query_one("#help-hint", Static)
@@ -335,8 +324,7 @@ async def test_help_shows_esc_without_scrolling(library: Library, tmp_path: Path
 
 async def test_palette_has_one_help_entry(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with started(app) as pilot:
         await pilot.press("ctrl+p", *"keys")
         await settle(pilot)
         await pilot.pause(0.3)

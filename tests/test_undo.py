@@ -11,7 +11,7 @@ from reader.library import Library
 from reader.store import Store
 from reader.undo import Step, UndoStack, reverse_of
 from reader.widgets.headline_list import HeadlineList
-from tests.helpers.pilot import exit_messages, main, settle
+from tests.helpers.pilot import exit_messages, highlighted, main, settle, started
 
 
 def make_app(library: Library, state: Path) -> ReaderApp:
@@ -63,11 +63,9 @@ def test_reverse_only_takes_back_what_changed() -> None:
 async def test_u_takes_back_marks_one_at_a_time_newest_first(library: Library, tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     app = make_app(library, state)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with started(app, (160, 48)) as pilot:
         screen = main(app)
-        first = screen.query_one(HeadlineList).highlighted
-        assert first is not None
+        first = highlighted(app)
         before = screen.unread
         await pilot.press("m", "b")
         await settle(pilot)
@@ -89,11 +87,9 @@ async def test_u_takes_back_marks_one_at_a_time_newest_first(library: Library, t
 
 async def test_undo_after_opening_a_story_marks_it_unread_again(library: Library, tmp_path: Path) -> None:
     app = make_app(library, tmp_path / "state.json")
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with started(app, (160, 48)) as pilot:
         screen = main(app)
-        article = screen.query_one(HeadlineList).highlighted
-        assert article is not None
+        article = highlighted(app)
         await pilot.press("enter")
         await settle(pilot)
         assert screen.changes.is_read(article.id)
@@ -105,8 +101,7 @@ async def test_undo_after_opening_a_story_marks_it_unread_again(library: Library
 async def test_mark_all_read_is_one_step_to_undo(library: Library, tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     app = make_app(library, state)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with started(app, (160, 48)) as pilot:
         screen = main(app)
         await pilot.press("2")  # the unread view
         await settle(pilot)
@@ -130,8 +125,7 @@ async def test_mark_all_read_is_one_step_to_undo(library: Library, tmp_path: Pat
 async def test_mark_all_read_covers_only_the_filtered_headlines(library: Library, tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     app = make_app(library, state)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
+    async with started(app, (160, 48)) as pilot:
         screen = main(app)
         everything = [a.id for a in screen.query_one(HeadlineList).rows]
         await pilot.press("slash", *"tram", "enter")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from textual.pilot import Pilot
 
 from reader.app import ReaderApp
+from reader.model import Article
 from reader.screens.main import MainScreen
+from reader.widgets.headline_list import HeadlineList
 
 
 async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
@@ -15,6 +19,14 @@ async def settle(pilot: Pilot[Any], rounds: int = 4) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+@contextlib.asynccontextmanager
+async def started(app: ReaderApp, size: tuple[int, int] = (120, 40)) -> AsyncIterator[Pilot[None]]:
+    """Run ``app`` in a terminal of ``size`` and let it settle: its pilot."""
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
 
 
 def main(app: ReaderApp) -> MainScreen:
@@ -35,3 +47,10 @@ def exit_messages(app: ReaderApp) -> list[str]:
 
     app.exit = exit  # type: ignore[method-assign]
     return messages
+
+
+def highlighted(app: ReaderApp) -> Article:
+    """The story under the headline list's cursor (the test fails when there is none)."""
+    article = main(app).query_one(HeadlineList).highlighted
+    assert article is not None
+    return article
