@@ -353,3 +353,20 @@ def test_modules_in_the_working_folder_never_run_in_the_page_workers(
     assert (result.state, result.new, result.page_failures) == ("updated", count, 0)
     assert used_workers == [True]
     assert all(record["full_text"] for record in stories.feed_stories(feed.slug).values())
+
+
+def test_pages_of_workers_that_die_are_read_by_the_refresh_itself(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.feeds import page_workers, pages
+
+    used_workers = _workers_used(monkeypatch)
+    monkeypatch.setattr(page_workers, "_START", "import sys; sys.stdin.buffer.read(9); sys.exit(3)")  # dies at once
+    count = pages.POOL_FROM + 3
+    _, feed = _tram_stops(server, count)
+
+    [result] = refresh()
+
+    assert (result.state, result.new, result.page_failures) == ("updated", count, 0)
+    assert used_workers == [True]
+    assert all(record["full_text"] for record in stories.feed_stories(feed.slug).values())

@@ -130,9 +130,12 @@ class PageWorkers:
                 future.set_exception(WorkerGone("the page worker stopped"))
 
     def close(self) -> None:
-        """Stop the workers (their stdin ends; one that lingers is killed)."""
+        """Stop the workers (their stdin ends; one that lingers is killed); the batches they still had are cancelled."""
         for worker in self.workers:
             worker.alive = False
+            waiting, worker.waiting = worker.waiting, {}
+            for future in waiting.values():
+                future.cancel()
             if worker.process.stdin is not None:
                 with contextlib.suppress(OSError):
                     worker.process.stdin.close()
