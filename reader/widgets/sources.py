@@ -15,6 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.text import clean_line
+from reader.widgets.wrapping_list import WrappingOptionList
 
 if TYPE_CHECKING:
     from reader.feeds.subscriptions import FeedStatus
@@ -58,7 +59,7 @@ def state_line(status: FeedStatus, now: datetime | None = None) -> str:
     return " · ".join(parts)
 
 
-class Sources(OptionList):
+class Sources(WrappingOptionList):
     """One entry per feed; Enter scopes the headlines to it, ``a`` marks all its stories read."""
 
     BINDINGS = [

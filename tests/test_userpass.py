@@ -1,0 +1,59 @@
+"""Found by using reader as a newsboat user would: what the screen showed wrong, and now shows right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.scroll_view import ScrollView
+
+from reader.app import ReaderApp
+from reader.config import Config
+from reader.library import Library, load_library
+from reader.paths import seeds_dir
+from reader.store import Store
+from reader.widgets.sidebar import Sidebar
+from tests.helpers.pilot import main, settle
+
+
+def seeds() -> Library:
+    """The bundled sample library."""
+    return load_library(folders=[seeds_dir()])
+
+
+async def seen(pilot: Pilot[Any], widget: ScrollView) -> str:
+    """Every line a scrolling list draws, scrolled through from top to bottom."""
+    height = widget.scrollable_content_region.height
+    lines: dict[int, str] = {}
+    for top in range(0, max(1, widget.virtual_size.height), height):
+        widget.scroll_to(y=top, animate=False)
+        await pilot.pause()
+        offset = round(widget.scroll_offset.y)
+        for row in range(min(height, widget.virtual_size.height - offset)):
+            lines[offset + row] = widget.render_line(row).text
+    return "\n".join(lines[row] for row in sorted(lines))
+
+
+async def test_a_sidebar_entry_keeps_its_last_line_when_the_scrollbar_appears(tmp_path: Path) -> None:
+    """The sidebar was measured before its scrollbar took two columns: long entries lost their last line."""
+    library = seeds()
+    short = next(a for a in library.articles if a.title.startswith("Scientists map the singing caves"))
+    long = next(a for a in library.articles if a.title.startswith("NATO chief meets"))
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        main(app).open_article(short.id)  # few links: no scrollbar
+        await settle(pilot)
+        assert not sidebar.show_vertical_scrollbar
+        main(app).open_article(long.id)  # many: the scrollbar appears
+        await settle(pilot)
+        assert sidebar.show_vertical_scrollbar
+        missing = [entry for entry in sidebar.entries.values() if entry.target is None]
+        assert len(missing) > 5
+        text = await seen(pilot, sidebar)
+        assert text.count("library)") == len(missing)  # every "(not in library)" shown whole
+        for entry in missing:
+            last_word = entry.headline.split()[-1]
+            assert last_word in text
