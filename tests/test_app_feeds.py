@@ -168,7 +168,8 @@ async def test_sources_pane_scopes_the_list_and_a_then_u_restores_the_marks(serv
         await settle(pilot)
         sources = screen.query_one(Sources)
         assert sources.display and sources.has_focus
-        lines = [strip.text for strip in sources.render_lines(Region(0, 0, sources.size.width, 4))]
+        title, *lines = [strip.text for strip in sources.render_lines(Region(0, 0, sources.size.width, 5))]
+        assert "Sources" in title  # the pane's title line, then its feeds
         assert "2/2 Marrowick Gazette" in lines[0]
         assert "refreshed just now" in lines[1]
         assert "1/1 Elsen Herald" in lines[2]

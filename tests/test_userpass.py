@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
 
@@ -13,7 +14,9 @@ from reader.config import Config
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
 from reader.store import Store
+from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+from reader.widgets.sources import Sources
 from tests.helpers.pilot import main, settle
 
 
@@ -57,3 +60,20 @@ async def test_a_sidebar_entry_keeps_its_last_line_when_the_scrollbar_appears(tm
         for entry in missing:
             last_word = entry.headline.split()[-1]
             assert last_word in text
+
+
+async def test_the_sources_pane_is_titled_and_its_first_feed_lines_up_with_the_first_headline(tmp_path: Path) -> None:
+    """4 put the feeds where the sidebar was, but with no title line: every feed sat one row above its
+    headline neighbour, and nothing named the pane."""
+    app = ReaderApp(seeds(), Store(tmp_path / "state.json"), Config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        sources = app.screen.query_one(Sources)
+        headlines = app.screen.query_one(HeadlineList)
+        assert sources.display and sources.has_focus
+        top = sources.render_lines(Region(0, 0, sources.size.width, 1))[0].text
+        assert "Sources" in top
+        assert sources.content_region.y == headlines.content_region.y
+        assert "No feeds yet" in sources.render_line(0).text

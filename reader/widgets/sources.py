@@ -91,6 +91,7 @@ class Sources(WrappingOptionList):
         super().__init__(id=id)
         self.statuses: dict[str, FeedStatus] = {}
         self.is_read: Callable[[str], bool] = lambda _id: False
+        self.border_title = "Sources"
 
     def unread(self, status: FeedStatus) -> int:
         """Stories of the feed not read (counting changes still being saved)."""
