@@ -8,11 +8,14 @@ from typing import Any
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
+from textual.widgets import Static
 
 from reader.app import ReaderApp
 from reader.config import Config
+from reader.feeds.subscriptions import add_feed, editing
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
+from reader.screens.problems import ProblemsScreen, entry
 from reader.store import Store
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
@@ -77,3 +80,28 @@ async def test_the_sources_pane_is_titled_and_its_first_feed_lines_up_with_the_f
         assert "Sources" in top
         assert sources.content_region.y == headlines.content_region.y
         assert "No feeds yet" in sources.render_line(0).text
+
+
+async def test_p_lists_a_feed_that_failed_before_the_app_started(tmp_path: Path) -> None:
+    """A feed that failed in `reader refresh` showed its error in Sources, but p said "No problems"."""
+    add_feed("http://127.0.0.1:9/flaky.xml", feed_title="Flaky Times")
+    with editing() as feeds:
+        for stored in feeds:
+            stored.last_refresh = "2026-11-29T05:00:00+00:00"
+            stored.last_error = "malformed feed: not XML"
+    app = ReaderApp(seeds(), Store(tmp_path / "state.json"), Config(refresh_minutes=0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        assert len(app.screen.query(".problem")) == 1
+        assert [entry(problem).plain for problem in app.screen.problems] == [
+            "feed Flaky Times\nmalformed feed: not XML"
+        ]
+        assert "Problems (1)" in str(app.screen.query_one("#problems-title", Static).render())
+        await pilot.press("escape", "4")  # the Sources pane loads the feeds again: still listed once
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert len(app.screen.query(".problem")) == 1

@@ -50,6 +50,9 @@ class FeedActions(MainScreenPart):
         self.feed_info = message.info
         self.feed_statuses = {status.feed.id: status for status in message.statuses}
         self.query_one(Sources).show(message.statuses)
+        failing = [failure_line(status) for status in message.statuses if status.feed.gone or status.feed.last_error]
+        if failing:  # failed in `reader refresh` or an earlier session: p lists them too (each once)
+            self.post_message(FeedRefresher.Problems(failing))
         if self.scope is not None:
             self._show_rows()
         self._show_source()
@@ -211,3 +214,9 @@ class FeedActions(MainScreenPart):
         name = status.feed.name if status else info.feed_slug
         url = clean_line(info.url or "no web address")
         line.update(Text.assemble((clean_line(name), "bold"), " · ", url, no_wrap=True, overflow="ellipsis"))
+
+
+def failure_line(status: FeedStatus) -> str:
+    """A failing feed's line on the problems screen, as a refresh in the app words it."""
+    feed = status.feed
+    return f"feed {feed.name}: {feed.last_error or 'gone (HTTP 410)'}"
