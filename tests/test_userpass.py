@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
@@ -105,3 +106,30 @@ async def test_p_lists_a_feed_that_failed_before_the_app_started(tmp_path: Path)
         await pilot.press("p")
         await settle(pilot)
         assert len(app.screen.query(".problem")) == 1
+
+
+async def test_j_k_g_G_scroll_the_help_and_problems_screens(tmp_path: Path) -> None:
+    """At 80x24 the keys run past the screen; j, k, g and G (the list's keys) did nothing there."""
+    app = ReaderApp(seeds(), Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.runtime_problems.extend(f"problem {n}: a reason long enough to need a line" for n in range(20))
+        for key, box in (("question_mark", "#help-keys"), ("p", "#problems-list")):
+            await pilot.press(key)
+            await settle(pilot)
+            keys = app.screen.query_one(box, VerticalScroll)
+            assert keys.max_scroll_y > 2  # there is more than the screen holds
+            await pilot.press("j", "j")
+            await pilot.pause()
+            assert keys.scroll_y == 2
+            await pilot.press("k")
+            await pilot.pause()
+            assert keys.scroll_y == 1
+            await pilot.press("G")
+            await pilot.pause()
+            assert keys.scroll_y == keys.max_scroll_y
+            await pilot.press("g")
+            await pilot.pause()
+            assert keys.scroll_y == 0
+            await pilot.press("escape")
+            await settle(pilot)

@@ -48,7 +48,13 @@ def entry(problem: ProblemEntry) -> Text:
 class ProblemsScreen(ModalScreen[None]):
     """A list of every problem met since the app started."""
 
-    BINDINGS = [Binding("escape,q,p", "dismiss", "Close", id="problems.close")]
+    BINDINGS = [
+        Binding("escape,q,p", "dismiss", "Close", id="problems.close"),
+        Binding("j", "scroll_list('down')", "Down", show=False, id="problems.down"),
+        Binding("k", "scroll_list('up')", "Up", show=False, id="problems.up"),
+        Binding("g", "scroll_list('home')", "Top", show=False, id="problems.top"),
+        Binding("G", "scroll_list('end')", "Bottom", show=False, id="problems.bottom"),
+    ]
 
     def __init__(self, problems: list[ProblemEntry]) -> None:
         super().__init__()
@@ -65,6 +71,10 @@ class ProblemsScreen(ModalScreen[None]):
                         yield Static("•", classes="problem-bullet")
                         yield Static(entry(problem), classes="problem")
             yield Static(Text("Esc closes this screen", style="dim"), id="problems-hint")
+
+    def action_scroll_list(self, where: str) -> None:
+        """Scroll the problems: ``down``, ``up``, ``home`` or ``end``."""
+        getattr(self.query_one("#problems-list", VerticalScroll), f"scroll_{where}")(animate=False)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss()
