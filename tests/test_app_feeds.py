@@ -287,7 +287,7 @@ async def test_a_feed_failing_on_every_refresh_is_listed_once(server: HTTPServer
             await pilot.press("R")
             await settle(pilot)
         failed = [p for p in app.runtime_problems if "404" in p]
-        assert len(failed) == 1 and failed[0].startswith("feed 127.0.0.1:")
+        assert len(failed) == 1 and failed[0].startswith("feed “127.0.0.1:")
 
 
 async def test_o_without_a_browser_says_to_copy_instead(

@@ -16,8 +16,9 @@ from reader.config import Config
 from reader.feeds.subscriptions import add_feed, editing
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
-from reader.screens.problems import ProblemsScreen, entry
+from reader.screens.problems import ProblemsScreen, entry, where_and_why
 from reader.store import Store
+from reader.widgets.feed_refresh import feed_problem
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
@@ -84,8 +85,9 @@ async def test_the_sources_pane_is_titled_and_its_first_feed_lines_up_with_the_f
 
 
 async def test_p_lists_a_feed_that_failed_before_the_app_started(tmp_path: Path) -> None:
-    """A feed that failed in `reader refresh` showed its error in Sources, but p said "No problems"."""
-    add_feed("http://127.0.0.1:9/flaky.xml", feed_title="Flaky Times")
+    """A feed that failed in `reader refresh` showed its error in Sources, but p said "No problems";
+    and a feed named with a colon was cut there, the rest of its name shown as the error."""
+    add_feed("http://127.0.0.1:9/world.xml", feed_title="Marrowick News: World")
     with editing() as feeds:
         for stored in feeds:
             stored.last_refresh = "2026-11-29T05:00:00+00:00"
@@ -98,7 +100,7 @@ async def test_p_lists_a_feed_that_failed_before_the_app_started(tmp_path: Path)
         assert isinstance(app.screen, ProblemsScreen)
         assert len(app.screen.query(".problem")) == 1
         assert [entry(problem).plain for problem in app.screen.problems] == [
-            "feed Flaky Times\nmalformed feed: not XML"
+            "feed “Marrowick News: World”\nmalformed feed: not XML"
         ]
         assert "Problems (1)" in str(app.screen.query_one("#problems-title", Static).render())
         await pilot.press("escape", "4")  # the Sources pane loads the feeds again: still listed once
@@ -133,3 +135,14 @@ async def test_j_k_g_G_scroll_the_help_and_problems_screens(tmp_path: Path) -> N
             assert keys.scroll_y == 0
             await pilot.press("escape")
             await settle(pilot)
+
+
+def test_a_feed_problem_keeps_a_colon_in_the_feed_s_name() -> None:
+    assert where_and_why(feed_problem("BBC News: World", "HTTP 404 Not Found")) == (
+        "feed “BBC News: World”",
+        "HTTP 404 Not Found",
+    )
+    assert where_and_why(feed_problem("Herald", "malformed feed: line 2: syntax error")) == (
+        "feed “Herald”",
+        "malformed feed: line 2: syntax error",
+    )

@@ -13,7 +13,7 @@ from textual.widgets import Static
 from reader.model import Article
 from reader.screens.main_part import MainScreenPart
 from reader.text import clean_line
-from reader.widgets.feed_refresh import FeedRefresher
+from reader.widgets.feed_refresh import FeedRefresher, feed_problem
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
@@ -217,6 +217,6 @@ class FeedActions(MainScreenPart):
 
 
 def failure_line(status: FeedStatus) -> str:
-    """A failing feed's line on the problems screen, as a refresh in the app words it."""
+    """A failing feed's line on the problems screen, as a refresh in the app words it (listed once)."""
     feed = status.feed
-    return f"feed {feed.name}: {feed.last_error or 'gone (HTTP 410)'}"
+    return feed_problem(feed.name, feed.last_error or "gone (HTTP 410)")
