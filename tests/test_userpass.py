@@ -146,3 +146,17 @@ def test_a_feed_problem_keeps_a_colon_in_the_feed_s_name() -> None:
         "feed “Herald”",
         "malformed feed: line 2: syntax error",
     )
+
+
+async def test_on_a_narrow_terminal_the_palette_key_covers_the_footer_s_last_column(tmp_path: Path) -> None:
+    """At 50 columns the footer's keys run under "^p palette", and its margin let one letter of them show
+    in the last column: "^p palettee"."""
+    app = ReaderApp(seeds(), Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(pilot)
+        for key in ("enter", "s"):  # the article's keys, then the sidebar's: both run past 50 columns
+            await pilot.press(key)
+            await settle(pilot)
+            palette = app.screen.query_one("FooterKey.-command-palette")
+            assert palette.region.right == 50
+            assert palette.render_line(0).text.rstrip().endswith("palette")
