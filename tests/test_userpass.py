@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+from pytest_httpserver import HTTPServer
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -13,6 +15,7 @@ from textual.widgets import Static
 
 from reader.app import ReaderApp
 from reader.config import Config
+from reader.feeds.refresh import refresh
 from reader.feeds.subscriptions import add_feed, editing
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
@@ -22,7 +25,12 @@ from reader.widgets.feed_refresh import feed_problem
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
+from tests import test_feeds_support as support
 from tests.helpers.pilot import main, settle
+from tests.test_app_feeds import make_app, two_feeds
+
+_module_server = support._module_server
+server = support.server
 
 
 def seeds() -> Library:
@@ -160,3 +168,24 @@ async def test_on_a_narrow_terminal_the_palette_key_covers_the_footer_s_last_col
             palette = app.screen.query_one("FooterKey.-command-palette")
             assert palette.region.right == 50
             assert palette.render_line(0).text.rstrip().endswith("palette")
+
+
+async def test_a_list_scoped_to_a_feed_counts_the_feed_s_unread_stories_in_the_header(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    """Scoped to a feed of 2 stories, the header said "Marrowick Gazette · 3 unread": the library's count,
+    read as the feed's."""
+    _gazette, _herald = two_feeds(server)
+    await asyncio.to_thread(refresh)
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "enter")  # the highlighted feed: the Gazette, 2 stories
+        await settle(pilot)
+        assert "Marrowick Gazette: 2 unread · 3 in all" in app.sub_title
+        await pilot.press("tab", "m")  # one of its stories read
+        await settle(pilot)
+        assert "Marrowick Gazette: 1 unread · 2 in all" in app.sub_title
+        await pilot.press("4", "4")  # every story again: the library's count alone
+        await settle(pilot)
+        assert "Gazette" not in app.sub_title and "All stories · 2 unread" in app.sub_title

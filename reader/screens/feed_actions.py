@@ -72,6 +72,16 @@ class FeedActions(MainScreenPart):
     def _name_scope(self) -> None:
         status = self.feed_statuses.get(self.scope or "")
         self.scope_name = clean_line(status.feed.name) if status else ""
+        self._count_scope()
+
+    def watch_unread(self) -> None:
+        self.call_later(self._count_scope)  # once the change that moved the count is held by ``changes``
+
+    def _count_scope(self) -> None:
+        """Count the unread stories of the feed the list is scoped to (for the header)."""
+        status = self.feed_statuses.get(self.scope or "")
+        is_read = self.changes.is_read
+        self.scope_unread = sum(1 for i in status.story_ids if not is_read(i)) if status else 0
 
     def _apply_sources(self) -> None:
         sources = self.query_one(Sources)
