@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from textual.widgets import Static
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.feeds.refresh import refresh
-from reader.feeds.subscriptions import add_feed, editing
+from reader.feeds.subscriptions import Feed, FeedStatus, add_feed, editing
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
 from reader.screens.problems import ProblemsScreen, entry, where_and_why
@@ -24,7 +25,7 @@ from reader.store import Store
 from reader.widgets.feed_refresh import feed_problem
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
-from reader.widgets.sources import Sources
+from reader.widgets.sources import Sources, state_line
 from tests import test_feeds_support as support
 from tests.helpers.pilot import main, settle
 from tests.test_app_feeds import make_app, two_feeds
@@ -189,3 +190,17 @@ async def test_a_list_scoped_to_a_feed_counts_the_feed_s_unread_stories_in_the_h
         await pilot.press("4", "4")  # every story again: the library's count alone
         await settle(pilot)
         assert "Gazette" not in app.sub_title and "All stories · 2 unread" in app.sub_title
+
+
+def test_a_failing_feed_says_failed_not_refreshed_and_when_it_last_worked() -> None:
+    """The Sources line of a feed whose last refresh failed began "refreshed 5 min ago"."""
+    now = datetime(2026, 11, 29, 6, 0, tzinfo=UTC)
+    feed = Feed(id="f", url="http://127.0.0.1:9/f.xml", title="Herald")
+    feed.last_refresh, feed.last_error = "2026-11-29T05:55:00+00:00", "HTTP 500 Internal Server Error"
+    feed.last_success = "2026-11-27T06:00:00+00:00"
+    assert (
+        state_line(FeedStatus(feed, 3, 1), now)
+        == "failed 5 min ago · HTTP 500 Internal Server Error · last worked 2 d ago"
+    )
+    feed.last_error, feed.last_success = None, feed.last_refresh
+    assert state_line(FeedStatus(feed, 3, 1), now) == "refreshed 5 min ago"

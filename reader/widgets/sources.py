@@ -44,11 +44,14 @@ def ago(when: str | None, now: datetime | None = None) -> str:
 def state_line(status: FeedStatus, now: datetime | None = None) -> str:
     """The second line of a feed: last refresh, and why it failed, is gone or waits."""
     feed = status.feed
-    parts = [f"refreshed {ago(feed.last_refresh, now)}"]
+    failed = feed.gone or bool(feed.last_error)  # the last attempt failed: "refreshed" would say it worked
+    parts = [f"{'failed' if failed else 'refreshed'} {ago(feed.last_refresh, now)}"]
     if feed.gone:
         parts.append("gone (HTTP 410)")
     elif feed.last_error:
         parts.append(clean_line(feed.last_error))
+    if failed and feed.last_success:
+        parts.append(f"last worked {ago(feed.last_success, now)}")
     if not feed.gone and feed.next_try:
         try:
             retry = datetime.fromisoformat(feed.next_try)
