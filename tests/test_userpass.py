@@ -20,6 +20,7 @@ from reader.feeds.refresh import refresh
 from reader.feeds.subscriptions import Feed, FeedStatus, add_feed, editing
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
+from reader.screens.feed_actions import NO_FEEDS
 from reader.screens.problems import ProblemsScreen, entry, where_and_why
 from reader.store import Store
 from reader.widgets.feed_refresh import feed_problem
@@ -204,3 +205,16 @@ def test_a_failing_feed_says_failed_not_refreshed_and_when_it_last_worked() -> N
     )
     feed.last_error, feed.last_success = None, feed.last_refresh
     assert state_line(FeedStatus(feed, 3, 1), now) == "refreshed 5 min ago"
+
+
+async def test_r_and_R_with_no_feeds_say_how_to_subscribe(tmp_path: Path) -> None:
+    """With no feeds, r said "Not a feed story: R refreshes every feed" and R "Refreshed 0 feeds: 0 new"."""
+    app = ReaderApp(seeds(), Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "reader feeds add URL" in NO_FEEDS
+        for key in ("r", "R"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await settle(pilot)
+            assert [str(notification.message) for notification in app._notifications] == [NO_FEEDS]

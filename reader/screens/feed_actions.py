@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from reader.feeds.subscriptions import FeedStatus
 
 
+NO_FEEDS = "No feeds yet: `reader feeds add URL` subscribes (a feed's address or a site's page)"
+
+
 class FeedActions(MainScreenPart):
     """The Sources pane and the list scoped to one feed, refresh (r, R), open and copy the address (o, y)."""
 
@@ -132,7 +135,7 @@ class FeedActions(MainScreenPart):
         feed_id = sources.highlighted_feed if sources.has_focus else None
         feed_id = feed_id or self._feed_of(self._target()) or self.scope
         if feed_id is None:
-            self.notify("Not a feed story: R refreshes every feed", timeout=3)
+            self.notify("Not a feed story: R refreshes every feed" if self.feed_statuses else NO_FEEDS, markup=False)
             return
         self._start_refresh([feed_id])
 
@@ -166,6 +169,9 @@ class FeedActions(MainScreenPart):
         self._load_feed_info()
         failed = sum(1 for result in message.results if result.state in ("error", "gone"))
         if message.background and not new and not failed:
+            return
+        if not message.results:
+            self.notify(NO_FEEDS, timeout=5, markup=False)
             return
         text = f"Refreshed {len(message.results)} feed{'s' if len(message.results) != 1 else ''}: {new} new"
         if failed:
