@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pytest_httpserver import HTTPServer
 from textual.containers import VerticalScroll
 from textual.geometry import Region
@@ -218,3 +219,24 @@ async def test_r_and_R_with_no_feeds_say_how_to_subscribe(tmp_path: Path) -> Non
             await pilot.press(key)
             await settle(pilot)
             assert [str(notification.message) for notification in app._notifications] == [NO_FEEDS]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_s_in_the_sources_pane_puts_the_sidebar_back(tmp_path: Path, size: tuple[int, int]) -> None:
+    """s, shown in the Sources pane's footer, changed nothing on screen: it only flipped the hidden sidebar's
+    setting (saved), so the sidebar was missing once the Sources pane closed."""
+    app = ReaderApp(seeds(), Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        sidebar, sources = screen.query_one(Sidebar), screen.query_one(Sources)
+        await pilot.press("4")
+        await settle(pilot)
+        assert sources.display and not sidebar.display
+        await pilot.press("s")
+        await settle(pilot)
+        assert sidebar.display and sidebar.has_focus and not sources.display
+        assert app.config.show_sidebar
+        await pilot.press("s")  # and s hides it again, as anywhere
+        await settle(pilot)
+        assert not sidebar.display and not sources.display
