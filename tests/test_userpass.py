@@ -240,3 +240,22 @@ async def test_s_in_the_sources_pane_puts_the_sidebar_back(tmp_path: Path, size:
         await pilot.press("s")  # and s hides it again, as anywhere
         await settle(pilot)
         assert not sidebar.display and not sources.display
+
+
+async def test_below_60_columns_4_shows_the_sources_pane_in_the_list_s_place(tmp_path: Path) -> None:
+    """One pane at a time, 4 focused the Sources pane but gave it no width: j and Enter scoped the list blind."""
+    add_feed("http://127.0.0.1:9/gazette.xml", feed_title="Marrowick Gazette")
+    app = ReaderApp(seeds(), Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        sources, headlines = screen.query_one(Sources), screen.query_one(HeadlineList)
+        await pilot.press("4")
+        await settle(pilot)
+        assert sources.has_focus and sources.region.width == 50
+        assert headlines.size.width == 0  # the list is put away while the feeds show
+        assert "Marrowick Gazette" in sources.render_line(0).text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.scope is not None and headlines.has_focus and headlines.region.width == 50
+        assert not sources.display
