@@ -259,3 +259,23 @@ async def test_below_60_columns_4_shows_the_sources_pane_in_the_list_s_place(tmp
         await settle(pilot)
         assert screen.scope is not None and headlines.has_focus and headlines.region.width == 50
         assert not sources.display
+
+
+async def test_moving_down_the_list_never_leaves_a_title_s_tail_at_the_top(tmp_path: Path) -> None:
+    """With an odd number of lines for the list (37 at 40 rows, 13 at 16), j past the bottom left the second line of a
+    headline at the top: a title's tail with no marker, read as a headline of its own."""
+    app = ReaderApp(seeds(), Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(120, 16)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        height = headlines.scrollable_content_region.height
+        assert height % 2 == 1 and len(headlines.rows) * 2 > height + 4
+        for _ in range(height // 2 + 2):  # past the bottom: the list scrolls
+            await pilot.press("j")
+            await pilot.pause()
+            top = round(headlines.scroll_y)
+            where = headlines.at_line(top)  # (row, line of the row) of the top line
+            assert (isinstance(where, tuple) and where[1] == 0) or top == headlines.max_scroll_y
+            cursor = headlines.cursor_line - top
+            assert cursor >= 0 and cursor + 1 < height  # the highlighted headline whole on screen
+        assert headlines.scroll_y > 0
