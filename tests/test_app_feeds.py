@@ -168,7 +168,8 @@ async def test_sources_pane_scopes_the_list_and_a_then_u_restores_the_marks(serv
         await settle(pilot)
         sources = screen.query_one(Sources)
         assert sources.display and sources.has_focus
-        lines = [strip.text for strip in sources.render_lines(Region(0, 0, sources.size.width, 4))]
+        title, *lines = [strip.text for strip in sources.render_lines(Region(0, 0, sources.size.width, 5))]
+        assert "Sources" in title  # the pane's title line, then its feeds
         assert "2/2 Marrowick Gazette" in lines[0]
         assert "refreshed just now" in lines[1]
         assert "1/1 Elsen Herald" in lines[2]
@@ -286,7 +287,7 @@ async def test_a_feed_failing_on_every_refresh_is_listed_once(server: HTTPServer
             await pilot.press("R")
             await settle(pilot)
         failed = [p for p in app.runtime_problems if "404" in p]
-        assert len(failed) == 1 and failed[0].startswith("feed 127.0.0.1:")
+        assert len(failed) == 1 and failed[0].startswith("feed “127.0.0.1:")
 
 
 async def test_o_without_a_browser_says_to_copy_instead(

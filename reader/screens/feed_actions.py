@@ -13,7 +13,7 @@ from textual.widgets import Static
 from reader.model import Article
 from reader.screens.main_part import MainScreenPart
 from reader.text import clean_line
-from reader.widgets.feed_refresh import FeedRefresher
+from reader.widgets.feed_refresh import FeedRefresher, feed_problem
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
@@ -21,6 +21,9 @@ from reader.widgets.sources import Sources
 if TYPE_CHECKING:
     from reader.feeds.stories import StoryInfo
     from reader.feeds.subscriptions import FeedStatus
+
+
+NO_FEEDS = "No feeds yet: `reader feeds add URL` subscribes (a feed's address or a site's page)"
 
 
 class FeedActions(MainScreenPart):
@@ -50,6 +53,9 @@ class FeedActions(MainScreenPart):
         self.feed_info = message.info
         self.feed_statuses = {status.feed.id: status for status in message.statuses}
         self.query_one(Sources).show(message.statuses)
+        failing = [failure_line(status) for status in message.statuses if status.feed.gone or status.feed.last_error]
+        if failing:  # failed in `reader refresh` or an earlier session: p lists them too (each once)
+            self.post_message(FeedRefresher.Problems(failing))
         if self.scope is not None:
             self._show_rows()
         self._show_source()
@@ -69,6 +75,16 @@ class FeedActions(MainScreenPart):
     def _name_scope(self) -> None:
         status = self.feed_statuses.get(self.scope or "")
         self.scope_name = clean_line(status.feed.name) if status else ""
+        self._count_scope()
+
+    def watch_unread(self) -> None:
+        self.call_later(self._count_scope)  # once the change that moved the count is held by ``changes``
+
+    def _count_scope(self) -> None:
+        """Count the unread stories of the feed the list is scoped to (for the header)."""
+        status = self.feed_statuses.get(self.scope or "")
+        is_read = self.changes.is_read
+        self.scope_unread = sum(1 for i in status.story_ids if not is_read(i)) if status else 0
 
     def _apply_sources(self) -> None:
         sources = self.query_one(Sources)
@@ -119,7 +135,7 @@ class FeedActions(MainScreenPart):
         feed_id = sources.highlighted_feed if sources.has_focus else None
         feed_id = feed_id or self._feed_of(self._target()) or self.scope
         if feed_id is None:
-            self.notify("Not a feed story: R refreshes every feed", timeout=3)
+            self.notify("Not a feed story: R refreshes every feed" if self.feed_statuses else NO_FEEDS, markup=False)
             return
         self._start_refresh([feed_id])
 
@@ -153,6 +169,9 @@ class FeedActions(MainScreenPart):
         self._load_feed_info()
         failed = sum(1 for result in message.results if result.state in ("error", "gone"))
         if message.background and not new and not failed:
+            return
+        if not message.results:
+            self.notify(NO_FEEDS, timeout=5, markup=False)
             return
         text = f"Refreshed {len(message.results)} feed{'s' if len(message.results) != 1 else ''}: {new} new"
         if failed:
@@ -211,3 +230,9 @@ class FeedActions(MainScreenPart):
         name = status.feed.name if status else info.feed_slug
         url = clean_line(info.url or "no web address")
         line.update(Text.assemble((clean_line(name), "bold"), " · ", url, no_wrap=True, overflow="ellipsis"))
+
+
+def failure_line(status: FeedStatus) -> str:
+    """A failing feed's line on the problems screen, as a refresh in the app words it (listed once)."""
+    feed = status.feed
+    return feed_problem(feed.name, feed.last_error or "gone (HTTP 410)")

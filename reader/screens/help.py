@@ -56,7 +56,15 @@ def split(groups: Sequence[Table]) -> tuple[list[Table], list[Table]]:
 class HelpScreen(ModalScreen[None]):
     """Lists the keys it is given, group by group, with the keymap applied; "Esc closes" always in sight."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        # the list's own keys, as in the headline list (arrows and PgUp/PgDn scroll it already)
+        Binding("j", "scroll_keys('down')", "Down", show=False, id="help.down"),
+        Binding("k", "scroll_keys('up')", "Up", show=False, id="help.up"),
+        Binding("g", "scroll_keys('home')", "Top", show=False, id="help.top"),
+        Binding("G", "scroll_keys('end')", "Bottom", show=False, id="help.bottom"),
+        Binding("space", "scroll_keys('page_down')", "Page down", show=False, id="help.page_down"),
+    ]
 
     def __init__(self, groups: KeyGroups, keymap: Mapping[str, str] | None = None) -> None:
         """``keymap``: binding id → keys, the user's bindings in force."""
@@ -94,6 +102,11 @@ class HelpScreen(ModalScreen[None]):
                     for table in right:
                         yield Static(table, classes="help-group")
             yield Static(Text("Esc closes this screen", style="dim"), id="help-hint")
+
+    def action_scroll_keys(self, where: str) -> None:
+        """Scroll the keys: ``down``, ``up``, ``home``, ``end`` or ``page_down``."""
+        keys = self.query_one("#help-keys", VerticalScroll)
+        getattr(keys, f"scroll_{where}")(animate=False)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "narrow")  # one column of keys on a narrow terminal

@@ -115,6 +115,9 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     scope_name: var[str] = var("")
     """The name of the feed the list is scoped to ("" for none)."""
 
+    scope_unread: var[int] = var(0)
+    """That feed's stories not read, counting changes still being saved."""
+
     refresh_status: var[str] = var("")
     """How the running feed refresh is going ("" when none runs)."""
 
@@ -248,11 +251,13 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     def compute_subtitle(self) -> str:
         shown = f" · “{self.filter_text}”: {self.shown}" if self.filter_text else ""
-        source = f" · {self.scope_name}" if self.scope_name else ""
+        # scoped, the feed's own count comes first: the library's alone would read as the feed's
+        source = f" · {self.scope_name}: {self.scope_unread} unread" if self.scope_name else ""
         section = f" · {clean_line(self.section)}" if self.section else ""
         minutes = f" · ~{self.unread_minutes} min to read" if self.unread_minutes else ""
         busy = f" · {self.refresh_status}" if self.refresh_status else ""
-        return f"{VIEWS[self.view]}{source}{section}{shown} · {self.unread} unread{minutes}{busy}"
+        total = f"{self.unread} in all" if self.scope_name else f"{self.unread} unread"
+        return f"{VIEWS[self.view]}{source}{section}{shown} · {total}{minutes}{busy}"
 
     def watch_subtitle(self, subtitle: str) -> None:
         # Setting app.sub_title would repaint every line of the screen (on every open: the unread count);

@@ -45,6 +45,7 @@ class MainScreenPart(Screen[None]):
         section: var[str] = var("")
         scope: var[str | None] = var(None)
         scope_name: var[str] = var("")
+        scope_unread: var[int] = var(0)
         refresh_status: var[str] = var("")
         unread: var[int] = var(0)
         unread_minutes: var[int] = var(0)

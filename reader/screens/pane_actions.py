@@ -37,6 +37,19 @@ class PaneActions(MainScreenPart):
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
+        if self.has_class("sources"):
+            # the Sources pane is in the sidebar's place: s puts the sidebar back (the list stays on its feed),
+            # where before it only flipped the hidden sidebar's setting, and nothing changed on screen
+            self.remove_class("sources")
+            if not self.has_class("narrow") and not self.config.show_sidebar:
+                self.config.show_sidebar = True
+                self.post_message(self.SettingsChanged())
+            self._apply_width(self.size.width)
+            if self.has_class("narrow"):
+                self.add_class("sidebar-forced")
+                self._apply_width(self.size.width)
+            sidebar.focus()
+            return
         if self.has_class("narrow"):
             self.toggle_class("sidebar-forced")
             self._apply_width(self.size.width)

@@ -15,17 +15,22 @@ from reader.text import clean_line
 
 #: A problem as a line (``what: reason``), or already split into what it is about and why.
 ProblemEntry = str | tuple[str, str]
+FEED_QUOTE = "feed “"  #: how a failing feed's line starts (``feed “name”: why``)
+QUOTE_END = "”: "
 
 
 def where_and_why(problem: ProblemEntry, home: str | None = None) -> tuple[str, str]:
     """A problem split into what it is about (a file, a feed, a setting) and what went wrong.
 
-    ``path: reason`` gives the path (the home folder as ``~``) and the reason; a line without
-    ``": "`` is all "what"; nothing is dropped. A file's problem comes split already, so a
-    ``": "`` in its name stays in the name.
+    ``path: reason`` gives the path (the home folder as ``~``) and the reason; ``feed “name”: reason``
+    the quoted feed; a line without ``": "`` is all "what"; nothing is dropped. A file's problem comes
+    split already, so a ``": "`` in its name stays in the name.
     """
     if isinstance(problem, tuple):
         where, why = clean_line(problem[0]), clean_line(problem[1])
+    elif problem.startswith(FEED_QUOTE) and QUOTE_END in problem:  # a feed, named in quotes: its ": " stay
+        cut = problem.index(QUOTE_END) + 1
+        where, why = clean_line(problem[:cut]), clean_line(problem[cut + 2 :])
     else:
         where, _, why = clean_line(problem).partition(": ")
     home = str(Path.home()) if home is None else home
@@ -48,7 +53,13 @@ def entry(problem: ProblemEntry) -> Text:
 class ProblemsScreen(ModalScreen[None]):
     """A list of every problem met since the app started."""
 
-    BINDINGS = [Binding("escape,q,p", "dismiss", "Close", id="problems.close")]
+    BINDINGS = [
+        Binding("escape,q,p", "dismiss", "Close", id="problems.close"),
+        Binding("j", "scroll_list('down')", "Down", show=False, id="problems.down"),
+        Binding("k", "scroll_list('up')", "Up", show=False, id="problems.up"),
+        Binding("g", "scroll_list('home')", "Top", show=False, id="problems.top"),
+        Binding("G", "scroll_list('end')", "Bottom", show=False, id="problems.bottom"),
+    ]
 
     def __init__(self, problems: list[ProblemEntry]) -> None:
         super().__init__()
@@ -65,6 +76,10 @@ class ProblemsScreen(ModalScreen[None]):
                         yield Static("•", classes="problem-bullet")
                         yield Static(entry(problem), classes="problem")
             yield Static(Text("Esc closes this screen", style="dim"), id="problems-hint")
+
+    def action_scroll_list(self, where: str) -> None:
+        """Scroll the problems: ``down``, ``up``, ``home`` or ``end``."""
+        getattr(self.query_one("#problems-list", VerticalScroll), f"scroll_{where}")(animate=False)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss()

@@ -89,7 +89,7 @@ class FeedRefresher(Widget):
             text = f"refresh failed: {error or type(error).__name__}"
             self.post_message(self.Finished([], error=text, background=background))
             return
-        failed = [f"feed {result.line()}" for result in results if result.state in ("error", "gone")]
+        failed = [feed_problem(result.name, result.error) for result in results if result.state in ("error", "gone")]
         if failed:
             self.post_message(self.Problems(failed))
         articles, paths = self._stories([r.feed_id for r in results if r.new or r.updated])
@@ -124,3 +124,8 @@ class FeedRefresher(Widget):
 
     def on_feed_refresher_finished(self) -> None:
         self.running = False
+
+
+def feed_problem(name: str, error: str | None) -> str:
+    """A failing feed's line for the problems screen: its name in quotes, so a ": " in the name stays in it."""
+    return f"feed “{name}”: {error or 'failed'}"

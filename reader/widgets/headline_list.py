@@ -242,6 +242,12 @@ class HeadlineList(ScrollView, can_focus=True):
             line, height = line - HEADER_HEIGHT, height + HEADER_HEIGHT  # a group's first row shows its header
         region = Region(0, line, 1, height)
         self.scroll_to_region(region, animate=False, center=center, immediate=True, force=True)
+        top = round(self.scroll_y)
+        where = self.at_line(top) if self.rows else None
+        if isinstance(where, tuple) and where[1] == ROW_HEIGHT - 1 and top < self.max_scroll_y:
+            # the list would start on the second line of a headline, a title's tail with no marker:
+            # one line on, the cut headline is the one at the bottom, its title showing
+            self.scroll_to(y=top + 1, animate=False, immediate=True, force=True)
 
     def action_cursor_down(self) -> None:
         self.cursor += 1

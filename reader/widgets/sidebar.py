@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from reader.library import Link
 from reader.model import Article
+from reader.widgets.wrapping_list import WrappingOptionList
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,7 @@ class Entry:
     target: str | None
 
 
-class Sidebar(OptionList):
+class Sidebar(WrappingOptionList):
     """Navigable Related / Explore / Linked from entries; posts Follow or Search."""
 
     BINDINGS = [

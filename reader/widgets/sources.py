@@ -15,6 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.text import clean_line
+from reader.widgets.wrapping_list import WrappingOptionList
 
 if TYPE_CHECKING:
     from reader.feeds.subscriptions import FeedStatus
@@ -43,11 +44,14 @@ def ago(when: str | None, now: datetime | None = None) -> str:
 def state_line(status: FeedStatus, now: datetime | None = None) -> str:
     """The second line of a feed: last refresh, and why it failed, is gone or waits."""
     feed = status.feed
-    parts = [f"refreshed {ago(feed.last_refresh, now)}"]
+    failed = feed.gone or bool(feed.last_error)  # the last attempt failed: "refreshed" would say it worked
+    parts = [f"{'failed' if failed else 'refreshed'} {ago(feed.last_refresh, now)}"]
     if feed.gone:
         parts.append("gone (HTTP 410)")
     elif feed.last_error:
         parts.append(clean_line(feed.last_error))
+    if failed and feed.last_success:
+        parts.append(f"last worked {ago(feed.last_success, now)}")
     if not feed.gone and feed.next_try:
         try:
             retry = datetime.fromisoformat(feed.next_try)
@@ -58,7 +62,7 @@ def state_line(status: FeedStatus, now: datetime | None = None) -> str:
     return " · ".join(parts)
 
 
-class Sources(OptionList):
+class Sources(WrappingOptionList):
     """One entry per feed; Enter scopes the headlines to it, ``a`` marks all its stories read."""
 
     BINDINGS = [
@@ -90,6 +94,7 @@ class Sources(OptionList):
         super().__init__(id=id)
         self.statuses: dict[str, FeedStatus] = {}
         self.is_read: Callable[[str], bool] = lambda _id: False
+        self.border_title = "Sources"
 
     def unread(self, status: FeedStatus) -> int:
         """Stories of the feed not read (counting changes still being saved)."""
