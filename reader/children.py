@@ -89,21 +89,38 @@ class Child:
             self.feeder.join(timeout=5)
 
 
-def exit_with_parent(gone: Callable[[], object] | None = None) -> threading.Lock:
+def exit_with_parent(gone: Callable[[], object] | None = None) -> ParentGuard:
     """In a child process: end it (status 1) as soon as its parent is gone, whatever the child is
     doing. ``gone`` blocks until then: it returns or raises when a pipe only the parent writes to
-    reaches its end (by default the child's stdin, read and dropped). Returns a lock to hold around
-    work that must not be cut short (writing a file): the exit waits for it."""
-    lock = threading.Lock()
+    reaches its end (by default the child's stdin, read and dropped). Returns a guard to hold around
+    work that must not be cut short (writing a file): the exit waits for it, and work entered after
+    the parent is gone never starts, even before the watching thread has run."""
+    guard = ParentGuard()
 
     def watch() -> None:
         with contextlib.suppress(Exception):
             (gone or _stdin_ends)()
-        with lock:
+        with guard.lock:
             os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    return lock
+    return guard
+
+
+class ParentGuard:
+    """Held around work a child must finish once begun, and must not begin once its parent is gone."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.parent = os.getppid()
+
+    def __enter__(self) -> None:
+        self.lock.acquire()
+        if os.getppid() != self.parent:  # orphaned (re-parented): the watcher may not have run yet
+            os._exit(1)
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
 
 
 def _stdin_ends() -> None:
