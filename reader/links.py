@@ -138,12 +138,12 @@ class Resolver:
 
     def __init__(self, titles: Iterable[tuple[str, str]], pacer: Pacer | None = None) -> None:
         self._ids: list[str] = []
-        self._numbers: dict[str, int] = {}  # word → its number
-        self._spelled: list[str] = []  # number → word
+        numbers: dict[str, int] = {}  # word → its number, while the titles are read
+        spelled: list[str] = []  # number → word, likewise
         self._flat = array("I")  # every title's words (numbers), one title after the other
         self._starts = array("I", [0])  # title n is _flat[_starts[n]:_starts[n + 1]]
         hashes = array("q")
-        numbers, spelled, flat, starts = self._numbers, self._spelled, self._flat, self._starts
+        flat, starts = self._flat, self._starts
         for index, (article_id, title) in enumerate(titles):
             key = []
             for word in words(title):
@@ -158,6 +158,12 @@ class Resolver:
             hashes.append(hash(tuple(key)))
             if pacer is not None:
                 pacer.step(index + 1)
+        # then the words one string (a line each) and numbers found by hash: no string nor dict entry a word
+        self._vocabulary = "\n".join(spelled) + "\n"
+        self._word_starts = array("I", itertools.accumulate((len(word) + 1 for word in spelled), initial=0))
+        self._word_slots = Slots(len(spelled))
+        self._word_slots.place(map(hash, spelled))
+        del numbers, spelled
         self._exact_slots = Slots(len(hashes))  # of titles with the same words, the first
         self._exact_slots.place(hashes, lambda index, other: self._title(index) == self._title(other))
         self._postings: tuple[array[int], array[int]] | None = None  # (where each word's titles start, titles)
@@ -171,7 +177,7 @@ class Resolver:
 
     def _exact(self, key: tuple[str, ...]) -> int | None:
         """The first title whose words are ``key``, if any."""
-        found = [self._numbers.get(word, -1) for word in key]
+        found = [self._number(word) for word in key]
         if -1 in found:
             return None  # a word no title holds
         wanted = array("I", found)
@@ -179,7 +185,16 @@ class Resolver:
 
     def _words(self, index: int) -> tuple[str, ...]:
         """The words of title ``index``."""
-        return tuple(map(self._spelled.__getitem__, self._title(index)))
+        return tuple(map(self._spelling, self._title(index)))
+
+    def _spelling(self, number: int) -> str:
+        """The word numbered ``number``."""
+        return self._vocabulary[self._word_starts[number] : self._word_starts[number + 1] - 1]
+
+    def _number(self, word: str) -> int:
+        """The number of a word some title holds, else -1."""
+        found = self._word_slots.find(hash(word), lambda number: self._spelling(number) == word)
+        return -1 if found is None else found
 
     @property
     def prepared(self) -> bool:
@@ -207,7 +222,7 @@ class Resolver:
         """Which titles hold each word: ``titles[starts[w]:starts[w + 1]]`` (ascending) hold word ``w``.
         Two passes over the titles: how many hold each word, then where they go."""
         flat, starts, count = self._flat, self._starts, len(self._ids)
-        held = array("I", bytes(4 * (len(self._spelled) + 1)))
+        held = array("I", bytes(4 * len(self._word_starts)))
         distinct = array("I")  # each title's words once, one title after the other
         ends = array("I", [0])
         for index in range(count):
@@ -245,11 +260,10 @@ class Resolver:
 
     def _near(self, key: tuple[str, ...]) -> int | None:
         word_starts, titles = self._postings_built()
-        numbers = self._numbers
         every = []  # (start, end) of the titles of each of the headline's words some title holds
         for word in set(key):  # in the order of the set of words: ties in length keep it
-            number = numbers.get(word)
-            if number is not None:
+            number = self._number(word)
+            if number >= 0:
                 every.append((word_starts[number], word_starts[number + 1]))
         rarest = sorted(every, key=lambda span: span[1] - span[0])[:_RAREST]
         candidates = sorted({i for start, end in rarest if end - start <= _MAX_POSTINGS for i in titles[start:end]})
