@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import operator
 from array import array
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from reader.model import Article
 
@@ -50,8 +50,11 @@ class TitleMatcher:
         """
         return len(rows) == len(self.rows) and all(map(operator.is_, rows, self.rows))
 
-    def matching(self, words: Sequence[str]) -> list[int]:
-        """Positions (ascending) of the rows whose casefolded title holds every one of ``words`` (casefolded)."""
+    def matching(self, words: Sequence[str], stale: Callable[[], bool] | None = None) -> list[int]:
+        """Positions (ascending) of the rows whose casefolded title holds every one of ``words`` (casefolded).
+
+        ``stale``: asked now and then while every title is checked; when it says so (a newer query
+        came), the search stops and what it found so far is returned (to be thrown away)."""
         words = [word for word in words if word]
         if not words:
             return list(range(len(self.rows)))
@@ -61,7 +64,7 @@ class TitleMatcher:
         counts = {word: text.count(word) for word in words}
         first, *others = sorted(counts, key=counts.__getitem__)  # led by the rarest word
         if counts[first] * _SCAN_SHARE > len(self.rows):
-            return self._scanned(first, others)
+            return self._scanned(first, others, stale)
         return self._found(first, others)
 
     def _found(self, first: str, others: list[str]) -> list[int]:
@@ -79,11 +82,13 @@ class TitleMatcher:
             at = text.find(first, end + 1)  # in the next title or further
         return found
 
-    def _scanned(self, first: str, others: list[str]) -> list[int]:
+    def _scanned(self, first: str, others: list[str], stale: Callable[[], bool] | None) -> list[int]:
         """:meth:`matching` for a common ``first`` word: every title checked, :data:`_CHUNK` titles at a time."""
         text, starts, total = self._text, self._starts, len(self.rows)
         found: list[int] = []
         for low in range(0, total, _CHUNK):
+            if stale is not None and stale():
+                break
             high = min(low + _CHUNK, total)
             titles = text[starts[low] : starts[high] - 1].split(_SEP)
             keep = list(itertools.compress(range(high - low), map(operator.contains, titles, itertools.repeat(first))))

@@ -83,7 +83,13 @@ class FilterBox(Input):
             return  # a newer query took over before this one began
         rows = self._rows
         matcher = self._matcher_for(rows)
-        titles = matcher.matching(query.casefold().split())
+
+        def stale() -> bool:
+            return generation != self._generation
+
+        titles = matcher.matching(query.casefold().split(), stale)
+        if stale():
+            return  # a newer query took over while the titles were looked through
         index = self.index
         if index is None or not self.ready:
             self.post_message(self.Results(query, [rows[n] for n in titles], indexing=index is not None))
