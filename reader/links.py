@@ -20,6 +20,7 @@ import threading
 import time
 import unicodedata
 from array import array
+from collections import Counter
 from collections.abc import Iterable
 
 from reader.slots import Slots
@@ -35,6 +36,17 @@ MIN_SHARED = 4
 #: ... and this share of the key words of each.
 MIN_OVERLAP = 0.75
 _MAX_POSTINGS = 20_000
+_COUNTED = 1000  # titles whose words are counted at a time, building the word index
+
+
+class _Numbering(dict[str, int]):
+    """Numbers words in the order they are first looked up (0, 1, ...)."""
+
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
+
+
 #: A build in the background pauses this long after every :data:`PACE_EVERY` titles, so that the UI's
 #: thread gets the GIL at once instead of after Python's switch interval (5 ms) each time it wants it.
 PACE_SECONDS = 0.0005
@@ -138,26 +150,20 @@ class Resolver:
 
     def __init__(self, titles: Iterable[tuple[str, str]], pacer: Pacer | None = None) -> None:
         self._ids: list[str] = []
-        numbers: dict[str, int] = {}  # word → its number, while the titles are read
-        spelled: list[str] = []  # number → word, likewise
+        numbers = _Numbering()  # word → its number, while the titles are read
         self._flat = array("I")  # every title's words (numbers), one title after the other
         self._starts = array("I", [0])  # title n is _flat[_starts[n]:_starts[n + 1]]
         hashes = array("q")
-        flat, starts = self._flat, self._starts
+        flat, starts, number_of = self._flat, self._starts, numbers.__getitem__
         for index, (article_id, title) in enumerate(titles):
-            key = []
-            for word in words(title):
-                number = numbers.get(word)
-                if number is None:
-                    number = numbers[word] = len(spelled)
-                    spelled.append(word)
-                key.append(number)
+            key = tuple(map(number_of, words(title)))  # in C, but for words not seen before
             self._ids.append(article_id)
             flat.extend(key)
             starts.append(len(flat))
-            hashes.append(hash(tuple(key)))
+            hashes.append(hash(key))
             if pacer is not None:
                 pacer.step(index + 1)
+        spelled = list(numbers)  # number → word: numbers are given in order
         # then the words one string (a line each) and numbers found by hash: no string nor dict entry a word
         self._vocabulary = "\n".join(spelled) + "\n"
         self._word_starts = array("I", itertools.accumulate((len(word) + 1 for word in spelled), initial=0))
@@ -225,14 +231,19 @@ class Resolver:
         held = array("I", bytes(4 * len(self._word_starts)))
         distinct = array("I")  # each title's words once, one title after the other
         ends = array("I", [0])
+        counts: Counter[int] = Counter()
+        counted = 0  # the words of distinct[:counted] are counted
         for index in range(count):
-            once = set(flat[starts[index] : starts[index + 1]])
-            distinct.extend(once)
+            distinct.extend(set(flat[starts[index] : starts[index + 1]]))
             ends.append(len(distinct))
-            for word in once:
-                held[word + 1] += 1
+            if index % _COUNTED == _COUNTED - 1:
+                counts.update(distinct[counted:])  # in C, a few thousand words at a time
+                counted = len(distinct)
             if pacer is not None:
                 pacer.step(2 * index + 1)
+        counts.update(distinct[counted:])
+        for word, titles_holding in counts.items():
+            held[word + 1] = titles_holding
         word_starts = array("I", itertools.accumulate(held))
         cursor = word_starts[:-1]
         titles = array("I", bytes(4 * len(distinct)))
