@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from reader.backlinks import Backlinks
@@ -54,3 +55,20 @@ def test_built_kept_and_read_back_in_either_order_every_story_has_its_backlinks(
     assert (
         Backlinks.read(tmp_path / "backlinks.bin", "key", [*articles[:-1], stories(301)[-1]]) is None
     )  # other stories
+
+
+def test_a_kept_file_cut_short_grown_or_not_a_file_is_not_used(tmp_path: Path) -> None:
+    articles = stories(50)
+    resolver = Resolver((a.id, a.title) for a in articles)
+    path = tmp_path / "backlinks.bin"
+    Backlinks.build(articles, resolver.resolve, lambda a: (a.related, a.explore)).write(path, "key")
+    whole = path.read_bytes()
+    for damaged in (whole[:-1], whole + b"\0\0\0\0", whole[:40], b""):
+        path.write_bytes(damaged)
+        assert Backlinks.read(path, "key", articles) is None
+    path.unlink()
+    os.mkfifo(path)  # a pipe where the file was: refused at once, never waited on
+    assert Backlinks.read(path, "key", articles) is None
+    path.unlink()
+    path.mkdir()
+    assert Backlinks.read(path, "key", articles) is None
