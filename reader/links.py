@@ -142,8 +142,8 @@ class Resolver:
     headlines that match no title exactly, about as costly again) is built on first need, or
     ahead of it by :meth:`prepare`.
 
-    Memory (about 60 bytes a title at 100k, where tuples of words and lists of numbers took
-    about 450): each word told apart is a number; the titles are one array of those numbers
+    Memory (about 100 bytes a title at 100k with the word index, where tuples of words, dicts
+    and lists of numbers took about 450): each word told apart is a number; the titles are one array of those numbers
     with where each title starts in it; exact matches are found through :class:`Slots` of
     title numbers; the titles holding each word are one array, a slice a word.
     """
