@@ -1,8 +1,8 @@
 """Where memory goes at a warm launch and two searches, in process, at 100,000 stories.
 
 The steps the app takes (a trusted load of the parse cache, the check of the files, the
-search index's update check, the link resolver, a story's backlinks, the filter's title
-matcher and two searches typed a letter at a time) with the resident and peak memory
+search index's update check, the link resolver and its word index, a story's backlinks, the
+filter's title matcher and two searches typed a letter at a time) with the resident and peak memory
 (``/proc/self/status`` VmRSS and VmHWM) after each. With ``--trace`` (slower, and more
 memory: its figures are not the plain run's), tracemalloc's biggest new allocations by
 file and line after each step.
@@ -82,7 +82,7 @@ def measure(trace: bool) -> None:
     index = SearchIndex(default_path())
     index.update(library.articles, paths=library.paths, processes=1)
     steps.mark("search index up to date")
-    library.resolver  # noqa: B018  (built after the first paint, as the app does)
+    library.prepare_resolver()  # the titles' words and their index, built after the first paint as the app does
     steps.mark("link resolver")
     library.backlinks(library.articles[0].id)
     steps.mark("backlinks of a story")

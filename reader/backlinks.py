@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import operator
+import os
 import subprocess
 import sys
 from array import array
@@ -19,13 +20,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import BinaryIO
 
 from reader.cache import backlinks_path, write_atomically
 from reader.children import exit_with_parent
-from reader.files import read_regular
+from reader.files import check_regular
 from reader.model import Article
 from reader.parse import PARSER_VERSION
 from reader.rows import Rows
+from reader.slots import Slots
+from reader.text import ParseError
 
 #: Bumped when link matching or this file's layout changes, so older backlinks are found again.
 BACKLINKS_FORMAT = 3
@@ -33,6 +37,9 @@ _MAGIC = b"reader-backlinks"
 _MAX_BYTES = 1_000_000_000
 #: Libraries this large have their backlinks found by a child process (its memory, its core).
 MIN_FOR_CHILD = 5_000
+_IDS_AT_ONCE = 2000  # ids compared at a time, reading backlinks back
+_NUMBERS_AT_ONCE = 1 << 16  # numbers read at a time
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 #: Seconds the child may take (beyond: found here instead).
 CHILD_TIMEOUT = 600.0
 
@@ -88,16 +95,19 @@ class Backlinks:
         self.articles = articles
         self.offsets = offsets
         self.sources = sources
-        self._positions: dict[str, int] | None = None
+        self._positions: Slots | None = None  # story numbers by id (4 bytes a story, where a dict takes 80)
 
     def of(self, article_id: str) -> list[Article]:
         """The stories whose Related or Explore lists point at this one."""
-        if self._positions is None:
-            self._positions = {a.id: n for n, a in enumerate(self.articles)}
-        n = self._positions.get(article_id)
+        articles = self.articles
+        positions = self._positions
+        if positions is None:
+            positions = Slots(len(articles))
+            positions.place(hash(a.id) for a in articles)  # ids are told apart: a library holds each once
+            self._positions = positions
+        n = positions.find(hash(article_id), lambda m: articles[m].id == article_id)
         if n is None:
             return []
-        articles = self.articles
         return [articles[s] for s in self.sources[self.offsets[n] : self.offsets[n + 1]]]
 
     @classmethod
@@ -119,13 +129,11 @@ class Backlinks:
         for n in range(len(articles)):
             sources.extend(linked.get(n, ()))
             offsets.append(len(sources))
-        graph = cls(articles, offsets, sources)
-        graph._positions = positions
-        return graph
+        return cls(articles, offsets, sources)
 
     def write(self, path: Path, key: str) -> None:
         """Keep the arrays at ``path`` for the list of files ``key`` names (atomically; failures ignored)."""
-        ids = "\n".join(a.id for a in self.articles).encode("utf-8", "surrogateescape")
+        ids = _joined_ids(self.articles)
         header = f"{BACKLINKS_FORMAT} {sys.byteorder} {key} {len(self.articles)} {len(self.sources)} {len(ids)}\n"
         with contextlib.suppress(OSError):
             write_atomically(
@@ -136,13 +144,23 @@ class Backlinks:
     def read(cls, path: Path, key: str, articles: Sequence[Article]) -> Backlinks | None:
         """The backlinks kept at ``path`` for these files and this list; None when missing, damaged or stale."""
         try:
-            data = read_regular(path, _MAX_BYTES)
+            fd = os.open(path, _OPEN_FLAGS)  # never waits on a pipe: a FIFO is refused below
         except OSError:
             return None
-        end = data.find(b"\n", 0, 400)
-        if end < 0:
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                return cls._read(handle, os.fstat(fd), key, articles)
+        except (OSError, EOFError, ParseError):  # unreadable, cut short, not a regular file or too large
             return None
-        fields = data[:end].split(b" ")
+
+    @classmethod
+    def _read(cls, handle: BinaryIO, st: os.stat_result, key: str, articles: Sequence[Article]) -> Backlinks | None:
+        """:meth:`read` from an open file, read a part at a time into the arrays (no copy of the whole file)."""
+        check_regular(st, _MAX_BYTES)
+        header = handle.readline(400)
+        if not header.endswith(b"\n"):
+            return None
+        fields = header[:-1].split(b" ")
         count = len(articles)
         if len(fields) != 7 or fields[:3] != [_MAGIC, str(BACKLINKS_FORMAT).encode(), sys.byteorder.encode()]:
             return None
@@ -152,21 +170,22 @@ class Backlinks:
             return None
         links, names_size = int(fields[5]), int(fields[6])
         offsets, sources = array("I"), array("I")
-        size = offsets.itemsize
-        body = memoryview(data)[end + 1 :]
-        if len(body) != names_size + (count + 1 + links) * size:
+        if st.st_size != len(header) + names_size + (count + 1 + links) * offsets.itemsize:
             return None
-        names = bytes(body[:names_size]).decode("utf-8", "surrogateescape").split("\n") if count else []
-        offsets.frombytes(body[names_size : names_size + (count + 1) * size])
-        sources.frombytes(body[names_size + (count + 1) * size :])
+        names = handle.read(names_size)
+        _fill(offsets, handle, count + 1)  # EOFError when the file was cut short meanwhile
+        _fill(sources, handle, links)
         ordered = all(map(operator.le, offsets, islice(offsets, 1, None)))
-        if len(names) != count or offsets[0] != 0 or offsets[-1] != links or not ordered:
+        if len(names) != names_size or offsets[0] != 0 or offsets[-1] != links or not ordered:
             return None
         if links and max(sources) >= count:
             return None
-        if all(map(operator.eq, names, (a.id for a in articles))):
+        if _same_ids(names, articles):  # the common case, without a string an id
             return cls(articles, offsets, sources)
-        return cls._reordered(articles, names, offsets, sources)
+        listed = names.decode("utf-8", "surrogateescape").split("\n") if count else []
+        if len(listed) != count:
+            return None
+        return cls._reordered(articles, listed, offsets, sources)
 
     @classmethod
     def _reordered(
@@ -184,9 +203,34 @@ class Backlinks:
         for found in linked:
             new_sources.extend(found)
             new_offsets.append(len(new_sources))
-        graph = cls(articles, new_offsets, new_sources)
-        graph._positions = positions
-        return graph
+        return cls(articles, new_offsets, new_sources)
+
+
+def _joined_ids(articles: Sequence[Article]) -> bytes:
+    """The stories' ids, a line each, as the file holds them."""
+    return "\n".join(a.id for a in articles).encode("utf-8", "surrogateescape")
+
+
+def _fill(numbers: array[int], handle: BinaryIO, count: int) -> None:
+    """Read ``count`` more numbers into the array, a part at a time (no copy of them all at once)."""
+    while count > 0:
+        part = min(count, _NUMBERS_AT_ONCE)
+        numbers.fromfile(handle, part)
+        count -= part
+
+
+def _same_ids(names: bytes, articles: Sequence[Article]) -> bool:
+    """Are ``names`` (as :func:`_joined_ids` gives them) the ids of these stories? Compared a few thousand
+    stories at a time: no copy of every id."""
+    at = 0
+    for start in range(0, len(articles), _IDS_AT_ONCE):
+        part = _joined_ids(articles[start : start + _IDS_AT_ONCE])
+        if start:
+            part = b"\n" + part
+        if names[at : at + len(part)] != part:
+            return False
+        at += len(part)
+    return at == len(names)
 
 
 def _child(cache_file: str, key: str) -> int:

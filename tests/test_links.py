@@ -41,3 +41,28 @@ def test_the_closest_rewording_wins() -> None:
         ("lantern", "'Lantern parade' returns to Port Elsen night market"),
     ]
     assert Resolver(titles).resolve("Port Elsen night market brings back the lantern parade") == "lantern"
+
+
+def test_titles_with_the_same_words_resolve_to_the_first_and_near_matches_to_the_closest() -> None:
+    titles = [
+        ("first", "Harbour wall repairs begin after the winter storms"),
+        ("second", "Harbour wall: repairs begin after the winter storms!"),  # the same words
+        ("tram", "Tram line to Cobalt Bay opens"),
+        ("élan", "Élan of the harbour café"),
+    ]
+    resolver = Resolver(titles)
+    assert resolver.resolve("HARBOUR WALL REPAIRS BEGIN AFTER THE WINTER STORMS") == "first"
+    assert resolver.resolve("Harbour wall repairs begin today after the winter storms") == "first"  # a new word
+    assert resolver.resolve("Tram line to Cobalt Bay reopens") == "tram"  # one word changed
+    assert resolver.resolve("elan of the harbour cafe") == "élan"  # accents and case do not count
+    assert resolver.resolve("Zeppelin lands in Cobalt Bay") is None
+    assert resolver.resolve("") is None
+
+
+def test_a_large_library_resolves_every_title_to_itself_or_its_first_twin() -> None:
+    titles = [(f"s{n}", f"Story {n % 4000} of harbour day {n % 7}") for n in range(5000)]
+    resolver = Resolver(titles)
+    first: dict[str, str] = {}
+    for ident, title in titles:
+        first.setdefault(title, ident)
+    assert all(resolver.resolve(title) == first[title] for _, title in titles)

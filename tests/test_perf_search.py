@@ -205,3 +205,21 @@ async def test_without_an_earlier_index_the_box_says_indexing_until_the_first_bu
         index.go.set()
         await settle(pilot)
         assert shown(app) == ["Harbour stalls reopen after the storm"]
+
+
+async def test_the_titles_are_folded_when_the_box_opens_and_the_first_search_finds_the_same(
+    library: Library, tmp_path: Path
+) -> None:
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one(FilterBox)
+        assert box._matcher is None  # nothing folded before the box is opened
+        await pilot.press("slash")
+        await settle(pilot)
+        folded = box._matcher
+        assert folded is not None and folded.fits(app.screen.query_one(HeadlineList).rows)  # before any key
+        await pilot.press(*"lanterns")
+        await settle(pilot)
+        assert shown(app) == ["Lanterns light up the old town"]
+        assert box._matcher is folded  # the first search used it, made nothing again

@@ -105,3 +105,18 @@ def test_positions_of_many_ids_among_many_rows() -> None:
     assert matcher.positions(["s5", "s999", "s1000", "nothing"]) == [5, 999, 1005]
     wanted = {f"s{n}" for n in range(0, 1000, 7)}
     assert matcher.positions(wanted) == [n for n, a in enumerate(articles) if a.id in wanted]
+
+
+def test_a_search_overtaken_by_a_newer_one_stops_looking_through_the_titles() -> None:
+    articles = [Article(id=f"s{n}", title=f"Harbour story {n}") for n in range(10_000)]
+    matcher = TitleMatcher(articles)
+    asked: list[int] = []
+
+    def stale() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # a newer query came while the third chunk of titles was due
+
+    assert len(matcher.matching(["harbour"])) == 10_000  # every title checked: a common word
+    found = matcher.matching(["harbour"], stale)
+    assert len(asked) == 3 and len(found) < 10_000  # stopped early, its rows thrown away by the caller
+    assert matcher.matching(["harbour", "story"], lambda: False) == list(range(10_000))

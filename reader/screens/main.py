@@ -332,9 +332,11 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.query_one(HeadlineList).focus()
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.query_one("#filter", FilterBox)
         box.display = True
         self.set_focus(box)  # at once, so keys typed right after "/" reach the box
+        if not box.value:
+            box.prepare(self._scoped(self._view_rows()))  # the titles folded before the first key
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)

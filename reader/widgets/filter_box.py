@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ class FilterBox(Input):
         self.ready = False
         self._rows: list[Article] = []
         self._matcher: TitleMatcher | None = None  # the last rows' folded titles (made again when they change)
+        self._making = threading.Lock()  # one matcher made at a time: a search waits for one being made
         self._generation = 0  # bumped by each search: an older one still running gives up
         if index is not None:
             self.border_subtitle = INDEXING
@@ -60,11 +62,20 @@ class FilterBox(Input):
             self.index.cancel()
         self._search(query, self._generation)
 
+    def prepare(self, rows: Sequence[Article]) -> None:
+        """Fold the titles of ``rows`` now (in a worker), so that the first search need not (the box opened)."""
+        self._prepare(list(rows))
+
+    @work(thread=True, exclusive=True, group="filter-prepare", description="fold titles")
+    def _prepare(self, rows: list[Article]) -> None:
+        self._matcher_for(rows)
+
     def _matcher_for(self, rows: list[Article]) -> TitleMatcher:
-        matcher = self._matcher
-        if matcher is None or not matcher.fits(rows):
-            matcher = self._matcher = TitleMatcher(rows)
-        return matcher
+        with self._making:
+            matcher = self._matcher
+            if matcher is None or not matcher.fits(rows):
+                matcher = self._matcher = TitleMatcher(rows)
+            return matcher
 
     @work(thread=True, exclusive=True, group="filter", description="filter")
     def _search(self, query: str, generation: int) -> None:
@@ -72,7 +83,13 @@ class FilterBox(Input):
             return  # a newer query took over before this one began
         rows = self._rows
         matcher = self._matcher_for(rows)
-        titles = matcher.matching(query.casefold().split())
+
+        def stale() -> bool:
+            return generation != self._generation
+
+        titles = matcher.matching(query.casefold().split(), stale)
+        if stale():
+            return  # a newer query took over while the titles were looked through
         index = self.index
         if index is None or not self.ready:
             self.post_message(self.Results(query, [rows[n] for n in titles], indexing=index is not None))
