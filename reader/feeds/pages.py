@@ -15,12 +15,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 
 from reader.children import exit_with_parent
+from reader.feeds.cores import cores as _cores
 from reader.feeds.extract import Content, extract_page
 from reader.feeds.http import ACCEPT_PAGE, Fetcher, FetchError, Limits
 
@@ -80,14 +80,6 @@ def _watch_parent(lifeline: Connection) -> None:
             lifeline.recv_bytes()  # EOFError (or OSError) once the other end is closed
 
     exit_with_parent(gone)
-
-
-def _cores() -> int:
-    """The cores this process may run on (a CPU set or container limit counts, not the machine's)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
 
 
 class Pages:

@@ -69,10 +69,11 @@ def feed_stories(slug: str) -> dict[str, dict[str, Any]]:
     """A feed's index: item key → record (``file``, ``id``, ``url``, ``title``, ``published``, ``fetched``, ...)."""
     if not slug:
         return {}
-    return _read_index(feed_folder(slug))
+    return read_index(feed_folder(slug))
 
 
-def _read_index(folder: Path) -> dict[str, dict[str, Any]]:
+def read_index(folder: Path) -> dict[str, dict[str, Any]]:
+    """The index of the feed folder ``folder`` (empty when missing or damaged)."""
     try:
         data = read_json(folder / INDEX)
     except (OSError, ValueError):
@@ -127,7 +128,7 @@ def write_stories(folder: Path, feed_id: str, feed_url: str, stories: list[NewSt
     folder.mkdir(parents=True, exist_ok=True)
     new = updated = 0
     with locked(folder / LOCK):
-        index = _read_index(folder)
+        index = read_index(folder)
         taken = {str(r.get("file")) for r in index.values()} | set(os.listdir(folder))
         for story in stories:
             record = index.get(story.key)
