@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from reader.feeds.files import atomic_write, locked, read_json, sync_folder, write_json, write_new
+from reader.feeds.files import atomic_write, locked, read_json, spread_subfolders, sync_folder, write_json, write_new
 from reader.parse import ParseError, parse, slugify
 
 INDEX = ".feed.json"
@@ -162,6 +162,7 @@ def _fill_new_folder(
     the folder appeared meanwhile (another refresh won): the caller merges as usual.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
+    spread_subfolders(folder.parent)  # the new folder gets a block group of its own: file creation stays cheap
     _remove_stale_stages(folder)
     stage = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}{STAGE}")
     shutil.rmtree(stage, ignore_errors=True)
