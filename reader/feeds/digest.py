@@ -8,14 +8,14 @@ are fetched by the refresh, which then builds and writes those stories itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from reader.feeds.build import build, plan
 from reader.feeds.extract import plain
 from reader.feeds.feedfile import ParsedFeed, parse_feed
-from reader.feeds.stories import read_index, write_stories
+from reader.feeds.stories import Staged, read_index, stage_stories
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,15 @@ def digest(job: FeedJob) -> Digested:
 
     Raises :class:`~reader.feeds.feedfile.FeedError` for bytes that are not a feed, OSError for the disk.
     """
+    done, staged = stage(job)
+    if staged is None:
+        return done
+    new, updated = staged.publish()
+    return replace(done, new=new, updated=updated)
+
+
+def stage(job: FeedJob) -> tuple[Digested, Staged | None]:
+    """:func:`digest`, but a new feed folder is left to publish (:meth:`Staged.publish` gives its counts)."""
     parsed = parse_feed(job.body, job.content_type, job.response_url)
     title = plain(parsed.title)[:200] if parsed.title else None
     name = job.title_override or title or job.name
@@ -59,8 +68,10 @@ def digest(job: FeedJob) -> Digested:
     index = read_index(folder)
     todo = plan(parsed.items, index, job.feed_url, job.full_text)
     if todo.wanted:
-        return Digested(title, parsed.link, name, parsed=parsed)
-    # the ids are found by write_stories, as it writes each story
+        return Digested(title, parsed.link, name, parsed=parsed), None
+    # the ids are found as each story is written
     stories = [s for s, _ in build(todo, name, parsed.items, index, {}, job.now, find_ids=False)]
-    new, updated = write_stories(folder, job.feed_id, job.feed_url, stories, job.fetched)
-    return Digested(title, parsed.link, name, new, updated)
+    written = stage_stories(folder, job.feed_id, job.feed_url, stories, job.fetched)
+    if isinstance(written, Staged):
+        return Digested(title, parsed.link, name), written
+    return Digested(title, parsed.link, name, *written), None

@@ -22,17 +22,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import pickle
 import signal
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from reader.feeds.cores import cores
-from reader.feeds.digest import Digested, FeedJob, digest
-from reader.feeds.stories import NewStory, write_stories
+from reader.feeds.digest import Digested, FeedJob, stage
+from reader.feeds.stories import NewStory, Staged, stage_stories, write_stories
 
 #: Stories in one refresh from which the helper process is worth starting (it costs about 0.1 s of CPU).
 PROCESS_FROM = 500
@@ -42,6 +44,8 @@ NEW_FEED_ITEMS = 20
 #: Helper processes at most (one a core): each digests and writes whole feeds, so two share the parsing and
 #: building; file creation itself does not speed up with more writers (one disk, one file system).
 HELPERS = 2
+#: Threads of a helper that publish new feed folders (each waits on two fsyncs).
+PUBLISHERS = 2
 _HEAD = 8
 _START = "import sys; sys.path.insert(0, sys.argv[1]); from reader.feeds.writer import serve; serve()"
 
@@ -238,25 +242,54 @@ def _portable(error: Exception) -> Any:
 
 
 def serve() -> None:
-    """A helper process: do each request (digest a feed, or write stories) and answer, until stdin closes."""
+    """A helper process: do each request (digest a feed, or write stories) and answer, until stdin closes.
+
+    A new feed folder is published (its index fsynced, then renamed into place) by a thread, while
+    this one goes on with the next request: the fsyncs wait on the disk, not on the CPU.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C stops the refresh, which then closes stdin
     requests = sys.stdin.buffer
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed by mistake goes where stderr goes, not into the answers
-    while head := _read(requests, _HEAD):
-        body = _read(requests, int.from_bytes(head, "little"))
-        if not body:
-            return
-        kind, number, payload = pickle.loads(body)
+    lock = threading.Lock()
+
+    def answer(number: int, ok: bool, value: Any) -> None:
+        data = pickle.dumps((number, ok, value), protocol=pickle.HIGHEST_PROTOCOL)
+        with lock:
+            answers.write(len(data).to_bytes(_HEAD, "little") + data)
+            answers.flush()
+
+    def publish(number: int, done: Digested | None, staged: Staged) -> None:
         try:
-            if kind == "digest":
-                value: Any = digest(payload)
-            else:
-                folder, feed_id, feed_url, rows, fetched = payload
-                value = write_stories(Path(folder), feed_id, feed_url, [NewStory(*row) for row in rows], fetched)
-            answer = (number, True, value)
+            counts = staged.publish()
         except Exception as error:
-            answer = (number, False, _portable(error))
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        answers.write(len(data).to_bytes(_HEAD, "little") + data)
-        answers.flush()
+            answer(number, False, _portable(error))
+            return
+        answer(number, True, counts if done is None else dataclasses.replace(done, new=counts[0], updated=counts[1]))
+
+    with ThreadPoolExecutor(PUBLISHERS, thread_name_prefix="reader-publish") as publishers:
+        while head := _read(requests, _HEAD):
+            body = _read(requests, int.from_bytes(head, "little"))
+            if not body:
+                return
+            kind, number, payload = pickle.loads(body)
+            try:
+                if kind == "digest":
+                    done, staged = stage(payload)
+                else:
+                    folder, feed_id, feed_url, rows, fetched = payload
+                    stories = [NewStory(*row) for row in rows]
+                    done, staged = None, None
+                    written = stage_stories(Path(folder), feed_id, feed_url, stories, fetched)
+                    if isinstance(written, Staged):
+                        staged = written
+                    else:
+                        answer(number, True, written)
+                        continue
+            except Exception as error:
+                answer(number, False, _portable(error))
+                continue
+            if staged is None:
+                answer(number, True, done)
+            else:
+                publishers.submit(publish, number, done, staged)
