@@ -104,8 +104,7 @@ class _Run:
         self.fetcher = fetcher
         self.now = now
         self.pages = pages
-        #: one writer at a time writes the story files: files created in parallel cost several times the CPU
-        #: (the writers contend in the file system), and the disk is one anyway
+        #: digests (in its helper processes) or writes each feed: a feed's folder is written by one writer only
         self.writer = writer
 
     async def feed(self, feed: Feed) -> tuple[FeedResult, dict[str, Any]]:
