@@ -304,8 +304,10 @@ def timed(
 def file_floor(folder: Path, count: int) -> tuple[float, float]:
     """Wall and CPU seconds this machine takes right now to create ``count`` 3 KB files (write + rename each).
 
-    Every story is a file, so this is a floor under a cold refresh that no code change removes.
-    The files stay until the end of the benchmark (see :data:`KEEP_NOTE`).
+    Every story is a file, so this says how costly file creation is right now (it swings with the
+    machine's other work). It is no floor for reader since reader marks its articles folder ``chattr +T``
+    (its feed folders get block groups of their own, away from files other programs just deleted),
+    which these folders are not. The files stay until the end of the benchmark (see :data:`KEEP_NOTE`).
     """
     folder.mkdir()
     data = b"x" * 3000
