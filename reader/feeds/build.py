@@ -17,7 +17,8 @@ from reader.feeds.extract import Content, plain
 from reader.feeds.feedfile import Item
 from reader.feeds.page import render
 from reader.feeds.stories import NewStory
-from reader.parse import ParseError, parse
+from reader.parse import ParseError
+from reader.parse import article_id as text_id
 
 #: A page's article, or None and why not (as :mod:`reader.feeds.pages` gives it).
 Fetched = tuple[Content | None, str | None]
@@ -104,9 +105,9 @@ def story(
     text = render(built)
     article_id = ""  # found by the writer, which also skips a text that cannot be parsed
     if find_id:
-        # the id the library will give the file (the header gives it: body=False skips the body's blocks)
+        # the id the library will give the file (its header gives it)
         with contextlib.suppress(ParseError):
-            article_id = parse(text, body=False).id
+            article_id = text_id(text)
     new_story = NewStory(
         key=item.key,
         digest=digest,

@@ -20,7 +20,8 @@ from typing import Any
 import orjson
 
 from reader.feeds.files import atomic_write, locked, read_json, spread_subfolders, sync_folder, write_json, write_new
-from reader.parse import ParseError, parse, slugify
+from reader.parse import ParseError, slugify
+from reader.parse import article_id as text_id
 
 INDEX = ".feed.json"
 LOCK = ".lock"
@@ -96,7 +97,7 @@ def _story_id(story: NewStory) -> str | None:
     if story.article_id:
         return story.article_id
     try:
-        return parse(story.text, body=False).id
+        return text_id(story.text)
     except ParseError:
         return None
 
