@@ -123,6 +123,18 @@ def test_feeds_package_does_not_import_textual() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_a_refresh_does_not_import_the_httpx_command_line_tool() -> None:
+    """``reader refresh`` starts without httpx's own CLI (click, rich's console): a fifth of its imports."""
+    code = (
+        "import sys\n"
+        "import reader.feeds.refresh\n"
+        "import httpx\n"
+        "print(sorted(m for m in ('httpx._main', 'click', 'rich.console') if sys.modules.get(m)), callable(httpx.main))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[] True"
+
+
 _TEXT = st.text(alphabet=st.characters(categories=("L", "N", "P", "Zs")), min_size=1, max_size=80)
 
 
