@@ -4,7 +4,10 @@ Prints wall time and peak RSS of a cold refresh (everything new: feed parse,
 page fetch, extraction, page files written) and a warm one (every feed 304),
 median of RUNS; then newsboat's ``-x reload`` on the same server when newsboat
 is installed (temp HOME and config, same concurrency; newsboat fetches feeds only),
-in each run right after reader's, so that the two are compared within a run.
+in each run beside reader's (after it, then before it: neither always inherits the other's
+file-system state; each client starts after a ``sync``), so that the two are compared within
+a run. newsboat's wall time is its whole process's; reader's is printed both ways: the refresh
+itself, and its whole process (interpreter start and imports included), the fair comparison.
 
 The server runs in its own process (asyncio, every response rendered before the
 clock starts, 127.0.0.1 only, gone when stdin closes or after an hour); its CPU
@@ -271,12 +274,16 @@ def _ticks(pid: int) -> float:
 
 
 class Figures(NamedTuple):
-    """One timed run: wall seconds, peak RSS (MB), CPU seconds of the client's process tree and of the server."""
+    """One timed run: wall seconds, peak RSS (MB), CPU seconds of the client's process tree and of the server.
+
+    ``whole`` is the wall time of the whole process (start, imports and exit included): newsboat's ``wall``.
+    """
 
     wall: float
     rss: float
     cpu: float
     server_cpu: float
+    whole: float
 
 
 def timed(
@@ -297,8 +304,10 @@ def timed(
 def file_floor(folder: Path, count: int) -> tuple[float, float]:
     """Wall and CPU seconds this machine takes right now to create ``count`` 3 KB files (write + rename each).
 
-    Every story is a file, so this is a floor under a cold refresh that no code change removes.
-    The files stay until the end of the benchmark (see :data:`KEEP_NOTE`).
+    Every story is a file, so this says how costly file creation is right now (it swings with the
+    machine's other work). It is no floor for reader since reader marks its articles folder ``chattr +T``
+    (its feed folders get block groups of their own, away from files other programs just deleted),
+    which these folders are not. The files stay until the end of the benchmark (see :data:`KEEP_NOTE`).
     """
     folder.mkdir()
     data = b"x" * 3000
@@ -318,9 +327,10 @@ def run_reader(env: dict[str, str], server_pid: int, tree: str | None = None) ->
 
     ``tree`` is the checkout whose ``reader`` package runs (``python -c`` imports from its working folder).
     """
-    _, cpu, server_cpu, out = timed([sys.executable, "-c", _REFRESH], env, server_pid, tree)
+    os.sync()  # every client starts with no dirty pages of the one before it to write back
+    whole, cpu, server_cpu, out = timed([sys.executable, "-c", _REFRESH], env, server_pid, tree)
     wall, rss, rest = out.split(" ", 2)
-    return Figures(float(wall), float(rss), cpu, server_cpu), rest.strip()
+    return Figures(float(wall), float(rss), cpu, server_cpu, whole), rest.strip()
 
 
 def subscribe(env: dict[str, str], port: int, feeds: int, full_text: str = "auto", tree: str | None = None) -> None:
@@ -348,6 +358,7 @@ def run_newsboat(port: int, feeds: int, root: Path, server_pid: int) -> Figures:
         "XDG_CACHE_HOME": str(home / "c"),
     }
     command = ["newsboat", "-x", "reload", "-u", str(urls), "-C", str(config), "-c", str(home / "cache.db")]
+    os.sync()
     server_before = _ticks(server_pid)
     started = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -355,20 +366,22 @@ def run_newsboat(port: int, feeds: int, root: Path, server_pid: int) -> Figures:
     wall = time.perf_counter() - started
     if status != 0:
         print(f"  newsboat exited with status {status}")
-    return Figures(wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, _ticks(server_pid) - server_before)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Figures(wall, usage.ru_maxrss / 1024, cpu, _ticks(server_pid) - server_before, wall)
 
 
 def show(label: str, f: Figures, info: str = "") -> None:
     print(
-        f"  {label:<44} {f.wall:6.2f} s wall  {f.cpu:6.2f} s CPU  peak RSS {f.rss:4.0f} MB  "
-        f"(server CPU {f.server_cpu:5.2f} s)  {info}",
+        f"  {label:<44} {f.wall:6.2f} s wall ({f.whole:5.2f} s whole process)  {f.cpu:6.2f} s CPU  "
+        f"peak RSS {f.rss:4.0f} MB  (server CPU {f.server_cpu:5.2f} s)  {info}",
         flush=True,
     )
 
 
 def median(name: str, values: list[Figures]) -> None:
     print(
-        f"{name:<48} median {statistics.median(v.wall for v in values):6.2f} s wall, "
+        f"{name:<48} median {statistics.median(v.wall for v in values):6.2f} s wall "
+        f"({statistics.median(v.whole for v in values):5.2f} s whole process), "
         f"{statistics.median(v.cpu for v in values):6.2f} s CPU, "
         f"peak RSS {statistics.median(v.rss for v in values):4.0f} MB, "
         f"server CPU {statistics.median(v.server_cpu for v in values):5.2f} s"
@@ -406,12 +419,13 @@ def main() -> None:
             print(f"baseline: {baseline} (timed beside this tree in every run, first every other run)")
         figures_of: dict[str, list[Figures]] = {}
         floors: list[float] = []
-        newsboat = "newsboat" in only and shutil.which("newsboat") is not None  # timed in each run, after reader
+        newsboat = "newsboat" in only and shutil.which("newsboat") is not None  # timed in each run, beside reader
         for run in range(runs):
             wall, cpu = file_floor(root / f"floor{run}", feeds * items)
             floors.append(wall)
             print(f"run {run + 1}: file system floor, {feeds * items} story files: {wall:.2f} s wall, {cpu:.2f} s CPU")
-            for label, tree in trees if run % 2 == 0 else trees[::-1]:  # who runs first alternates
+
+            def time_tree(label: str, tree: str | None, run: int = run) -> None:
                 home = root / f"run{run}-{label}"
                 env = dict(
                     os.environ,
@@ -440,13 +454,28 @@ def main() -> None:
                     figures, info = run_reader(env, server.pid, tree)
                     figures_of.setdefault(f"{label} cold feeds-only", []).append(figures)
                     show(f"run {run + 1}: {label} cold, feeds only (full_text never)", figures, info)
-            if newsboat:
+
+            def time_newsboat(run: int = run) -> None:
                 nb_root = root / f"nb{run}"
                 nb_root.mkdir()
                 figures_of.setdefault("newsboat cold", []).append(run_newsboat(port, feeds, nb_root, server.pid))
                 show(f"run {run + 1}: newsboat -x reload cold", figures_of["newsboat cold"][-1])
                 figures_of.setdefault("newsboat warm", []).append(run_newsboat(port, feeds, nb_root, server.pid))
                 show(f"run {run + 1}: newsboat -x reload warm", figures_of["newsboat warm"][-1])
+
+            if newsboat and run % 2 == 1:  # newsboat first every other run: neither always follows the other
+                time_newsboat()
+            for label, tree in trees if run % 2 == 0 else trees[::-1]:  # who runs first alternates
+                time_tree(label, tree)
+            if newsboat and run % 2 == 0:
+                time_newsboat()
+            if newsboat and "bare" in only:
+                for label, _ in trees:
+                    ours, theirs = figures_of[f"{label} cold feeds-only"][-1], figures_of["newsboat cold"][-1]
+                    print(
+                        f"run {run + 1}: {label} cold feeds-only / newsboat cold: wall x{ours.wall / theirs.wall:.2f}, "
+                        f"whole process x{ours.whole / theirs.whole:.2f}"
+                    )
             wall, cpu = file_floor(root / f"floor{run}-after", feeds * items)
             print(f"run {run + 1}: file system floor again after it: {wall:.2f} s wall, {cpu:.2f} s CPU")
         print(f"file system floor median {statistics.median(floors):.2f} s wall")
@@ -457,14 +486,22 @@ def main() -> None:
                 ours, theirs = figures_of.get(f"reader {kind}"), figures_of.get(f"baseline {kind}")
                 if ours and theirs:
                     wall_ratio = statistics.median(v.wall for v in ours) / statistics.median(v.wall for v in theirs)
+                    whole_ratio = statistics.median(v.whole for v in ours) / statistics.median(v.whole for v in theirs)
                     cpu_ratio = statistics.median(v.cpu for v in ours) / statistics.median(v.cpu for v in theirs)
-                    print(f"reader / baseline, {kind}: wall x{wall_ratio:.2f}, CPU x{cpu_ratio:.2f}")
+                    print(
+                        f"reader / baseline, {kind}: wall x{wall_ratio:.2f}, whole process x{whole_ratio:.2f}, "
+                        f"CPU x{cpu_ratio:.2f}"
+                    )
         for label, _ in trees:
             ours, theirs = figures_of.get(f"{label} cold feeds-only"), figures_of.get("newsboat cold")
             if ours and theirs:
                 wall_ratio = statistics.median(v.wall for v in ours) / statistics.median(v.wall for v in theirs)
+                whole_ratio = statistics.median(v.whole for v in ours) / statistics.median(v.whole for v in theirs)
                 cpu_ratio = statistics.median(v.cpu for v in ours) / statistics.median(v.cpu for v in theirs)
-                print(f"{label} cold feeds-only / newsboat cold: wall x{wall_ratio:.2f}, CPU x{cpu_ratio:.2f}")
+                print(
+                    f"{label} cold feeds-only / newsboat cold: wall x{wall_ratio:.2f}, "
+                    f"whole process x{whole_ratio:.2f}, CPU x{cpu_ratio:.2f}"
+                )
         if "newsboat" in only and not newsboat:
             print("newsboat not installed: skipped")
     finally:

@@ -170,6 +170,17 @@ def _one_line_fields(text: str) -> str:
     return text
 
 
+def article_id(text: str) -> str:
+    """The id :func:`parse` gives ``text``, read from its header alone (quicker). Raises :class:`ParseError` as it."""
+    text = _one_line_fields(clean(text))
+    lines = [line.strip() for line in text.split("\n")]
+    stamp = _take_crawler_prefix(lines)
+    if not any(lines):
+        raise ParseError("empty file: no text to read")
+    header = _read_header(lines)
+    return _article_id(header.title, header.published or stamp, text)
+
+
 def _article_id(title: str, published: str | None, text: str) -> str:
     """A stable, readable id: date plus title slug (a content hash when no slug)."""
     slug = slugify(title)

@@ -14,7 +14,7 @@ from reader.feeds.extract import extract_page, html_blocks, plain
 from reader.feeds.page import Page, render
 from reader.feeds.subscriptions import add_feed
 from reader.model import Block, Image
-from reader.parse import parse
+from reader.parse import ParseError, article_id, parse
 from reader.paths import articles_dir
 from tests import test_feeds_support as support
 from tests.test_feeds_support import FIXTURES, rss
@@ -123,6 +123,18 @@ def test_feeds_package_does_not_import_textual() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_a_refresh_does_not_import_the_httpx_command_line_tool() -> None:
+    """``reader refresh`` starts without httpx's own CLI (click, rich's console): a fifth of its imports."""
+    code = (
+        "import sys\n"
+        "import reader.feeds.refresh\n"
+        "import httpx\n"
+        "print(sorted(m for m in ('httpx._main', 'click', 'rich.console') if sys.modules.get(m)), callable(httpx.main))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[] True"
+
+
 _TEXT = st.text(alphabet=st.characters(categories=("L", "N", "P", "Zs")), min_size=1, max_size=80)
 
 
@@ -155,6 +167,7 @@ def test_any_title_dek_and_paragraphs_round_trip(
     authors = ("Mira Stol",) if with_byline else ()
     page = Page(title=title, published="2026-11-20", dek=dek, authors=authors, blocks=[("paragraph", t) for t in texts])
     article = parse(render(page))
+    assert article_id(render(page)) == article.id  # the id a refresh indexes the story under
     assert (article.title, article.dek, article.published) == (title, dek, "2026-11-20")
     assert article.body == tuple(Block("paragraph", t) for t in texts)
     assert (article.authors, article.image, article.source, article.related, article.explore) == (
@@ -164,3 +177,17 @@ def test_any_title_dek_and_paragraphs_round_trip(
         (),
         (),
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PARAGRAPH, st.just(""), st.just(" date 2025-07-07 Ferry")), max_size=8))
+def test_the_id_from_the_header_alone_is_the_id_of_the_whole_parse(lines: list[str]) -> None:
+    """A refresh indexes each story under ``article_id(text)``: the library must find it there, whatever the text."""
+    text = "\n".join(lines)
+    try:
+        expected = parse(text).id
+    except ParseError:
+        with pytest.raises(ParseError):
+            article_id(text)
+        return
+    assert article_id(text) == expected

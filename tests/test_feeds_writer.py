@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import struct
 import subprocess
 import sys
 import threading
@@ -14,12 +16,13 @@ from pytest_httpserver import HTTPServer
 
 from reader.feeds import stories, writer
 from reader.feeds.refresh import refresh
-from reader.feeds.subscriptions import Feed, add_feed
+from reader.feeds.subscriptions import Feed, add_feed, editing, load_feeds
 from reader.library import load_library, read_article
 from reader.parse import parse
 from reader.paths import articles_dir
 from tests import test_feeds_support as support
-from tests.test_feeds_support import rss
+from tests.test_feeds_refresh import gazette
+from tests.test_feeds_support import page, rss
 
 _module_server = support._module_server
 server = support.server
@@ -60,12 +63,12 @@ def assert_indexed(feed: Feed, count: int) -> None:
 
 
 def used_helper(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Record, for each refresh, whether its stories went through the helper process."""
+    """Record, for each refresh, whether its feeds went through a helper process."""
     used: list[bool] = []
     close = writer.Writer.close
 
     async def closing(self: writer.Writer) -> None:
-        used.append(self.proc is not None and not self.failed)
+        used.append(self.answered > 0)
         await close(self)
 
     monkeypatch.setattr(writer.Writer, "close", closing)
@@ -276,3 +279,83 @@ def test_the_folder_left_by_a_killed_helper_not_yet_reaped_is_removed(server: HT
         assert os.listdir(articles_dir()) == [feed.slug]
     finally:
         ended.wait()
+
+
+def test_helpers_digest_whole_feeds_and_hand_back_those_whose_pages_are_wanted(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the helpers: a feed-only feed is parsed and written there; a feed with short items comes back
+    parsed, and its stories get their article pages as without helpers; each feed's title is saved."""
+    monkeypatch.setattr(writer, "PROCESS_FROM", 1)
+    used = used_helper(monkeypatch)
+    base = server.url_for("/")
+    server.expect_request("/gazette.xml").respond_with_data(gazette(base), content_type="application/rss+xml")
+    server.expect_request("/news/ferry").respond_with_data(page("article-harbour.html", base), content_type="text/html")
+    serve_feed(server, "/a.xml", "Harbour", 4, words="The quay reopens on Monday.")
+    gazette_feed, _ = add_feed(base + "gazette.xml")
+    harbour, _ = add_feed(base + "a.xml")
+    with editing() as feeds:
+        feeds[1].full_text = "never"
+
+    results = refresh()
+
+    assert [(r.state, r.new, r.page_failures, r.name) for r in results] == [
+        ("updated", 2, 0, "Marrowick Gazette"),
+        ("updated", 4, 0, "Harbour"),
+    ]
+    assert used == [True]
+    ferry = read_article(next(p for p in (articles_dir() / gazette_feed.slug).glob("*.txt") if "ferry" in p.name))
+    assert "forty-year-old engine" in " ".join(block.text for block in ferry.body)  # the page's text, fetched here
+    assert ferry.explore == ("Councillors approve the Elsen tram depot plan",)
+    assert all("The quay reopens on Monday." in text for text in texts(harbour).values()) and len(texts(harbour)) == 4
+    index = stories.feed_stories(harbour.slug)
+    assert {r["id"] for r in index.values()} == {parse(texts(harbour)[r["file"]]).id for r in index.values()}
+    assert [(f.title, f.site) for f in load_feeds()] == [
+        ("Marrowick Gazette", "https://site.example/"),
+        ("Harbour", "https://site.example/"),
+    ]
+
+
+def test_a_feed_a_helper_cannot_parse_is_one_line_for_that_feed_only(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(writer, "PROCESS_FROM", 1)
+    base = server.url_for("/")
+    server.expect_request("/a.xml").respond_with_data(
+        "<!doctype html><html><p>Home</p></html>", content_type="text/html"
+    )
+    serve_feed(server, "/b.xml", "Tram", 3)
+    add_feed(base + "a.xml")
+    feed_b, _ = add_feed(base + "b.xml")
+
+    first, second = refresh()
+
+    assert (first.state, first.error) == ("error", "an HTML page, not a feed")
+    assert (second.state, second.new, len(texts(feed_b))) == ("updated", 3, 3)
+    assert load_feeds()[0].failures == 1 and load_feeds()[1].failures == 0
+
+
+def _topdir(folder: Path) -> bool | None:
+    """Whether ``folder`` has ext4's top-of-hierarchy flag (``chattr +T``); None where flags are not kept."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        (flags,) = struct.unpack("i", fcntl.ioctl(fd, 0x80086601, bytes(4)))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return bool(flags & 0x00020000)
+
+
+def test_the_articles_folder_gives_each_new_feed_folder_a_place_of_its_own(server: HTTPServer, tmp_path: Path) -> None:
+    """On ext4, new feed folders are spread like folders at a disk's root (away from freshly deleted files)."""
+    if _topdir(tmp_path) is None:
+        pytest.skip("this file system keeps no folder flags")
+    serve_feed(server, "/a.xml", "Harbour", 3)
+    feed, _ = add_feed(server.url_for("/a.xml"))
+
+    [result] = refresh()
+
+    assert (result.state, result.new, len(texts(feed))) == ("updated", 3, 3)
+    assert _topdir(articles_dir()) is True
+    assert _topdir(articles_dir() / feed.slug) is False  # only the folder that holds the feed folders

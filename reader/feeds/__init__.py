@@ -13,7 +13,14 @@ The names below load their module on first use, so ``import reader.feeds`` is ch
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any
+
+# httpx imports its command-line tool (click, rich's console, pygments: a fifth of a refresh's imports) with
+# itself when those are installed, and reader never runs it: a None entry makes that import fail, which httpx
+# expects (it then defines a stand-in). Only while httpx is not imported yet.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 _EXPORTS = {
     "FeedResult": "reader.feeds.refresh",

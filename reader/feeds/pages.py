@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
 
+from reader.feeds.cores import cores as _cores
 from reader.feeds.extract import Content, extract_page
 from reader.feeds.http import ACCEPT_PAGE, Fetcher, FetchError, Limits
 from reader.feeds.page_workers import PageWorkers, WorkerGone
@@ -66,14 +66,6 @@ async def _read_all(urls: list[str], limits: Limits) -> list[Result]:
 
 
 _Batch = list[tuple[str, "asyncio.Future[Result]"]]
-
-
-def _cores() -> int:
-    """The cores this process may run on (a CPU set or container limit counts, not the machine's)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
 
 
 class Pages:

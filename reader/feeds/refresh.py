@@ -3,12 +3,13 @@
 :func:`refresh` is what the CLI and the app's worker call; it reports each
 finished feed through ``progress`` and returns one :class:`FeedResult` per feed.
 One feed's failure never stops the others and never touches its stories.
+In a big refresh the loop only fetches: helper processes parse, build and
+write each feed (:mod:`reader.feeds.writer`, :mod:`reader.feeds.digest`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -17,16 +18,15 @@ from typing import Any
 
 import httpx
 
-from reader.feeds import convert
-from reader.feeds.extract import Content, plain
+from reader.feeds.build import build, plan
+from reader.feeds.digest import Digested, FeedJob
+from reader.feeds.extract import plain
 from reader.feeds.feedfile import FeedError, Item, parse_feed
 from reader.feeds.http import Fetcher, FetchError, Limits
-from reader.feeds.page import render
 from reader.feeds.pages import Pages
-from reader.feeds.stories import NewStory, feed_folder, feed_stories
+from reader.feeds.stories import feed_folder, feed_stories
 from reader.feeds.subscriptions import Feed, editing, find, load_feeds
 from reader.feeds.writer import Writer
-from reader.parse import ParseError, parse
 
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -104,8 +104,7 @@ class _Run:
         self.fetcher = fetcher
         self.now = now
         self.pages = pages
-        #: one writer at a time writes the story files: files created in parallel cost several times the CPU
-        #: (the writers contend in the file system), and the disk is one anyway
+        #: digests (in its helper processes) or writes each feed: a feed's folder is written by one writer only
         self.writer = writer
 
     async def feed(self, feed: Feed) -> tuple[FeedResult, dict[str, Any]]:
@@ -120,14 +119,34 @@ class _Run:
                 result.moved_to = changes["url"] = response.moved_to
             changes.update(etag=response.etag or feed.etag, last_modified=response.last_modified or feed.last_modified)
             if response.status != 304:
-                parsed = await asyncio.to_thread(parse_feed, response.body, response.content_type, response.url)
-                if parsed.title:
-                    changes["title"] = plain(parsed.title)[:200]
-                if parsed.link:
-                    changes["site"] = parsed.link
-                name = feed.title_override or changes.get("title") or feed.name
-                result.name = name
-                result.new, result.updated, result.page_failures = await self.items(feed, name, parsed.items)
+                job = FeedJob(
+                    folder=str(feed_folder(feed.slug)),
+                    feed_id=feed.id,
+                    feed_url=feed.url,
+                    name=feed.name,
+                    title_override=feed.title_override,
+                    full_text=feed.full_text,
+                    body=response.body,
+                    content_type=response.content_type,
+                    response_url=response.url,
+                    now=self.now,
+                    fetched=_iso(self.now),
+                )
+                # in a helper process when they run: this loop then only fetches
+                done = await self.writer.digest(job)
+                if done is None:
+                    parsed = await asyncio.to_thread(parse_feed, job.body, job.content_type, job.response_url)
+                    title = plain(parsed.title)[:200] if parsed.title else None
+                    done = Digested(title, parsed.link, feed.title_override or title or feed.name, parsed=parsed)
+                if done.title is not None:
+                    changes["title"] = done.title
+                if done.link:
+                    changes["site"] = done.link
+                result.name = done.name
+                result.new, result.updated = done.new, done.updated
+                if done.parsed is not None:
+                    counts = await self.items(feed, done.name, done.parsed.items)
+                    result.new, result.updated, result.page_failures = counts
                 if result.new or result.updated:
                     result.state = "updated"
             changes.update(
@@ -159,87 +178,18 @@ class _Run:
         return result, changes
 
     async def items(self, feed: Feed, name: str, items: Sequence[Item]) -> tuple[int, int, int]:
-        """Turn new and changed items into stories; return (new, updated, page failures)."""
+        """Turn new and changed items into stories, with their pages; return (new, updated, page failures)."""
         index = feed_stories(feed.slug)
-        titles = [title for title in (plain(item.title) for item in items) if title]
-        todo: dict[str, Item] = {}
-        digests: dict[str, str] = {}
-        for item in items:
-            if item.key in todo:
-                continue  # a duplicate guid in the same feed: the first one counts
-            record = index.get(item.key)
-            digest = convert.digest(item)
-            if record is None or record.get("digest") != digest:
-                todo[item.key] = item
-                digests[item.key] = digest
-        bodies = {key: convert.feed_content(item, item.link or feed.url) for key, item in todo.items()}
-        wanted = [
-            (key, item.link)
-            for key, item in todo.items()
-            if item.link and convert.wants_page(item, bodies[key], feed.full_text)
-        ]
-        self.pages.expect(len(wanted))
+        todo = plan(items, index, feed.url, feed.full_text)
+        self.pages.expect(len(todo.wanted))
         # only the pages wait on the network; the stories are built right here, without a task each
-        fetched_pages = await asyncio.gather(*(self.pages(link) for _, link in wanted))
-        pages = dict(zip((key for key, _ in wanted), fetched_pages, strict=True))
-        known: dict[str, str] = {}  #: headlines by link, for links in the stories' text (none: not worth building)
-        if any(b.anchors for b in bodies.values()) or any(p is not None and p.anchors for p, _ in pages.values()):
-            known = {convert.normal_url(str(r["url"])): str(r.get("title", "")) for r in index.values() if r.get("url")}
-            for item in items:
-                title = plain(item.title)
-                if item.link and title:
-                    known[convert.normal_url(item.link)] = title
-        # the loop is the refresh's bottleneck while the helper process keeps up: the helper finds the ids then
-        find_ids = not self.writer.keeps_up()
-        stories = [
-            self.story(name, item, bodies[key], pages.get(key, (None, None)), digests[key], titles, known, find_ids)
-            for key, item in todo.items()
-        ]
+        fetched_pages = await asyncio.gather(*(self.pages(link) for _, link in todo.wanted))
+        pages = dict(zip((key for key, _ in todo.wanted), fetched_pages, strict=True))
+        # the loop is the refresh's bottleneck while a helper process keeps up: the helper finds the ids then
+        stories = build(todo, name, items, index, pages, self.now, find_ids=not self.writer.keeps_up())
         written = [s for s, _ in stories]
         new, updated = await self.writer.save(feed_folder(feed.slug), feed.id, feed.url, written, _iso(self.now))
         return new, updated, sum(1 for _, failed in stories if failed)
-
-    def story(
-        self,
-        name: str,
-        item: Item,
-        body: Content,
-        fetched: tuple[Content | None, str | None],
-        digest: str,
-        titles: list[str],
-        known: dict[str, str],
-        find_id: bool = True,
-    ) -> tuple[NewStory, bool]:
-        """One item as a story (with its article page, or why not); the bool says the page was wanted but not had.
-
-        Without ``find_id`` the story's id is left to its writer (:func:`reader.feeds.stories.write_stories`).
-        """
-        page, note = fetched
-        if page is not None and page.text_length > body.text_length:
-            body = page
-        if note is not None:
-            note = f"Note: the full article could not be fetched ({note}); this is the feed's summary."
-            if not body.blocks:
-                note = note.replace("this is the feed's summary", "the feed gave no summary")
-        built = convert.build_page(item, name, body, page=page, note=note, explore=titles, known=known, now=self.now)
-        text = render(built)
-        article_id = ""  # found by the writer, which also skips a text that cannot be parsed
-        if find_id:
-            # the id the library will give the file (the header gives it: body=False skips the body's blocks),
-            # found here, on the loop, rather than by the writer of every story file while it has a backlog
-            with contextlib.suppress(ParseError):
-                article_id = parse(text, body=False).id
-        story = NewStory(
-            key=item.key,
-            digest=digest,
-            url=item.link,
-            title=built.title,
-            published=built.published,
-            text=text,
-            full_text=page is not None,
-            article_id=article_id,
-        )
-        return story, note is not None
 
 
 async def refresh_async(

@@ -19,8 +19,9 @@ from typing import Any
 
 import orjson
 
-from reader.feeds.files import atomic_write, locked, read_json, sync_folder, write_json, write_new
-from reader.parse import ParseError, parse, slugify
+from reader.feeds.files import atomic_write, locked, read_json, spread_subfolders, sync_folder, write_json, write_new
+from reader.parse import ParseError, slugify
+from reader.parse import article_id as text_id
 
 INDEX = ".feed.json"
 LOCK = ".lock"
@@ -69,10 +70,11 @@ def feed_stories(slug: str) -> dict[str, dict[str, Any]]:
     """A feed's index: item key → record (``file``, ``id``, ``url``, ``title``, ``published``, ``fetched``, ...)."""
     if not slug:
         return {}
-    return _read_index(feed_folder(slug))
+    return read_index(feed_folder(slug))
 
 
-def _read_index(folder: Path) -> dict[str, dict[str, Any]]:
+def read_index(folder: Path) -> dict[str, dict[str, Any]]:
+    """The index of the feed folder ``folder`` (empty when missing or damaged)."""
     try:
         data = read_json(folder / INDEX)
     except (OSError, ValueError):
@@ -95,7 +97,7 @@ def _story_id(story: NewStory) -> str | None:
     if story.article_id:
         return story.article_id
     try:
-        return parse(story.text, body=False).id
+        return text_id(story.text)
     except ParseError:
         return None
 
@@ -120,14 +122,28 @@ def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory]
 
 def write_stories(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> tuple[int, int]:
     """:func:`save_stories` into ``folder`` (the feed's folder; the writer process is given it)."""
+    staged = stage_stories(folder, feed_id, feed_url, stories, fetched)
+    return staged.publish() if isinstance(staged, Staged) else staged
+
+
+def stage_stories(
+    folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str
+) -> Staged | tuple[int, int]:
+    """Write the stories: into their folder, or for a new folder into a hidden one to publish (:class:`Staged`).
+
+    A helper process publishes in a thread (an fsync waits on the disk) while it stages the next feed.
+    """
     if not os.path.lexists(folder):
-        written = _fill_new_folder(folder, feed_id, feed_url, stories, fetched)
-        if written is not None:
-            return written
+        return _fill_new_folder(folder, feed_id, feed_url, stories, fetched)
+    return _merge(folder, feed_id, feed_url, stories, fetched)
+
+
+def _merge(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> tuple[int, int]:
+    """Write new and changed stories into the feed's folder, under its lock, on its freshly read index."""
     folder.mkdir(parents=True, exist_ok=True)
     new = updated = 0
     with locked(folder / LOCK):
-        index = _read_index(folder)
+        index = read_index(folder)
         taken = {str(r.get("file")) for r in index.values()} | set(os.listdir(folder))
         for story in stories:
             record = index.get(story.key)
@@ -151,16 +167,46 @@ def write_stories(folder: Path, feed_id: str, feed_url: str, stories: list[NewSt
     return new, updated
 
 
-def _fill_new_folder(
-    folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str
-) -> tuple[int, int] | None:
-    """A feed's first stories: written into a hidden folder, which is then renamed into place.
+@dataclass
+class Staged:
+    """A new feed folder filled under a hidden name, its index not written yet: :meth:`publish` finishes it."""
+
+    folder: Path
+    stage: Path
+    index: dict[str, dict[str, Any]]
+    feed_id: str
+    feed_url: str
+    stories: list[NewStory]  #: merged into the folder instead, should another refresh create it first
+    fetched: str
+
+    def publish(self) -> tuple[int, int]:
+        """Write the index (durably), then rename the folder into place; return (new, updated)."""
+        try:
+            data = {"feed_id": self.feed_id, "feed_url": self.feed_url, "stories": self.index}
+            # the index must be on disk before the rename can be: a folder without it would be written again
+            write_new(self.stage / INDEX, orjson.dumps(data, option=orjson.OPT_INDENT_2), durable=True)
+            sync_folder(self.stage)
+            try:
+                os.rename(self.stage, self.folder)
+            except OSError as error:
+                if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+                shutil.rmtree(self.stage, ignore_errors=True)  # another refresh won: merge as usual
+                return _merge(self.folder, self.feed_id, self.feed_url, self.stories, self.fetched)
+        except BaseException:
+            shutil.rmtree(self.stage, ignore_errors=True)
+            raise
+        return len(self.index), 0
+
+
+def _fill_new_folder(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> Staged:
+    """A feed's first stories: written into a hidden folder, renamed into place once published.
 
     Whole or absent after a kill (the library skips hidden folders), and each story
-    costs one file creation: no temp name, no rename, no lock. Returns None when
-    the folder appeared meanwhile (another refresh won): the caller merges as usual.
+    costs one file creation: no temp name, no rename, no lock.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
+    spread_subfolders(folder.parent)  # the new folder gets a block group of its own: file creation stays cheap
     _remove_stale_stages(folder)
     stage = folder.with_name(f".{folder.name}.{os.getpid()}.{threading.get_ident()}{STAGE}")
     shutil.rmtree(stage, ignore_errors=True)
@@ -176,21 +222,10 @@ def _fill_new_folder(
             taken.add(name)
             write_new(stage / name, story.text.encode("utf-8"))
             index[story.key] = _record(story, name, article_id, fetched)
-        data = {"feed_id": feed_id, "feed_url": feed_url, "stories": index}
-        # the index must be on disk before the rename can be: a folder without it would be written again
-        write_new(stage / INDEX, orjson.dumps(data, option=orjson.OPT_INDENT_2), durable=True)
-        sync_folder(stage)
-        try:
-            os.rename(stage, folder)
-        except OSError as error:
-            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST):
-                raise
-            shutil.rmtree(stage, ignore_errors=True)
-            return None
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-    return len(index), 0
+    return Staged(folder, stage, index, feed_id, feed_url, stories, fetched)
 
 
 def _remove_stale_stages(folder: Path) -> None:
