@@ -6,7 +6,6 @@ import asyncio
 import gc
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,39 +72,44 @@ class ReaderApp(App[None]):
         Binding("p", "problems", "Problems", show=False, id="app.problems"),
     ]
 
-    @dataclass
     class Loaded(Message):
         """The library and the store are ready."""
 
-        library: Library
-        store: Store
+        def __init__(self, library: Library, store: Store) -> None:
+            super().__init__()
+            self.library = library
+            self.store = store
 
-    @dataclass
     class LoadFailed(Message):
         """The library or the store could not be loaded at all."""
 
-        error: str
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
 
-    @dataclass
     class LoadProgress(Message):
         """``done`` of ``total`` files parsed (a first start)."""
 
-        done: int
-        total: int
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
 
-    @dataclass
     class LoadBatch(Message):
         """Stories a first start has parsed so far (shown before the rest), and the store."""
 
-        articles: list[Article]
-        paths: dict[str, str]
-        store: Store
+        def __init__(self, articles: list[Article], paths: dict[str, str], store: Store) -> None:
+            super().__init__()
+            self.articles = articles
+            self.paths = paths
+            self.store = store
 
-    @dataclass
     class Indexed(Message):
         """The search index is up to date (``error``: it cannot be used, and why)."""
 
-        error: str | None = None
+        def __init__(self, error: str | None = None) -> None:
+            super().__init__()
+            self.error = error
 
     def __init__(
         self,

@@ -39,11 +39,12 @@ class Prefetched:
 class OpenAhead(MainScreenPart):
     """Reads the highlighted story ahead of Enter; :meth:`take_ahead` gives it to the open, if still current."""
 
-    @dataclass
     class ReadAhead(Message):
         """A story was read ahead (its first lines may be rendered ahead too)."""
 
-        article_id: str
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
 
     _prefetch_timer: Timer | None = None
     _prefetched: dict[str, Prefetched]  # stories read ahead (the cursor rested on them), by id

@@ -105,24 +105,27 @@ class ArticleView(ScrollView, can_focus=True):
     find_current: reactive[int] = reactive(0, init=False, repaint=False)
     """The match the find is at (from 0)."""
 
-    @dataclass
     class Found(Message):
         """The find is at match ``current`` (from 0) of ``count``."""
 
-        current: int
-        count: int
+        def __init__(self, current: int, count: int) -> None:
+            super().__init__()
+            self.current = current
+            self.count = count
 
-    @dataclass
     class Drawn(Message):
         """A story's text is on screen (what waits for it, such as the sidebar, may follow)."""
 
-        article_id: str
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
 
-    @dataclass
     class Follow(Message):
         """The user followed an inline Related link."""
 
-        link: Link
+        def __init__(self, link: Link) -> None:
+            super().__init__()
+            self.link = link
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
