@@ -24,7 +24,6 @@ from reader.keymap import check_keymap, clashes
 from reader.library import Library
 from reader.model import Article
 from reader.screens.help import HelpScreen
-from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemEntry, ProblemsScreen
 from reader.search import SearchError, SearchIndex, default_path
@@ -41,6 +40,8 @@ from reader.widgets.toasts import forget_identical
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from reader.screens.loading import LoadingScreen
 
 Loader = Callable[[], tuple[Library, Store]]
 Reloader = Callable[[], Library]
@@ -184,7 +185,7 @@ class ReaderApp(App[None]):
         elif self.library is not None and self.store is not None:
             self._show(self.library, self.store)
         else:
-            self.push_screen(LoadingScreen())
+            self.push_screen(_loading_screen()())
             self._load()
 
     def _resume_gc(self) -> None:
@@ -224,7 +225,7 @@ class ReaderApp(App[None]):
 
     def on_reader_app_load_batch(self, message: LoadBatch) -> None:
         if self._growing is None:
-            if self.library is not None or not message.articles or not isinstance(self.screen, LoadingScreen):
+            if self.library is not None or not message.articles or not isinstance(self.screen, _loading_screen()):
                 return
             library = Library(message.articles, dict(message.paths))
             library.loading = True  # no reload, no search index, until the rest is read
@@ -237,7 +238,7 @@ class ReaderApp(App[None]):
             main.library_grew()
 
     def on_reader_app_load_progress(self, message: LoadProgress) -> None:
-        if isinstance(self.screen, LoadingScreen):
+        if isinstance(self.screen, _loading_screen()):
             self.screen.progress(message.done, message.total)
         main = self._main()
         if self._growing is not None and main is not None:
@@ -262,7 +263,7 @@ class ReaderApp(App[None]):
         (``finished``: the library is whole, not the first stories of a first start)."""
         self._tell_problems(library, store.new_notices())
         main = self._main_screen(library, store)
-        if isinstance(self.screen, LoadingScreen):
+        if isinstance(self.screen, _loading_screen()):
             self.switch_screen(main)
         else:
             self.push_screen(main)
@@ -437,6 +438,13 @@ class ReaderApp(App[None]):
                 timeout=8,
                 markup=False,
             )
+
+
+def _loading_screen() -> type[LoadingScreen]:
+    """The loading screen's class, imported when first needed: a warm start never shows it."""
+    from reader.screens.loading import LoadingScreen
+
+    return LoadingScreen
 
 
 def _key_name(key: str) -> str:

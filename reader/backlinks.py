@@ -24,7 +24,7 @@ from reader.cache import backlinks_path, write_atomically
 from reader.children import exit_with_parent
 from reader.files import read_regular
 from reader.model import Article
-from reader.parse import PARSER_VERSION
+from reader.parser_version import PARSER_VERSION
 from reader.rows import Rows
 
 #: Bumped when link matching or this file's layout changes, so older backlinks are found again.

@@ -13,8 +13,8 @@ from textual.timer import Timer
 
 from reader.library import Link, read_article
 from reader.model import Article
-from reader.parse import ParseError
 from reader.screens.main_part import MainScreenPart
+from reader.text import ParseError
 from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 

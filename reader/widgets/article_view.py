@@ -27,7 +27,6 @@ from textual.visual import Visual, visualize
 from reader.find import MATCH, mark
 from reader.library import Link
 from reader.model import Article
-from reader.render import article_renderable
 
 WELCOME = (
     "Choose a headline and press Enter to read it.\n\n"
@@ -266,6 +265,8 @@ class ArticleView(ScrollView, can_focus=True):
             return Text(f"Loading “{story.article.title}”…", style="italic")
         if story.gone:
             return Text.assemble((story.article.title + "\n\n", "bold"), (GONE, "italic"))
+        from reader.render import article_renderable  # not before the first paint, which shows no story
+
         selected = self.selected if story is self._shown else None  # a story rendered ahead has none chosen yet
         renderable = article_renderable(
             story.article, links=story.links, link_style=look.link, selected=selected, clickable=True
