@@ -6,7 +6,6 @@ import asyncio
 import gc
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +24,6 @@ from reader.keymap import check_keymap, clashes
 from reader.library import Library
 from reader.model import Article
 from reader.screens.help import HelpScreen
-from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemEntry, ProblemsScreen
 from reader.search import SearchError, SearchIndex, default_path
@@ -42,6 +40,8 @@ from reader.widgets.toasts import forget_identical
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from reader.screens.loading import LoadingScreen
 
 Loader = Callable[[], tuple[Library, Store]]
 Reloader = Callable[[], Library]
@@ -73,39 +73,44 @@ class ReaderApp(App[None]):
         Binding("p", "problems", "Problems", show=False, id="app.problems"),
     ]
 
-    @dataclass
     class Loaded(Message):
         """The library and the store are ready."""
 
-        library: Library
-        store: Store
+        def __init__(self, library: Library, store: Store) -> None:
+            super().__init__()
+            self.library = library
+            self.store = store
 
-    @dataclass
     class LoadFailed(Message):
         """The library or the store could not be loaded at all."""
 
-        error: str
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
 
-    @dataclass
     class LoadProgress(Message):
         """``done`` of ``total`` files parsed (a first start)."""
 
-        done: int
-        total: int
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
 
-    @dataclass
     class LoadBatch(Message):
         """Stories a first start has parsed so far (shown before the rest), and the store."""
 
-        articles: list[Article]
-        paths: dict[str, str]
-        store: Store
+        def __init__(self, articles: list[Article], paths: dict[str, str], store: Store) -> None:
+            super().__init__()
+            self.articles = articles
+            self.paths = paths
+            self.store = store
 
-    @dataclass
     class Indexed(Message):
         """The search index is up to date (``error``: it cannot be used, and why)."""
 
-        error: str | None = None
+        def __init__(self, error: str | None = None) -> None:
+            super().__init__()
+            self.error = error
 
     def __init__(
         self,
@@ -180,7 +185,7 @@ class ReaderApp(App[None]):
         elif self.library is not None and self.store is not None:
             self._show(self.library, self.store)
         else:
-            self.push_screen(LoadingScreen())
+            self.push_screen(_loading_screen()())
             self._load()
 
     def _resume_gc(self) -> None:
@@ -220,7 +225,7 @@ class ReaderApp(App[None]):
 
     def on_reader_app_load_batch(self, message: LoadBatch) -> None:
         if self._growing is None:
-            if self.library is not None or not message.articles or not isinstance(self.screen, LoadingScreen):
+            if self.library is not None or not message.articles or not isinstance(self.screen, _loading_screen()):
                 return
             library = Library(message.articles, dict(message.paths))
             library.loading = True  # no reload, no search index, until the rest is read
@@ -233,7 +238,7 @@ class ReaderApp(App[None]):
             main.library_grew()
 
     def on_reader_app_load_progress(self, message: LoadProgress) -> None:
-        if isinstance(self.screen, LoadingScreen):
+        if isinstance(self.screen, _loading_screen()):
             self.screen.progress(message.done, message.total)
         main = self._main()
         if self._growing is not None and main is not None:
@@ -258,7 +263,7 @@ class ReaderApp(App[None]):
         (``finished``: the library is whole, not the first stories of a first start)."""
         self._tell_problems(library, store.new_notices())
         main = self._main_screen(library, store)
-        if isinstance(self.screen, LoadingScreen):
+        if isinstance(self.screen, _loading_screen()):
             self.switch_screen(main)
         else:
             self.push_screen(main)
@@ -433,6 +438,13 @@ class ReaderApp(App[None]):
                 timeout=8,
                 markup=False,
             )
+
+
+def _loading_screen() -> type[LoadingScreen]:
+    """The loading screen's class, imported when first needed: a warm start never shows it."""
+    from reader.screens.loading import LoadingScreen
+
+    return LoadingScreen
 
 
 def _key_name(key: str) -> str:

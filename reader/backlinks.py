@@ -26,7 +26,7 @@ from reader.cache import backlinks_path, write_atomically
 from reader.children import exit_with_parent
 from reader.files import check_regular
 from reader.model import Article
-from reader.parse import PARSER_VERSION
+from reader.parser_version import PARSER_VERSION
 from reader.rows import Rows
 from reader.slots import Slots
 from reader.text import ParseError

@@ -24,7 +24,7 @@ import orjson
 
 from reader.files import read_regular
 from reader.model import Article, Image
-from reader.parse import PARSER_VERSION
+from reader.parser_version import PARSER_VERSION
 from reader.rows import Rows, unsafe
 
 CACHE_FORMAT = 3

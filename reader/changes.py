@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from itertools import compress
+from operator import attrgetter, not_
+from typing import TYPE_CHECKING, Literal
 
 from reader.store import Store
+
+if TYPE_CHECKING:
+    from reader.model import Article
 
 Kind = Literal["read", "bookmark", "opened", "flush", "read_many"]
 MARKS = ("read", "bookmark", "read_many")  #: the kinds that change a read mark or a bookmark
@@ -124,6 +130,17 @@ class PendingChanges:
         """Read, once every pending change is saved?"""
         found = self._overlay.get(("read", article_id))
         return found[0] if found else self.store.is_read(article_id)
+
+    def unread(self, articles: Sequence[Article]) -> list[Article]:
+        """The articles not read once every pending change is saved, in order. With no read mark pending (a
+        launch) it is one set lookup a story, not two calls: counting 10,000 stories before the first paint."""
+        with self._lock:
+            pending = any(kind == "read" for kind, _id in self._overlay)
+        if pending:
+            is_read = self.is_read
+            return [article for article in articles if not is_read(article.id)]
+        read = self.store.read_marks.__contains__
+        return list(compress(articles, map(not_, map(read, map(attrgetter("id"), articles)))))
 
     def is_bookmarked(self, article_id: str) -> bool:
         """Bookmarked, once every pending change is saved?"""

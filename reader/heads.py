@@ -27,7 +27,7 @@ import orjson
 from reader.children import Child
 from reader.files import describe_os_error, read_regular
 from reader.model import Article, Image
-from reader.parse import ParseError, parse
+from reader.text import ParseError
 
 __all__ = [
     "CHUNK",
@@ -78,6 +78,8 @@ def stamp_of(st: os.stat_result) -> Stamp:
 
 def head_row(path: str, limit: int, st: os.stat_result | None = None) -> Row | str:
     """One file's :data:`Row`, or why it cannot be read (``st``: its ``stat``, when taken already)."""
+    from reader.parse import parse  # once a process: not imported before the first paint
+
     try:
         data = read_regular(path, limit, st)
     except OSError as error:

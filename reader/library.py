@@ -17,9 +17,8 @@ from reader.files import check_regular, describe_os_error, read_regular
 from reader.heads import CHUNK, Entry, HeadParser, Progress, Stamp, stamp_of
 from reader.links import Pacer, Resolver
 from reader.model import Article
-from reader.parse import ParseError, parse
 from reader.rows import Rows
-from reader.text import clean_line
+from reader.text import ParseError, clean_line
 
 LinksOf = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None]
 #: Called with stories as a first start parses them (and the files they come from).
@@ -168,6 +167,8 @@ class Link:
 
 def read_article(path: Path, limit: int | None = None, st: os.stat_result | None = None) -> Article:
     """Read and parse one file (see :func:`read_file`)."""
+    from reader.parse import parse  # not at import: a warm start shows the parse cache, parsing nothing
+
     return parse(read_file(path, limit, st), name=path.name)
 
 

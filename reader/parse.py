@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from reader.dates import DATE_HEADS, crawler_date, is_date_line, is_relative, parse_date
 from reader.model import Article, Block, Image
+from reader.parser_version import PARSER_VERSION
 from reader.shapes import (
     EXPLORE,
     FOOTER_EXACT,
@@ -47,8 +48,6 @@ from reader.text import ParseError, clean, decode
 
 __all__ = ["ESCAPE", "PARSER_VERSION", "ParseError", "parse", "reads_as_paragraph", "slugify"]
 
-#: Bumped whenever the parser's output changes, so cached results are re-parsed.
-PARSER_VERSION = 4
 #: A body line starting with this is a literal paragraph (the rest of the line).
 ESCAPE = "\\"
 

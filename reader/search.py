@@ -32,7 +32,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from reader.children import Child
 from reader.model import Article
-from reader.parse import PARSER_VERSION, ParseError, parse
+from reader.parser_version import PARSER_VERSION
+from reader.text import ParseError
 
 
 class _OnFirstUse:
@@ -113,6 +114,8 @@ def body_text(article: Article) -> str:
 
 def file_text(path: str) -> str:
     """Read and parse one file and return its :func:`body_text` (the default ``read_body``)."""
+    from reader.parse import parse  # not at import: the first paint never parses
+
     try:
         with open(path, "rb") as handle:
             data = handle.read()

@@ -84,6 +84,5 @@ def sections(library: Library) -> list[tuple[str, int]]:
 
 def unread_totals(library: Library, changes: PendingChanges) -> tuple[int, int]:
     """Stories not read and the minutes they take to read (of those that say), counting pending changes."""
-    is_read = changes.is_read
-    unread = [article for article in library.articles if not is_read(article.id)]
+    unread = changes.unread(library.articles)
     return len(unread), sum(filter(None, map(attrgetter("read_minutes"), unread)))

@@ -10,13 +10,13 @@ import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
 
+from reader import render as render_module
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import Library, load_library
 from reader.model import Article
 from reader.screens.open_ahead import PREFETCH_DELAY
 from reader.store import Store
-from reader.widgets import article_view as article_view_module
 from reader.widgets.sidebar import Sidebar
 from tests.helpers.article import article_view, screen_lines, story_text
 from tests.helpers.pages import write
@@ -140,7 +140,7 @@ async def test_enter_on_a_story_read_ahead_paints_lines_rendered_ahead_and_the_r
         def no_render(*args: object, **kwargs: object) -> None:
             raise AssertionError("the story's text was rendered again on Enter")
 
-        monkeypatch.setattr(article_view_module, "article_renderable", no_render)
+        monkeypatch.setattr(render_module, "article_renderable", no_render)  # the pane imports it when it renders
         await pilot.press("enter")
         await pilot.pause()
         assert "Paragraph 0 of the long ferry story." in " ".join(screen_lines(app))  # on screen at once

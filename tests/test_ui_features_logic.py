@@ -61,6 +61,21 @@ def test_unread_totals_count_pending_changes(tmp_path: Path) -> None:
     assert unread_totals(library, changes) == (2, 3)
 
 
+def test_unread_stories_are_those_not_read_in_the_store_nor_by_a_change_waiting_to_be_saved(tmp_path: Path) -> None:
+    """The quick count of a launch (nothing pending) and the count with changes pending agree with is_read."""
+    stories = [story(n, "A", n) for n in range(1, 7)]
+    store = Store(tmp_path / "state.json")
+    store.set_read("a2", True)
+    store.set_read("a5", True)
+    changes = PendingChanges(store)
+    assert [a.id for a in changes.unread(stories)] == ["a1", "a3", "a4", "a6"]  # in order
+    changes.push(Change("read", "a3", True))
+    changes.push(Change("read", "a5", False))
+    changes.push(Change("bookmark", "a1", True))
+    assert [a.id for a in changes.unread(stories)] == ["a1", "a4", "a5", "a6"]
+    assert [a.id for a in changes.unread(stories)] == [a.id for a in stories if not changes.is_read(a.id)]
+
+
 def test_keys_names_and_bad_entries() -> None:
     assert all(is_key(k) for k in ("a", "A", "/", "ctrl+f", "f5", "shift+enter", "ctrl+shift+x", "pageup"))
     assert not any(is_key(k) for k in ("", " ", "Ctrl F", "ctrl+", "hyperx+y", "Enter"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -42,12 +41,13 @@ class FeedActions(MainScreenPart):
             self.post_message(FeedRefresher.Problems([str(error)]))
         self.post_message(self.FeedsKnown(info, statuses))
 
-    @dataclass
     class FeedsKnown(Message, namespace="main_screen"):  # handled as on_main_screen_feeds_known, as before
         """The feeds, their state, and where each feed story came from."""
 
-        info: dict[str, StoryInfo]
-        statuses: list[FeedStatus]
+        def __init__(self, info: dict[str, StoryInfo], statuses: list[FeedStatus]) -> None:
+            super().__init__()
+            self.info = info
+            self.statuses = statuses
 
     def on_main_screen_feeds_known(self, message: FeedsKnown) -> None:
         self.feed_info = message.info

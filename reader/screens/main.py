@@ -121,26 +121,26 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     refresh_status: var[str] = var("")
     """How the running feed refresh is going ("" when none runs)."""
 
-    @dataclass
     class Opened(Message):
         """A story's body and links are ready to show."""
 
-        article: Article
-        links: tuple[Link, ...]
-        scroll_y: float
+        def __init__(self, article: Article, links: tuple[Link, ...], scroll_y: float) -> None:
+            super().__init__()
+            self.article = article
+            self.links = links
+            self.scroll_y = scroll_y
 
-    @dataclass
     class BacklinksReady(Message):
         """The stories linking to an article are known."""
 
-        article_id: str
-        backlinks: list[Article]
+        def __init__(self, article_id: str, backlinks: list[Article]) -> None:
+            super().__init__()
+            self.article_id = article_id
+            self.backlinks = backlinks
 
-    @dataclass
     class SettingsChanged(Message):
         """The settings in the config changed (the app saves them)."""
 
-    @dataclass
     class LibraryChanged(Message):
         """Stories were added, changed or removed (a feed refresh, a reload), or the first check of the files
         found them as the parse cache said: the app updates the search index."""

@@ -13,8 +13,8 @@ from textual.timer import Timer
 
 from reader.library import Link, read_article
 from reader.model import Article
-from reader.parse import ParseError
 from reader.screens.main_part import MainScreenPart
+from reader.text import ParseError
 from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 
@@ -39,11 +39,12 @@ class Prefetched:
 class OpenAhead(MainScreenPart):
     """Reads the highlighted story ahead of Enter; :meth:`take_ahead` gives it to the open, if still current."""
 
-    @dataclass
     class ReadAhead(Message):
         """A story was read ahead (its first lines may be rendered ahead too)."""
 
-        article_id: str
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
 
     _prefetch_timer: Timer | None = None
     _prefetched: dict[str, Prefetched]  # stories read ahead (the cursor rested on them), by id

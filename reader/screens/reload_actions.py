@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from textual import work
 from textual.message import Message
@@ -23,19 +22,21 @@ class ReloadActions(MainScreenPart):
     reloader: Reloader | None
     reload_interval: float
 
-    @dataclass
     class Reloaded(Message, namespace="main_screen"):
         """The folders were loaded again: what changed (``manual``: the user asked)."""
 
-        changes: Changes
-        manual: bool
+        def __init__(self, changes: Changes, manual: bool) -> None:
+            super().__init__()
+            self.changes = changes
+            self.manual = manual
 
-    @dataclass
     class ReloadFailed(Message, namespace="main_screen"):
         """The folders could not be loaded again, and why."""
 
-        error: str
-        manual: bool
+        def __init__(self, error: str, manual: bool) -> None:
+            super().__init__()
+            self.error = error
+            self.manual = manual
 
     def _start_reload_checks(self) -> None:
         if self.reloader is not None and self.library.unchecked:

@@ -27,7 +27,6 @@ from textual.visual import Visual, visualize
 from reader.find import MATCH, mark
 from reader.library import Link
 from reader.model import Article
-from reader.render import article_renderable
 
 WELCOME = (
     "Choose a headline and press Enter to read it.\n\n"
@@ -105,24 +104,27 @@ class ArticleView(ScrollView, can_focus=True):
     find_current: reactive[int] = reactive(0, init=False, repaint=False)
     """The match the find is at (from 0)."""
 
-    @dataclass
     class Found(Message):
         """The find is at match ``current`` (from 0) of ``count``."""
 
-        current: int
-        count: int
+        def __init__(self, current: int, count: int) -> None:
+            super().__init__()
+            self.current = current
+            self.count = count
 
-    @dataclass
     class Drawn(Message):
         """A story's text is on screen (what waits for it, such as the sidebar, may follow)."""
 
-        article_id: str
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
 
-    @dataclass
     class Follow(Message):
         """The user followed an inline Related link."""
 
-        link: Link
+        def __init__(self, link: Link) -> None:
+            super().__init__()
+            self.link = link
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -263,6 +265,8 @@ class ArticleView(ScrollView, can_focus=True):
             return Text(f"Loading “{story.article.title}”…", style="italic")
         if story.gone:
             return Text.assemble((story.article.title + "\n\n", "bold"), (GONE, "italic"))
+        from reader.render import article_renderable  # not before the first paint, which shows no story
+
         selected = self.selected if story is self._shown else None  # a story rendered ahead has none chosen yet
         renderable = article_renderable(
             story.article, links=story.links, link_style=look.link, selected=selected, clickable=True

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,29 +21,40 @@ class FeedRefresher(Widget):
 
     DEFAULT_CSS = "FeedRefresher { display: none; }"
 
-    @dataclass
     class Progress(Message):
         """One more feed is done."""
 
-        done: int
-        total: int
-        errors: int
+        def __init__(self, done: int, total: int, errors: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+            self.errors = errors
 
-    @dataclass
     class Finished(Message):
         """The refresh is over: each feed's result, and the stories of the feeds that changed."""
 
-        results: list[FeedResult]
-        articles: list[Article] = field(default_factory=list)
-        paths: dict[str, str] = field(default_factory=dict)
-        error: str | None = None  #: the refresh could not run at all (damaged subscriptions file, ...)
-        background: bool = False
+        def __init__(
+            self,
+            results: list[FeedResult],
+            articles: list[Article] | None = None,
+            paths: dict[str, str] | None = None,
+            error: str | None = None,
+            background: bool = False,
+        ) -> None:
+            """``error``: the refresh could not run at all (damaged subscriptions file, ...)."""
+            super().__init__()
+            self.results = results
+            self.articles = [] if articles is None else articles
+            self.paths = {} if paths is None else paths
+            self.error = error
+            self.background = background
 
-    @dataclass
     class Problems(Message):
         """Feeds that failed, one line each (for the problems screen)."""
 
-        lines: list[str]
+        def __init__(self, lines: list[str]) -> None:
+            super().__init__()
+            self.lines = lines
 
     def __init__(self, interval_minutes: int = 30, limit: int | None = None) -> None:
         """``interval_minutes``: minutes between background refreshes (0: none); ``limit``: page size limit."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from textual import work
 from textual.message import Message
@@ -26,14 +25,15 @@ class FilterBox(Input):
     and the box says "indexing…"; without an index (or when it failed) titles only.
     """
 
-    @dataclass
     class Results(Message):
         """The rows matching ``query``; ``indexing`` while only titles could be searched."""
 
-        query: str
-        rows: list[Article]
-        final: bool = True
-        indexing: bool = False
+        def __init__(self, query: str, rows: list[Article], final: bool = True, indexing: bool = False) -> None:
+            super().__init__()
+            self.query = query
+            self.rows = rows
+            self.final = final
+            self.indexing = indexing
 
     def __init__(self, index: SearchIndex | None = None, *, id: str | None = None) -> None:
         """``index``: the full-text index (None: titles only)."""

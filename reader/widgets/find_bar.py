@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,17 +26,19 @@ class FindBar(Horizontal):
     found: reactive[tuple[int, int] | None] = reactive(None, init=False)
     """(current match from 0, number of matches); None before anything is typed."""
 
-    @dataclass
     class Changed(Message):
         """The words to find changed ("" for none)."""
 
-        query: str
+        def __init__(self, query: str) -> None:
+            super().__init__()
+            self.query = query
 
-    @dataclass
     class Step(Message):
         """Go to the next (1) or previous (-1) match."""
 
-        step: int
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
 
     class Closed(Message):
         """The user closed the bar."""

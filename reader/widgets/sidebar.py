@@ -36,17 +36,19 @@ class Sidebar(WrappingOptionList):
         Binding("escape", "screen.leave_pane", "Back", show=False, id="sidebar.leave"),
     ]
 
-    @dataclass
     class Follow(Message):
         """Open a library story from the sidebar."""
 
-        article_id: str
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
 
-    @dataclass
     class Search(Message):
         """Look for a headline that is not in the library."""
 
-        headline: str
+        def __init__(self, headline: str) -> None:
+            super().__init__()
+            self.headline = headline
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

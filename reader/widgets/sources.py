@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -78,17 +77,19 @@ class Sources(WrappingOptionList):
         Binding("backspace,left_square_bracket,alt+left", "screen.back", "Back", show=False, id="main.back"),
     ]
 
-    @dataclass
     class Scope(Message):
         """Show only this feed's stories."""
 
-        feed_id: str
+        def __init__(self, feed_id: str) -> None:
+            super().__init__()
+            self.feed_id = feed_id
 
-    @dataclass
     class MarkRead(Message):
         """Mark every story of this feed read."""
 
-        feed_id: str
+        def __init__(self, feed_id: str) -> None:
+            super().__init__()
+            self.feed_id = feed_id
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

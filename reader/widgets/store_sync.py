@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import work
 from textual.message import Message
 from textual.widget import Widget
@@ -17,25 +15,28 @@ class StoreSync(Widget):
 
     DEFAULT_CSS = "StoreSync { display: none; }"
 
-    @dataclass
     class Saved(Message):
         """A change was saved, or failed to be (``error``)."""
 
-        change: Change
-        error: str | None = None
+        def __init__(self, change: Change, error: str | None = None) -> None:
+            super().__init__()
+            self.change = change
+            self.error = error
 
-    @dataclass
     class Polled(Message):
         """The state file was checked: ``changed`` by another process; ``notices`` new from the store."""
 
-        changed: bool
-        notices: list[str]
+        def __init__(self, changed: bool, notices: list[str]) -> None:
+            super().__init__()
+            self.changed = changed
+            self.notices = notices
 
-    @dataclass
     class Problem(Message):
         """Something the user should know went wrong (the app shows and lists it)."""
 
-        text: str
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     def __init__(self, changes: PendingChanges, poll_interval: float = 2.0) -> None:
         """``poll_interval``: seconds between checks of the state file (0: never; tests call :meth:`poll`)."""
