@@ -10,6 +10,7 @@ from pytest_httpserver import HTTPServer
 
 from reader.feeds.cli import LIST_HEADER, count
 from reader.feeds.feedfile import FeedError, parse_feed
+from reader.feeds.refresh import FeedResult
 from reader.feeds.stories import feed_stories
 from reader.feeds.subscriptions import Feed, editing, load_feeds
 from reader.store import open_store
@@ -126,3 +127,10 @@ def test_a_malformed_feed_in_refresh_and_feeds_list(server: HTTPServer, capsys: 
     code, out, _ = run(capsys, "feeds", "list")
     assert out.rstrip().endswith("! failed: not a valid feed (XML error at line 2)")
     assert "syntax error" not in out and "<unknown>" not in out
+
+
+def test_a_refresh_line_counts_article_pages_in_the_right_number() -> None:
+    one = FeedResult("f", "Herald", "http://127.0.0.1:9/f.xml", "updated", new=2, page_failures=1)
+    assert one.line() == "Herald: 2 new, 0 updated; 1 article page not fetched (summary kept)"
+    two = FeedResult("f", "Herald", "http://127.0.0.1:9/f.xml", "updated", new=2, page_failures=2)
+    assert two.line().endswith("; 2 article pages not fetched (summary kept)")
