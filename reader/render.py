@@ -8,9 +8,10 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.pager import Pager
 from rich.rule import Rule
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -42,6 +43,23 @@ def list_item(text: str) -> Table:
     grid.add_column(ratio=1)
     grid.add_row("  • ", Text(text))
     return grid
+
+
+class Quote:
+    """A quoted passage, wrapped with the ``│`` bar at the start of every line (not the first alone)."""
+
+    BAR = "│ "
+
+    def __init__(self, text: str) -> None:
+        self.text = Text(text, style="italic")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width - len(self.BAR))
+        bar = Segment(self.BAR, console.get_style("dim"))
+        for line in self.text.wrap(console, width):
+            yield bar
+            yield from line.render(console)
+            yield Segment.line()
 
 
 def article_renderable(
@@ -100,7 +118,7 @@ def article_renderable(
         elif block.kind == "list_item":
             parts.append(list_item(block.text))
         elif block.kind == "quote":
-            parts += [Text.assemble(("│ ", "dim"), (block.text, "italic")), Text()]
+            parts += [Quote(block.text), Text()]
         else:
             parts += [Text(block.text), Text()]
     if article.body and article.body[-1].kind == "list_item":

@@ -65,7 +65,7 @@ def test_add_discovers_the_feed_of_a_page_and_lists_it(server: HTTPServer, capsy
     assert (feed.url, feed.full_text, feed.retention_count) == (base + "feed.rss", "never", 2)
 
     code, out, err = run(capsys, "refresh")
-    assert code == 0 and out.strip() == "refreshed 1 feeds: 3 new, 0 updated, 0 failed"
+    assert code == 0 and out.strip() == "refreshed 1 feed: 3 new, 0 updated, 0 failed"
 
     store = open_store()
     first = next(iter(feed_stories(feed.slug).values()))
@@ -299,7 +299,7 @@ def test_add_and_opml_import_refuse_addresses_that_cannot_be_fetched(
             "</body></opml>"
         )
     code, out, err = run(capsys, "feeds", "import", opml)
-    assert code == 1 and out.startswith("imported 1 feeds")
+    assert code == 1 and out.startswith("imported 1 feed ")
     assert "Port out of range" in err and "spaces or control characters" in err
     assert [feed.url for feed in load_feeds()] == ["http://127.0.0.1:8/good.xml"]
 

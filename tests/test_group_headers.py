@@ -69,7 +69,7 @@ async def test_sorted_by_section_each_section_has_a_header_and_down_visits_every
         assert last is not None and last.title[:15] in screen_lines(headlines)[cursor_line]
         await pilot.press("S")  # newest first again: no headers
         await settle(pilot)
-        assert headers(headlines) == [] and headlines.virtual_size.height == 2 * len(ids)
+        assert headers(headlines) == [] and headlines.content_lines == 2 * len(ids)
 
 
 async def test_a_filter_keeps_the_headers_of_what_matches_and_the_cursor_on_its_story(

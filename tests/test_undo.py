@@ -74,10 +74,11 @@ async def test_u_takes_back_marks_one_at_a_time_newest_first(library: Library, t
         await pilot.press("u")
         await settle(pilot)
         assert not app.store.is_bookmarked(first.id) and app.store.is_read(first.id)
-        assert toasts(app)[-1].startswith("Undone: “") and "bookmarked" in toasts(app)[-1]
+        assert toasts(app)[-1] == f"Undone: “{first.title}” is no longer bookmarked"
         await pilot.press("u")
         await settle(pilot)
         assert not app.store.is_read(first.id)
+        assert toasts(app)[-1] == f"Undone: “{first.title}” is unread again"
         assert screen.unread == before
         assert "All stories" in app.sub_title and f"{before} unread" in app.sub_title
         await pilot.press("u")
@@ -115,7 +116,7 @@ async def test_mark_all_read_is_one_step_to_undo(library: Library, tmp_path: Pat
         assert f"Marked {len(unread) - 1} stories read" in toasts(app)[-1]
         await pilot.press("u")
         await settle(pilot)
-        assert toasts(app)[-1] == f"Undone: {len(unread) - 1} stories marked read"
+        assert toasts(app)[-1] == f"Undone: {len(unread) - 1} stories are unread again"
         on_disk = Store(state)
         assert on_disk.is_read(unread[0])  # marked before, by hand: stays read
         assert not any(on_disk.is_read(i) for i in unread[1:])

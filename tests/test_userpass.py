@@ -279,3 +279,24 @@ async def test_moving_down_the_list_never_leaves_a_title_s_tail_at_the_top(tmp_p
             cursor = headlines.cursor_line - top
             assert cursor >= 0 and cursor + 1 < height  # the highlighted headline whole on screen
         assert headlines.scroll_y > 0
+
+
+@pytest.mark.parametrize("rows", [16, 17])
+async def test_at_the_end_of_the_list_no_half_headline_shows_at_the_top(tmp_path: Path, rows: int) -> None:
+    """With an odd number of lines for the list, G (the end) showed the second line of a headline at the top."""
+    app = ReaderApp(seeds(), Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(120, rows)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        height = headlines.scrollable_content_region.height
+        assert len(headlines.rows) * 2 > height + 4
+        for keys in (("G",), ("g", "G"), ("g", "pagedown", "pagedown", "pagedown", "pagedown", "pagedown")):
+            await pilot.press(*keys)
+            await settle(pilot)
+            top = round(headlines.scroll_y)
+            assert top == headlines.max_scroll_y > 0
+            where = headlines.at_line(top)
+            assert isinstance(where, tuple) and where[1] == 0  # a headline's first line, its marker and title
+            last = headlines.line_of(len(headlines.rows) - 1) - top
+            assert last >= 0 and last + 1 < height  # the last headline whole on screen
+            assert headlines.render_line(0).text.strip()  # the top line is a headline's first line

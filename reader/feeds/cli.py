@@ -21,6 +21,11 @@ OPML_LIMIT = 20_000_000
 """The largest OPML file ``feeds import`` reads (a FIFO or a device is refused outright)."""
 
 
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 item``, ``2 items``, ``0 stories``: a number and its noun, in the right number."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def _fail(message: str) -> None:
     """One ``reader: ...`` line on stderr; external text in it cannot drive the terminal."""
     print(f"reader: {clean_line(message)}", file=sys.stderr)
@@ -82,7 +87,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         _fail(f"{args.url}: {error}")
         return 1
     verb = "subscribed to" if created else "already subscribed to"
-    line = f"{verb} {feed.name} ({feed.id}) {feed.url}: {len(parsed.items)} items; `reader refresh` fetches them"
+    items = count(len(parsed.items), "item")
+    line = f"{verb} {feed.name} ({feed.id}) {feed.url}: {items}; `reader refresh` fetches them"
     print(clean_line(line))
     return 0
 
@@ -130,6 +136,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         _fail(str(error))
         return 1
     out = sys.stdout
+    if statuses and not args.json and out.isatty():
+        out.write(LIST_HEADER + "\n")
     for status in statuses:
         feed = status.feed
         record: dict[str, Any] = {
@@ -147,13 +155,25 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.json:
             out.write(orjson.dumps(record).decode() + "\n")
             continue
-        state = f"  ! {feed.last_error}" if feed.last_error else ""
-        when = (feed.last_refresh or "never")[:16].replace("T", " ")
-        line = f"{feed.id}  {status.unread:4d}/{status.items:<4d} {when:16}  {feed.name}  <{feed.url}>{state}"
-        out.write(_safe(line) + "\n")
+        out.write(list_row(feed, status.unread, status.items) + "\n")
     if not statuses and not args.json:
         out.write("no feeds yet: `reader feeds add URL` or `reader feeds import FILE.opml`\n")
     return 0
+
+
+#: ``feeds list``'s header (on a terminal; piped, the rows alone): names the columns of :func:`list_row`.
+LIST_HEADER = f"{'ID':8}  {'UNREAD':>6}  {'TOTAL':>6}  {'LAST REFRESH UTC':16}  FEED"
+
+
+def list_row(feed: Feed, unread: int, total: int) -> str:
+    """One feed's row of ``feeds list``: id, unread and total stories, last refresh, name, URL, last error.
+
+    Each text from the file or the feed is made safe on its own, so the columns' spaces stay.
+    """
+    when = _safe(feed.last_refresh[:16].replace("T", " ")) if feed.last_refresh else "never refreshed"
+    state = f"  ! failed: {_safe(feed.last_error)}" if feed.last_error else ""
+    name, url = _safe(feed.name), _safe(feed.url)
+    return f"{_safe(feed.id):8}  {unread:6d}  {total:6d}  {when:16}  {name}  <{url}>{state}"
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -188,7 +208,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             added += 1
     for line in bad:
         _fail(f"{args.file}: skipped {line}")
-    print(f"imported {added} feeds ({skipped} already subscribed); `reader refresh` fetches them")
+    print(f"imported {count(added, 'feed')} ({skipped} already subscribed); `reader refresh` fetches them")
     return 1 if bad else 0
 
 
@@ -253,7 +273,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         updated = sum(r.updated for r in results)
         waiting = sum(1 for r in results if r.state == "waiting")
         tail = f", {waiting} waiting" if waiting else ""
-        print(f"refreshed {len(results)} feeds: {new} new, {updated} updated, {len(failed)} failed{tail}")
+        print(f"refreshed {count(len(results), 'feed')}: {new} new, {updated} updated, {len(failed)} failed{tail}")
     return 1 if failed else 0
 
 
@@ -278,9 +298,9 @@ def cmd_prune(args: argparse.Namespace) -> int:
     for item in doomed:
         print(f"{'would delete' if args.dry_run else 'delete'} {item.feed.slug}/{item.file}  {_safe(item.title)}")
     if args.dry_run:
-        print(f"{len(doomed)} stories would be deleted")
+        print(f"{count(len(doomed), 'story', 'stories')} would be deleted")
         return 0
-    print(f"deleted {execute(doomed)} stories")
+    print(f"deleted {count(execute(doomed), 'story', 'stories')}")
     return 0
 
 

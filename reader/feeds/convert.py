@@ -52,6 +52,15 @@ def _site(url: str | None) -> str:
     return urlsplit(url or "").netloc.lower().removeprefix("www.")
 
 
+#: An off-site link's text is taken as a headline from this many words (shorter: "read the report").
+HEADLINE_WORDS = 5
+
+
+def _headline_like(text: str) -> bool:
+    """Does a link's text read as a story's headline: a few words, starting with a capital or a digit?"""
+    return len(text.split()) >= HEADLINE_WORDS and (text[:1].isupper() or text[:1].isdigit())
+
+
 def story_date(item: Item, page: Content | None, now: datetime) -> str:
     """The story's date: the feed's, else the page's, else today; dates in the future become today."""
     if item.published is not None and item.published <= now + timedelta(days=1):
@@ -87,9 +96,12 @@ def build_page(
     seen: set[str] = set()
     for anchor in body.anchors:
         target = normal_url(anchor.url)
-        if not site or _site(anchor.url) != site or target == own:
+        if not site or target == own:
             continue
-        headline = known.get(target) or (anchor.text if len(anchor.text.split()) >= 3 else "")
+        if _site(anchor.url) == site:
+            headline = known.get(target) or (anchor.text if len(anchor.text.split()) >= 3 else "")
+        else:  # another site's story (a syndicated one, say): only a link whose text reads as a headline
+            headline = anchor.text if _headline_like(anchor.text) else ""
         if headline and headline not in seen and headline != title:
             seen.add(headline)
             related_at.setdefault(anchor.block, []).append(headline)

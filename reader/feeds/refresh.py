@@ -57,7 +57,7 @@ class FeedResult:
         if self.moved_to:
             text += f" (moved to {self.moved_to})"
         if self.page_failures:
-            text += f"; {self.page_failures} article pages not fetched (summary kept)"
+            text += f"; {self.page_failures} article page{'s' * (self.page_failures != 1)} not fetched (summary kept)"
         return text
 
     def to_dict(self) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from reader.screens.reload_actions import ReloadActions, Reloader
 from reader.screens.sort_actions import SortActions
 from reader.store import Store
 from reader.text import clean_line
+from reader.title_fit import SEPARATOR, Part, shorten
 from reader.undo import UndoStack
 from reader.views import EMPTY, VIEWS, remembered, unread_totals
 from reader.widgets.article_view import ArticleView, Story
@@ -54,6 +55,10 @@ NARROW = 110  # below this many columns the sidebar folds away
 SINGLE = 60  # below this many columns one pane shows at a time: list, article, sidebar
 COMPACT = 120  # below this many columns the footer packs its keys tighter
 SWITCH_INTERVAL = 0.001  # seconds a thread holds the GIL while another waits for it, once the screen is up
+
+
+#: The views' names when the header is short of room.
+SHORT_VIEWS = {"all": "All"}
 
 
 class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions, ReloadActions, OpenAhead):
@@ -249,21 +254,33 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     # -- the title ------------------------------------------------------------------------
 
+    def subtitle_parts(self) -> list[Part]:
+        """The header's parts, each with how soon it goes when the header is short of room."""
+        parts = [Part(VIEWS[self.view], short=SHORT_VIEWS.get(self.view))]
+        if self.scope_name:  # scoped, the feed's own count comes first: the library's alone would read as the feed's
+            count = f": {self.scope_unread} unread"
+            parts.append(Part(self.scope_name + count, short=shorten(self.scope_name, 20) + count))
+        if self.section:
+            parts.append(Part(clean_line(self.section), drop=3))
+        if self.filter_text:
+            parts.append(Part(f"“{self.filter_text}”: {self.shown}"))
+        parts.append(Part(f"{self.unread} in all" if self.scope_name else f"{self.unread} unread"))
+        if self.unread_minutes:
+            parts.append(Part(f"~{self.unread_minutes} min to read", drop=1))
+        if self.refresh_status:
+            parts.append(Part(self.refresh_status, drop=4))
+        return parts
+
     def compute_subtitle(self) -> str:
-        shown = f" · “{self.filter_text}”: {self.shown}" if self.filter_text else ""
-        # scoped, the feed's own count comes first: the library's alone would read as the feed's
-        source = f" · {self.scope_name}: {self.scope_unread} unread" if self.scope_name else ""
-        section = f" · {clean_line(self.section)}" if self.section else ""
-        minutes = f" · ~{self.unread_minutes} min to read" if self.unread_minutes else ""
-        busy = f" · {self.refresh_status}" if self.refresh_status else ""
-        total = f"{self.unread} in all" if self.scope_name else f"{self.unread} unread"
-        return f"{VIEWS[self.view]}{source}{section}{shown} · {total}{minutes}{busy}"
+        return SEPARATOR.join(part.text for part in self.subtitle_parts())
 
     def watch_subtitle(self, subtitle: str) -> None:
         # Setting app.sub_title would repaint every line of the screen (on every open: the unread count);
         # only the header's title line changes, so that line alone is repainted.
         self.app.set_reactive(App.sub_title, subtitle)
+        parts = tuple(self.subtitle_parts())
         for header in self.query(TitleHeader):
+            header.parts = parts
             header.show_title()
         if self.is_mounted:
             self._draw_trail()  # the view, feed or section the breadcrumb names may have changed

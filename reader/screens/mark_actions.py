@@ -107,7 +107,7 @@ class MarkActions(MainScreenPart):
             self.notify("Nothing to undo", timeout=2)
             return
         self._save(step.reverse, undoable=False)
-        self.notify(f"Undone: {clean_line(step.description)}", timeout=4, markup=False)
+        self.notify(f"Undone: {clean_line(undone(step.reverse))}", timeout=4, markup=False)
 
     def action_mark_all_read(self) -> None:
         """Mark every story the list shows (this view, filter and feed) read."""
@@ -129,6 +129,18 @@ def reverse_describe(reverse: Change) -> str:
     """What a mass change did, told from the change that undoes it."""
     count = len(reverse.ids)
     return f"{count} {'story' if count == 1 else 'stories'} marked {'unread' if reverse.on else 'read'}"
+
+
+def undone(reverse: Change) -> str:
+    """What taking a step back did, told from the change that did it ("3 stories are unread again")."""
+    name = f"“{reverse.title}”" if reverse.title else reverse.article_id
+    if reverse.kind == "bookmark":
+        return f"{name} is bookmarked again" if reverse.on else f"{name} is no longer bookmarked"
+    state = "read" if reverse.on else "unread"
+    if reverse.kind == "read_many":
+        count = len(reverse.ids)
+        return f"1 story is {state} again" if count == 1 else f"{count} stories are {state} again"
+    return f"{name} is {state} again"
 
 
 def _minutes(article: Article | None) -> int:

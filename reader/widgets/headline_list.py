@@ -190,8 +190,21 @@ class HeadlineList(ScrollView, can_focus=True):
 
     # -- lines: headlines and group headers ------------------------------------------------
 
-    def _height(self) -> int:
+    @property
+    def content_lines(self) -> int:
+        """Lines the headlines and group headers take."""
         return len(self.rows) * ROW_HEIGHT + len(self._starts) * HEADER_HEIGHT
+
+    def _height(self) -> int:
+        """Lines to scroll through: :attr:`content_lines`, and a blank line below them when the list
+        scrolled to its end would otherwise start on a headline's second line (a title's tail)."""
+        lines = self.content_lines
+        view = self.scrollable_content_region.height
+        if self.rows and lines > view > 0:
+            where = self.at_line(lines - view)
+            if isinstance(where, tuple) and where[1] == ROW_HEIGHT - 1:
+                return lines + 1
+        return lines
 
     def line_of(self, row: int) -> int:
         """The first line of headline ``row``, counting the group headers above it."""

@@ -1,0 +1,74 @@
+"""A full-text story keeps its inline link to a story of another site (the Tram line story, in the library):
+the link becomes a Related line that the article pane styles as a link and follows, like a page file's."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+from reader.app import ReaderApp
+from reader.config import Config
+from reader.feeds.refresh import refresh
+from reader.feeds.subscriptions import add_feed
+from reader.library import load_library, read_article
+from reader.paths import articles_dir, seeds_dir
+from reader.store import Store
+from tests import test_feeds_support as support
+from tests.helpers.article import article_view, story_text
+from tests.helpers.pilot import main, settle
+from tests.test_feeds_refresh import gazette
+from tests.test_feeds_support import FIXTURES
+
+_module_server = support._module_server
+server = support.server
+
+TRAM = "Tram line to link Port Elsen and Cobalt Bay by 2028"
+
+
+def fetch_ferry(server: HTTPServer, extra: str = "") -> Path:
+    """Refresh the Gazette, whose ferry page links to the tram story on gazette.example (not this server)."""
+    base = server.url_for("/")
+    html = (FIXTURES / "article-harbour.html").read_text(encoding="utf-8").replace("</article>", extra + "</article>")
+    server.expect_request("/feed.xml").respond_with_data(gazette(base), content_type="application/rss+xml")
+    server.expect_request("/news/ferry").respond_with_data(html.encode(), content_type="text/html")
+    feed, _ = add_feed(base + "feed.xml")
+    [result] = refresh()
+    assert result.error is None
+    [ferry] = (articles_dir() / feed.slug).glob("*ferry*.txt")
+    return ferry
+
+
+def test_an_off_site_link_that_reads_as_a_headline_stays_a_link(server: HTTPServer) -> None:
+    short = '<p>Figures from <a href="https://stats.example/report">the ministry report</a> agree.</p>'
+    ferry = read_article(fetch_ferry(server, short))
+    assert ferry.related == (TRAM,)  # the short "the ministry report" is not taken for a headline
+    text = " ".join(block.text for block in ferry.body)
+    assert f"{TRAM} remains the island's other big transport project" in text  # the sentence stays whole
+    library = load_library(folders=[seeds_dir(), articles_dir()])
+    story = library.get(ferry.id)
+    assert story is not None
+    [link] = [link for link in library.links(library.full(story)) if link.kind == "related"]
+    tram = next(a for a in library.articles if a.title == TRAM)
+    assert link.target == tram.id  # resolved to the story in the library
+
+
+async def test_the_article_pane_follows_the_link_to_the_story_in_the_library(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    ferry = read_article(await asyncio.to_thread(fetch_ferry, server))
+    library = load_library(folders=[seeds_dir(), articles_dir()])
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main(app).open_article(ferry.id)
+        await settle(pilot)
+        text = story_text(app)
+        assert f"Related: {TRAM}" in text and "not in library" not in text
+        article_view(app).focus()
+        await pilot.press("l", "enter")
+        await settle(pilot)
+        current = main(app).current
+        shown = library.get(current) if current is not None else None
+        assert shown is not None and shown.title == TRAM
