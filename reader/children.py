@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import subprocess
 import sys
 import threading
@@ -95,7 +96,7 @@ def exit_with_parent(gone: Callable[[], object] | None = None) -> ParentGuard:
     reaches its end (by default the child's stdin, read and dropped). Returns a guard to hold around
     work that must not be cut short (writing a file): the exit waits for it, and work entered after
     the parent is gone never starts, even before the watching thread has run."""
-    guard = ParentGuard()
+    guard = ParentGuard(watch_stdin=gone is None)
 
     def watch() -> None:
         with contextlib.suppress(Exception):
@@ -110,14 +111,26 @@ def exit_with_parent(gone: Callable[[], object] | None = None) -> ParentGuard:
 class ParentGuard:
     """Held around work a child must finish once begun, and must not begin once its parent is gone."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, watch_stdin: bool) -> None:
         self.lock = threading.Lock()
         self.parent = os.getppid()
+        self.watch_stdin = watch_stdin
 
     def __enter__(self) -> None:
         self.lock.acquire()
-        if os.getppid() != self.parent:  # orphaned (re-parented): the watcher may not have run yet
+        if os.getppid() != self.parent or self._stdin_ended():  # the watcher may not have run yet
             os._exit(1)
+
+    def _stdin_ended(self) -> bool:
+        """Has stdin, which only the parent holds and never writes to, reached its end (the parent is gone)?
+        (The parent may have died before this process recorded who its parent was.)"""
+        if not self.watch_stdin:
+            return False
+        try:
+            readable, _, _ = select.select([0], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return bool(readable)
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
