@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual import work
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from reader.model import Article
@@ -25,6 +27,11 @@ class FilterBox(Input):
     Until the index is :attr:`ready` (its first build is done) only titles are searched
     and the box says "indexing…"; without an index (or when it failed) titles only.
     """
+
+    # Input sets its virtual size (the width of its text) on every key; Widget's reactive would lay the
+    # whole screen out again each time. The box's own size never changes with its text (a fixed height,
+    # the pane's width), so a new width only needs the box repainted (Input scrolls its text itself).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     @dataclass
     class Results(Message):

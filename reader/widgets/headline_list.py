@@ -160,7 +160,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self._header_lines = [start * ROW_HEIGHT + n * HEADER_HEIGHT for n, start in enumerate(self._starts)]
         self._positions = None
         self._strips.clear()
-        self.virtual_size = Size(0, self._height())  # never wider than the list: no sideways scrollbar
+        self._resize_virtual()
         position = self.position_of(keep) if keep else None
         self.set_reactive(HeadlineList.cursor, 0 if position is None else position)
         self.refresh()
@@ -283,6 +283,20 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(0, self._height())
+
+    def _resize_virtual(self) -> None:
+        """The virtual height for the rows now, without laying the screen out again.
+
+        Setting ``virtual_size`` would lay out the whole screen (every filter key at 100,000 rows); the
+        list's own size does not change, only its scrollbar, which is updated here (a layout only
+        when the scrollbar appears or goes, as its width is taken from the rows').
+        """
+        size = Size(0, self._height())  # never wider than the list: no sideways scrollbar
+        if size == self.virtual_size:
+            return
+        self.set_reactive(HeadlineList.virtual_size, size)
+        if self.is_mounted:
+            self._scroll_update(size)  # what ScrollView does on a new size: scrollbar shown or not, its thumb
 
     # -- drawing ------------------------------------------------------------------
 
