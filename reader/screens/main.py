@@ -295,7 +295,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
             headlines.empty_message = "Searching…"
-            self.query_one(FilterBox).search(self.filter_text, self._scoped(self._view_rows()))
+            self.query_one(FilterBox).search(self.filter_text, self._scoped(self._view_rows()), keep)
             return
         headlines.empty_message = EMPTY[self.view]
         rows = self._scoped(self._view_rows())
@@ -311,7 +311,11 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         where = " in titles (indexing the text…)" if message.indexing else ""
         headlines.empty_message = f"Nothing matches “{message.query}”{where}"
         keep = headlines.highlighted.id if headlines.highlighted else None
-        headlines.set_rows(message.rows, keep=keep, groups=self._groups(message.rows))  # matches keep the order
+        kept = None
+        if keep == message.keep:  # the worker looked for it among the matches: no look through them here
+            keep, kept = (keep if message.kept is not None else None), message.kept
+        groups = self._groups(message.rows)
+        headlines.set_rows(message.rows, keep=keep, groups=groups, kept=kept)  # matches keep the order
         self.shown = len(message.rows)
 
     @on(Input.Changed, "#filter")

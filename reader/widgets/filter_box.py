@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,12 +36,18 @@ class FilterBox(Input):
 
     @dataclass
     class Results(Message):
-        """The rows matching ``query``; ``indexing`` while only titles could be searched."""
+        """The rows matching ``query``; ``indexing`` while only titles could be searched.
+
+        ``keep``: the story the search was asked to keep in view, and ``kept`` its row among
+        ``rows`` (None when it is not there), found in the worker so the list need not look.
+        """
 
         query: str
         rows: list[Article]
         final: bool = True
         indexing: bool = False
+        keep: str | None = None
+        kept: int | None = None
 
     def __init__(self, index: SearchIndex | None = None, *, id: str | None = None) -> None:
         """``index``: the full-text index (None: titles only)."""
@@ -61,13 +68,14 @@ class FilterBox(Input):
             self.index = None
         self.border_subtitle = ""
 
-    def search(self, query: str, rows: Sequence[Article]) -> None:
-        """Look for ``query`` among ``rows`` (a newer search stops an older one at once)."""
+    def search(self, query: str, rows: Sequence[Article], keep: str | None = None) -> None:
+        """Look for ``query`` among ``rows`` (a newer search stops an older one at once);
+        the results say where story ``keep`` is among them."""
         self._rows = list(rows)  # read by the worker: worker arguments are formatted with repr()
         self._generation += 1
         if self.index is not None:
             self.index.cancel()
-        self._search(query, self._generation)
+        self._search(query, self._generation, keep)
 
     def prepare(self, rows: Sequence[Article]) -> None:
         """Fold the titles of ``rows`` now (in a worker), so that the first search need not (the box opened)."""
@@ -85,7 +93,7 @@ class FilterBox(Input):
             return matcher
 
     @work(thread=True, exclusive=True, group="filter", description="filter")
-    def _search(self, query: str, generation: int) -> None:
+    def _search(self, query: str, generation: int, keep: str | None) -> None:
         if generation != self._generation:
             return  # a newer query took over before this one began
         rows = self._rows
@@ -99,7 +107,10 @@ class FilterBox(Input):
             return  # a newer query took over while the titles were looked through
         index = self.index
         if index is None or not self.ready:
-            self.post_message(self.Results(query, [rows[n] for n in titles], indexing=index is not None))
+            kept = _kept(titles, matcher, keep)
+            self.post_message(
+                self.Results(query, [rows[n] for n in titles], indexing=index is not None, keep=keep, kept=kept)
+            )
             return
         if generation != self._generation:
             return
@@ -108,4 +119,15 @@ class FilterBox(Input):
         except SearchCancelled:
             return  # a newer query took over
         found = sorted(set(titles).union(matcher.positions(hits)))
-        self.post_message(self.Results(query, [rows[n] for n in found]))
+        self.post_message(self.Results(query, [rows[n] for n in found], keep=keep, kept=_kept(found, matcher, keep)))
+
+
+def _kept(found: list[int], matcher: TitleMatcher, keep: str | None) -> int | None:
+    """Where story ``keep`` is among the ``found`` rows (sorted positions in the matcher's rows), if there."""
+    if keep is None:
+        return None
+    at = matcher.positions({keep})
+    if not at:
+        return None
+    n = bisect_left(found, at[0])
+    return n if n < len(found) and found[n] == at[0] else None

@@ -148,11 +148,16 @@ class HeadlineList(ScrollView, can_focus=True):
     # -- data -------------------------------------------------------------------
 
     def set_rows(
-        self, rows: Sequence[Article], keep: str | None = None, groups: Sequence[tuple[int, str]] = ()
+        self,
+        rows: Sequence[Article],
+        keep: str | None = None,
+        groups: Sequence[tuple[int, str]] = (),
+        kept: int | None = None,
     ) -> None:
         """Show ``rows``; keep the cursor on article ``keep`` when it is among them.
 
         ``groups``: (first row, header) of each group, in row order; a header line goes above each.
+        ``kept``: ``keep``'s row when the caller knows it (else the rows are looked through for it).
         """
         self.rows = rows
         self._starts = [start for start, _ in groups]
@@ -161,7 +166,10 @@ class HeadlineList(ScrollView, can_focus=True):
         self._positions = None
         self._strips.clear()
         self._resize_virtual()
-        position = self.position_of(keep) if keep else None
+        if kept is not None and 0 <= kept < len(rows) and rows[kept].id == keep:
+            position: int | None = kept
+        else:
+            position = self.position_of(keep) if keep else None
         self.set_reactive(HeadlineList.cursor, 0 if position is None else position)
         self.refresh()
         if position is not None:
