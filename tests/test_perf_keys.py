@@ -1,0 +1,112 @@
+"""Issue 9: a filter key costs a repaint of what changed, not a layout of the whole screen.
+
+A layout pass over the screen costs tens of milliseconds with a big library; two of them on
+every key (the box's text growing, the list's row count changing) were most of a search's
+delay. These tests count layout passes (not times) around one key, through Pilot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.screen import Screen
+
+from bench.bench_ui import big_library
+from reader.app import ReaderApp
+from reader.library import Library
+from reader.store import Store
+from reader.widgets.filter_box import FilterBox
+from reader.widgets.headline_list import HeadlineList
+from tests.helpers.pilot import started
+
+STORIES = 2000
+
+
+@pytest.fixture(scope="module")
+def stories() -> Library:
+    """2,000 generated stories: titles of six words from a small vocabulary and a number."""
+    return big_library(STORIES)
+
+
+@contextmanager
+def layouts_counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Count the screen's layout passes inside the block (the list's length is the count)."""
+    passes: list[int] = []
+    layout = Screen._refresh_layout
+
+    def counted(screen: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        passes.append(1)
+        layout(screen, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Screen, "_refresh_layout", counted)
+        yield passes
+
+
+def titles(app: ReaderApp) -> list[str]:
+    return [article.title for article in app.screen.query_one(HeadlineList).rows]
+
+
+async def typed(app: ReaderApp, pilot: Any, *keys: str) -> None:
+    """Press ``keys`` and wait for the filter's results and the repaint."""
+    await pilot.press(*keys)
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def test_a_filter_key_lays_nothing_out(stories: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = ReaderApp(stories, Store(tmp_path / "state.json"))
+    async with started(app, size=(120, 40)) as pilot:
+        await typed(app, pilot, "slash", *"123")
+        before = titles(app)
+        assert sorted(before) == sorted(a.title for a in stories.articles if "123" in a.title)  # 123, 1123, 1230...
+        with layouts_counted(monkeypatch) as passes:
+            await typed(app, pilot, "4")
+        assert [title.split()[-1] for title in titles(app)] == ["1234"]  # the key's results are on show
+        assert "“1234”: 1" in app.sub_title
+        assert len(passes) == 0  # was 2 a key: the box's text width and the list's height each laid the screen out
+        with layouts_counted(monkeypatch) as passes:
+            await typed(app, pilot, "backspace")
+        assert titles(app) == before
+        assert len(passes) == 0
+
+
+async def test_the_scrollbar_comes_and_goes_with_the_matches(
+    stories: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = ReaderApp(stories, Store(tmp_path / "state.json"))
+    async with started(app, size=(120, 40)) as pilot:
+        headlines = app.screen.query_one(HeadlineList)
+        assert headlines.show_vertical_scrollbar
+        width = headlines.scrollable_content_region.width
+        with layouts_counted(monkeypatch) as passes:
+            await typed(app, pilot, "slash", *"zeppelin")
+        assert titles(app) == []
+        assert not headlines.show_vertical_scrollbar  # nothing to scroll: the bar goes, the rows widen
+        assert headlines.scrollable_content_region.width == width + 1
+        assert len(passes) >= 1  # a scrollbar that goes does change the list's width: that is laid out
+        await typed(app, pilot, "escape")
+        assert len(titles(app)) == STORIES
+        assert headlines.show_vertical_scrollbar
+        assert headlines.scrollable_content_region.width == width
+        await typed(app, pilot, "G")
+        last = titles(app)[-1]
+        seen = [headlines.render_line(y).text for y in range(headlines.scrollable_content_region.height)]
+        assert any(last[:20] in line for line in seen)  # the end of the list can be scrolled to
+
+
+async def test_a_long_filter_keeps_its_end_in_sight(stories: Library, tmp_path: Path) -> None:
+    app = ReaderApp(stories, Store(tmp_path / "state.json"))
+    async with started(app, size=(120, 40)) as pilot:
+        words = "harbour storm council ferry budget museum record"
+        await typed(app, pilot, "slash", *("space" if c == " " else c for c in words))
+        box = app.screen.query_one(FilterBox)
+        assert len(words) > box.scrollable_content_region.width  # longer than the box
+        line = box.render_line(0).text  # the box's line of text
+        assert "record" in line  # the box scrolled its text: the words being typed are in sight
+        assert "harbour" not in line
