@@ -100,6 +100,9 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     shown: var[int] = var(0)
     """How many headlines the list shows."""
 
+    shown_filter: var[str] = var("")
+    """The words the headlines on show match ("" for none): until a new query's results come, the old ones'."""
+
     unread_minutes: var[int] = var(0)
     """Minutes to read the unread stories (those whose page says), counting changes still being saved."""
 
@@ -250,7 +253,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     # -- the title ------------------------------------------------------------------------
 
     def compute_subtitle(self) -> str:
-        shown = f" · “{self.filter_text}”: {self.shown}" if self.filter_text else ""
+        # the count beside the words it is for: a key alone changes no header (the results will)
+        shown = f" · “{self.shown_filter}”: {self.shown}" if self.shown_filter else ""
         # scoped, the feed's own count comes first: the library's alone would read as the feed's
         source = f" · {self.scope_name}: {self.scope_unread} unread" if self.scope_name else ""
         section = f" · {clean_line(self.section)}" if self.section else ""
@@ -300,7 +304,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         headlines.empty_message = EMPTY[self.view]
         rows = self._scoped(self._view_rows())
         headlines.set_rows(rows, keep=keep, groups=self._groups(rows))
-        self.shown = len(headlines.rows)
+        self.shown, self.shown_filter = len(headlines.rows), ""
 
     def on_filter_box_results(self, message: FilterBox.Results) -> None:
         if message.query != self.filter_text:
@@ -316,7 +320,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             keep, kept = (keep if message.kept is not None else None), message.kept
         groups = self._groups(message.rows)
         headlines.set_rows(message.rows, keep=keep, groups=groups, kept=kept)  # matches keep the order
-        self.shown = len(message.rows)
+        self.shown, self.shown_filter = len(message.rows), message.query
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
