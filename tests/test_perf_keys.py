@@ -7,6 +7,7 @@ delay. These tests count layout passes (not times) around one key, through Pilot
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from bench.bench_ui import big_library
 from reader.app import ReaderApp
 from reader.library import Library
 from reader.store import Store
+from reader.title_match import TitleMatcher
 from reader.widgets.filter_box import FilterBox
 from reader.widgets.headline_list import HeadlineList
 from tests.helpers.pilot import started
@@ -110,3 +112,28 @@ async def test_a_long_filter_keeps_its_end_in_sight(stories: Library, tmp_path: 
         line = box.render_line(0).text  # the box's line of text
         assert "record" in line  # the box scrolled its text: the words being typed are in sight
         assert "harbour" not in line
+
+
+async def test_the_header_count_is_always_the_shown_words_count(
+    stories: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = ReaderApp(stories, Store(tmp_path / "state.json"))
+    async with started(app, size=(120, 40)) as pilot:
+        await typed(app, pilot, "slash", *"123")
+        counted = f"“123”: {len(titles(app))} "
+        assert counted in app.sub_title
+        go = threading.Event()
+        matching = TitleMatcher.matching
+
+        def held(matcher: TitleMatcher, *args: Any, **kwargs: Any) -> list[int]:
+            go.wait(10)  # the search is slow: its results have not come yet
+            return matching(matcher, *args, **kwargs)
+
+        monkeypatch.setattr(TitleMatcher, "matching", held)
+        await pilot.press("4")
+        await pilot.pause()
+        assert counted in app.sub_title  # not "“1234”: 11" (a count that is not the new words')
+        assert "1234" not in app.sub_title
+        go.set()
+        await typed(app, pilot)
+        assert "“1234”: 1 " in app.sub_title
