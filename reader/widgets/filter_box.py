@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import operator
 import threading
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -107,9 +107,9 @@ class FilterBox(Input):
             return  # a newer query took over while the titles were looked through
         index = self.index
         if index is None or not self.ready:
-            kept = _kept(titles, matcher, keep)
+            shown = [rows[n] for n in titles]
             self.post_message(
-                self.Results(query, [rows[n] for n in titles], indexing=index is not None, keep=keep, kept=kept)
+                self.Results(query, shown, indexing=index is not None, keep=keep, kept=_kept(shown, keep))
             )
             return
         if generation != self._generation:
@@ -119,15 +119,15 @@ class FilterBox(Input):
         except SearchCancelled:
             return  # a newer query took over
         found = sorted(set(titles).union(matcher.positions(hits)))
-        self.post_message(self.Results(query, [rows[n] for n in found], keep=keep, kept=_kept(found, matcher, keep)))
+        shown = [rows[n] for n in found]
+        self.post_message(self.Results(query, shown, keep=keep, kept=_kept(shown, keep)))
 
 
-def _kept(found: list[int], matcher: TitleMatcher, keep: str | None) -> int | None:
-    """Where story ``keep`` is among the ``found`` rows (sorted positions in the matcher's rows), if there."""
+def _kept(rows: list[Article], keep: str | None) -> int | None:
+    """Where story ``keep`` is among ``rows``, if there (looked for here, in the worker)."""
     if keep is None:
         return None
-    at = matcher.positions({keep})
-    if not at:
+    try:
+        return operator.indexOf(map(operator.attrgetter("id"), rows), keep)
+    except ValueError:
         return None
-    n = bisect_left(found, at[0])
-    return n if n < len(found) and found[n] == at[0] else None
