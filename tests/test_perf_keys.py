@@ -137,3 +137,20 @@ async def test_the_header_count_is_always_the_shown_words_count(
         go.set()
         await typed(app, pilot)
         assert "“1234”: 1 " in app.sub_title
+
+
+async def test_the_highlighted_story_stays_highlighted_as_the_filter_narrows(stories: Library, tmp_path: Path) -> None:
+    app = ReaderApp(stories, Store(tmp_path / "state.json"))
+    async with started(app, size=(120, 40)) as pilot:
+        await typed(app, pilot, "slash", *"12", "enter")  # Enter: back to the list
+        headlines = app.screen.query_one(HeadlineList)
+        target = next(n for n, title in enumerate(titles(app)) if title.endswith(" 1123"))
+        await typed(app, pilot, *["j"] * target)
+        chosen = headlines.highlighted
+        assert chosen is not None and chosen.title.endswith(" 1123")
+        await typed(app, pilot, "slash", "3")
+        assert headlines.highlighted == chosen  # still the one highlighted, at its new row
+        assert headlines.cursor == titles(app).index(chosen.title)
+        await typed(app, pilot, "4")  # "1234": the story is no longer a match
+        assert chosen.title not in titles(app)
+        assert headlines.cursor == 0 and headlines.scroll_y == 0  # back at the top of the matches
