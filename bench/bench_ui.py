@@ -3,6 +3,9 @@ terminal through tmux), and key press to repaint / opening an article with 100,0
 headlines (headless Textual, in process).
 
 Run: ``python -m bench.bench_ui [RUNS]``. Prints medians; needs tmux for the launch figure.
+``python -m bench.bench_ui --filter-keys [COUNT] [RUNS]``: the filter typed a key at a time over
+COUNT headlines (default 100,000; headless, in process): per key, the screen's layout passes,
+its updates written, and the UI thread's CPU until the results are painted.
 """
 
 from __future__ import annotations
@@ -261,10 +264,71 @@ def key_latency(count: int, presses: int) -> tuple[list[float], list[float], flo
     return moves, opens, floor
 
 
+FILTER_KEYS = "council"
+
+
+def filter_keys(count: int, runs: int) -> dict[str, list[float]]:
+    """Per filter key over ``count`` headlines: layout passes, screen updates, UI-thread CPU (ms), titles only."""
+    import asyncio
+
+    from textual.app import App
+    from textual.screen import Screen
+
+    figures: dict[str, list[float]] = {"layouts": [], "updates": [], "ui_ms": []}
+    passes = [0, 0]
+    layout, display = Screen._refresh_layout, App._display
+
+    def counted_layout(screen: Screen[object], *args: object, **kwargs: object) -> None:
+        passes[0] += 1
+        layout(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+    def counted_display(app: App[object], *args: object, **kwargs: object) -> None:
+        passes[1] += 1
+        display(app, *args, **kwargs)  # type: ignore[arg-type]
+
+    async def typed(library: Library) -> None:
+        app = ReaderApp(library, Store(None))
+        async with app.run_test(size=(160, 48)) as pilot:
+            for key in ("", "slash", *FILTER_KEYS):
+                if key:
+                    passes[:] = [0, 0]
+                    start = time.thread_time()
+                    await pilot.press(key)
+                for _ in range(4):  # the worker's results, then their repaint
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                if key not in ("", "slash"):
+                    figures["ui_ms"].append((time.thread_time() - start) * 1000)
+                    figures["layouts"].append(passes[0])
+                    figures["updates"].append(passes[1])
+
+    library = big_library(count)
+    Screen._refresh_layout = counted_layout  # type: ignore[method-assign]
+    App._display = counted_display  # type: ignore[method-assign]
+    try:
+        for _ in range(runs):
+            asyncio.run(typed(library))
+    finally:
+        Screen._refresh_layout = layout  # type: ignore[method-assign]
+        App._display = display  # type: ignore[method-assign]
+    return figures
+
+
 def main() -> None:
     """Print the figures, medians of several runs."""
     if sys.argv[1:2] == ["--run-big"]:
         run_big(int(sys.argv[2]))
+        return
+    if sys.argv[1:2] == ["--filter-keys"]:
+        count = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+        runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+        keys = filter_keys(count, runs)
+        print(
+            f"{count:,} headlines, filter {FILTER_KEYS!r} typed a key at a time ({runs} runs, medians a key): "
+            f"{statistics.median(keys['layouts']):.0f} layouts (total {sum(keys['layouts']):.0f}), "
+            f"{statistics.median(keys['updates']):.0f} screen updates, "
+            f"UI thread CPU {statistics.median(keys['ui_ms']):.0f} ms (max {max(keys['ui_ms']):.0f})"
+        )
         return
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     launch = launch_to_first_headline(10_000, runs)

@@ -105,6 +105,9 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     shown: var[int] = var(0)
     """How many headlines the list shows."""
 
+    shown_filter: var[str] = var("")
+    """The words the headlines on show match ("" for none): until a new query's results come, the old ones'."""
+
     unread_minutes: var[int] = var(0)
     """Minutes to read the unread stories (those whose page says), counting changes still being saved."""
 
@@ -262,8 +265,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             parts.append(Part(self.scope_name + count, short=shorten(self.scope_name, 20) + count))
         if self.section:
             parts.append(Part(clean_line(self.section), drop=3))
-        if self.filter_text:
-            parts.append(Part(f"“{self.filter_text}”: {self.shown}"))
+        if self.shown_filter:  # the count beside the words it is for: a key alone changes no header (the results will)
+            parts.append(Part(f"“{self.shown_filter}”: {self.shown}"))
         parts.append(Part(f"{self.unread} in all" if self.scope_name else f"{self.unread} unread"))
         if self.unread_minutes:
             parts.append(Part(f"~{self.unread_minutes} min to read", drop=1))
@@ -312,12 +315,12 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
             headlines.empty_message = "Searching…"
-            self.query_one(FilterBox).search(self.filter_text, self._scoped(self._view_rows()))
+            self.query_one(FilterBox).search(self.filter_text, self._scoped(self._view_rows()), keep)
             return
         headlines.empty_message = EMPTY[self.view]
         rows = self._scoped(self._view_rows())
         headlines.set_rows(rows, keep=keep, groups=self._groups(rows))
-        self.shown = len(headlines.rows)
+        self.shown, self.shown_filter = len(headlines.rows), ""
 
     def on_filter_box_results(self, message: FilterBox.Results) -> None:
         if message.query != self.filter_text:
@@ -328,8 +331,12 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         where = " in titles (indexing the text…)" if message.indexing else ""
         headlines.empty_message = f"Nothing matches “{message.query}”{where}"
         keep = headlines.highlighted.id if headlines.highlighted else None
-        headlines.set_rows(message.rows, keep=keep, groups=self._groups(message.rows))  # matches keep the order
-        self.shown = len(message.rows)
+        kept = None
+        if keep == message.keep:  # the worker looked for it among the matches: no look through them here
+            keep, kept = (keep if message.kept is not None else None), message.kept
+        groups = self._groups(message.rows)
+        headlines.set_rows(message.rows, keep=keep, groups=groups, kept=kept)  # matches keep the order
+        self.shown, self.shown_filter = len(message.rows), message.query
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections.abc import Sequence
 
 from textual import work
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input
 
 from reader.model import Article
@@ -25,15 +28,34 @@ class FilterBox(Input):
     and the box says "indexing…"; without an index (or when it failed) titles only.
     """
 
-    class Results(Message):
-        """The rows matching ``query``; ``indexing`` while only titles could be searched."""
+    # Input sets its virtual size (the width of its text) on every key; Widget's reactive would lay the
+    # whole screen out again each time. The box's own size never changes with its text (a fixed height,
+    # the pane's width), so a new width only needs the box repainted (Input scrolls its text itself).
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
-        def __init__(self, query: str, rows: list[Article], final: bool = True, indexing: bool = False) -> None:
+    class Results(Message):
+        """The rows matching ``query``; ``indexing`` while only titles could be searched.
+
+        ``keep``: the story the search was asked to keep in view, and ``kept`` its row among
+        ``rows`` (None when it is not there), found in the worker so the list need not look.
+        """
+
+        def __init__(
+            self,
+            query: str,
+            rows: list[Article],
+            final: bool = True,
+            indexing: bool = False,
+            keep: str | None = None,
+            kept: int | None = None,
+        ) -> None:
             super().__init__()
             self.query = query
             self.rows = rows
             self.final = final
             self.indexing = indexing
+            self.keep = keep
+            self.kept = kept
 
     def __init__(self, index: SearchIndex | None = None, *, id: str | None = None) -> None:
         """``index``: the full-text index (None: titles only)."""
@@ -54,13 +76,14 @@ class FilterBox(Input):
             self.index = None
         self.border_subtitle = ""
 
-    def search(self, query: str, rows: Sequence[Article]) -> None:
-        """Look for ``query`` among ``rows`` (a newer search stops an older one at once)."""
+    def search(self, query: str, rows: Sequence[Article], keep: str | None = None) -> None:
+        """Look for ``query`` among ``rows`` (a newer search stops an older one at once);
+        the results say where story ``keep`` is among them."""
         self._rows = list(rows)  # read by the worker: worker arguments are formatted with repr()
         self._generation += 1
         if self.index is not None:
             self.index.cancel()
-        self._search(query, self._generation)
+        self._search(query, self._generation, keep)
 
     def prepare(self, rows: Sequence[Article]) -> None:
         """Fold the titles of ``rows`` now (in a worker), so that the first search need not (the box opened)."""
@@ -78,7 +101,7 @@ class FilterBox(Input):
             return matcher
 
     @work(thread=True, exclusive=True, group="filter", description="filter")
-    def _search(self, query: str, generation: int) -> None:
+    def _search(self, query: str, generation: int, keep: str | None) -> None:
         if generation != self._generation:
             return  # a newer query took over before this one began
         rows = self._rows
@@ -92,7 +115,10 @@ class FilterBox(Input):
             return  # a newer query took over while the titles were looked through
         index = self.index
         if index is None or not self.ready:
-            self.post_message(self.Results(query, [rows[n] for n in titles], indexing=index is not None))
+            shown = [rows[n] for n in titles]
+            self.post_message(
+                self.Results(query, shown, indexing=index is not None, keep=keep, kept=_kept(shown, keep))
+            )
             return
         if generation != self._generation:
             return
@@ -101,4 +127,15 @@ class FilterBox(Input):
         except SearchCancelled:
             return  # a newer query took over
         found = sorted(set(titles).union(matcher.positions(hits)))
-        self.post_message(self.Results(query, [rows[n] for n in found]))
+        shown = [rows[n] for n in found]
+        self.post_message(self.Results(query, shown, keep=keep, kept=_kept(shown, keep)))
+
+
+def _kept(rows: list[Article], keep: str | None) -> int | None:
+    """Where story ``keep`` is among ``rows``, if there (looked for here, in the worker)."""
+    if keep is None:
+        return None
+    try:
+        return operator.indexOf(map(operator.attrgetter("id"), rows), keep)
+    except ValueError:
+        return None

@@ -148,11 +148,16 @@ class HeadlineList(ScrollView, can_focus=True):
     # -- data -------------------------------------------------------------------
 
     def set_rows(
-        self, rows: Sequence[Article], keep: str | None = None, groups: Sequence[tuple[int, str]] = ()
+        self,
+        rows: Sequence[Article],
+        keep: str | None = None,
+        groups: Sequence[tuple[int, str]] = (),
+        kept: int | None = None,
     ) -> None:
         """Show ``rows``; keep the cursor on article ``keep`` when it is among them.
 
         ``groups``: (first row, header) of each group, in row order; a header line goes above each.
+        ``kept``: ``keep``'s row when the caller knows it (else the rows are looked through for it).
         """
         self.rows = rows
         self._starts = [start for start, _ in groups]
@@ -160,8 +165,11 @@ class HeadlineList(ScrollView, can_focus=True):
         self._header_lines = [start * ROW_HEIGHT + n * HEADER_HEIGHT for n, start in enumerate(self._starts)]
         self._positions = None
         self._strips.clear()
-        self.virtual_size = Size(0, self._height())  # never wider than the list: no sideways scrollbar
-        position = self.position_of(keep) if keep else None
+        self._resize_virtual()
+        if kept is not None and 0 <= kept < len(rows) and rows[kept].id == keep:
+            position: int | None = kept
+        else:
+            position = self.position_of(keep) if keep else None
         self.set_reactive(HeadlineList.cursor, 0 if position is None else position)
         self.refresh()
         if position is not None:
@@ -296,6 +304,20 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(0, self._height())
+
+    def _resize_virtual(self) -> None:
+        """The virtual height for the rows now, without laying the screen out again.
+
+        Setting ``virtual_size`` would lay out the whole screen (every filter key at 100,000 rows); the
+        list's own size does not change, only its scrollbar, which is updated here (a layout only
+        when the scrollbar appears or goes, as its width is taken from the rows').
+        """
+        size = Size(0, self._height())  # never wider than the list: no sideways scrollbar
+        if size == self.virtual_size:
+            return
+        self.set_reactive(HeadlineList.virtual_size, size)
+        if self.is_mounted:
+            self._scroll_update(size)  # what ScrollView does on a new size: scrollbar shown or not, its thumb
 
     # -- drawing ------------------------------------------------------------------
 
