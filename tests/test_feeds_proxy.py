@@ -206,3 +206,13 @@ def test_a_bad_proxy_setting_is_a_one_line_message(
     with pytest.raises(FetchError) as raised:
         asyncio.run(_get("http://news.example/feed.xml"))
     assert str(raised.value).startswith(expected) and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("password", ["hun/ter2", "hun#ter2", "hun?ter2"])
+def test_a_password_with_a_slash_or_hash_is_never_shown(password: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://ada:{password}@127.0.0.1:9")  # not percent-encoded, as users type it
+    with pytest.raises(FetchError) as raised:
+        asyncio.run(_get("http://news.example/feed.xml"))
+    message = str(raised.value)
+    assert message.startswith("bad proxy in HTTP_PROXY: http://127.0.0.1:9")
+    assert "hun" not in message and "ter2" not in message and "ada" not in message
