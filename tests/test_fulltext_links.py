@@ -86,6 +86,7 @@ PROMOTIONS = (
     '<p>The timetable: <a href="https://timetables.example/ferry">Click here to see every sailing this'
     " summer</a>.</p>"
     '<p><a href="https://www.facebook.com/sharer/sharer.php?u=ferry">Share This Story With Your Friends</a></p>'
+    '<p><a href="https://islands.example/ferry-guide">Read the full guide to island ferries</a></p>'
 )
 
 

@@ -81,7 +81,9 @@ _SOCIAL = frozenset(
     )
 )
 #: First words of a call to action ("Sign up for our newsletter", "Click here to ..."), not of a headline.
-_ACTIONS = frozenset(("sign", "subscribe", "click", "tap", "join", "register", "download", "share", "donate"))
+_ACTIONS = frozenset(
+    ("sign", "subscribe", "click", "tap", "join", "register", "download", "share", "donate", "read", "continue")
+)
 #: Words that mark a link's text as the site's own promotion wherever they stand.
 _PROMOTION = ("newsletter", "subscribe", "sign up", "click here", "follow us", "log in", "read more")
 
