@@ -104,3 +104,13 @@ def test_a_headline_opening_with_a_quote_is_a_related_link() -> None:
     body = html_blocks(html, item.link or "")
     page = build_page(item, "Gazette", body, page=None, note=None, explore=[], known={}, now=datetime.now(UTC))
     assert [text for kind, text in page.blocks if kind == "related"] == [quoted]
+
+
+def test_a_social_site_s_own_story_links_stay_related() -> None:
+    """A Reddit feed's story linking to another Reddit post keeps it (a share button is another site's link)."""
+    headline = "Port Elsen votes to keep the night market open"
+    html = f'<p>See also <a href="https://www.reddit.com/r/portelsen/comments/2/night_market/">{headline}</a>.</p>'
+    item = Item("g", "https://www.reddit.com/r/portelsen/comments/1/ferry/", "Ferry", None, "", html, (), ())
+    body = html_blocks(html, item.link or "")
+    page = build_page(item, "r/portelsen", body, page=None, note=None, explore=[], known={}, now=datetime.now(UTC))
+    assert [text for kind, text in page.blocks if kind == "related"] == [headline]

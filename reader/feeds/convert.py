@@ -56,7 +56,8 @@ def _site(url: str | None) -> str:
 HEADLINE_WORDS = 5
 
 
-#: Sites whose links are profiles, share and follow buttons: never a story.
+#: Sites whose links are profiles, share and follow buttons: never another site's story (a story of one of them
+#: linking to itself, as a Reddit or YouTube feed's do, is judged by the link's text alone).
 _SOCIAL = frozenset(
     (
         "twitter.com",
@@ -76,8 +77,6 @@ _SOCIAL = frozenset(
         "threads.net",
         "bsky.app",
         "mastodon.social",
-        "flipboard.com",
-        "news.google.com",
     )
 )
 #: First words of a call to action ("Sign up for our newsletter", "Click here to ..."), not of a headline.
@@ -88,10 +87,10 @@ _ACTIONS = frozenset(
 _PROMOTION = ("newsletter", "subscribe", "sign up", "click here", "follow us", "log in", "read more")
 
 
-def _promotion(url: str, text: str) -> bool:
+def _promotion(url: str, text: str, own_site: str) -> bool:
     """Is a link a call to action (subscribe, share, follow) rather than a story's headline?"""
     host = _site(url)
-    if any(host == site or host.endswith("." + site) for site in _SOCIAL):
+    if host != own_site and any(host == site or host.endswith("." + site) for site in _SOCIAL):
         return True
     lowered = " ".join(text.lower().split())
     first = lowered.split(" ", 1)[0].strip("'\"‘“:")
@@ -146,7 +145,7 @@ def build_page(
             headline = known.get(target) or (anchor.text if len(anchor.text.split()) >= 3 else "")
         else:  # another site's story (a syndicated one, say): only a link whose text reads as a headline
             headline = anchor.text if _headline_like(anchor.text) else ""
-        if headline and headline != known.get(target) and _promotion(anchor.url, headline):
+        if headline and headline != known.get(target) and _promotion(anchor.url, headline, site):
             continue  # "Sign up for our newsletter", a share button: not a story
         if headline and headline not in seen and headline != title:
             seen.add(headline)
