@@ -114,3 +114,17 @@ def test_a_social_site_s_own_story_links_stay_related() -> None:
     body = html_blocks(html, item.link or "")
     page = build_page(item, "r/portelsen", body, page=None, note=None, explore=[], known={}, now=datetime.now(UTC))
     assert [text for kind, text in page.blocks if kind == "related"] == [headline]
+
+
+def test_headlines_holding_promotion_words_inside_others_stay_related() -> None:
+    headlines = [
+        "Streaming service loses a million subscribers in Europe",
+        "Ferry operator unveils design update for the island boats",
+        "Wildfires spread more quickly than forecast on the coast",
+        "Court backlog in Port Elsen reaches a record high",
+    ]
+    html = "".join(f'<p>Also: <a href="https://other.example/{n}">{h}</a>.</p>' for n, h in enumerate(headlines))
+    item = Item("g", "https://harbour.example/news/ferry", "Ferry", None, "", html, (), ())
+    body = html_blocks(html, item.link or "")
+    page = build_page(item, "Gazette", body, page=None, note=None, explore=[], known={}, now=datetime.now(UTC))
+    assert [text for kind, text in page.blocks if kind == "related"] == headlines

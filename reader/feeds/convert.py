@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
@@ -83,8 +84,9 @@ _SOCIAL = frozenset(
 _ACTIONS = frozenset(
     ("sign", "subscribe", "click", "tap", "join", "register", "download", "share", "donate", "read", "continue")
 )
-#: Words that mark a link's text as the site's own promotion wherever they stand.
-_PROMOTION = ("newsletter", "subscribe", "sign up", "click here", "follow us", "log in", "read more")
+#: Words that mark a link's text as the site's own promotion wherever they stand (whole words: "subscribers",
+#: "design update", "spread more" are a headline's).
+_PROMOTION = re.compile(r"\b(?:newsletters?|subscribe|sign up|click here|follow us|log in|read more)\b")
 
 
 def _promotion(url: str, text: str, own_site: str) -> bool:
@@ -94,7 +96,7 @@ def _promotion(url: str, text: str, own_site: str) -> bool:
         return True
     lowered = " ".join(text.lower().split())
     first = lowered.split(" ", 1)[0].strip("'\"‘“:")
-    return first in _ACTIONS or any(words in lowered for words in _PROMOTION)
+    return first in _ACTIONS or _PROMOTION.search(lowered) is not None
 
 
 def _headline_like(text: str) -> bool:
