@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 
 SEPARATOR = " · "
 TITLE_SEPARATOR = " — "
@@ -32,7 +32,7 @@ def shorten(name: str, cells: int) -> str:
             break
         cut = f"{cut} {word}".strip()
     if not cut:
-        cut = name[: max(1, cells - 1)]
+        cut = set_cell_size(name, max(1, cells - 1))  # in cells: a wide character takes two
     return cut.rstrip(" :,;-—–·") + "…"
 
 

@@ -290,6 +290,21 @@ async def test_a_feed_failing_on_every_refresh_is_listed_once(server: HTTPServer
         assert len(failed) == 1 and failed[0].startswith("feed “127.0.0.1:")
 
 
+async def test_a_gone_feed_is_listed_once_after_a_refresh(server: HTTPServer, tmp_path: Path) -> None:
+    server.expect_request("/gone.xml").respond_with_data("gone for good", status=410)
+    subscribe(server.url_for("/gone.xml"))
+    [result] = await asyncio.to_thread(refresh)  # found gone before the app starts: p lists it from the start
+    assert result.state == "gone"
+    app = make_app(tmp_path / "state.json")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert len([p for p in app.runtime_problems if p.startswith("feed “")]) == 1
+        await pilot.press("R")  # skips the gone feed, and says so
+        await settle(pilot)
+        gone = [p for p in app.runtime_problems if p.startswith("feed “")]
+        assert len(gone) == 1 and "gone (HTTP 410)" in gone[0]  # one line, not one a wording
+
+
 async def test_o_without_a_browser_says_to_copy_instead(
     server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

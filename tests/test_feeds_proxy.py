@@ -206,3 +206,36 @@ def test_a_bad_proxy_setting_is_a_one_line_message(
     with pytest.raises(FetchError) as raised:
         asyncio.run(_get("http://news.example/feed.xml"))
     assert str(raised.value).startswith(expected) and "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("password", ["hun/ter2", "hun#ter2", "hun?ter2"])
+def test_a_password_with_a_slash_or_hash_is_never_shown(password: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://ada:{password}@127.0.0.1:9")  # not percent-encoded, as users type it
+    with pytest.raises(FetchError) as raised:
+        asyncio.run(_get("http://news.example/feed.xml"))
+    message = str(raised.value)
+    assert message.startswith("bad proxy in HTTP_PROXY: http://127.0.0.1:9")
+    assert "hun" not in message and "ter2" not in message and "ada" not in message
+
+
+def test_an_origin_with_an_untrusted_certificate_is_refused_through_the_proxy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tunnel changes nothing to TLS: an origin whose certificate no known authority signed is refused."""
+    cert, key = _certificate(tmp_path)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    seen: list[str] = []
+
+    async def run() -> None:
+        origin = await asyncio.start_server(_origin, "127.0.0.1", 0, ssl=tls)
+        proxy = await asyncio.start_server(_forward_proxy(seen), "127.0.0.1", 0)
+        port = origin.sockets[0].getsockname()[1]
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.sockets[0].getsockname()[1]}")
+        async with origin, proxy:
+            with pytest.raises(FetchError) as raised:
+                await asyncio.wait_for(_get(f"https://127.0.0.1:{port}/secure"), 30)
+        assert "certificate" in str(raised.value).lower() and "\n" not in str(raised.value)
+        assert seen == [f"CONNECT 127.0.0.1:{port} HTTP/1.1"]  # it did go through the proxy
+
+    asyncio.run(run())

@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
+from rich.cells import cell_len
 from textual.geometry import Region
 
 from reader.app import ReaderApp
@@ -83,3 +84,11 @@ async def test_at_80_columns_a_feed_s_name_and_counts_are_whole(server: HTTPServ
         await pilot.resize_terminal(160, 40)
         await settle(pilot)
         assert header_line(app).startswith("reader — ")  # room again: the app's name is back
+
+
+def test_a_long_name_in_wide_characters_is_cut_to_its_cells() -> None:
+    name = "日本経済新聞ニュース速報"  # 12 characters, 24 cells, no space to cut at
+    short = shorten(name, 20)
+    assert short.startswith("日本経済新聞") and short.endswith("…")
+    assert cell_len(short) <= 20  # it was the whole name and an ellipsis: 25 cells, longer than the name
+    assert cell_len(shorten("Ｗｉｄｅ " + name, 9)) <= 9

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
@@ -56,9 +57,53 @@ def _site(url: str | None) -> str:
 HEADLINE_WORDS = 5
 
 
+#: Sites whose links are profiles, share and follow buttons: never another site's story (a story of one of them
+#: linking to itself, as a Reddit or YouTube feed's do, is judged by the link's text alone).
+_SOCIAL = frozenset(
+    (
+        "twitter.com",
+        "x.com",
+        "facebook.com",
+        "instagram.com",
+        "linkedin.com",
+        "youtube.com",
+        "youtu.be",
+        "t.me",
+        "telegram.me",
+        "tiktok.com",
+        "pinterest.com",
+        "reddit.com",
+        "whatsapp.com",
+        "wa.me",
+        "threads.net",
+        "bsky.app",
+        "mastodon.social",
+    )
+)
+#: First words of a call to action ("Sign up for our newsletter", "Click here to ..."), not of a headline.
+_ACTIONS = frozenset(
+    ("sign", "subscribe", "click", "tap", "join", "register", "download", "share", "donate", "read", "continue")
+)
+#: Words that mark a link's text as the site's own promotion wherever they stand (whole words: "subscribers",
+#: "design update", "spread more" are a headline's).
+_PROMOTION = re.compile(r"\b(?:newsletters?|subscribe|sign up|click here|follow us|log in|read more)\b")
+
+
+def _promotion(url: str, text: str, own_site: str) -> bool:
+    """Is a link a call to action (subscribe, share, follow) rather than a story's headline?"""
+    host = _site(url)
+    if host != own_site and any(host == site or host.endswith("." + site) for site in _SOCIAL):
+        return True
+    lowered = " ".join(text.lower().split())
+    first = lowered.split(" ", 1)[0].strip("'\"‘“:")
+    return first in _ACTIONS or _PROMOTION.search(lowered) is not None
+
+
 def _headline_like(text: str) -> bool:
-    """Does a link's text read as a story's headline: a few words, starting with a capital or a digit?"""
-    return len(text.split()) >= HEADLINE_WORDS and (text[:1].isupper() or text[:1].isdigit())
+    """Does a link's text read as a story's headline: a few words, starting with a capital or a digit
+    (after an opening quote: "'Stop worrying': NATO chief to allies")?"""
+    start = text.lstrip("'\"‘“«")[:1]
+    return len(text.split()) >= HEADLINE_WORDS and (start.isupper() or start.isdigit())
 
 
 def story_date(item: Item, page: Content | None, now: datetime) -> str:
@@ -102,6 +147,8 @@ def build_page(
             headline = known.get(target) or (anchor.text if len(anchor.text.split()) >= 3 else "")
         else:  # another site's story (a syndicated one, say): only a link whose text reads as a headline
             headline = anchor.text if _headline_like(anchor.text) else ""
+        if headline and headline != known.get(target) and _promotion(anchor.url, headline, site):
+            continue  # "Sign up for our newsletter", a share button: not a story
         if headline and headline not in seen and headline != title:
             seen.add(headline)
             related_at.setdefault(anchor.block, []).append(headline)

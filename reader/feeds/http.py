@@ -24,7 +24,7 @@ import httpx
 
 from reader import __version__
 from reader.feeds.backend import speed_up
-from reader.feeds.proxy import SCHEMES, Proxies, authority, shown
+from reader.feeds.proxy import SCHEMES, Proxies, authority, secret_free, shown
 from reader.feeds.urls import url_problem
 from reader.feeds.wire import WantsHTTP2, Wire, WireError, first_line, lean_url
 
@@ -269,7 +269,9 @@ class Fetcher:
             if not parts.hostname or parts.port == 0:
                 raise ValueError("no host")
         except ValueError as error:
-            raise FetchError(f"bad proxy in {variable}: {shown(proxy)[:200]} ({first_line(error)})") from None
+            raise FetchError(
+                f"bad proxy in {variable}: {shown(proxy)[:200]} ({secret_free(first_line(error), proxy)})"
+            ) from None
         limits = httpx.Limits(
             max_connections=self.limits.connections, max_keepalive_connections=self.limits.connections
         )
@@ -278,7 +280,9 @@ class Fetcher:
         except ImportError:  # socks5:// without the socksio package
             raise FetchError(f"the SOCKS proxy in {variable} needs the socksio package (pip install socksio)") from None
         except (httpx.InvalidURL, ValueError, TypeError) as error:
-            raise FetchError(f"bad proxy in {variable}: {shown(proxy)[:200]} ({first_line(error)})") from None
+            raise FetchError(
+                f"bad proxy in {variable}: {shown(proxy)[:200]} ({secret_free(first_line(error), proxy)})"
+            ) from None
         client = self._new_client(self.limits.connections, transport, True)
         self._proxied[proxy] = client
         return client

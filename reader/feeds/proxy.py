@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -129,16 +130,29 @@ def _matches(exception: _Exception, host: str, port: int) -> bool:
     return host == exception.host or host.endswith("." + exception.host)
 
 
+def _after_user(proxy: str) -> str:
+    """A proxy URL past its scheme and past its last ``@``: a password holding an unencoded ``/``, ``?``
+    or ``#`` (which a URL parser takes for the path's start) is left out too."""
+    rest = proxy.partition("://")[2] or proxy
+    return rest.rpartition("@")[2]
+
+
 def authority(proxy: str) -> str:
     """A proxy URL's ``host:port``, without user name or password (also for a URL that does not parse)."""
-    rest = proxy.partition("://")[2] or proxy
-    return rest.split("/", 1)[0].rpartition("@")[2]
+    return re.split(r"[/?#]", _after_user(proxy), maxsplit=1)[0]
 
 
 def shown(proxy: str) -> str:
     """A proxy URL fit to show: its password (and user name) left out."""
-    scheme, separator, rest = proxy.partition("://")
+    scheme, separator, _ = proxy.partition("://")
     if not separator:
         return authority(proxy)
-    path = rest.partition("/")[1:]
-    return f"{scheme}://{authority(proxy)}{''.join(path)}"
+    return f"{scheme}://{_after_user(proxy)}"
+
+
+def secret_free(text: str, proxy: str) -> str:
+    """``text`` (an error's message about ``proxy``), or a plain stand-in when it quotes a piece of the
+    proxy's user name or password (Python's "Port could not be cast to integer value as 'hun'")."""
+    user = (proxy.partition("://")[2] or proxy).rpartition("@")[0]
+    pieces = [piece for piece in re.split(r"[:/?#]", user) if piece]
+    return "not a valid URL" if any(piece in text for piece in pieces) else text

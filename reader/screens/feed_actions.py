@@ -232,7 +232,12 @@ class FeedActions(MainScreenPart):
         line.update(Text.assemble((clean_line(name), "bold"), " · ", url, no_wrap=True, overflow="ellipsis"))
 
 
+#: What a refresh of every feed says of a gone feed it skips (:func:`reader.feeds.refresh.refresh_async`).
+GONE_SKIPPED = "gone (HTTP 410); name it to try again"
+
+
 def failure_line(status: FeedStatus) -> str:
-    """A failing feed's line on the problems screen, as a refresh in the app words it (listed once)."""
+    """A failing feed's line on the problems screen, as a refresh in the app words it (listed once: a gone
+    feed as the next refresh, which skips it, says it)."""
     feed = status.feed
-    return feed_problem(feed.name, feed.last_error or "gone (HTTP 410)")
+    return feed_problem(feed.name, GONE_SKIPPED if feed.gone else feed.last_error)
