@@ -1,6 +1,7 @@
 """Which proxy a request goes through: ``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY`` and ``NO_PROXY``. No Textual.
 
-Read the way curl reads them: each name in lower or upper case (lower first),
+Read as curl and httpx read them, each name in lower or upper case (lower first; unlike curl,
+upper-case ``HTTP_PROXY`` counts too, as in httpx: reader is never a CGI program),
 a proxy without a scheme is an HTTP proxy, ``ALL_PROXY`` serves a scheme that
 has none of its own. ``NO_PROXY`` is a comma-separated list of host names
 (each also matching its subdomains; a leading dot is ignored), IP addresses,
