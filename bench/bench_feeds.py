@@ -483,21 +483,21 @@ def main() -> None:
             median(name, values)
         if baseline:
             for kind in ("cold", "warm", "cold feeds-only"):
-                ours, theirs = figures_of.get(f"reader {kind}"), figures_of.get(f"baseline {kind}")
-                if ours and theirs:
-                    wall_ratio = statistics.median(v.wall for v in ours) / statistics.median(v.wall for v in theirs)
-                    whole_ratio = statistics.median(v.whole for v in ours) / statistics.median(v.whole for v in theirs)
-                    cpu_ratio = statistics.median(v.cpu for v in ours) / statistics.median(v.cpu for v in theirs)
+                mine, base = figures_of.get(f"reader {kind}"), figures_of.get(f"baseline {kind}")
+                if mine and base:
+                    wall_ratio = statistics.median(v.wall for v in mine) / statistics.median(v.wall for v in base)
+                    whole_ratio = statistics.median(v.whole for v in mine) / statistics.median(v.whole for v in base)
+                    cpu_ratio = statistics.median(v.cpu for v in mine) / statistics.median(v.cpu for v in base)
                     print(
                         f"reader / baseline, {kind}: wall x{wall_ratio:.2f}, whole process x{whole_ratio:.2f}, "
                         f"CPU x{cpu_ratio:.2f}"
                     )
         for label, _ in trees:
-            ours, theirs = figures_of.get(f"{label} cold feeds-only"), figures_of.get("newsboat cold")
-            if ours and theirs:
-                wall_ratio = statistics.median(v.wall for v in ours) / statistics.median(v.wall for v in theirs)
-                whole_ratio = statistics.median(v.whole for v in ours) / statistics.median(v.whole for v in theirs)
-                cpu_ratio = statistics.median(v.cpu for v in ours) / statistics.median(v.cpu for v in theirs)
+            mine, peer = figures_of.get(f"{label} cold feeds-only"), figures_of.get("newsboat cold")
+            if mine and peer:
+                wall_ratio = statistics.median(v.wall for v in mine) / statistics.median(v.wall for v in peer)
+                whole_ratio = statistics.median(v.whole for v in mine) / statistics.median(v.whole for v in peer)
+                cpu_ratio = statistics.median(v.cpu for v in mine) / statistics.median(v.cpu for v in peer)
                 print(
                     f"{label} cold feeds-only / newsboat cold: wall x{wall_ratio:.2f}, "
                     f"whole process x{whole_ratio:.2f}, CPU x{cpu_ratio:.2f}"

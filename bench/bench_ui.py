@@ -303,8 +303,8 @@ def filter_keys(count: int, runs: int) -> dict[str, list[float]]:
                     figures["updates"].append(passes[1])
 
     library = big_library(count)
-    Screen._refresh_layout = counted_layout  # type: ignore[method-assign]
-    App._display = counted_display  # type: ignore[method-assign]
+    Screen._refresh_layout = counted_layout  # type: ignore[method-assign,assignment]
+    App._display = counted_display  # type: ignore[method-assign,assignment]
     try:
         for _ in range(runs):
             asyncio.run(typed(library))
