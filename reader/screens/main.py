@@ -249,7 +249,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         return [
             ("Everywhere", _keys(self.BINDINGS)),
             ("Find in the story", [Binding("enter", "", "Next match"), *_keys(FindBar.BINDINGS)]),
-            ("Headline list", _keys(HeadlineList.BINDINGS)),
+            ("Headline list", [b for b in _keys(HeadlineList.BINDINGS) if not b.action.startswith("screen.")]),
             ("Article", [*_keys(ArticleView.BINDINGS), scroll]),
             ("Sidebar", _keys(Sidebar.BINDINGS)),
             ("Sources", [b for b in _keys(Sources.BINDINGS) if not b.action.startswith("screen.")]),
