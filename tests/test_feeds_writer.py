@@ -359,3 +359,57 @@ def test_the_articles_folder_gives_each_new_feed_folder_a_place_of_its_own(serve
     assert (result.state, result.new, len(texts(feed))) == ("updated", 3, 3)
     assert _topdir(articles_dir()) is True
     assert _topdir(articles_dir() / feed.slug) is False  # only the folder that holds the feed folders
+
+
+def test_stories_written_by_a_merge_killed_before_its_index_are_not_written_twice(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refresh killed after writing a feed's new story files but before its index leaves files no index
+    lists: the next refresh takes them as its own instead of adding the same stories again as '-2' files."""
+    serve_feed(server, "/a.xml", "Harbour", 2)
+    feed, _ = add_feed(server.url_for("/a.xml"))
+    assert [r.new for r in refresh()] == [2]
+    server.clear()
+    serve_feed(server, "/a.xml", "Harbour", 4)
+
+    def killed(path: Path, data: object) -> None:
+        raise KeyboardInterrupt  # the process ends here: the story files are written, the index is not
+
+    with monkeypatch.context() as patched:
+        patched.setattr(stories, "write_json", killed)
+        with pytest.raises(KeyboardInterrupt):
+            refresh()
+    assert len(texts(feed)) == 4 and len(stories.feed_stories(feed.slug)) == 2  # two files no index lists
+
+    [result] = refresh()
+
+    assert (result.state, result.new) == ("updated", 2)
+    assert sorted(texts(feed)) == sorted(r["file"] for r in stories.feed_stories(feed.slug).values())
+    assert not [name for name in texts(feed) if name.endswith("-2.txt")]
+    assert_indexed(feed, 4)
+
+
+def test_a_story_left_by_a_killed_merge_and_changed_since_is_taken_back_with_its_new_text(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serve_feed(server, "/a.xml", "Harbour", 1)
+    feed, _ = add_feed(server.url_for("/a.xml"))
+    refresh()
+    server.clear()
+    serve_feed(server, "/a.xml", "Harbour", 2)
+
+    def killed(path: Path, data: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(stories, "write_json", killed)
+        with pytest.raises(KeyboardInterrupt):
+            refresh()
+    server.clear()
+    serve_feed(server, "/a.xml", "Harbour", 2, words="The quay reopens on Monday.")
+
+    [result] = refresh()
+
+    assert (result.new, result.updated) == (1, 1)
+    assert len(texts(feed)) == 2 and all("The quay reopens on Monday." in t for t in texts(feed).values())
+    assert_indexed(feed, 2)

@@ -92,6 +92,25 @@ def _free_name(stem: str, taken: set[str]) -> str:
     return name
 
 
+def _left_by_a_kill(folder: Path, stem: str, listed: set[str], article_id: str) -> str | None:
+    """A file of this story that no index lists (a refresh killed after writing it, before its index):
+    its name, to take it back (and write it anew) rather than add the same story under a new name."""
+    stem = stem[:90].strip("-") or "story"
+    for n in range(1, 10):
+        name = f"{stem}.txt" if n == 1 else f"{stem}-{n}.txt"
+        if name in listed:
+            continue
+        try:
+            found = text_id((folder / name).read_text(encoding="utf-8", errors="replace"))
+        except OSError:  # absent (the usual case), or unreadable
+            return None
+        except ParseError:
+            continue
+        if found == article_id:
+            return name
+    return None
+
+
 def _story_id(story: NewStory) -> str | None:
     """The id the library will give the story's file; None for a text it cannot read (not written)."""
     if story.article_id:
@@ -144,7 +163,8 @@ def _merge(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], f
     new = updated = 0
     with locked(folder / LOCK):
         index = read_index(folder)
-        taken = {str(r.get("file")) for r in index.values()} | set(os.listdir(folder))
+        listed = {str(r.get("file")) for r in index.values()}
+        taken = listed | set(os.listdir(folder))
         for story in stories:
             record = index.get(story.key)
             unchanged = record is not None and record.get("digest") == story.digest
@@ -154,8 +174,10 @@ def _merge(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], f
             if article_id is None:
                 continue
             if record is None:
-                name = _free_name(f"{story.published}-{slugify(story.title)}", taken)
+                stem = f"{story.published}-{slugify(story.title)}"
+                name = _left_by_a_kill(folder, stem, listed, article_id) or _free_name(stem, taken)
                 taken.add(name)
+                listed.add(name)
                 new += 1
             else:
                 name = str(record["file"])
