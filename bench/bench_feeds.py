@@ -378,6 +378,17 @@ def show(label: str, f: Figures, info: str = "") -> None:
     )
 
 
+def ratios(label: str, mine: list[Figures] | None, other: list[Figures] | None) -> None:
+    """Print the ratios of two sets of runs' medians (wall, whole process, CPU), when both were measured."""
+    if not mine or not other:
+        return
+    wall, whole, cpu = (
+        statistics.median(getattr(v, field) for v in mine) / statistics.median(getattr(v, field) for v in other)
+        for field in ("wall", "whole", "cpu")
+    )
+    print(f"{label}: wall x{wall:.2f}, whole process x{whole:.2f}, CPU x{cpu:.2f}")
+
+
 def median(name: str, values: list[Figures]) -> None:
     print(
         f"{name:<48} median {statistics.median(v.wall for v in values):6.2f} s wall "
@@ -483,25 +494,15 @@ def main() -> None:
             median(name, values)
         if baseline:
             for kind in ("cold", "warm", "cold feeds-only"):
-                mine, base = figures_of.get(f"reader {kind}"), figures_of.get(f"baseline {kind}")
-                if mine and base:
-                    wall_ratio = statistics.median(v.wall for v in mine) / statistics.median(v.wall for v in base)
-                    whole_ratio = statistics.median(v.whole for v in mine) / statistics.median(v.whole for v in base)
-                    cpu_ratio = statistics.median(v.cpu for v in mine) / statistics.median(v.cpu for v in base)
-                    print(
-                        f"reader / baseline, {kind}: wall x{wall_ratio:.2f}, whole process x{whole_ratio:.2f}, "
-                        f"CPU x{cpu_ratio:.2f}"
-                    )
-        for label, _ in trees:
-            mine, peer = figures_of.get(f"{label} cold feeds-only"), figures_of.get("newsboat cold")
-            if mine and peer:
-                wall_ratio = statistics.median(v.wall for v in mine) / statistics.median(v.wall for v in peer)
-                whole_ratio = statistics.median(v.whole for v in mine) / statistics.median(v.whole for v in peer)
-                cpu_ratio = statistics.median(v.cpu for v in mine) / statistics.median(v.cpu for v in peer)
-                print(
-                    f"{label} cold feeds-only / newsboat cold: wall x{wall_ratio:.2f}, "
-                    f"whole process x{whole_ratio:.2f}, CPU x{cpu_ratio:.2f}"
+                ratios(
+                    f"reader / baseline, {kind}", figures_of.get(f"reader {kind}"), figures_of.get(f"baseline {kind}")
                 )
+        for label, _ in trees:
+            ratios(
+                f"{label} cold feeds-only / newsboat cold",
+                figures_of.get(f"{label} cold feeds-only"),
+                figures_of.get("newsboat cold"),
+            )
         if "newsboat" in only and not newsboat:
             print("newsboat not installed: skipped")
     finally:

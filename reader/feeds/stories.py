@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,20 +86,21 @@ def read_index(folder: Path) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in data["stories"].items() if isinstance(v, dict)}
 
 
-def _free_name(stem: str, taken: set[str]) -> str:
+def _names(stem: str) -> Iterator[str]:
+    """A story's file names, in the order they are given: ``stem.txt``, ``stem-2.txt``, ``stem-3.txt``..."""
     stem = stem[:90].strip("-") or "story"
-    name, n = f"{stem}.txt", 2
-    while name in taken:
-        name, n = f"{stem}-{n}.txt", n + 1
-    return name
+    yield f"{stem}.txt"
+    yield from (f"{stem}-{n}.txt" for n in itertools.count(2))
+
+
+def _free_name(stem: str, taken: set[str]) -> str:
+    return next(name for name in _names(stem) if name not in taken)
 
 
 def _left_by_a_kill(folder: Path, stem: str, listed: set[str], article_id: str) -> str | None:
     """A file of this story that no index lists (a refresh killed after writing it, before its index):
     its name, to take it back (and write it anew) rather than add the same story under a new name."""
-    stem = stem[:90].strip("-") or "story"
-    for n in range(1, 10):
-        name = f"{stem}.txt" if n == 1 else f"{stem}-{n}.txt"
+    for name in itertools.islice(_names(stem), 10):
         if name in listed:
             continue
         try:
