@@ -82,16 +82,25 @@ async def _get(url: str) -> bytes:
         return (await fetcher.get(url, accept=ACCEPT_PAGE)).body
 
 
-def _with_servers(test: Callable[[int, int], Awaitable[None]], seen: list[str]) -> None:
-    """Run ``test(origin_port, proxy_port)`` with both servers up on 127.0.0.1."""
+def _with_servers(
+    test: Callable[[int, int], Awaitable[None]], seen: list[str], tls: ssl.SSLContext | None = None
+) -> None:
+    """Run ``test(origin_port, proxy_port)`` with both servers up on 127.0.0.1 (the origin over ``tls``, if given)."""
 
     async def run() -> None:
-        origin = await asyncio.start_server(_origin, "127.0.0.1", 0)
+        origin = await asyncio.start_server(_origin, "127.0.0.1", 0, ssl=tls)
         proxy = await asyncio.start_server(_forward_proxy(seen), "127.0.0.1", 0)
         async with origin, proxy:
             await asyncio.wait_for(test(origin.sockets[0].getsockname()[1], proxy.sockets[0].getsockname()[1]), 30)
 
     asyncio.run(run())
+
+
+def _server_tls(cert: Path, key: Path) -> ssl.SSLContext:
+    """The origin's TLS, with the certificate made for the test."""
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(cert, key)
+    return tls
 
 
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
@@ -122,21 +131,15 @@ def test_an_https_request_is_tunnelled_through_the_https_proxy(tmp_path: Path, m
         return context
 
     monkeypatch.setattr(http, "ssl_context", trusting)
-    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    tls.load_cert_chain(cert, key)
     seen: list[str] = []
 
-    async def run() -> None:
-        origin = await asyncio.start_server(_origin, "127.0.0.1", 0, ssl=tls)
-        proxy = await asyncio.start_server(_forward_proxy(seen), "127.0.0.1", 0)
-        port = origin.sockets[0].getsockname()[1]
-        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.sockets[0].getsockname()[1]}")
+    async def test(origin: int, proxy: int) -> None:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy}")
         monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # for http:// only: never used here
-        async with origin, proxy:
-            assert await asyncio.wait_for(_get(f"https://127.0.0.1:{port}/secure"), 30) == b"origin saw /secure"
-        assert seen == [f"CONNECT 127.0.0.1:{port} HTTP/1.1"]
+        assert await _get(f"https://127.0.0.1:{origin}/secure") == b"origin saw /secure"
+        assert seen == [f"CONNECT 127.0.0.1:{origin} HTTP/1.1"]
 
-    asyncio.run(run())
+    _with_servers(test, seen, _server_tls(cert, key))
 
 
 @pytest.mark.parametrize("no_proxy", ["127.0.0.1", "localhost", "*", "example.org, .localhost", "127.0.0.0/8", "PORT"])
@@ -218,24 +221,19 @@ def test_a_password_with_a_slash_or_hash_is_never_shown(password: str, monkeypat
     assert "hun" not in message and "ter2" not in message and "ada" not in message
 
 
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
 def test_an_origin_with_an_untrusted_certificate_is_refused_through_the_proxy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The tunnel changes nothing to TLS: an origin whose certificate no known authority signed is refused."""
     cert, key = _certificate(tmp_path)
-    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    tls.load_cert_chain(cert, key)
     seen: list[str] = []
 
-    async def run() -> None:
-        origin = await asyncio.start_server(_origin, "127.0.0.1", 0, ssl=tls)
-        proxy = await asyncio.start_server(_forward_proxy(seen), "127.0.0.1", 0)
-        port = origin.sockets[0].getsockname()[1]
-        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.sockets[0].getsockname()[1]}")
-        async with origin, proxy:
-            with pytest.raises(FetchError) as raised:
-                await asyncio.wait_for(_get(f"https://127.0.0.1:{port}/secure"), 30)
+    async def test(origin: int, proxy: int) -> None:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy}")
+        with pytest.raises(FetchError) as raised:
+            await _get(f"https://127.0.0.1:{origin}/secure")
         assert "certificate" in str(raised.value).lower() and "\n" not in str(raised.value)
-        assert seen == [f"CONNECT 127.0.0.1:{port} HTTP/1.1"]  # it did go through the proxy
+        assert seen == [f"CONNECT 127.0.0.1:{origin} HTTP/1.1"]  # it did go through the proxy
 
-    asyncio.run(run())
+    _with_servers(test, seen, _server_tls(cert, key))
