@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from pathlib import Path
@@ -14,18 +15,10 @@ from reader.children import Child
 from reader.heads import HeadParser
 from reader.library import ParseCache, load_library
 from reader.model import Article
+from tests.test_perf_cold import folder_of as _folder_of
 from tests.test_perf_search import page
 
-
-def folder_of(tmp_path: Path, count: int) -> Path:
-    folder = tmp_path / "lib"
-    folder.mkdir()
-    for n in range(count):
-        text = page(f"Story number {n} about the harbour", f"Body of story {n}.", 1 + n % 28)
-        text += f"\nExplore\nStory number {(n + 1) % count} about the harbour\n"
-        (folder / f"s{n:03d}.txt").write_text(text, encoding="utf-8")
-    (folder / "zz-binary.txt").write_bytes(b"\x00\x01\x02" * 100)
-    return folder
+folder_of = functools.partial(_folder_of, empty=False)  # the stories and the binary file
 
 
 @pytest.fixture

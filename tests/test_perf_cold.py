@@ -20,7 +20,8 @@ from tests.helpers.pilot import settle
 from tests.test_perf_search import page
 
 
-def folder_of(tmp_path: Path, count: int) -> Path:
+def folder_of(tmp_path: Path, count: int, *, empty: bool = True) -> Path:
+    """``count`` linked harbour stories, one binary file and (``empty``) one empty file."""
     folder = tmp_path / "lib"
     folder.mkdir()
     for n in range(count):
@@ -28,7 +29,8 @@ def folder_of(tmp_path: Path, count: int) -> Path:
         text += f"\nExplore\nStory number {(n + 1) % count} about the harbour\n"
         (folder / f"s{n:03d}.txt").write_text(text, encoding="utf-8")
     (folder / "zz-binary.txt").write_bytes(b"\x00\x01\x02" * 100)
-    (folder / "zz-empty.txt").write_bytes(b"")
+    if empty:
+        (folder / "zz-empty.txt").write_bytes(b"")
     return folder
 
 
