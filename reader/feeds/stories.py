@@ -97,15 +97,18 @@ def _free_name(stem: str, taken: set[str]) -> str:
     return next(name for name in _names(stem) if name not in taken)
 
 
-def _left_by_a_kill(folder: Path, stem: str, listed: set[str], article_id: str) -> str | None:
+def _left_by_a_kill(folder: Path, stem: str, listed: set[str], present: set[str], article_id: str) -> str | None:
     """A file of this story that no index lists (a refresh killed after writing it, before its index):
-    its name, to take it back (and write it anew) rather than add the same story under a new name."""
+    its name, to take it back (and write it anew) rather than add the same story under a new name.
+    ``present``: the folder's file names, so the usual case (no such file) opens nothing."""
     for name in itertools.islice(_names(stem), 10):
+        if name not in present:
+            return None
         if name in listed:
             continue
         try:
             found = text_id((folder / name).read_text(encoding="utf-8", errors="replace"))
-        except OSError:  # absent (the usual case), or unreadable
+        except OSError:  # unreadable
             return None
         except ParseError:
             continue
@@ -167,7 +170,8 @@ def _merge(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], f
     with locked(folder / LOCK):
         index = read_index(folder)
         listed = {str(r.get("file")) for r in index.values()}
-        taken = listed | set(os.listdir(folder))
+        present = set(os.listdir(folder))
+        taken = listed | present
         for story in stories:
             record = index.get(story.key)
             unchanged = record is not None and record.get("digest") == story.digest
@@ -178,7 +182,7 @@ def _merge(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], f
                 continue
             if record is None:
                 stem = f"{story.published}-{slugify(story.title)}"
-                name = _left_by_a_kill(folder, stem, listed, article_id) or _free_name(stem, taken)
+                name = _left_by_a_kill(folder, stem, listed, present, article_id) or _free_name(stem, taken)
                 taken.add(name)
                 listed.add(name)
                 new += 1
