@@ -10,7 +10,12 @@ process's CPU time (steadier than wall time on a loaded machine). Medians over t
 with ``--before DIR`` (another copy of reader's source, e.g. ``git worktree add``), both
 trees are timed interleaved in one run.
 
-Run: ``python -m bench.bench_launch [--runs 5] [--size 10000] [--before DIR]``. Needs tmux.
+The Textual floor is timed in the same run, interleaved too: a minimal Textual app (one
+``Static`` of 38 headline-long lines, the same terminal) from exec to its first frame; what
+reader spends beyond it is reader's own. ``--no-floor`` skips it.
+
+Run: ``python -m bench.bench_launch [--runs 5] [--size 10000] [--before DIR] [--no-floor]``.
+Needs tmux.
 Temp folders only.
 """
 
@@ -30,6 +35,9 @@ from pathlib import Path
 import reader
 from bench.bench_compare import compile_package, marked_page
 from bench.bench_ui import Pane
+
+#: The column of the minimal Textual app.
+FLOOR_NAME = "Textual floor"
 
 #: The wrapper run in place of the ``reader`` command: marks, then ``reader.cli.main([])``.
 TRACE = r"""
@@ -76,6 +84,36 @@ WriterThread.write = traced_write
 sys.exit(reader.cli.main([]))
 """
 
+#: The Textual floor: the least a Textual app does before its first frame (same marks where they apply).
+FLOOR = r"""
+import json, os, sys, time
+T0, OUT = float(os.environ["LAUNCH_T0"]), os.environ["LAUNCH_OUT"]
+marks = []
+def mark(label):
+    marks.append((label, (time.time() - T0) * 1000, time.process_time() * 1000))
+mark("python started")
+from textual.app import App
+from textual.widgets import Static
+mark("reader.app imported (Textual)")
+from textual.drivers._writer_thread import WriterThread
+write = WriterThread.write
+def traced_write(self, text):
+    if len(text) > 2000 and "unread" in text:
+        mark("first frame with headlines written")
+        write(self, text)
+        with open(OUT, "w") as out:
+            json.dump(marks, out)
+        time.sleep(0.2)
+        os._exit(0)
+    write(self, text)
+WriterThread.write = traced_write
+LINE = "  Minister says the harbour plan will go ahead after a long review of its costs  unread"
+class Floor(App[None]):
+    def compose(self):
+        yield Static("\n".join(f"{LINE} {n}" for n in range(38)))
+Floor().run()
+"""
+
 
 def prepare(root: Path, count: int, code: Path | None) -> dict[str, str]:
     """A data folder of ``count`` pages and a warm parse cache for one tree; its environment."""
@@ -96,13 +134,15 @@ def prepare(root: Path, count: int, code: Path | None) -> dict[str, str]:
     return env
 
 
-def launch(env: dict[str, str], out: Path) -> list[tuple[str, float, float]] | None:
-    """One warm launch in tmux; its marks (label, wall ms, CPU ms), or None if no frame came."""
+def launch(env: dict[str, str], out: Path, program: str = TRACE) -> list[tuple[str, float, float]] | None:
+    """One warm launch in tmux (of reader, or the ``program`` given); its marks (label, wall ms,
+    CPU ms), or None if no frame came."""
     out.unlink(missing_ok=True)
-    state = Path(env["READER_DATA_DIR"]) / "state.json"
-    state.unlink(missing_ok=True)  # nothing opened yet, as bench_compare launches it
+    if "READER_DATA_DIR" in env:
+        state = Path(env["READER_DATA_DIR"]) / "state.json"
+        state.unlink(missing_ok=True)  # nothing opened yet, as bench_compare launches it
     extra = {"LAUNCH_T0": repr(time.time()), "LAUNCH_OUT": str(out)}
-    pane = Pane([sys.executable, "-c", TRACE], env={**env, **extra}, size=(120, 40), cwd="/")
+    pane = Pane([sys.executable, "-c", program], env={**env, **extra}, size=(120, 40), cwd="/")
     try:
         deadline = time.perf_counter() + 60
         while not out.exists() and time.perf_counter() < deadline:
@@ -115,9 +155,14 @@ def launch(env: dict[str, str], out: Path) -> list[tuple[str, float, float]] | N
         pane.close()
 
 
+def _before(run: dict[str, tuple[float, float]], earlier: list[str]) -> float:
+    """The CPU time at the last of the ``earlier`` steps this run marked (0 if none)."""
+    return next((run[label][1] for label in reversed(earlier) if label in run), 0.0)
+
+
 def table(results: dict[str, list[list[tuple[str, float, float]]]]) -> str:
     """Each step's median wall time since the launch, and the median CPU (ms) spent since the step before
-    (a step marked more than once counts at its first mark)."""
+    (the last one marked: the floor marks fewer; a step marked more than once counts at its first mark)."""
     firsts = {
         name: [{label: (wall, cpu) for label, wall, cpu in reversed(run)} for run in runs]
         for name, runs in results.items()
@@ -134,8 +179,7 @@ def table(results: dict[str, list[list[tuple[str, float, float]]]]) -> str:
                 cells.append("—")
                 continue
             at = statistics.median(run[label][0] for run in runs)
-            previous = labels[index - 1] if index else None
-            cpu = statistics.median(run[label][1] - (run[previous][1] if previous in run else 0.0) for run in runs)
+            cpu = statistics.median(run[label][1] - _before(run, labels[:index]) for run in runs)
             cells.append(f"{at:.0f} ms / {cpu:.1f} ms")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -147,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--before", type=Path, help="another copy of reader's source, timed alongside")
+    parser.add_argument("--no-floor", action="store_true", help="do not time the minimal Textual app")
     args = parser.parse_args(argv)
     if shutil.which("tmux") is None:
         print("tmux not found: nothing measured")
@@ -154,13 +199,16 @@ def main(argv: list[str] | None = None) -> None:
     trees: dict[str, Path | None] = {"after": None}
     if args.before:
         trees = {"before": args.before.resolve(), **trees}
-    results: dict[str, list[list[tuple[str, float, float]]]] = {name: [] for name in trees}
+    names = [*trees, *([] if args.no_floor else [FLOOR_NAME])]
+    results: dict[str, list[list[tuple[str, float, float]]]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory(prefix="bench-launch-") as tmp:
         root = Path(tmp)
         envs = {name: prepare(root / name, args.size, code) for name, code in trees.items()}
+        envs[FLOOR_NAME] = {"PYTHONDONTWRITEBYTECODE": ""}
         for run in range(args.runs):
-            for name in list(trees) if run % 2 == 0 else list(trees)[::-1]:
-                marks = launch(envs[name], root / f"{name}.json")
+            for name in names if run % 2 == 0 else names[::-1]:
+                program = FLOOR if name == FLOOR_NAME else TRACE
+                marks = launch(envs[name], root / f"{name}.json", program)
                 if marks is not None:
                     results[name].append(marks)
                     print(f"  run {run + 1}/{args.runs} {name}: first frame at {marks[-1][1]:.0f} ms", file=sys.stderr)
@@ -170,6 +218,11 @@ def main(argv: list[str] | None = None) -> None:
     load = os.getloadavg()[0]
     print(f"\nwarm launch of {args.size:,} stories, tmux 120x40, medians of {args.runs} runs (load {load:.1f})\n")
     print(table({name: runs for name, runs in results.items() if runs}))
+    if results.get(FLOOR_NAME):
+        frames = {name: statistics.median(run[-1][1] for run in runs) for name, runs in results.items() if runs}
+        floor = frames.pop(FLOOR_NAME)
+        beyond = ", ".join(f"{name} {frame:.0f} ms (+{frame - floor:.0f} ms)" for name, frame in frames.items())
+        print(f"\nfirst frame: Textual floor {floor:.0f} ms; {beyond}")
 
 
 if __name__ == "__main__":
