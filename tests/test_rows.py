@@ -97,3 +97,17 @@ def test_stamps_join_to_one_line_a_row_in_order() -> None:
     assert lines[0] == "/lib/story-0.txt\x001000\x001750000000123456789"
     assert lines[4320] == f"/lib/story-4320.txt\x00{1000 + 4320}\x00{1_750_000_000_123_456_789 + 4320}"
     assert "".join(Rows().stamps()) == ""
+
+
+def test_a_partial_article_has_every_field_of_the_full_one() -> None:
+    """The list's articles are built field by field (fast): each field set, the rest as the dataclass's defaults."""
+    from dataclasses import fields
+
+    from reader.rows import partial_article
+
+    article = partial_article("story-1", "A title", "WORLD", 4, "2025-05-01")
+    full = Article(id="story-1", title="A title", section="WORLD", read_minutes=4, published="2025-05-01")
+    for field in fields(Article):
+        expected = True if field.name == "partial" else getattr(full, field.name)
+        assert getattr(article, field.name) == expected, field.name
+    assert article == full and hash(article) == hash(full) and repr(article) == repr(full)
