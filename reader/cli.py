@@ -7,15 +7,16 @@ that holds external text (paths, titles, reasons) goes through ``clean_line``.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, NoReturn, Protocol
 
 import orjson
 from rich.cells import cell_len, set_cell_size
@@ -23,15 +24,26 @@ from rich.cells import cell_len, set_cell_size
 from reader.text import clean_line
 
 if TYPE_CHECKING:
+    import argparse
+
     from reader.library import Library
     from reader.model import Article
     from reader.store import Store
 
 # The library, the store and the feeds are imported where a command uses them: the TUI's
 # first paint should not wait for modules it does not need (and ``reader`` imports them
-# with the garbage collector paused, see :func:`run_tui`).
+# with the garbage collector paused, see :func:`run_tui`). So is argparse: a bare ``reader``
+# (the usual launch) has no arguments to parse.
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[["argparse.Namespace"], int]
+
+
+class TuiArguments(Protocol):
+    """What the interactive reader is opened with."""
+
+    paths: list[str]
+    """Extra article files or folders."""
+
 
 COMMANDS: tuple[str, ...] = (
     "parse",
@@ -61,13 +73,19 @@ class CommandError(Exception):
         self.details = list(details)
 
 
-class ArgumentParser(argparse.ArgumentParser):
-    """argparse, with its error messages (which quote the command line) made safe to print."""
+@cache
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser, with its error messages (which quote the command line) made safe to print
+    (argparse is imported here: the usual launch does without it)."""
+    import argparse
 
-    def error(self, message: str) -> NoReturn:
-        """Print usage and one clean error line; exit 2."""
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {clean_line(message)}\n")
+    class ArgumentParser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            """Print usage and one clean error line; exit 2."""
+            self.print_usage(sys.stderr)
+            self.exit(2, f"{self.prog}: error: {clean_line(message)}\n")
+
+    return ArgumentParser
 
 
 def fail(message: str, details: Iterable[str] = ()) -> None:
@@ -344,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     A subcommand added here (with ``set_defaults(handler=...)``) is all ``main`` needs.
     """
-    parser = ArgumentParser(prog="reader", description="A terminal news reader.")
+    parser = _parser_class()(prog="reader", description="A terminal news reader.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("parse", help="parse page dumps and print the result")
@@ -392,6 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def subcommands(parser: argparse.ArgumentParser) -> list[str]:
     """The names of a parser's subcommands, in the order they were added."""
+    import argparse
+
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return list(action.choices)
@@ -401,12 +421,12 @@ def subcommands(parser: argparse.ArgumentParser) -> list[str]:
 def tui_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     """Arguments of the interactive reader."""
     names = ", ".join(sorted(commands))
-    parser = ArgumentParser(prog="reader", description=f"A terminal news reader. Subcommands: {names}.")
+    parser = _parser_class()(prog="reader", description=f"A terminal news reader. Subcommands: {names}.")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="extra article files or folders to open")
     return parser
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def run_tui(args: TuiArguments) -> int:
     """Open the interactive reader on the bundled and the user's library, plus PATHs.
 
     The garbage collector is paused until the first screen is painted: starting up builds
@@ -473,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and (problem := unknown_command(argv[0], COMMANDS)):
             fail(problem)
             return 2
-        return run_tui(tui_parser().parse_args(argv))
+        return run_tui(tui_parser().parse_args(argv) if argv else SimpleNamespace(paths=[]))
     except CommandError as error:
         fail(str(error), error.details)
         return 1
