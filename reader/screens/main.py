@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -184,6 +184,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.feed_statuses: dict[str, FeedStatus] = {}
         self.opened_file: FileStamp | None = None  # the open story's file as it was read
         self._keys_shown: tuple[bool, ...] = ()  # what the footer's keys showed at the last open
+        self._shown = False  # resumed (shown) once already
 
     @property
     def current(self) -> str | None:
@@ -229,6 +230,11 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if last and self.library.get(last) is not None:
             self.open_article(last, mark_read=False)
         self.call_after_refresh(_quick_thread_switches)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._shown:  # the first time, every widget was styled as it was mounted, just before: once is enough
+            self._shown = True  # (Textual would style the whole screen again: ~30 widgets, milliseconds at launch)
+            event.refresh_styles = False
 
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
