@@ -216,3 +216,22 @@ def test_nothing_the_first_paint_does_not_need_is_imported_before_it() -> None:
     code = f"import sys, reader.cli, reader.app\nprint(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+async def test_the_main_screen_shown_first_looks_as_it_does_styled_again(library: Library, tmp_path: Path) -> None:
+    """Issue 9: the first showing skips Textual's restyle of the whole screen (its widgets were styled as they
+    were mounted): every widget has the style, and the screen the look, that a full restyle gives."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+
+        def styles() -> list[tuple[str, str | None, str]]:
+            return [(type(w).__name__, w.id, w.styles.css) for w in screen.walk_children(with_self=True)]
+
+        first, look = styles(), app.export_screenshot()
+        screen.update_node_styles(animate=False)
+        screen.refresh(layout=True)
+        await settle(pilot)
+        assert styles() == first
+        assert app.export_screenshot() == look
