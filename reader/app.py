@@ -23,9 +23,7 @@ from reader.config import Config
 from reader.keymap import check_keymap, clashes
 from reader.library import Library
 from reader.model import Article
-from reader.screens.help import HelpScreen
 from reader.screens.main import MainScreen
-from reader.screens.problems import ProblemEntry, ProblemsScreen
 from reader.search import SearchError, SearchIndex, default_path
 from reader.store import Store
 from reader.text import clean_line
@@ -42,6 +40,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from reader.screens.loading import LoadingScreen
+    from reader.screens.problems import ProblemEntry
 
 Loader = Callable[[], tuple[Library, Store]]
 Reloader = Callable[[], Library]
@@ -379,6 +378,8 @@ class ReaderApp(App[None]):
         return next((s for s in reversed(self.screen_stack) if isinstance(s, MainScreen)), None)
 
     def action_help(self) -> None:
+        from reader.screens.help import HelpScreen  # not needed at launch
+
         if isinstance(self.screen, HelpScreen):
             return
         main = self._main()
@@ -388,6 +389,8 @@ class ReaderApp(App[None]):
         self.push_screen(HelpScreen([(first[0], [*app_keys, *first[1]]), *rest], keymap=self.keymap))
 
     def action_problems(self) -> None:
+        from reader.screens.problems import ProblemsScreen  # not needed at launch
+
         if isinstance(self.screen, ProblemsScreen):
             return
         problems: list[ProblemEntry] = []
@@ -420,6 +423,13 @@ class ReaderApp(App[None]):
 
     def apply_keymap(self) -> None:
         """Apply the user's key bindings (``keymap`` in config.json); entries that cannot be applied are problems."""
+        if not self.config.keymap:  # the usual case: nothing to check (nor the dialogs' modules to import)
+            self.keymap = {}
+            self.set_keymap(self.keymap)
+            return
+        from reader.screens.help import HelpScreen
+        from reader.screens.problems import ProblemsScreen
+
         keyed = (type(self), MainScreen, HeadlineList, ArticleView, Sidebar, FindBar, HelpScreen, ProblemsScreen)
         panes = {
             cls.__name__: [(b.id, b.key) for b in cls.BINDINGS if isinstance(b, Binding) and b.id] for cls in keyed

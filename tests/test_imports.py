@@ -65,11 +65,12 @@ def test_the_palette_still_offers_the_reader_commands() -> None:
 
 def test_a_warm_start_imports_neither_the_parser_nor_the_story_renderer() -> None:
     """Issue 9: the first paint shows the parse cache's headlines, so the parser (its modules build dozens of
-    patterns), the article renderer and the loading screen of a first start are imported when first used."""
+    patterns), the article renderer, the loading screen of a first start and the help and problems screens are
+    imported when first used."""
     code = (
         "import sys\nimport reader.cli, reader.app\n"
         "print(sorted(m for m in sys.modules if m in ('reader.parse', 'reader.dates', 'reader.shapes',"
-        " 'reader.render', 'reader.screens.loading')))"
+        " 'reader.render', 'reader.screens.loading', 'reader.screens.help', 'reader.screens.problems')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

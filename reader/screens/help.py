@@ -56,6 +56,7 @@ def split(groups: Sequence[Table]) -> tuple[list[Table], list[Table]]:
 class HelpScreen(ModalScreen[None]):
     """Lists the keys it is given, group by group, with the keymap applied; "Esc closes" always in sight."""
 
+    CSS_PATH = "dialogs.tcss"  # read when the first of these screens opens: not at launch
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
         # the list's own keys, as in the headline list (arrows and PgUp/PgDn scroll it already)

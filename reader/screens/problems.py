@@ -53,6 +53,7 @@ def entry(problem: ProblemEntry) -> Text:
 class ProblemsScreen(ModalScreen[None]):
     """A list of every problem met since the app started."""
 
+    CSS_PATH = "dialogs.tcss"  # read when the first of these screens opens: not at launch
     BINDINGS = [
         Binding("escape,q,p", "dismiss", "Close", id="problems.close"),
         Binding("j", "scroll_list('down')", "Down", show=False, id="problems.down"),
