@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 from platformdirs import user_cache_path, user_config_path, user_data_path
@@ -48,7 +47,7 @@ def config_file() -> Path:
 
 def seeds_dir() -> Path:
     """The bundled sample library: inside the installed package, or the checkout's ``seeds/``."""
-    packaged = Path(str(resources.files("reader"))) / "seeds"
+    packaged = Path(__file__).parent / "seeds"  # where a wheel puts them (importlib.resources says so too, slower)
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "seeds"
