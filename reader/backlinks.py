@@ -10,7 +10,6 @@ file holds the ids in that order too, so a list of the same stories in another o
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import operator
 import os
 import subprocess
@@ -49,6 +48,8 @@ Resolve = Callable[[str], str | None]
 
 def backlinks_key(rows: Rows) -> str:
     """What backlinks found over these rows are kept under: every file's path, size and mtime."""
+    import hashlib  # here: a launch does without it (OpenSSL's library is slow to load)
+
     digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
     digest.update("".join(rows.stamps()).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

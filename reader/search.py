@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import importlib
 import itertools
 import os
@@ -566,6 +565,8 @@ def _keys(articles: Sequence[Article], paths: Mapping[str, str], stamps: Stamps)
 
 def _digest(keys: Iterator[Key]) -> str:
     """One string for every key in order (the index keeps it, and how many stories, after a complete update)."""
+    import hashlib  # here, in the indexing worker: a launch does without it (OpenSSL's library is slow to load)
+
     digest = hashlib.sha1(usedforsecurity=False)
     while chunk := list(itertools.islice(keys, 2000)):
         text = "".join(f"{ident}\0{size}\0{mtime}\n" for _, ident, size, mtime in chunk)

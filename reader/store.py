@@ -14,7 +14,6 @@ not shown yet). Records of the wrong type are skipped and reported, the rest kep
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -60,6 +59,8 @@ class Bookmark:
 
 def doc_id(article_id: str) -> int:
     """The stable TinyDB document id of an article (63-bit hash of its id)."""
+    import hashlib  # here: a launch only reads marks (OpenSSL's library is slow to load)
+
     return int.from_bytes(hashlib.blake2b(article_id.encode("utf-8"), digest_size=8).digest(), "big") >> 1
 
 

@@ -76,13 +76,14 @@ def test_a_warm_start_imports_neither_the_parser_nor_the_story_renderer() -> Non
     assert result.stdout.strip() == "[]"
 
 
-def test_a_bare_launch_parses_no_arguments() -> None:
-    """Issue 9: ``reader`` with no arguments (the usual launch) starts without argparse (and its gettext);
-    ``reader PATH`` and the subcommands still parse theirs (tests/test_cli*.py)."""
+def test_a_bare_launch_imports_neither_argparse_nor_hashlib() -> None:
+    """Issue 9: ``reader`` with no arguments (the usual launch) starts without argparse (and its gettext):
+    ``reader PATH`` and the subcommands still parse theirs (tests/test_cli*.py); nor hashlib (OpenSSL's
+    library), which only writing marks, keeping backlinks and indexing use."""
     code = (
         "import sys\nfrom reader.app import ReaderApp\nReaderApp.run = lambda self, *a, **k: None\n"
         "import reader.cli\nassert reader.cli.main([]) == 0\n"
-        "print(sorted(m for m in sys.modules if m in ('argparse', 'gettext')))"
+        "print(sorted(m for m in sys.modules if m in ('argparse', 'gettext', 'hashlib', '_hashlib')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
