@@ -47,8 +47,9 @@ _UNSAFE_UTF8 = (
 
 def unsafe(text: str) -> bool:
     """Does ``text`` hold a character the parser never leaves in article text?"""
-    if text.isprintable() and text.isascii():
-        return False  # the common case, in two quick C checks
+    if text.isascii():  # the common case: a C0 control is all it could hold (looked for in bytes: quick)
+        data = text.encode("ascii")
+        return len(data.translate(None, _C0_BYTES)) != len(data)
     data = text.encode("utf-8", "surrogatepass")
     if len(data.translate(None, _C0_BYTES)) != len(data):
         return True

@@ -111,3 +111,18 @@ def test_a_partial_article_has_every_field_of_the_full_one() -> None:
         expected = True if field.name == "partial" else getattr(full, field.name)
         assert getattr(article, field.name) == expected, field.name
     assert article == full and hash(article) == hash(full) and repr(article) == repr(full)
+
+
+def test_each_kind_of_unsafe_text_in_a_cached_column_drops_its_row_only() -> None:
+    """The columns are checked whole (quick); a title with any character the parser never leaves (C0 and C1
+    controls, DEL, bidirectional overrides, lone surrogates, line breaks) drops that row; accents and the rest stay."""
+    bad = ["\x1b[2J", "a\x00b", "del\x7f", "tab\there", "two\nlines", "c1 \x85", "bidi \u202e", "iso \u2066", "\ud800"]
+    good = ["Café crème", "Ελληνικά", "emoji 🎉", "plain ASCII"]
+    for title in bad:
+        data = through_json(some_rows())
+        data["titles"][2] = title
+        assert Rows.from_json(data).ids == [f"story-{n}" for n in (0, 1, 3, 4, 5)], repr(title)
+    for title in good:
+        data = through_json(some_rows())
+        data["titles"][2] = title
+        assert Rows.from_json(data).titles[2] == title
