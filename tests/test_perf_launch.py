@@ -21,6 +21,7 @@ from reader.screens.loading import LoadingScreen
 from reader.screens.main import MainScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
+from reader.widgets.filter_box import INDEXING, FilterBox
 from reader.widgets.headline_list import HeadlineList
 from tests.helpers.pilot import main, settle
 
@@ -235,3 +236,27 @@ async def test_the_main_screen_shown_first_looks_as_it_does_styled_again(library
         await settle(pilot)
         assert styles() == first
         assert app.export_screenshot() == look
+
+
+async def test_the_filter_box_made_at_its_first_use_knows_what_the_index_said(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9: a launch composes no filter box (one widget and Input's styles fewer); the box made when / is first
+    pressed searches as the one made at launch did: titles only once the index failed, the index once ready."""
+    monkeypatch.setattr(ReaderApp, "reindex", lambda self: None)  # what the index says is what the test says
+    for news, searches_index in (([False], False), ([True], True), ([False, True], False), ([], False)):
+        app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = main(app)
+            assert not screen.query(FilterBox)
+            for ok in news:
+                screen.search_ready(ok)
+            await pilot.press("slash")
+            box = screen.query_one(FilterBox)
+            assert box.has_focus and box.display
+            assert (box.ready and box.index is not None) is searches_index, news
+            assert (box.border_subtitle == INDEXING) is (not news), news  # "indexing…" until the index says
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not box.display and screen.query_one(HeadlineList).has_focus

@@ -73,8 +73,9 @@ async def test_a_word_only_in_the_body_finds_the_story(library: Library, tmp_pat
     app = make_app(library, tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
+        await pilot.press("slash")  # the box, made now, knows the index is ready
         assert app.screen.query_one(FilterBox).ready
-        await pilot.press("slash", *"smoked eel")
+        await pilot.press(*"smoked eel")
         await settle(pilot)
         assert shown(app) == ["Harbour stalls reopen after the storm"]
         assert "“smoked eel”: 1" in app.sub_title
@@ -181,9 +182,11 @@ async def test_an_index_from_the_last_run_answers_while_it_is_brought_up_to_date
     index = SlowIndex(path)
     app = make_app(library, tmp_path, index)
     async with app.run_test(size=(160, 40)) as pilot:
-        assert await until(pilot, lambda: bool(app.screen.query(FilterBox)) and app.screen.query_one(FilterBox).ready)
+        assert await until(pilot, lambda: bool(app.screen.query(HeadlineList)))
+        await pilot.press("slash")
+        assert await until(pilot, lambda: app.screen.query_one(FilterBox).ready)
         assert not index.go.is_set()
-        await pilot.press("slash", *"smoked eel")
+        await pilot.press(*"smoked eel")
         assert await until(pilot, lambda: shown(app) == ["Harbour stalls reopen after the storm"])  # text only
         assert not app.screen.query_one(FilterBox).border_subtitle
         index.go.set()
@@ -197,7 +200,7 @@ async def test_without_an_earlier_index_the_box_says_indexing_until_the_first_bu
     index = SlowIndex(tmp_path / "search.sqlite")
     app = make_app(library, tmp_path, index)
     async with app.run_test(size=(160, 40)) as pilot:
-        assert await until(pilot, lambda: bool(app.screen.query(FilterBox)))
+        assert await until(pilot, lambda: bool(app.screen.query(HeadlineList)))
         await pilot.press("slash", *"smoked eel")
         assert await until(pilot, lambda: "indexing" in app.screen.query_one(HeadlineList).empty_message)
         assert app.screen.query_one(FilterBox).border_subtitle == INDEXING
@@ -213,10 +216,10 @@ async def test_the_titles_are_folded_when_the_box_opens_and_the_first_search_fin
     app = make_app(library, tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        box = app.screen.query_one(FilterBox)
-        assert box._matcher is None  # nothing folded before the box is opened
+        assert not app.screen.query(FilterBox)  # nothing folded before the box is opened: no box yet
         await pilot.press("slash")
         await settle(pilot)
+        box = app.screen.query_one(FilterBox)
         folded = box._matcher
         assert folded is not None and folded.fits(app.screen.query_one(HeadlineList).rows)  # before any key
         await pilot.press(*"lanterns")

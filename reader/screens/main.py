@@ -185,6 +185,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.opened_file: FileStamp | None = None  # the open story's file as it was read
         self._keys_shown: tuple[bool, ...] = ()  # what the footer's keys showed at the last open
         self._shown = False  # resumed (shown) once already
+        self._index_news: list[bool] = []  # what search_ready said so far (for a filter box made later)
 
     @property
     def current(self) -> str | None:
@@ -197,7 +198,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         yield TitleHeader()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
-                yield FilterBox(self.index, id="filter")
                 yield HeadlineList(id="headlines")
             with Vertical(id="centre"):
                 yield Breadcrumb(id="breadcrumb")
@@ -321,7 +321,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
             headlines.empty_message = "Searching…"
-            self.query_one(FilterBox).search(self.filter_text, self._scoped(self._view_rows()), keep)
+            self._filter_box().search(self.filter_text, self._scoped(self._view_rows()), keep)
             return
         headlines.empty_message = EMPTY[self.view]
         rows = self._scoped(self._view_rows())
@@ -353,7 +353,9 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     def search_ready(self, ok: bool = True) -> None:
         """The full-text index is built (``ok``) or unusable: filter again with it (or titles only)."""
-        self.query_one(FilterBox).index_ready(ok)
+        self._index_news.append(ok)
+        for box in self.query(FilterBox):
+            box.index_ready(ok)
         if self.filter_text:
             self._show_rows()
 
@@ -361,18 +363,29 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     def _filter_submitted(self) -> None:
         self.query_one(HeadlineList).focus()
 
+    def _filter_box(self) -> FilterBox:
+        """The filter box, made the first time it is wanted (a launch does without it: one widget fewer to
+        style, and no Input styles to read)."""
+        for box in self.query(FilterBox):
+            return box
+        box = FilterBox(self.index, id="filter")
+        for ok in self._index_news:
+            box.index_ready(ok)
+        self.query_one("#left").mount(box, before=0)  # above the list; styled (hidden) at once
+        return box
+
     def action_filter(self) -> None:
-        box = self.query_one("#filter", FilterBox)
+        box = self._filter_box()
         box.display = True
         self.set_focus(box)  # at once, so keys typed right after "/" reach the box
         if not box.value:
             box.prepare(self._scoped(self._view_rows()))  # the titles folded before the first key
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.value:
-            box.value = ""  # Input.Changed re-shows every row
-        box.display = False
+        for box in self.query(FilterBox):
+            if box.value:
+                box.value = ""  # Input.Changed re-shows every row
+            box.display = False
         self.query_one(HeadlineList).focus()
 
     def action_view(self, view: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
@@ -43,19 +42,22 @@ class FindBar(Horizontal):
     class Closed(Message):
         """The user closed the bar."""
 
-    def compose(self) -> ComposeResult:
-        yield Input(placeholder="Find in this story", id="find-input", select_on_focus=True)
-        yield Static("", id="find-count")
+    def _parts(self) -> tuple[Input, Static]:
+        """The words box and the count, made when the bar first opens (a launch does without them)."""
+        if not self.children:
+            self.mount(Input(placeholder="Find in this story", id="find-input", select_on_focus=True))
+            self.mount(Static("", id="find-count"))
+        return self.query_one(Input), self.query_one("#find-count", Static)
 
     @property
     def query_text(self) -> str:
-        """The words typed."""
-        return self.query_one(Input).value
+        """The words typed ("" before the bar first opens)."""
+        return self._parts()[0].value if self.children else ""
 
     def open(self) -> None:
         """Show the bar and take the keys."""
         self.display = True
-        self.query_one(Input).focus()
+        self._parts()[0].focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -66,7 +68,9 @@ class FindBar(Horizontal):
         self.post_message(self.Step(1))  # Enter: the next match
 
     def watch_found(self, found: tuple[int, int] | None) -> None:
-        count = self.query_one("#find-count", Static)
+        if not self.children:
+            return  # never opened: no count to show
+        count = self._parts()[1]
         if found is None or not self.query_text:
             count.update("")
         elif found[1] == 0:
