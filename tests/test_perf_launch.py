@@ -219,10 +219,14 @@ def test_nothing_the_first_paint_does_not_need_is_imported_before_it() -> None:
     assert result.stdout.strip() == "[]"
 
 
-async def test_the_main_screen_shown_first_looks_as_it_does_styled_again(library: Library, tmp_path: Path) -> None:
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_main_screen_shown_first_looks_as_it_does_styled_again(
+    library: Library, tmp_path: Path, theme: str
+) -> None:
     """Issue 9: the first showing skips Textual's restyle of the whole screen (its widgets were styled as they
-    were mounted): every widget has the style, and the screen the look, that a full restyle gives."""
-    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    were mounted): every widget has the style, and the screen the look, that a full restyle gives (whichever
+    theme the config names: the app sets it as it starts)."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(theme=theme), poll_interval=0)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -231,6 +235,7 @@ async def test_the_main_screen_shown_first_looks_as_it_does_styled_again(library
             return [(type(w).__name__, w.id, w.styles.css) for w in screen.walk_children(with_self=True)]
 
         first, look = styles(), app.export_screenshot()
+        assert app.theme == theme
         screen.update_node_styles(animate=False)
         screen.refresh(layout=True)
         await settle(pilot)
