@@ -8,6 +8,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,9 @@ from reader.links import Pacer, Resolver
 from reader.model import Article
 from reader.rows import Rows
 from reader.text import ParseError, clean_line
+
+#: An article's id.
+_ID = attrgetter("id")
 
 LinksOf = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None]
 #: Called with stories as a first start parses them (and the files they come from).
@@ -233,9 +237,12 @@ class Library:
         the key of this library's files (sizes, mtimes) they must have been found for;
         ``unchecked``: the stories come from the parse cache as the last run left it, and
         the files have not been looked at yet (the caller checks them soon after)."""
-        unique: dict[str, Article] = {}
-        for article in articles:
-            unique.setdefault(article.id, article)
+        listed = articles if isinstance(articles, list) else list(articles)
+        unique: dict[str, Article] = dict(zip(map(_ID, listed), listed, strict=True))  # quick: right if no id twice
+        if len(unique) != len(listed):  # some twice: the first of each counts (and its place)
+            unique = {}
+            for article in listed:
+                unique.setdefault(article.id, article)
         self.articles: list[Article] = sorted(unique.values(), key=lambda a: a.published or "", reverse=True)
         self.by_id = unique
         self.paths = paths or {}  # article id → file path

@@ -9,6 +9,7 @@ import pytest
 
 from reader.library import Library, ParseCache, load_library
 from reader.links import Resolver
+from reader.model import Article
 from reader.paths import seeds_dir
 
 PAGE = "SECTION\n1 MIN READ\n{title}\nA dek line.\n{date}\n\nBody text of {title}.\n\n{related}SOURCE:Sample\nExplore\n{explore}\n"
@@ -207,3 +208,18 @@ def test_backlinks_are_kept_between_runs_and_found_again_when_files_change(
     backlinks_path(cache_file).write_bytes(b'{"key": 5, "graph": {"x": ["y"]}}')
     damaged = load_library([folder], cache=ParseCache(cache_file))
     assert damaged.backlinks(ferry.id) == []
+
+
+def test_of_stories_with_the_same_id_the_first_is_kept_in_its_place() -> None:
+    """The library lists each id once: the first story given with it, where the first was (ties in date keep
+    the order given), whether ids repeat or not."""
+    a1, b, a2, c = (
+        Article(id="a", title="First A", published="2025-05-01"),
+        Article(id="b", title="B", published="2025-05-01"),
+        Article(id="a", title="Second A", published="2025-06-01"),
+        Article(id="c", title="C", published="2025-05-01"),
+    )
+    library = Library(iter([a1, b, a2, c]))
+    assert [x.title for x in library.articles] == ["First A", "B", "C"]
+    assert library.get("a") is a1 and len(library) == 3
+    assert [x.title for x in Library([c, b, a1]).articles] == ["C", "B", "First A"]  # same date: as given
