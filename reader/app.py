@@ -160,6 +160,12 @@ class ReaderApp(App[None]):
         self._searchable = False  # the filter has been told it may search the index
         self._growing: Library | None = None  # shown while a first start still parses the rest
         self._gc_paused = gc_paused
+        self._early_variables: dict[str, str] | None = None  # the theme's, when set before any style was read
+        if self.config.theme != self.theme and self.config.theme in self.available_themes:
+            # now, before any style is read: set on mount, every style read by then would be read again
+            self.theme = self.config.theme
+            self._early_variables = self.get_css_variables()
+            self.stylesheet.set_variables(self._early_variables)
 
     def on_load(self) -> None:
         asyncio.get_running_loop().set_default_executor(DaemonExecutor())  # stuck workers never block exit
@@ -172,8 +178,6 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         if self._gc_paused:
             self.call_after_refresh(self._resume_gc)  # after the first screen is painted
-        if self.config.theme in self.available_themes:
-            self.theme = self.config.theme
         self.apply_keymap()
         self.watch(self, "theme", self._theme_changed, init=False)
         if self._load_error is not None:
@@ -186,6 +190,15 @@ class ReaderApp(App[None]):
         else:
             self.push_screen(_loading_screen()())
             self._load()
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """Read the styles again for new theme variables; not for the theme set as the app was made (see
+        ``__init__``): the styles were read with its variables in the first place."""
+        early, self._early_variables = self._early_variables, None
+        if early is not None and early == self.get_css_variables():
+            self.stylesheet.update(self, animate=animate)  # the app's theme classes; no screen yet
+            return
+        super().refresh_css(animate)
 
     def _resume_gc(self) -> None:
         """Collect garbage again; what a warm start built (the library, the main screen) lives as

@@ -265,3 +265,31 @@ async def test_the_filter_box_made_at_its_first_use_knows_what_the_index_said(
             await pilot.press("escape")
             await settle(pilot)
             assert not box.display and screen.query_one(HeadlineList).has_focus
+
+
+async def test_the_config_s_theme_is_in_force_before_any_style_is_read(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9: a theme chosen in the config is set as the app is made, so the styles are read once, with its
+    colours (set on mount, every style read by then was read again: ~25 ms of a launch); a theme picked later
+    still restyles everything."""
+    from textual.css.stylesheet import Stylesheet
+
+    reparsed: list[int] = []
+    reparse = Stylesheet.reparse
+
+    def counted(self: Stylesheet) -> None:
+        reparsed.append(1)
+        reparse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(theme="nord"), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.theme == "nord" and reparsed == []
+        nord = app.get_theme("nord")
+        assert nord is not None and nord.background is not None
+        assert main(app).styles.background.hex.lower() == nord.background.lower()  # nord's colours on screen
+        app.theme = "textual-light"
+        await settle(pilot)
+        assert reparsed and main(app).styles.background != nord.background
