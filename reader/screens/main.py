@@ -215,7 +215,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         headlines.is_read = sidebar.is_read = self.changes.is_read
         headlines.is_bookmarked = sidebar.is_bookmarked = self.changes.is_bookmarked
         self.query_one(Sources).is_read = self.changes.is_read
-        self._load_feed_info()
+        self.call_after_refresh(self._load_feed_info)  # after the first paint: its thread would slow that down
         self._start_reload_checks()
         headlines.focus()
         self._watch_cursor_for_reading_ahead()
