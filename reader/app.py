@@ -24,6 +24,7 @@ from reader.keymap import check_keymap, clashes
 from reader.library import Library
 from reader.model import Article
 from reader.screens.help import HelpScreen
+from reader.screens.key_order import KeysInOrder
 from reader.screens.main import MainScreen
 from reader.screens.problems import ProblemEntry, ProblemsScreen
 from reader.search import SearchError, SearchIndex, default_path
@@ -61,7 +62,7 @@ def _open_article() -> type[Provider]:
     return OpenArticle
 
 
-class ReaderApp(App[None]):
+class ReaderApp(KeysInOrder):
     """A terminal news reader: headlines, the article, and the stories it links to."""
 
     CSS_PATH = "reader.tcss"

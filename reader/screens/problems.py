@@ -79,7 +79,8 @@ class ProblemsScreen(ModalScreen[None]):
 
     def action_scroll_list(self, where: str) -> None:
         """Scroll the problems: ``down``, ``up``, ``home`` or ``end``."""
-        getattr(self.query_one("#problems-list", VerticalScroll), f"scroll_{where}")(animate=False)
+        listing = self.query_one("#problems-list", VerticalScroll)
+        getattr(listing, f"scroll_{where}")(animate=False, immediate=True)  # a burst's next key scrolls on
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss()
