@@ -102,7 +102,8 @@ class FeedRefresher(Widget):
         failed = [feed_problem(result.name, result.error) for result in results if result.state in ("error", "gone")]
         if failed:
             self.post_message(self.Problems(failed))
-        articles, paths = self._stories([r.feed_id for r in results if r.new or r.updated])
+        # "updated": new or changed stories, counted or not (a helper process may die before counting them)
+        articles, paths = self._stories([r.feed_id for r in results if r.state == "updated"])
         self.post_message(self.Finished(results, articles, paths, background=background))
 
     def _stories(self, feed_ids: list[str]) -> tuple[list[Article], dict[str, str]]:
