@@ -154,7 +154,7 @@ class ReaderApp(KeysInOrder):
         self.reload_interval = reload_interval
         self._load_now = load_now and loader is not None
         self._load_error: str | None = None
-        self.runtime_problems: list[str] = []
+        self.runtime_problems: list[ProblemEntry] = []
         self.keymap: dict[str, str] = {}
         """The user's key bindings in force (binding id → keys)."""
         self.search_index = search_index or SearchIndex(default_path())

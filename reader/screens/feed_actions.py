@@ -236,7 +236,7 @@ class FeedActions(MainScreenPart):
 GONE_SKIPPED = "gone (HTTP 410); name it to try again"
 
 
-def failure_line(status: FeedStatus) -> str:
+def failure_line(status: FeedStatus) -> tuple[str, str]:
     """A failing feed's line on the problems screen, as a refresh in the app words it (listed once: a gone
     feed as the next refresh, which skips it, says it)."""
     feed = status.feed

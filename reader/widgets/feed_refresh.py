@@ -50,11 +50,11 @@ class FeedRefresher(Widget):
             self.background = background
 
     class Problems(Message):
-        """Feeds that failed, one line each (for the problems screen)."""
+        """Feeds that failed, one each (for the problems screen): a line, or what it is about and what went wrong."""
 
-        def __init__(self, lines: list[str]) -> None:
+        def __init__(self, lines: Sequence[str | tuple[str, str]]) -> None:
             super().__init__()
-            self.lines = lines
+            self.lines = list(lines)
 
     def __init__(self, interval_minutes: int = 30, limit: int | None = None) -> None:
         """``interval_minutes``: minutes between background refreshes (0: none); ``limit``: page size limit."""
@@ -137,6 +137,7 @@ class FeedRefresher(Widget):
         self.running = False
 
 
-def feed_problem(name: str, error: str | None) -> str:
-    """A failing feed's line for the problems screen: its name in quotes, so a ": " in the name stays in it."""
-    return f"feed “{name}”: {error or 'failed'}"
+def feed_problem(name: str, error: str | None) -> tuple[str, str]:
+    """A failing feed for the problems screen: its name in quotes, and what went wrong (apart: whatever the
+    name holds, nothing of it is taken for the error)."""
+    return f"feed “{name}”", error or "failed"
