@@ -40,14 +40,17 @@ class FeedRefresher(Widget):
             paths: dict[str, str] | None = None,
             error: str | None = None,
             background: bool = False,
+            missing: Sequence[str] = (),
         ) -> None:
-            """``error``: the refresh could not run at all (damaged subscriptions file, ...)."""
+            """``error``: the refresh could not run at all (damaged subscriptions file, ...); ``missing``: the
+            feeds it was to refresh, one of them no longer subscribed (nothing was refreshed)."""
             super().__init__()
             self.results = results
             self.articles = [] if articles is None else articles
             self.paths = {} if paths is None else paths
             self.error = error
             self.background = background
+            self.missing = list(missing)
 
     class Problems(Message):
         """Feeds that failed, one each (for the problems screen): a line, or what it is about and what went wrong."""
@@ -92,7 +95,10 @@ class FeedRefresher(Widget):
 
         try:
             results = refresh(keys, progress=progress, due_only=due_only)
-        except (LookupError, SubscriptionError, OSError) as error:
+        except LookupError as error:  # a feed named is no longer subscribed (removed while the app runs)
+            self.post_message(self.Finished([], error=str(error), background=background, missing=keys))
+            return
+        except (SubscriptionError, OSError) as error:
             self.post_message(self.Finished([], error=str(error) or type(error).__name__, background=background))
             return
         except Exception as error:  # never a traceback in the app: one line instead
