@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 from textual import events
+from textual.widgets import Input
 
 from reader.app import ReaderApp
 from reader.config import Config
@@ -22,6 +23,7 @@ from reader.screens.help import HelpScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.filter_box import FilterBox
+from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from tests import test_feeds_support as support
@@ -71,6 +73,20 @@ async def test_keys_after_the_focus_moves_do_not_act_on_the_list(tmp_path: Path)
 
         assert main(app).query_one(FilterBox).value == "mm"
         assert sum(store.is_read(a.id) for a in library.articles) == before
+
+
+async def test_keys_and_text_pasted_right_after_ctrl_f_reach_the_find_bar(tmp_path: Path) -> None:
+    """ctrl+f shows the find bar and moves to it: the word typed and the text pasted after it go there."""
+    app = seeds_app(tmp_path)
+    async with started(app, (100, 30)) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        burst(app, ["ctrl+f", "t", "h"])
+        app.post_message(events.Paste("e harbour"))
+        await settle(pilot)
+
+        bar = main(app).query_one(FindBar)
+        assert bar.display and bar.query_one(Input).has_focus and bar.query_text == "the harbour"
 
 
 async def test_keys_after_tab_scroll_the_article_and_leave_the_list_alone(tmp_path: Path) -> None:

@@ -50,14 +50,14 @@ class KeysInOrder(App[None]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._held_keys: deque[events.Key] = deque()
+        self._held_keys: deque[events.Key | events.Paste] = deque()  # a paste waits its turn as a key does
         self._key_turn = 0  # which key is on its way; a late round of an earlier one does nothing
         self._key_busy = False
         self._key_since = 0.0  # when the key on its way was handed on
         self._key_watch: Timer | None = None
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.screen_stack:
             self._held_keys.append(event)
             if self._key_busy:
                 self._watch_keys()
@@ -68,7 +68,7 @@ class KeysInOrder(App[None]):
 
     async def _next_key(self) -> None:
         """Hand the first held key on, as Textual would, and follow it through the queues it goes to."""
-        while self._held_keys and not self._key_busy:
+        while self._held_keys and not self._key_busy and self.screen_stack:
             key = self._held_keys.popleft()
             screen, focused = self.screen, self.focused
             target: DOMNode = focused or screen
