@@ -103,11 +103,15 @@ class KeysInOrder(App[None]):
 
     def _arrived(self, trip: _Trip) -> None:
         """The key has had its effect: the next one goes on, once a pane the key showed is drawn."""
+        if not self.screen_stack:  # the app is closing
+            self._release(trip.turn)
+            return
         moved = self.screen is not trip.screen or self.focused is not trip.focused
         if not (moved and self.screen.call_after_refresh(self._release, trip.turn)):
             self._release(trip.turn)
 
     def _release(self, turn: int) -> None:
+        """The key of ``turn`` is seen through: the next one may go."""
         if turn == self._key_turn and self._key_busy:
             self._key_busy = False
             self.call_next(self._next_key)
