@@ -23,6 +23,7 @@ from reader.config import Config
 from reader.keymap import check_keymap, clashes
 from reader.library import Library
 from reader.model import Article
+from reader.screens.key_order import KeysInOrder
 from reader.screens.main import MainScreen
 from reader.search import SearchError, SearchIndex, default_path
 from reader.store import Store
@@ -60,7 +61,7 @@ def _open_article() -> type[Provider]:
     return OpenArticle
 
 
-class ReaderApp(App[None]):
+class ReaderApp(KeysInOrder):
     """A terminal news reader: headlines, the article, and the stories it links to."""
 
     CSS_PATH = "reader.tcss"
@@ -152,7 +153,7 @@ class ReaderApp(App[None]):
         self.reload_interval = reload_interval
         self._load_now = load_now and loader is not None
         self._load_error: str | None = None
-        self.runtime_problems: list[str] = []
+        self.runtime_problems: list[ProblemEntry] = []
         self.keymap: dict[str, str] = {}
         """The user's key bindings in force (binding id → keys)."""
         self.search_index = search_index or SearchIndex(default_path())

@@ -68,6 +68,11 @@ def titles(screen: MainScreen) -> list[str]:
     return [a.title for a in screen.query_one(HeadlineList).rows]
 
 
+def problems(app: ReaderApp) -> list[str]:
+    """The problems met while the app ran, each as one line (what it is about: what went wrong)."""
+    return [p if isinstance(p, str) else ": ".join(p) for p in app.runtime_problems]
+
+
 def toasts(app: ReaderApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -286,7 +291,7 @@ async def test_a_feed_failing_on_every_refresh_is_listed_once(server: HTTPServer
         for _ in range(2):
             await pilot.press("R")
             await settle(pilot)
-        failed = [p for p in app.runtime_problems if "404" in p]
+        failed = [p for p in problems(app) if "404" in p]
         assert len(failed) == 1 and failed[0].startswith("feed “127.0.0.1:")
 
 
@@ -298,10 +303,10 @@ async def test_a_gone_feed_is_listed_once_after_a_refresh(server: HTTPServer, tm
     app = make_app(tmp_path / "state.json")
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        assert len([p for p in app.runtime_problems if p.startswith("feed “")]) == 1
+        assert len([p for p in problems(app) if p.startswith("feed “")]) == 1
         await pilot.press("R")  # skips the gone feed, and says so
         await settle(pilot)
-        gone = [p for p in app.runtime_problems if p.startswith("feed “")]
+        gone = [p for p in problems(app) if p.startswith("feed “")]
         assert len(gone) == 1 and "gone (HTTP 410)" in gone[0]  # one line, not one a wording
 
 
@@ -350,7 +355,7 @@ async def test_progress_shows_in_the_header_while_a_feed_is_slow(server: HTTPSer
             await settle(pilot)
             assert "refreshing" not in app.sub_title
             assert toasts(app)[-1] == "Refreshed 2 feeds: 1 new, 1 failed (p shows why)"
-            assert any("500" in p for p in app.runtime_problems)
+            assert any("500" in p for p in problems(app))
     finally:
         gate.set()
 

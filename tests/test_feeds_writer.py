@@ -15,7 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from reader.feeds import stories, writer
-from reader.feeds.refresh import refresh
+from reader.feeds.refresh import UNCOUNTED, refresh
 from reader.feeds.subscriptions import Feed, add_feed, editing, load_feeds
 from reader.library import load_library, read_article
 from reader.parse import parse
@@ -170,7 +170,7 @@ import reader.feeds.writer as writer
 writer.PROCESS_FROM = int(sys.argv[1])
 start = "import sys; sys.path.insert(0, sys.argv[1]); exec(%r); from reader.feeds.writer import serve; serve()"
 writer._START = start % sys.argv[2]
-from reader.feeds.refresh import refresh
+from reader.feeds.refresh import UNCOUNTED, refresh
 refresh()
 """
 
@@ -413,3 +413,93 @@ def test_a_story_left_by_a_killed_merge_and_changed_since_is_taken_back_with_its
     assert (result.new, result.updated) == (1, 1)
     assert len(texts(feed)) == 2 and all("The quay reopens on Monday." in t for t in texts(feed).values())
     assert_indexed(feed, 2)
+
+
+#: Helper processes that die as soon as they have written a feed's stories (its index on disk, or its new
+#: folder published), before they answer: the refresh never hears what they wrote.
+DIES_AFTER_WRITING = """
+import os
+import reader.feeds.stories as stories
+write_json, publish = stories.write_json, stories.Staged.publish
+def committed(path, data):
+    write_json(path, data)
+    os._exit(9)
+def published(self):
+    counts = publish(self)
+    os._exit(9)
+stories.write_json = committed
+stories.Staged.publish = published
+"""
+
+
+def never_full_text() -> None:
+    """The feeds' items carry their text: no article pages to fetch (helpers digest the feeds whole)."""
+    with editing() as feeds:
+        for feed in feeds:
+            feed.full_text = "never"
+
+
+def helpers_die_after_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+    start = "import sys; sys.path.insert(0, sys.argv[1]); exec(%r); from reader.feeds.writer import serve; serve()"
+    monkeypatch.setattr(writer, "_START", start % DIES_AFTER_WRITING)
+    monkeypatch.setattr(writer, "PROCESS_FROM", 1)
+
+
+def test_stories_a_helper_wrote_before_dying_unanswered_are_counted_once(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New feeds, digested by helpers that die once their folder is published: the stories are new, once."""
+    helpers_die_after_writing(monkeypatch)
+    feed_a, feed_b = harbour_and_tram(server, 5, 7)
+    never_full_text()
+
+    results = refresh()
+
+    assert [(r.state, r.new, r.updated, r.counted) for r in results] == [
+        ("updated", 5, 0, True),
+        ("updated", 7, 0, True),
+    ]
+    assert [r.line() for r in results] == ["Harbour: 5 new, 0 updated", "Tram: 7 new, 0 updated"]
+    assert_indexed(feed_a, 5)
+    assert_indexed(feed_b, 7)
+
+
+def test_new_stories_a_helper_merged_before_dying_are_counted_from_the_disk(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A feed fetched before; this refresh reads its index, then hands its stories to a helper that dies once
+    it has written them: 3 new, the 5 known ones untouched."""
+    feed_a, _feed_b = harbour_and_tram(server, 5, 0)
+    never_full_text()
+    refresh()
+    server.clear()
+    serve_both(server, 8, 0)  # 3 more stories
+    helpers_die_after_writing(monkeypatch)
+
+    results = refresh([feed_a.id])
+
+    assert [(r.state, r.new, r.updated, r.counted) for r in results] == [("updated", 3, 0, True)]
+    assert_indexed(feed_a, 8)
+
+
+def test_stories_a_dying_helper_digested_into_a_known_feed_are_new_or_updated(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A helper digests a known feed whole (its index never read here) and dies unanswered: how many of its
+    stories are new only the dead helper knew, and its line says so; the new feed's stories are new."""
+    feed_a, feed_b = harbour_and_tram(server, 5, 0)
+    never_full_text()
+    refresh([feed_a.id])
+    server.clear()
+    serve_both(server, 8, 4)
+    monkeypatch.setattr(writer, "cores", lambda: 2)  # a helper each: each dies after its own feed
+    monkeypatch.setattr(writer, "NEW_FEED_ITEMS", 1)  # the Tram feed, never fetched, starts the helpers up front
+    helpers_die_after_writing(monkeypatch)
+
+    first, second = refresh([feed_a.id, feed_b.id])
+
+    assert (first.state, first.counted) == ("updated", False)
+    assert first.line() == f"Harbour: {UNCOUNTED}"
+    assert (second.state, second.new, second.updated, second.counted) == ("updated", 4, 0, True)
+    assert_indexed(feed_a, 8)
+    assert_indexed(feed_b, 4)

@@ -273,6 +273,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         updated = sum(r.updated for r in results)
         waiting = sum(1 for r in results if r.state == "waiting")
         tail = f", {waiting} waiting" if waiting else ""
+        uncounted = sum(1 for r in results if not r.counted)
+        if uncounted:  # a helper process died after writing their stories, before counting them
+            tail += f"; {count(uncounted, 'feed')} with stories written but not counted (a helper process stopped)"
         print(f"refreshed {count(len(results), 'feed')}: {new} new, {updated} updated, {len(failed)} failed{tail}")
     return 1 if failed else 0
 

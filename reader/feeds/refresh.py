@@ -10,10 +10,12 @@ write each feed (:mod:`reader.feeds.writer`, :mod:`reader.feeds.digest`).
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,9 +28,11 @@ from reader.feeds.http import Fetcher, FetchError, Limits
 from reader.feeds.pages import Pages
 from reader.feeds.stories import feed_folder, feed_stories
 from reader.feeds.subscriptions import Feed, editing, find, load_feeds
-from reader.feeds.writer import Writer
+from reader.feeds.writer import Writer, counts_after_loss
 
 MAX_BACKOFF = timedelta(hours=6)
+#: What a feed's line says when a helper process died after writing its stories, before counting them.
+UNCOUNTED = "stories written, how many new not known (a helper process stopped before saying)"
 
 
 @dataclass
@@ -41,6 +45,8 @@ class FeedResult:
     state: str  #: "updated", "unchanged" (nothing new or 304), "error", "gone", "waiting" (skipped for now)
     new: int = 0
     updated: int = 0
+    #: False when a helper process died after writing the stories, before saying how many were new
+    counted: bool = True
     status: int | None = None  #: HTTP status of the feed request
     error: str | None = None
     moved_to: str | None = None  #: a permanent redirect's target, now the stored URL
@@ -54,6 +60,8 @@ class FeedResult:
         text = f"{self.name}: no change"
         if self.state == "updated":
             text = f"{self.name}: {self.new} new, {self.updated} updated"
+            if not self.counted:
+                text = f"{self.name}: {UNCOUNTED}"
         if self.moved_to:
             text += f" (moved to {self.moved_to})"
         if self.page_failures:
@@ -132,6 +140,7 @@ class _Run:
                     now=self.now,
                     fetched=_iso(self.now),
                 )
+                existed = os.path.lexists(job.folder)  # to count the stories of a helper that dies unanswered
                 # in a helper process when they run: this loop then only fetches
                 done = await self.writer.digest(job)
                 if done is None:
@@ -147,7 +156,11 @@ class _Run:
                 if done.parsed is not None:
                     counts = await self.items(feed, done.name, done.parsed.items)
                     result.new, result.updated, result.page_failures = counts
-                if result.new or result.updated:
+                if job.folder in self.writer.lost:
+                    found = counts_after_loss(Path(job.folder), existed, (result.new, result.updated))
+                    result.counted = found is not None
+                    result.new, result.updated = found or (0, 0)
+                if result.new or result.updated or not result.counted:
                     result.state = "updated"
             changes.update(
                 failures=0,
@@ -188,7 +201,8 @@ class _Run:
         # the loop is the refresh's bottleneck while a helper process keeps up: the helper finds the ids then
         stories = build(todo, name, items, index, pages, self.now, find_ids=not self.writer.keeps_up())
         written = [s for s, _ in stories]
-        new, updated = await self.writer.save(feed_folder(feed.slug), feed.id, feed.url, written, _iso(self.now))
+        folder = feed_folder(feed.slug)
+        new, updated = await self.writer.save(folder, feed.id, feed.url, written, _iso(self.now), index.keys())
         return new, updated, sum(1 for _, failed in stories if failed)
 
 

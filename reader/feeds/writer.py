@@ -28,13 +28,14 @@ import pickle
 import signal
 import sys
 import threading
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from reader.feeds.cores import cores
 from reader.feeds.digest import Digested, FeedJob, stage
-from reader.feeds.stories import NewStory, Staged, stage_stories, write_stories
+from reader.feeds.stories import NewStory, Staged, read_index, stage_stories, write_stories
 
 #: Stories in one refresh from which the helper process is worth starting (it costs about 0.1 s of CPU).
 PROCESS_FROM = 500
@@ -131,6 +132,8 @@ class Writer:
         self.starting: asyncio.Future[None] | None = None
         self.count = 0
         self.answered = 0  #: requests the helpers did (tests and benchmarks read it)
+        #: feed folders whose digest request a helper took with it when it died (it may have written them first)
+        self.lost: set[str] = set()
 
     def expect(self, new_feeds: int) -> None:
         """Start the helpers now if ``new_feeds`` feeds never fetched before will likely bring enough stories.
@@ -160,13 +163,23 @@ class Writer:
         try:
             answer = await self._remote("digest", job)
         except _Lost:
+            self.lost.add(job.folder)
             return None
         self.answered += 1
         assert isinstance(answer, Digested)
         return answer
 
-    async def save(self, folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> Counts:
-        """Write one feed's new and changed stories; return (new, updated)."""
+    async def save(
+        self,
+        folder: Path,
+        feed_id: str,
+        feed_url: str,
+        stories: list[NewStory],
+        fetched: str,
+        known: Collection[str] = (),
+    ) -> Counts:
+        """Write one feed's new and changed stories; return (new, updated). ``known``: the item keys the
+        feed's index held when the stories were built (what is new among them)."""
         self.stories += len(stories)
         if self.starting is None and stories and self.stories >= self.process_from:
             self.starting = asyncio.ensure_future(self._start())  # once: feeds arrive here together
@@ -176,8 +189,10 @@ class Writer:
             rows = [(s.key, s.digest, s.url, s.title, s.published, s.text, s.full_text, s.article_id) for s in stories]
             try:
                 new, updated = await self._remote("write", (str(folder), feed_id, feed_url, rows, fetched))
-            except _Lost:
-                pass
+            except _Lost:  # it may have written them before dying: then they are found written, counted below
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(self.thread, write_stories, folder, feed_id, feed_url, stories, fetched)
+                return written_counts(folder, stories, known)
             else:
                 self.answered += 1
                 return int(new), int(updated)
@@ -219,6 +234,29 @@ class Writer:
             await self.starting
         await asyncio.gather(*(helper.close() for helper in self.helpers))
         self.thread.shutdown(wait=True)
+
+
+def written_counts(folder: Path, stories: list[NewStory], known: Collection[str]) -> Counts:
+    """(new, updated) among ``stories`` as the feed's index now holds them (whoever wrote them: a helper
+    that died before answering, or the refresh after it); ``known``: the keys the index held before."""
+    index = read_index(folder)
+    written = {s.key for s in stories if index.get(s.key, {}).get("digest") == s.digest}
+    return len(written.difference(known)), len(written.intersection(known))
+
+
+def counts_after_loss(folder: Path, existed: bool, counted: Counts) -> Counts | None:
+    """(new, updated) of a feed whose digest request a dying helper took with it; None when they cannot be told.
+
+    The refresh then parsed the feed and wrote what it found new or changed (``counted``). A helper
+    writes a feed's stories all at once (its index last): either it wrote none, and the refresh all
+    of them, or all, and the refresh found nothing to write. A folder that did not exist before
+    (``existed``) holds only this refresh's stories; in an older one, which were new only the helper knew.
+    """
+    if counted != (0, 0):
+        return counted
+    if not existed:
+        return len(read_index(folder)), 0
+    return None
 
 
 def _read(stream: BinaryIO, size: int) -> bytes:

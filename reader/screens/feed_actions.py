@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -52,6 +53,8 @@ class FeedActions(MainScreenPart):
     def on_main_screen_feeds_known(self, message: FeedsKnown) -> None:
         self.feed_info = message.info
         self.feed_statuses = {status.feed.id: status for status in message.statuses}
+        for status in message.statuses:  # kept once a feed is removed: r on its stories names it
+            self.feed_names[status.feed.id] = self.feed_names[status.feed.slug] = status.feed.name
         self.query_one(Sources).show(message.statuses)
         failing = [failure_line(status) for status in message.statuses if status.feed.gone or status.feed.last_error]
         if failing:  # failed in `reader refresh` or an earlier session: p lists them too (each once)
@@ -129,15 +132,37 @@ class FeedActions(MainScreenPart):
             return info.feed_id
         return None
 
+    def _feed_folder_of(self, article: Article | None) -> str | None:
+        """The feed folder holding the story's file, when the feed indexes no longer list it (folder removed)."""
+        from reader.feeds.stories import articles_root
+
+        path = self.library.paths.get(article.id) if article else None
+        if path is None or Path(path).parent.parent != articles_root():
+            return None
+        return Path(path).parent.name
+
     def action_refresh_feed(self) -> None:
         """Refresh the highlighted feed (Sources pane), else the current story's feed."""
         sources = self.query_one(Sources)
+        target = self._target()
         feed_id = sources.highlighted_feed if sources.has_focus else None
-        feed_id = feed_id or self._feed_of(self._target()) or self.scope
+        feed_id = feed_id or self._feed_of(target) or self.scope
+        if feed_id is None and (slug := self._feed_folder_of(target)) is not None:
+            by_folder = {status.feed.slug: status.feed.id for status in self.feed_statuses.values()}
+            if slug not in by_folder:
+                self._not_subscribed(slug)
+                return
+            feed_id = by_folder[slug]  # still subscribed: the refresh writes its folder again
         if feed_id is None:
             self.notify("Not a feed story: R refreshes every feed" if self.feed_statuses else NO_FEEDS, markup=False)
             return
         self._start_refresh([feed_id])
+
+    def _not_subscribed(self, key: str) -> None:
+        """Say that the feed ``key`` (an id or a folder) is no longer subscribed: one wording, however r found it."""
+        name = self.feed_names.get(key)
+        feed = f"“{clean_line(name)}”" if name else "This story's feed"
+        self.notify(f"{feed} is no longer subscribed: nothing to refresh", severity="warning", timeout=5, markup=False)
 
     def action_refresh_all(self) -> None:
         """Refresh every feed."""
@@ -155,6 +180,10 @@ class FeedActions(MainScreenPart):
 
     def on_feed_refresher_finished(self, message: FeedRefresher.Finished) -> None:
         self.refresh_status = ""
+        if len(message.missing) == 1:  # r on a feed removed since the Sources pane was filled
+            self._not_subscribed(message.missing[0])
+            self._load_feed_info()
+            return
         if message.error is not None:
             self.notify(f"Refresh failed: {clean_line(message.error)}", severity="error", timeout=8, markup=False)
             return
@@ -236,7 +265,7 @@ class FeedActions(MainScreenPart):
 GONE_SKIPPED = "gone (HTTP 410); name it to try again"
 
 
-def failure_line(status: FeedStatus) -> str:
+def failure_line(status: FeedStatus) -> tuple[str, str]:
     """A failing feed's line on the problems screen, as a refresh in the app words it (listed once: a gone
     feed as the next refresh, which skips it, says it)."""
     feed = status.feed

@@ -107,7 +107,7 @@ class HelpScreen(ModalScreen[None]):
     def action_scroll_keys(self, where: str) -> None:
         """Scroll the keys: ``down``, ``up``, ``home``, ``end`` or ``page_down``."""
         keys = self.query_one("#help-keys", VerticalScroll)
-        getattr(keys, f"scroll_{where}")(animate=False)
+        getattr(keys, f"scroll_{where}")(animate=False, immediate=True)  # the next key in a burst scrolls on from here
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 100, "narrow")  # one column of keys on a narrow terminal

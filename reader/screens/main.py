@@ -182,6 +182,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.undo = UndoStack()
         self.feed_info: dict[str, StoryInfo] = {}  # feed stories by article id: URL, feed, file
         self.feed_statuses: dict[str, FeedStatus] = {}
+        self.feed_names: dict[str, str] = {}  # every feed seen while the app runs, by id and by folder: its name
         self.opened_file: FileStamp | None = None  # the open story's file as it was read
         self._keys_shown: tuple[bool, ...] = ()  # what the footer's keys showed at the last open
         self._shown = False  # resumed (shown) once already

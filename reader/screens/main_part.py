@@ -39,6 +39,7 @@ class MainScreenPart(Screen[None]):
         undo: UndoStack
         feed_info: dict[str, StoryInfo]
         feed_statuses: dict[str, FeedStatus]
+        feed_names: dict[str, str]
         opened_file: FileStamp | None
         story: var[Story | None] = var(None)
         view: var[str] = var("")

@@ -15,22 +15,17 @@ from reader.text import clean_line
 
 #: A problem as a line (``what: reason``), or already split into what it is about and why.
 ProblemEntry = str | tuple[str, str]
-FEED_QUOTE = "feed “"  #: how a failing feed's line starts (``feed “name”: why``)
-QUOTE_END = "”: "
 
 
 def where_and_why(problem: ProblemEntry, home: str | None = None) -> tuple[str, str]:
     """A problem split into what it is about (a file, a feed, a setting) and what went wrong.
 
-    ``path: reason`` gives the path (the home folder as ``~``) and the reason; ``feed “name”: reason``
-    the quoted feed; a line without ``": "`` is all "what"; nothing is dropped. A file's problem comes
-    split already, so a ``": "`` in its name stays in the name.
+    ``path: reason`` gives the path (the home folder as ``~``) and the reason; a line without ``": "``
+    is all "what"; nothing is dropped. A file's or a feed's problem comes split already, so a ``": "``
+    in its name stays in the name.
     """
     if isinstance(problem, tuple):
         where, why = clean_line(problem[0]), clean_line(problem[1])
-    elif problem.startswith(FEED_QUOTE) and QUOTE_END in problem:  # a feed, named in quotes: its ": " stay
-        cut = problem.index(QUOTE_END) + 1
-        where, why = clean_line(problem[:cut]), clean_line(problem[cut + 2 :])
     else:
         where, _, why = clean_line(problem).partition(": ")
     home = str(Path.home()) if home is None else home
@@ -80,7 +75,8 @@ class ProblemsScreen(ModalScreen[None]):
 
     def action_scroll_list(self, where: str) -> None:
         """Scroll the problems: ``down``, ``up``, ``home`` or ``end``."""
-        getattr(self.query_one("#problems-list", VerticalScroll), f"scroll_{where}")(animate=False)
+        listing = self.query_one("#problems-list", VerticalScroll)
+        getattr(listing, f"scroll_{where}")(animate=False, immediate=True)  # a burst's next key scrolls on
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss()

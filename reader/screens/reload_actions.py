@@ -8,7 +8,7 @@ from textual import work
 from textual.message import Message
 
 from reader.library import Library
-from reader.reload import Changes, compare
+from reader.reload import Changes, compare, release_memory
 from reader.screens.main_part import MainScreenPart
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
@@ -91,6 +91,8 @@ class ReloadActions(MainScreenPart):
             changes.changed.append(article)  # the open story's text changed under the same headline
             if article.id in fresh.paths:
                 changes.paths[article.id] = fresh.paths[article.id]
+        del fresh, known, known_paths  # a whole library at 100k stories: its memory goes back to the system
+        release_memory()
         self.post_message(self.Reloaded(changes, manual))
 
     def on_main_screen_reload_failed(self, message: ReloadFailed) -> None:

@@ -40,21 +40,24 @@ class FeedRefresher(Widget):
             paths: dict[str, str] | None = None,
             error: str | None = None,
             background: bool = False,
+            missing: Sequence[str] = (),
         ) -> None:
-            """``error``: the refresh could not run at all (damaged subscriptions file, ...)."""
+            """``error``: the refresh could not run at all (damaged subscriptions file, ...); ``missing``: the
+            feeds it was to refresh, one of them no longer subscribed (nothing was refreshed)."""
             super().__init__()
             self.results = results
             self.articles = [] if articles is None else articles
             self.paths = {} if paths is None else paths
             self.error = error
             self.background = background
+            self.missing = list(missing)
 
     class Problems(Message):
-        """Feeds that failed, one line each (for the problems screen)."""
+        """Feeds that failed, one each (for the problems screen): a line, or what it is about and what went wrong."""
 
-        def __init__(self, lines: list[str]) -> None:
+        def __init__(self, lines: Sequence[str | tuple[str, str]]) -> None:
             super().__init__()
-            self.lines = lines
+            self.lines = list(lines)
 
     def __init__(self, interval_minutes: int = 30, limit: int | None = None) -> None:
         """``interval_minutes``: minutes between background refreshes (0: none); ``limit``: page size limit."""
@@ -92,7 +95,10 @@ class FeedRefresher(Widget):
 
         try:
             results = refresh(keys, progress=progress, due_only=due_only)
-        except (LookupError, SubscriptionError, OSError) as error:
+        except LookupError as error:  # a feed named is no longer subscribed (removed while the app runs)
+            self.post_message(self.Finished([], error=str(error), background=background, missing=keys))
+            return
+        except (SubscriptionError, OSError) as error:
             self.post_message(self.Finished([], error=str(error) or type(error).__name__, background=background))
             return
         except Exception as error:  # never a traceback in the app: one line instead
@@ -102,7 +108,8 @@ class FeedRefresher(Widget):
         failed = [feed_problem(result.name, result.error) for result in results if result.state in ("error", "gone")]
         if failed:
             self.post_message(self.Problems(failed))
-        articles, paths = self._stories([r.feed_id for r in results if r.new or r.updated])
+        # "updated": new or changed stories, counted or not (a helper process may die before counting them)
+        articles, paths = self._stories([r.feed_id for r in results if r.state == "updated"])
         self.post_message(self.Finished(results, articles, paths, background=background))
 
     def _stories(self, feed_ids: list[str]) -> tuple[list[Article], dict[str, str]]:
@@ -136,6 +143,7 @@ class FeedRefresher(Widget):
         self.running = False
 
 
-def feed_problem(name: str, error: str | None) -> str:
-    """A failing feed's line for the problems screen: its name in quotes, so a ": " in the name stays in it."""
-    return f"feed “{name}”: {error or 'failed'}"
+def feed_problem(name: str, error: str | None) -> tuple[str, str]:
+    """A failing feed for the problems screen: its name in quotes, and what went wrong (apart: whatever the
+    name holds, nothing of it is taken for the error)."""
+    return f"feed “{name}”", error or "failed"
