@@ -9,6 +9,11 @@ the focus was leaving. Here the app holds each key until the one before it has g
 up (its bindings run) and what those posted, such as the focus change, has been handled; after
 a key that moved the focus or changed the screen, until the screen has been laid out and drawn
 again (the pane just shown knows its size: j scrolls it).
+
+A key alone costs next to nothing: the app sees it come back up (its bindings have run) and
+only when the next key arrives checks that what those posted has been handled; the queues are
+followed one by one only for a key a widget kept, or messages still waiting. Text typed into a
+box (the filter, the find bar) goes straight on: it runs no binding and moves no focus.
 """
 
 from __future__ import annotations
@@ -55,21 +60,50 @@ class KeysInOrder(App[None]):
         self._key_busy = False
         self._key_since = 0.0  # when the key on its way was handed on
         self._key_watch: Timer | None = None
+        self._key_trip: _Trip | None = None  # the key on its way, until seen through
+        self._key_event: events.Key | events.Paste | None = None
+        self._key_followed = False  # its queues are being followed (the key may never come back up)
+        self._key_bound = 0  # the turn of a key whose bindings have run, with no key waiting behind it then
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded and self.screen_stack:
+            if not self._key_busy and not self._held_keys and self._typed_as_text(event):
+                await super().on_event(event)  # text for a box: no binding runs, the focus stays
+                return
             self._held_keys.append(event)
+            if self._key_busy:
+                trip = self._key_trip
+                if trip is not None and self._key_bound == trip.turn:
+                    self._key_bound = 0
+                    self._bound(trip)  # its bindings ran before this key came: only what they posted is left
+                else:
+                    self._follow_key()
             if self._key_busy:
                 self._watch_keys()
             else:
                 await self._next_key()
             return
         await super().on_event(event)
+        trip = self._key_trip
+        if trip is not None and event is self._key_event:  # the key came back up; its bindings have run
+            self.call_later(self._bound, trip)
+
+    def _typed_as_text(self, event: events.Key | events.Paste) -> bool:
+        """Is this key text for the focused box, which takes it in without a binding?
+        Such keys need not wait: following each one through the queues made a search typed in
+        a burst wait for the search each letter started (its thread holding the interpreter)."""
+        focused = self.focused
+        if focused is None or not isinstance(event, events.Key):
+            return False
+        return focused.check_consume_key(event.key, event.character)
 
     async def _next_key(self) -> None:
         """Hand the first held key on, as Textual would, and follow it through the queues it goes to."""
         while self._held_keys and not self._key_busy and self.screen_stack:
             key = self._held_keys.popleft()
+            if self._typed_as_text(key):
+                await super().on_event(key)  # text for a box: no binding runs, the focus stays
+                continue
             screen, focused = self.screen, self.focused
             target: DOMNode = focused or screen
             queues: list[MessagePump] = [*target.ancestors_with_self]
@@ -78,11 +112,37 @@ class KeysInOrder(App[None]):
             self._key_turn += 1
             self._key_busy = True
             self._key_since = monotonic()
+            trip = _Trip(self._key_turn, queues, screen, focused)
+            self._key_trip, self._key_event, self._key_followed = trip, key, False
             await super().on_event(key)  # priority bindings here, or to the focused widget's queue
-            self._follow(_Trip(self._key_turn, queues, screen, focused), 0, PASSES + MORE_PASSES)
+            if not key.is_forwarded:  # a priority binding took it: it goes no further
+                self.call_later(self._bound, trip)
+            elif self._held_keys:  # keys wait behind it: see it through even if it never comes back up
+                self._follow_key()
         if not self._held_keys and self._key_watch is not None:
             self._key_watch.stop()
             self._key_watch = None
+
+    def _follow_key(self) -> None:
+        """Follow the key on its way through its queues (once): a key a widget keeps (it never comes
+        back up to the app, where the bindings run) is seen through that way."""
+        trip = self._key_trip
+        if trip is not None and self._key_busy and not self._key_followed:
+            self._key_followed = True
+            self._follow(trip, 0, PASSES + MORE_PASSES)
+
+    def _bound(self, trip: _Trip) -> None:
+        """The key's bindings have run and what they asked the app to do next (a focus change) is done;
+        messages they posted that are still waiting are followed first."""
+        if trip.turn != self._key_turn:
+            return
+        if not self._held_keys:  # nothing waits: what it posted is seen through when a key comes
+            self._key_bound = trip.turn
+            return
+        if any(queue.message_queue_size for queue in trip.queues):
+            self._follow(trip, 0, MORE_PASSES)
+        else:
+            self._arrived(trip)
 
     def _follow(self, trip: _Trip, index: int, passes: int) -> None:
         """Wait for each of the trip's queues in turn to handle what it holds, ``passes`` rounds over."""
@@ -114,6 +174,7 @@ class KeysInOrder(App[None]):
         """The key of ``turn`` is seen through: the next one may go."""
         if turn == self._key_turn and self._key_busy:
             self._key_busy = False
+            self._key_trip = self._key_event = None
             self.call_next(self._next_key)
 
     def _watch_keys(self, wait: float = STUCK) -> None:
