@@ -136,8 +136,8 @@ class KeysInOrder(App[None]):
         messages they posted that are still waiting are followed first."""
         if trip.turn != self._key_turn:
             return
-        if not self._held_keys:  # nothing waits: what it posted is seen through when a key comes
-            self._key_bound = trip.turn
+        if not self._held_keys and self.screen is trip.screen and self.focused is trip.focused:
+            self._key_bound = trip.turn  # nothing waits: what it posted is seen through when a key comes
             return
         if any(queue.message_queue_size for queue in trip.queues):
             self._follow(trip, 0, MORE_PASSES)
