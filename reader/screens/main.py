@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 
 from reader.changes import Change, PendingChanges
 from reader.config import Config
-from reader.history import History
+from reader.history import History, Visit
 from reader.library import Library, Link
 from reader.model import Article
 from reader.screens.feed_actions import FeedActions
@@ -533,13 +533,19 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self.open_article(target)
 
     def action_back(self) -> None:
-        visit = self.history.back(self.query_one(ArticleView).scroll_y)
-        if visit is not None:
-            self.open_article(visit.article_id, record=False, scroll_y=visit.scroll_y, mark_read=False)
+        self._go(self.history.back(self.query_one(ArticleView).scroll_y, self._openable))
 
     def action_forward(self) -> None:
-        visit = self.history.forward(self.query_one(ArticleView).scroll_y)
-        if visit is not None:
+        self._go(self.history.forward(self.query_one(ArticleView).scroll_y, self._openable))
+
+    def _openable(self, article_id: str) -> bool:
+        """Can the story be shown (its file, or its bookmark, is still there)? Back and forward pass over the rest."""
+        return self.library.get(article_id) is not None or remembered(self.store, article_id) is not None
+
+    def _go(self, visit: Visit | None) -> None:
+        if visit is None:
+            self.notify("That story is not in the library", severity="warning")  # every one that way is gone
+        else:
             self.open_article(visit.article_id, record=False, scroll_y=visit.scroll_y, mark_read=False)
 
     def action_next_unread(self) -> None:

@@ -1,0 +1,107 @@
+"""Faults found using reader as a demanding user (review 5): each test failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.app import ReaderApp
+from reader.config import Config
+from reader.library import Library, load_library
+from reader.paths import seeds_dir
+from reader.store import Store
+from tests.helpers.pilot import main, settle
+
+TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
+COBALT = "2026-11-22-cobalt-bay-tidal-power-plant-reaches-full-output"
+HEAT = "2026-11-24-heatwave-warning-for-marrowick-s-southern-coast"
+
+
+def test_marks_picked_up_while_saving_are_reported_by_the_next_refresh(tmp_path: Path) -> None:
+    """A mark made elsewhere and read in while saving our own change still counts as news for the next poll."""
+    path = tmp_path / "state.json"
+    ours, theirs = Store(path), Store(path)
+    theirs.set_read("from-elsewhere")  # `reader read` in a shell, or a second window
+    ours.set_bookmark("ours")  # our save reads the file first: the mark is in memory now
+    assert ours.is_read("from-elsewhere")
+    assert ours.refresh()  # the app recounts and redraws only when told something changed
+    assert not ours.refresh()  # told once
+
+
+async def test_unread_count_is_right_after_marks_made_elsewhere_meet_our_own_change(
+    library: Library, tmp_path: Path
+) -> None:
+    state = tmp_path / "state.json"
+    app = ReaderApp(library, Store(state), Config(), poll_interval=0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        Store(state).set_read(TRAM)  # another reader marks a story read...
+        await pilot.press("b")  # ...just before this one saves a bookmark
+        await settle(pilot)
+        main(app).poll_store()  # what the app does every poll_interval seconds
+        await settle(pilot)
+        assert f"{len(library) - 1} unread" in app.sub_title
+
+
+async def test_back_over_a_story_whose_file_is_gone_goes_to_the_one_before(tmp_path: Path) -> None:
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    for page in seeds_dir().glob("*.txt"):
+        (folder / page.name).write_bytes(page.read_bytes())
+    library = load_library(folders=[folder])
+    app = ReaderApp(
+        library,
+        Store(tmp_path / "state.json"),
+        Config(),
+        poll_interval=0,
+        reloader=lambda: load_library(folders=[folder]),
+        reload_interval=0,
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        for story in (TRAM, HEAT, COBALT):  # three stories read one after the other
+            screen.open_article(story)
+            await settle(pilot)
+        Path(library.paths[HEAT]).unlink()
+        await pilot.press("ctrl+r")  # the reload finds its file gone
+        await settle(pilot)
+        assert library.get(HEAT) is None
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.current == TRAM  # one Back, past the story that is gone
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.current == COBALT  # Forward comes back, past it again
+
+
+async def test_back_with_only_gone_stories_behind_keeps_the_trail(tmp_path: Path) -> None:
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    for page in seeds_dir().glob("*.txt"):
+        (folder / page.name).write_bytes(page.read_bytes())
+    library = load_library(folders=[folder])
+    app = ReaderApp(
+        library,
+        Store(tmp_path / "state.json"),
+        Config(),
+        poll_interval=0,
+        reloader=lambda: load_library(folders=[folder]),
+        reload_interval=0,
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        for story in (TRAM, HEAT):
+            screen.open_article(story)
+            await settle(pilot)
+        Path(library.paths[TRAM]).unlink()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("backspace")  # nothing left behind HEAT: it stays
+        await settle(pilot)
+        assert screen.current == HEAT
+        screen.open_article(COBALT)  # a headline chosen in the list
+        await settle(pilot)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert screen.current == HEAT  # the story read before it is still in the trail
