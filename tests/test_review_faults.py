@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pytest_httpserver import HTTPServer
+
 from reader.app import ReaderApp
 from reader.config import Config
-from reader.library import Library, load_library
-from reader.paths import seeds_dir
+from reader.feeds.refresh import refresh
+from reader.feeds.subscriptions import add_feed
+from reader.library import Library, default_library, load_library
+from reader.model import Article
+from reader.paths import seeds_dir, state_file
 from reader.store import Store
+from tests import test_feeds_support as support
 from tests.helpers.pilot import main, settle
+from tests.test_feeds_support import rss
+
+_module_server = support._module_server
+server = support.server
 
 TRAM = "2026-11-25-tram-line-to-link-port-elsen-and-cobalt-bay-by-2028"
 COBALT = "2026-11-22-cobalt-bay-tidal-power-plant-reaches-full-output"
@@ -105,3 +115,58 @@ async def test_back_with_only_gone_stories_behind_keeps_the_trail(tmp_path: Path
         await pilot.press("backspace")
         await settle(pilot)
         assert screen.current == HEAT  # the story read before it is still in the trail
+
+
+def _market(base: str, title: str, date: str = "Fri, 20 Nov 2026 08:30:00 GMT") -> bytes:
+    item = {"title": title, "link": base + "m", "guid": "m1", "date": date, "content": "<p>Stalls. " * 200 + "</p>"}
+    return rss("Gazette", [item])
+
+
+def _market_stories() -> list[Article]:
+    return [article for article in default_library().articles if "night-market-moves" in article.id]
+
+
+def test_a_headline_edited_by_the_feed_keeps_its_read_mark_and_bookmark(server: HTTPServer) -> None:
+    """News sites edit headlines (and dates): the story's id, made of them, changes, but it is the same story."""
+    base = server.url_for("/")
+    for title, date in (
+        ("Night market moves", "Fri, 20 Nov 2026 08:30:00 GMT"),
+        ("Night market moves to the quay", "Fri, 20 Nov 2026 08:30:00 GMT"),
+        ("Night market moves to the quay", "Sat, 21 Nov 2026 09:00:00 GMT"),
+    ):
+        server.expect_ordered_request("/feed.xml").respond_with_data(
+            _market(base, title, date), content_type="application/rss+xml"
+        )
+    add_feed(base + "feed.xml")
+    refresh()
+    [old] = _market_stories()
+    with Store(state_file()) as store:
+        store.set_read(old.id)
+        store.set_bookmark(old.id, title=old.title, section=old.section, published=old.published)
+    for _ in range(2):  # the headline edited, then the date
+        [result] = refresh()
+        assert (result.new, result.updated) == (0, 1)
+        [story] = _market_stories()
+        assert story.id != old.id
+        with Store(state_file()) as store:
+            assert store.is_read(story.id)
+            assert [mark.id for mark in store.bookmarks] == [story.id]  # one bookmark, on the story as it is now
+            assert store.bookmarks[0].title == story.title
+        old = story
+
+
+def test_a_story_marked_unread_after_its_headline_changed_stays_unread(server: HTTPServer) -> None:
+    base = server.url_for("/")
+    for title in ("Night market moves", "Night market moves to the quay", "Night market moves to the quay"):
+        server.expect_ordered_request("/feed.xml").respond_with_data(
+            _market(base, title), content_type="application/rss+xml"
+        )
+    add_feed(base + "feed.xml")
+    refresh()
+    [old] = _market_stories()
+    Store(state_file()).set_read(old.id)
+    refresh()
+    [story] = _market_stories()
+    Store(state_file()).set_read(story.id, False)  # the user wants it unread again
+    refresh()  # nothing changed in the feed
+    assert not Store(state_file()).is_read(story.id)

@@ -24,6 +24,7 @@ from reader.feeds.extract import plain
 from reader.feeds.feedfile import FeedError, Item, parse_feed
 from reader.feeds.http import Fetcher, FetchError, Limits
 from reader.feeds.pages import Pages
+from reader.feeds.renames import carry_marks
 from reader.feeds.stories import feed_folder, feed_stories
 from reader.feeds.subscriptions import Feed, editing, find, load_feeds
 from reader.feeds.writer import Writer
@@ -274,4 +275,6 @@ def refresh(
         refresh_async(feeds, progress=progress, due_only=due_only, named=named, limits=limits)
     )
     apply_changes(changes)
+    edited = {result.feed_id for result in results if result.updated}
+    carry_marks(feed.slug for feed in feeds if feed.id in edited)  # a story with an edited headline keeps its marks
     return results
