@@ -129,7 +129,7 @@ def _story_id(story: NewStory) -> str | None:
 
 
 def _record(story: NewStory, name: str, article_id: str, fetched: str, was: list[str] | None = None) -> dict[str, Any]:
-    record = {
+    record: dict[str, Any] = {
         "file": name,
         "id": article_id,
         "url": story.url,
