@@ -14,6 +14,7 @@ from reader.library import Library, default_library, load_library
 from reader.model import Article
 from reader.paths import seeds_dir, state_file
 from reader.store import Store
+from reader.widgets.sidebar import Sidebar
 from tests import test_feeds_support as support
 from tests.helpers.pilot import main, settle
 from tests.test_feeds_support import rss
@@ -170,3 +171,38 @@ def test_a_story_marked_unread_after_its_headline_changed_stays_unread(server: H
     Store(state_file()).set_read(story.id, False)  # the user wants it unread again
     refresh()  # nothing changed in the feed
     assert not Store(state_file()).is_read(story.id)
+
+
+TALLOW = "2026-11-21-tallow-river-ferry-strike-ends-after-three-day-standoff"
+
+
+async def test_the_open_storys_links_follow_stories_added_to_the_library(tmp_path: Path) -> None:
+    """A story its Explore names arrives (a reload, a feed refresh): the sidebar stops saying it is not there."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    for page in seeds_dir().glob("*.txt"):
+        if page.name != "southern-coast-heatwave.txt":
+            (folder / page.name).write_bytes(page.read_bytes())
+    app = ReaderApp(
+        load_library(folders=[folder]),
+        Store(tmp_path / "state.json"),
+        Config(),
+        poll_interval=0,
+        reloader=lambda: load_library(folders=[folder]),
+        reload_interval=0,
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        screen.open_article(TALLOW)
+        await settle(pilot)
+        sidebar = screen.query_one(Sidebar)
+        heat = [e for e in sidebar.entries.values() if e.headline.startswith("Heatwave warning")]
+        assert [e.target for e in heat] == [None]  # not in the library yet
+        page = seeds_dir() / "southern-coast-heatwave.txt"
+        (folder / page.name).write_bytes(page.read_bytes())
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        heat = {e.target for e in sidebar.entries.values() if e.headline.startswith("Heatwave warning")}
+        assert heat == {HEAT}  # in Explore (and now in Linked from: it links back)
+        assert screen.story is not None and HEAT in {link.target for link in screen.story.links}

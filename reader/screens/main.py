@@ -453,6 +453,14 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             return
         self._prepare(article, story.scroll_y if story.loading else self.query_one(ArticleView).scroll_y)
 
+    def on_main_screen_library_changed(self) -> None:
+        """Stories came or went: the open story's links may lead elsewhere now (then it is drawn again)."""
+        story = self.story
+        if story is None or story.gone or story.loading:
+            return
+        if self.library.links(story.article) != list(story.links):
+            self.redraw_open_story()
+
     def on_main_screen_opened(self, message: Opened) -> None:
         if message.article.id != self.current:
             return
