@@ -203,6 +203,6 @@ async def test_the_open_storys_links_follow_stories_added_to_the_library(tmp_pat
         (folder / page.name).write_bytes(page.read_bytes())
         await pilot.press("ctrl+r")
         await settle(pilot)
-        heat = {e.target for e in sidebar.entries.values() if e.headline.startswith("Heatwave warning")}
-        assert heat == {HEAT}  # in Explore (and now in Linked from: it links back)
+        targets = {e.target for e in sidebar.entries.values() if e.headline.startswith("Heatwave warning")}
+        assert targets == {HEAT}  # in Explore (and now in Linked from: it links back)
         assert screen.story is not None and HEAT in {link.target for link in screen.story.links}
