@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from reader.app import ReaderApp
@@ -12,8 +14,9 @@ from reader.feeds.refresh import refresh
 from reader.feeds.subscriptions import add_feed
 from reader.library import Library, default_library, load_library
 from reader.model import Article
-from reader.paths import seeds_dir, state_file
+from reader.paths import articles_dir, seeds_dir, state_file
 from reader.store import Store
+from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from tests import test_feeds_support as support
 from tests.helpers.pilot import main, settle
@@ -206,3 +209,31 @@ async def test_the_open_storys_links_follow_stories_added_to_the_library(tmp_pat
         targets = {e.target for e in sidebar.entries.values() if e.headline.startswith("Heatwave warning")}
         assert targets == {HEAT}  # in Explore (and now in Linked from: it links back)
         assert screen.story is not None and HEAT in {link.target for link in screen.story.links}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="feed_actions.py (leftovers3): on a refresh's Finished, an id whose file now holds another id "
+    "(the feed edited the headline) should leave the library; it stays until the next reload check, "
+    "and the toast counts the edited story as new",
+)
+async def test_a_headline_edited_during_an_app_refresh_shows_once(server: HTTPServer, tmp_path: Path) -> None:
+    base = server.url_for("/")
+    server.expect_ordered_request("/feed.xml").respond_with_data(
+        _market(base, "Night market moves"), content_type="application/rss+xml"
+    )
+    server.expect_ordered_request("/feed.xml").respond_with_data(
+        _market(base, "Night market moves to the quay"), content_type="application/rss+xml"
+    )
+    add_feed(base + "feed.xml")
+    await asyncio.to_thread(refresh)  # the first headline, before the app starts
+    app = ReaderApp(
+        load_library(folders=[articles_dir()]), Store(state_file()), Config(refresh_minutes=0), poll_interval=0
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        shown = [a.title for a in main(app).query_one(HeadlineList).rows]
+        assert shown == ["Night market moves to the quay"]
+        assert any("0 new" in str(n.message) for n in app._notifications)
