@@ -16,6 +16,7 @@ from reader.library import Library, default_library, load_library
 from reader.model import Article
 from reader.paths import articles_dir, seeds_dir, state_file
 from reader.store import Store
+from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from tests import test_feeds_support as support
@@ -237,3 +238,39 @@ async def test_a_headline_edited_during_an_app_refresh_shows_once(server: HTTPSe
         shown = [a.title for a in main(app).query_one(HeadlineList).rows]
         assert shown == ["Night market moves to the quay"]
         assert any("0 new" in str(n.message) for n in app._notifications)
+
+
+async def test_a_pane_hidden_by_a_narrower_terminal_hands_the_keys_on(library: Library, tmp_path: Path) -> None:
+    """The sidebar (or article) had the keys when the window got narrow: the keys go to a pane in sight."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen.query_one(Sidebar).focus()
+        await pilot.pause()
+        await pilot.resize_terminal(50, 20)  # one pane at a time: the sidebar folds away
+        await settle(pilot)
+        headlines = screen.query_one(HeadlineList)
+        assert screen.focused is headlines
+        before = headlines.cursor
+        await pilot.press("j")
+        await settle(pilot)
+        assert headlines.cursor != before  # j moves down the list, as the footer says
+
+
+async def test_the_article_being_read_stays_in_sight_when_the_terminal_narrows(
+    library: Library, tmp_path: Path
+) -> None:
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("enter", "tab")  # open the story, then read it in its pane
+        await settle(pilot)
+        article = screen.query_one(ArticleView)
+        assert screen.focused is article
+        await pilot.resize_terminal(50, 20)
+        await settle(pilot)
+        assert screen.focused is article and article.region.width > 0  # still the story on screen, with the keys

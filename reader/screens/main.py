@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from reader.changes import Change, PendingChanges
@@ -231,7 +232,19 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.call_after_refresh(_quick_thread_switches)
 
     def on_resize(self) -> None:
+        had = self.focused
         self._apply_width(self.size.width)
+        self.call_after_refresh(self._refocus, had)
+
+    def _refocus(self, had: Widget | None) -> None:
+        """The pane with the keys went out of sight (a narrower terminal): the story being read stays on screen
+        with them, else the headline list takes them (they did nothing, with nothing focused)."""
+        if self.focused is not None or had is None:
+            return
+        if isinstance(had, ArticleView) and self.story is not None and self.has_class("single"):
+            self._show_article_pane()  # the article takes the screen, with the keys
+        else:
+            self.query_one(HeadlineList).focus()
 
     def _apply_width(self, width: int) -> None:
         narrow = width < NARROW
