@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from reader.app import ReaderApp
 from reader.config import Config
@@ -274,3 +275,21 @@ async def test_the_article_being_read_stays_in_sight_when_the_terminal_narrows(
         await pilot.resize_terminal(50, 20)
         await settle(pilot)
         assert screen.focused is article and article.region.width > 0  # still the story on screen, with the keys
+
+
+def test_a_feed_sending_a_non_ascii_etag_still_refreshes(server: HTTPServer) -> None:
+    """A server's validators in Latin-1 were sent back as they came: every later refresh of the feed failed
+    ("UnicodeEncodeError: 'ascii' codec can't encode..."), and its new stories never came."""
+    base = server.url_for("/")
+    odd = {"ETag": '"café-1"', "Last-Modified": "Sábado, 28 Nov 2026 10:00:00 GMT"}
+    for title in ("Night market moves", "Night market moves", "Night market moves again"):
+        server.expect_ordered_request("/feed.xml").respond_with_response(
+            Response(_market(base, title), content_type="application/rss+xml", headers=odd)
+        )
+    add_feed(base + "feed.xml")
+    [first] = refresh()
+    assert first.state == "updated"
+    [second] = refresh()
+    assert (second.state, second.error) == ("unchanged", None)
+    [third] = refresh()
+    assert (third.state, third.error, third.updated) == ("updated", None, 1)

@@ -191,9 +191,9 @@ class Fetcher:
             if problem is not None:  # a bad port or a control character fails deep in the socket layer
                 raise FetchError(problem if current == url else f"bad redirect: {problem}", status=None)
             headers = {"Accept": accept}
-            if etag:
+            if etag and _sendable(etag):
                 headers["If-None-Match"] = etag
-            if last_modified:
+            if last_modified and _sendable(last_modified):
                 headers["If-Modified-Since"] = last_modified
             async with self._global, self._host_limit(current):
                 try:
@@ -403,3 +403,9 @@ def _connect_message(error: httpx.ConnectError, url: str) -> str:
     if "ssl" in lowered or "tls" in lowered:
         return f"TLS error with {host}: {first_line(error)}"
     return f"cannot connect to {host}: {first_line(error)}"
+
+
+def _sendable(value: str) -> bool:
+    """Can a validator the server sent go back in a request header? One in Latin-1 cannot (the request
+    is then unconditional: a whole fetch, where sending it made every refresh of the feed fail)."""
+    return value.isascii() and value.isprintable()
