@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from werkzeug import Response
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.feeds.refresh import refresh
-from reader.feeds.subscriptions import add_feed
+from reader.feeds.subscriptions import Feed, add_feed, editing, load_feeds
 from reader.library import Library, default_library, load_library
 from reader.model import Article
 from reader.paths import articles_dir, seeds_dir, state_file
@@ -293,3 +294,28 @@ def test_a_feed_sending_a_non_ascii_etag_still_refreshes(server: HTTPServer) -> 
     assert (second.state, second.error) == ("unchanged", None)
     [third] = refresh()
     assert (third.state, third.error, third.updated) == ("updated", None, 1)
+
+
+@pytest.mark.parametrize(
+    ("wait", "honoured"), [("99999999999999999999", True), ("99999999999", True), ("\u00b2", False)]
+)
+def test_a_huge_or_odd_retry_after_fails_one_feed_not_the_refresh(
+    server: HTTPServer, wait: str, honoured: bool
+) -> None:
+    """A Retry-After too large for a date ended every refresh with a traceback (OverflowError): no feed refreshed."""
+    base = server.url_for("/")
+    server.expect_request("/busy.xml").respond_with_data("busy", status=503, headers={"Retry-After": wait})
+    server.expect_request("/feed.xml").respond_with_data(
+        _market(base, "Night market moves"), content_type="application/rss+xml"
+    )
+    with editing() as feeds:  # subscribed while it worked
+        feeds.append(Feed(id="busy0001", url=base + "busy.xml", title="Busy", slug="busy"))
+    add_feed(base + "feed.xml")
+    busy, good = refresh()
+    assert good.state == "updated"
+    assert busy.state == "error" and busy.error is not None and busy.error.startswith("HTTP 503")
+    assert len(busy.error) < 80  # one short line
+    [stored] = [feed for feed in load_feeds() if feed.id == "busy0001"]
+    assert (stored.next_try is not None) == honoured  # a number: it waits, as long as reader lets a server ask
+    if stored.next_try is not None:
+        assert datetime.fromisoformat(stored.next_try) <= datetime.now(UTC) + timedelta(days=1, minutes=1)

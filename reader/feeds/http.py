@@ -76,18 +76,23 @@ class Limits:
     max_bytes: int = MAX_BYTES
 
 
+#: The longest wait a server's Retry-After is honoured for (one day, in seconds).
+MAX_RETRY_AFTER = 86_400
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """A Retry-After header (seconds or an HTTP date) as seconds from now."""
+    """A Retry-After header (seconds or an HTTP date) as seconds from now, at most :data:`MAX_RETRY_AFTER`
+    (a server cannot silence a feed for years, nor ask for a wait no date can hold)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return float(min(int(value), MAX_RETRY_AFTER))
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return min(MAX_RETRY_AFTER, max(0.0, when.timestamp() - (time.time() if now is None else now)))
 
 
 class _Reply(Protocol):
