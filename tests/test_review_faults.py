@@ -11,6 +11,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from reader.app import ReaderApp
+from reader.cli import main as cli_main
 from reader.config import Config
 from reader.feeds.refresh import refresh
 from reader.feeds.subscriptions import Feed, add_feed, editing, load_feeds
@@ -319,3 +320,35 @@ def test_a_huge_or_odd_retry_after_fails_one_feed_not_the_refresh(
     assert (stored.next_try is not None) == honoured  # a number: it waits, as long as reader lets a server ask
     if stored.next_try is not None:
         assert datetime.fromisoformat(stored.next_try) <= datetime.now(UTC) + timedelta(days=1, minutes=1)
+
+
+def test_a_huge_interval_or_retention_is_refused_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """`feeds set X --interval 99999999999999` (a few zeros too many) was taken, then every `refresh --due` and
+    every background refresh in the app ended in an OverflowError traceback; `--keep-days` broke `prune`."""
+    with editing() as feeds:
+        feeds.append(Feed(id="abc", url="https://x.example/rss", slug="x", interval_minutes=30))
+    for flag in ("--interval", "--keep-days"):
+        assert cli_main(["feeds", "set", "abc", flag, "99999999999999"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"reader: {flag} 99999999999999: ") and err.count("\n") == 1
+    [feed] = load_feeds()
+    assert (feed.interval_minutes, feed.retention_days) == (30, None)  # nothing changed
+
+
+def test_a_huge_interval_or_retention_already_saved_breaks_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    """Saved before the check (or by hand): the refresh of the feeds due and prune still run."""
+    with editing() as feeds:
+        feeds.append(
+            Feed(
+                id="abc",
+                url="http://127.0.0.1:9/rss",
+                slug="x",
+                interval_minutes=99999999999999,
+                retention_days=99999999999999,
+                last_refresh=datetime.now(UTC).isoformat(),
+            )
+        )
+    [result] = refresh(due_only=True)
+    assert result.state == "waiting"
+    assert cli_main(["prune", "--dry-run"]) == 0
+    assert "0 stories would be deleted" in capsys.readouterr().out

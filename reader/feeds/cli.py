@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from reader.feeds.subscriptions import FULL_TEXT, Feed, SubscriptionError
+from reader.feeds.subscriptions import FULL_TEXT, MAX_INTERVAL_MINUTES, MAX_KEEP_DAYS, Feed, SubscriptionError
 from reader.text import clean_line
 
 COMMANDS = frozenset({"feeds", "refresh", "prune"})
@@ -45,9 +45,16 @@ def _check_settings(args: argparse.Namespace) -> None:
     interval = getattr(args, "interval", None)
     if interval is not None and interval < 1:
         raise SubscriptionError(f"--interval {interval}: the refresh interval is at least 1 minute")
+    if interval is not None and interval > MAX_INTERVAL_MINUTES:
+        raise SubscriptionError(
+            f"--interval {interval}: the refresh interval is at most {MAX_INTERVAL_MINUTES} minutes (a year)"
+        )
     for flag, value in (("--keep-days", getattr(args, "keep_days", None)), ("--keep", getattr(args, "keep", None))):
         if value is not None and value < 0:
             raise SubscriptionError(f"{flag} {value}: give 0 or more")
+    days = getattr(args, "keep_days", None)
+    if days is not None and days > MAX_KEEP_DAYS:
+        raise SubscriptionError(f"--keep-days {days}: at most {MAX_KEEP_DAYS} (a hundred years)")
 
 
 def _apply_settings(feed: Feed, args: argparse.Namespace) -> None:

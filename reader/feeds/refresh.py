@@ -26,7 +26,7 @@ from reader.feeds.http import Fetcher, FetchError, Limits
 from reader.feeds.pages import Pages
 from reader.feeds.renames import carry_marks
 from reader.feeds.stories import feed_folder, feed_stories
-from reader.feeds.subscriptions import Feed, editing, find, load_feeds
+from reader.feeds.subscriptions import MAX_INTERVAL_MINUTES, Feed, editing, find, load_feeds
 from reader.feeds.writer import Writer
 
 MAX_BACKOFF = timedelta(hours=6)
@@ -92,7 +92,7 @@ def waiting_until(feed: Feed, now: datetime, *, due_only: bool) -> datetime | No
     last = _parse_iso(feed.last_refresh)
     if last is None:
         return None
-    wait = timedelta(minutes=max(1, feed.interval_minutes))
+    wait = timedelta(minutes=min(max(1, feed.interval_minutes), MAX_INTERVAL_MINUTES))
     if feed.failures:
         wait = min(MAX_BACKOFF, timedelta(minutes=2 ** min(feed.failures, 10)))
     return last + wait if last + wait > now else None

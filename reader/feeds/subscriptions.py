@@ -18,6 +18,8 @@ from reader.feeds.files import locked, read_json, write_json
 from reader.parse import slugify
 
 FULL_TEXT = ("auto", "always", "never")
+MAX_INTERVAL_MINUTES = 525_600  #: the longest refresh interval: a year (longer overflows the dates it makes)
+MAX_KEEP_DAYS = 36_500  #: the longest retention: a hundred years
 FORMAT = 1
 
 
