@@ -352,3 +352,41 @@ def test_a_huge_interval_or_retention_already_saved_breaks_nothing(capsys: pytes
     assert result.state == "waiting"
     assert cli_main(["prune", "--dry-run"]) == 0
     assert "0 stories would be deleted" in capsys.readouterr().out
+
+
+def test_subscriptions_with_values_of_the_wrong_type_still_load(capsys: pytest.CaptureFixture[str]) -> None:
+    """feeds.json edited by hand (or by another tool): a value of the wrong type was a traceback in every
+    `refresh`, `feeds list` and background refresh; now that value is the default and the feed stays."""
+    from reader.feeds.files import write_json
+    from reader.feeds.subscriptions import feeds_file
+
+    good = Feed(id="a1", url="http://127.0.0.1:9/a", slug="a").to_dict()
+    odd = {
+        **Feed(id="b2", url="http://127.0.0.1:9/b", slug="b").to_dict(),
+        "interval_minutes": "15",
+        "failures": None,
+        "last_refresh": 12345,
+        "title": ["x"],
+        "gone": "no",
+        "full_text": "sometimes",
+        "retention_days": 1.5,
+    }
+    no_id = {"url": "http://127.0.0.1:9/c", "slug": "c"}
+    write_json(feeds_file(), {"format": 1, "feeds": [good, odd, no_id]})
+    feeds = load_feeds()
+    assert [f.url for f in feeds] == ["http://127.0.0.1:9/a", "http://127.0.0.1:9/b", "http://127.0.0.1:9/c"]
+    b = feeds[1]
+    assert (b.interval_minutes, b.failures, b.last_refresh, b.title, b.gone, b.full_text, b.retention_days) == (
+        60,
+        0,
+        None,
+        "",
+        False,
+        "auto",
+        None,
+    )
+    assert feeds[2].id  # an id of its own
+    assert cli_main(["feeds", "list"]) == 0
+    assert cli_main(["refresh", "--due"]) == 1  # nothing listens on port 9: each fails, in one line
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and all(line.startswith("reader: ") for line in err.splitlines())
