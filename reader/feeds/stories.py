@@ -147,7 +147,8 @@ def _record(story: NewStory, name: str, article_id: str, fetched: str, was: list
 def _earlier_ids(record: dict[str, Any], article_id: str) -> list[str]:
     """The ids an updated story had before (the feed edited its headline or date), newest first: its marks
     follow it to ``article_id`` (:func:`reader.feeds.renames.carry_marks`)."""
-    earlier = [record.get("id"), *(record.get("was") or ())]
+    was = record.get("was")
+    earlier = [record.get("id"), *(was if isinstance(was, list) else ())]
     kept = [i for i in dict.fromkeys(earlier) if isinstance(i, str) and i and i != article_id]
     return kept[:MAX_EARLIER_IDS]
 
