@@ -23,6 +23,7 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from tests import test_feeds_support as support
+from tests.helpers.article import story_text
 from tests.helpers.pilot import main, settle
 from tests.test_feeds_support import rss
 
@@ -390,3 +391,26 @@ def test_subscriptions_with_values_of_the_wrong_type_still_load(capsys: pytest.C
     assert cli_main(["refresh", "--due"]) == 1  # nothing listens on port 9: each fails, in one line
     err = capsys.readouterr().err
     assert "Traceback" not in err and all(line.startswith("reader: ") for line in err.splitlines())
+
+
+async def test_a_story_whose_file_cannot_be_read_says_so_when_opened(tmp_path: Path) -> None:
+    """Its file went (prune from cron) or turned unreadable after the list was shown: the story opened blank,
+    a title over nothing, with no word of why."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    for page in seeds_dir().glob("*.txt"):
+        (folder / page.name).write_bytes(page.read_bytes())
+    library = load_library(folders=[folder])
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        Path(library.paths[HEAT]).write_bytes(b"\x00\x01\x02" * 1000)  # no longer a page
+        main(app).open_article(HEAT)
+        await settle(pilot)
+        text = story_text(app)
+        assert "Heatwave warning for Marrowick" in text
+        assert "could not be read" in text and "p lists why" in text
+        Path(library.paths[HEAT]).write_bytes((seeds_dir() / "southern-coast-heatwave.txt").read_bytes())
+        main(app).redraw_open_story()  # what a reload does when the file changes again
+        await settle(pilot)
+        assert "could not be read" not in story_text(app) and "heatwave" in story_text(app).lower()

@@ -477,7 +477,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     def on_main_screen_opened(self, message: Opened) -> None:
         if message.article.id != self.current:
             return
-        self.story = Story(message.article, message.links, message.scroll_y)
+        article = message.article
+        self.story = Story(article, message.links, message.scroll_y, unreadable=article.partial)  # partial: unread
         self._refresh_keys()
         if not self.query_one(ArticleView).region:  # out of sight (one pane at a time): nothing to wait for
             self.call_after_refresh(self._fill_sidebar, message.article.id)
