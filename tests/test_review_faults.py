@@ -414,3 +414,23 @@ async def test_a_story_whose_file_cannot_be_read_says_so_when_opened(tmp_path: P
         main(app).redraw_open_story()  # what a reload does when the file changes again
         await settle(pilot)
         assert "could not be read" not in story_text(app) and "heatwave" in story_text(app).lower()
+
+
+@pytest.mark.parametrize("pane", ["s", "4"])
+async def test_slash_on_a_narrow_terminal_shows_the_filter_box_it_types_into(
+    library: Library, tmp_path: Path, pane: str
+) -> None:
+    """Below 60 columns, / from the sidebar (or the Sources pane) filtered through a box out of sight."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press(pane)  # that pane takes the screen
+        await settle(pilot)
+        await pilot.press("slash", *"cobalt")
+        await settle(pilot)
+        screen = main(app)
+        box = screen.query_one("#filter")
+        assert screen.focused is box and box.region.width > 0  # the box, in sight, has the letters
+        assert screen.query_one(HeadlineList).region.width > 0  # and the list it filters
+        rows = [a.id for a in screen.query_one(HeadlineList).rows]
+        assert COBALT in rows and len(rows) < len(library)  # filtered by the words typed
