@@ -25,6 +25,7 @@ from reader.widgets.sidebar import Sidebar
 from tests import test_feeds_support as support
 from tests.helpers.article import story_text
 from tests.helpers.pilot import main, settle
+from tests.test_commands import hits
 from tests.test_feeds_support import rss
 
 _module_server = support._module_server
@@ -434,3 +435,36 @@ async def test_slash_on_a_narrow_terminal_shows_the_filter_box_it_types_into(
         assert screen.query_one(HeadlineList).region.width > 0  # and the list it filters
         rows = [a.id for a in screen.query_one(HeadlineList).rows]
         assert COBALT in rows and len(rows) < len(library)  # filtered by the words typed
+
+
+async def test_stories_opened_from_the_list_by_n_and_back_are_shown_on_a_narrow_terminal(
+    library: Library, tmp_path: Path
+) -> None:
+    """Below 60 columns, n (next unread) and Backspace from the list opened a story out of sight: the story
+    was marked read, the list stayed."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        article = screen.query_one(ArticleView)
+        await pilot.press("enter")  # the first story, on the screen
+        await settle(pilot)
+        first = screen.current
+        await pilot.press("q", "n")  # back to the list, then the next unread
+        await settle(pilot)
+        assert screen.current != first and article.region.width > 0 and screen.focused is article
+        await pilot.press("q", "backspace")  # the list again, then back to the first story
+        await settle(pilot)
+        assert screen.current == first and article.region.width > 0 and screen.focused is article
+
+
+async def test_a_story_chosen_in_the_palette_is_shown_on_a_narrow_terminal(library: Library, tmp_path: Path) -> None:
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(pilot)
+        offered = await hits(pilot, "trm ln prt")
+        assert offered and offered[0].startswith("Tram line to link")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main(app)
+        assert screen.current == TRAM and screen.query_one(ArticleView).region.width > 0

@@ -572,15 +572,21 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self.notify("That story is not in the library", severity="warning")  # every one that way is gone
         else:
             self.open_article(visit.article_id, record=False, scroll_y=visit.scroll_y, mark_read=False)
+            self._show_article_pane()
+
+    def read(self, article_id: str) -> None:
+        """Open a story and show it (when one pane shows at a time, the article's takes the screen)."""
+        self.open_article(article_id)
+        self._show_article_pane()
 
     def action_next_unread(self) -> None:
         for link in self.story.links if self.story else ():
             if link.target is not None and not self.changes.is_read(link.target):
-                self.open_article(link.target)
+                self.read(link.target)
                 return
         following = self._next_unread_in_list()
         if following is not None:
-            self.open_article(following.id)  # this story's links are all read: on down the list
+            self.read(following.id)  # this story's links are all read: on down the list
             return
         self.notify("No unread stories left", timeout=3)
 
