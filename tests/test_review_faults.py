@@ -10,6 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from reader import journal
 from reader.app import ReaderApp
 from reader.cli import main as cli_main
 from reader.config import Config
@@ -468,3 +469,23 @@ async def test_a_story_chosen_in_the_palette_is_shown_on_a_narrow_terminal(libra
         await settle(pilot)
         screen = main(app)
         assert screen.current == TRAM and screen.query_one(ArticleView).region.width > 0
+
+
+def test_a_state_file_kept_elsewhere_through_a_link_stays_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """state.json as a link into a synced folder: the first compaction replaced the link with a file of its own,
+    and every later mark went there while the synced copy went stale."""
+    monkeypatch.setattr(journal, "COMPACT_MIN_LINES", 3)
+    synced = tmp_path / "synced" / "state.json"
+    synced.parent.mkdir()
+    link = tmp_path / "data" / "state.json"
+    link.parent.mkdir()
+    link.symlink_to(synced)
+    store = Store(link)
+    for n in range(10):  # past a compaction or two
+        store.set_read(f"story-{n}")
+    store.close()
+    assert link.is_symlink() and link.resolve() == synced
+    assert Store(synced).read_marks.keys() == {f"story-{n}" for n in range(10)}
+    assert not [p for p in link.parent.iterdir() if p.name.endswith(".tmp")]
