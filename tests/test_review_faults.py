@@ -489,3 +489,21 @@ def test_a_state_file_kept_elsewhere_through_a_link_stays_linked(
     assert link.is_symlink() and link.resolve() == synced
     assert Store(synced).read_marks.keys() == {f"story-{n}" for n in range(10)}
     assert not [p for p in link.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_config_file_linked_from_a_dotfiles_folder_stays_linked(tmp_path: Path) -> None:
+    """config.json as a link into the user's dotfiles: the first settings change (a sort, a theme) replaced the
+    link with a file of its own, and the dotfiles copy never saw a change again."""
+    kept = tmp_path / "dotfiles" / "config.json"
+    kept.parent.mkdir()
+    kept.write_text('{"theme": "nord"}', encoding="utf-8")
+    link = tmp_path / "config" / "config.json"
+    link.parent.mkdir()
+    link.symlink_to(kept)
+    config = Config.load(link)
+    assert config.theme == "nord"
+    config.sort = "oldest"
+    config.save(link)
+    assert link.is_symlink() and link.resolve() == kept
+    assert Config.load(kept).sort == "oldest" and Config.load(kept).theme == "nord"
+    assert [p.name for p in link.parent.iterdir()] == ["config.json"]
