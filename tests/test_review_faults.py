@@ -507,3 +507,20 @@ def test_a_config_file_linked_from_a_dotfiles_folder_stays_linked(tmp_path: Path
     assert link.is_symlink() and link.resolve() == kept
     assert Config.load(kept).sort == "oldest" and Config.load(kept).theme == "nord"
     assert [p.name for p in link.parent.iterdir()] == ["config.json"]
+
+
+async def test_esc_from_the_sources_pane_on_a_narrow_terminal_goes_back_to_the_list(
+    library: Library, tmp_path: Path
+) -> None:
+    """Below 60 columns Esc goes back: from the Sources pane it gave the keys to the list out of sight (the
+    feeds stayed on screen, unlit, and j moved a cursor no one could see)."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(50, 20)) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        headlines = screen.query_one(HeadlineList)
+        assert screen.focused is headlines and headlines.region.width > 0
