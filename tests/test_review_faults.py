@@ -509,8 +509,9 @@ def test_a_config_file_linked_from_a_dotfiles_folder_stays_linked(tmp_path: Path
     assert [p.name for p in link.parent.iterdir()] == ["config.json"]
 
 
+@pytest.mark.parametrize("keys", [("4",), ("s", "4"), ("enter", "4")])
 async def test_esc_from_the_sources_pane_on_a_narrow_terminal_goes_back_to_the_list(
-    library: Library, tmp_path: Path
+    library: Library, tmp_path: Path, keys: tuple[str, ...]
 ) -> None:
     """Below 60 columns Esc goes back: from the Sources pane it gave the keys to the list out of sight (the
     feeds stayed on screen, unlit, and j moved a cursor no one could see)."""
@@ -518,7 +519,7 @@ async def test_esc_from_the_sources_pane_on_a_narrow_terminal_goes_back_to_the_l
     async with app.run_test(size=(50, 20)) as pilot:
         await settle(pilot)
         screen = main(app)
-        await pilot.press("4")
+        await pilot.press(*keys)  # the feeds, from the list, the sidebar or the article
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)

@@ -384,7 +384,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             box.value = ""  # Input.Changed re-shows every row
         box.display = False
         if self.has_class("single", "sources"):  # one pane at a time: Esc goes back from the feeds to the list
-            self.remove_class("sources")
+            self.remove_class("sources", "sidebar-forced", "show-article")
             self._apply_width(self.size.width)
         self.query_one(HeadlineList).focus()
 
