@@ -386,6 +386,9 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if self.has_class("single", "sources"):  # one pane at a time: Esc goes back from the feeds to the list
             self.remove_class("sources", "sidebar-forced", "show-article")
             self._apply_width(self.size.width)
+        elif self.has_class("narrow", "sidebar-forced"):  # the sidebar in the list's place: the list comes back
+            self.remove_class("sidebar-forced")
+            self._apply_width(self.size.width)
         self.query_one(HeadlineList).focus()
 
     def action_view(self, view: str) -> None:
