@@ -544,6 +544,7 @@ async def test_esc_in_the_sidebar_on_an_80_column_terminal_brings_the_list_back(
     """At 80 columns s puts the sidebar in the list's place; Esc from it gave the keys to the list out of sight."""
     await _focus_in_sight(library, tmp_path, (80, 24), ("s", "escape"))
     await _focus_in_sight(library, tmp_path, (80, 24), ("enter", "s", "tab", "escape"))  # from the article too
+    await _focus_in_sight(library, tmp_path, (80, 24), ("s", "slash"))  # and / brings the list with its box
 
 
 @pytest.mark.xfail(

@@ -372,6 +372,9 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if self.has_class("single"):  # one pane at a time: the list's, which holds the box, takes the screen
             self.remove_class("show-article", "sidebar-forced", "sources")
             self._apply_width(self.size.width)
+        elif self.has_class("sidebar-forced"):  # narrow: the sidebar was in the list's place
+            self.remove_class("sidebar-forced")
+            self._apply_width(self.size.width)
         box = self.query_one("#filter", FilterBox)
         box.display = True
         self.set_focus(box)  # at once, so keys typed right after "/" reach the box
