@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from reader import journal
 from reader.app import ReaderApp
 from reader.cli import main as cli_main
 from reader.config import Config
+from reader.feeds.feedfile import parse_feed
 from reader.feeds.refresh import refresh
 from reader.feeds.subscriptions import Feed, add_feed, editing, load_feeds
 from reader.library import Library, default_library, load_library
@@ -576,3 +578,24 @@ async def test_4_twice_over_the_article_on_a_narrow_terminal_keeps_the_keys_in_s
     library: Library, tmp_path: Path
 ) -> None:
     await _focus_in_sight(library, tmp_path, (50, 20), ("enter", "4", "4"))
+
+
+def test_a_json_feed_with_fields_of_odd_types_is_read_not_a_traceback() -> None:
+    """`tags: 5`, `authors: 5` or `items: 5` in a JSON Feed ended `feeds add` (and the whole refresh, every feed
+    in it) in a TypeError traceback."""
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": ["not", "text"],
+        "items": [
+            {"id": 1, "title": "Tagged", "tags": 5, "authors": 5, "content_text": "Words."},
+            {"id": "b", "title": {"a": 1}, "author": "Ann", "content_html": ["x"], "summary": 7},
+            "not an item",
+        ],
+    }
+    parsed = parse_feed(json.dumps(doc).encode(), "application/feed+json")
+    assert parsed.title == ""
+    tagged, odd = parsed.items
+    assert (tagged.title, tagged.categories, tagged.authors, tagged.guid) == ("Tagged", (), (), "1")
+    assert odd.title == "" and "['x']" not in odd.content_html and "7" not in odd.summary_html
+    for items in (5, {"a": 1}, "text"):
+        assert parse_feed(json.dumps({**doc, "items": items}).encode()).items == ()
