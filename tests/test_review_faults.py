@@ -599,3 +599,28 @@ def test_a_json_feed_with_fields_of_odd_types_is_read_not_a_traceback() -> None:
     assert odd.title == "" and "['x']" not in odd.content_html and "7" not in odd.summary_html
     for items in (5, {"a": 1}, "text"):
         assert parse_feed(json.dumps({**doc, "items": items}).encode()).items == ()
+
+
+def test_an_unforeseen_error_in_one_feed_fails_that_feed_only(
+    server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "One feed's failure never stops the others": an error of a kind nobody foresaw (the OverflowError and
+    TypeError above were two) ended the whole refresh in a traceback, every feed with it."""
+    base = server.url_for("/")
+    server.expect_request("/bad.xml").respond_with_data(_market(base, "Bad one"), content_type="application/rss+xml")
+    server.expect_request("/good.xml").respond_with_data(
+        _market(base, "Night market moves"), content_type="application/rss+xml"
+    )
+    real = parse_feed
+
+    def flaky(body: bytes, content_type: str | None = None, url: str = "") -> object:
+        if url.endswith("/bad.xml"):
+            raise ZeroDivisionError("division by zero")
+        return real(body, content_type, url)
+
+    monkeypatch.setattr("reader.feeds.refresh.parse_feed", flaky)
+    add_feed(base + "bad.xml")
+    add_feed(base + "good.xml")
+    bad, good = refresh()
+    assert good.state == "updated"
+    assert bad.state == "error" and bad.error == "ZeroDivisionError: division by zero"

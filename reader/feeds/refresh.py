@@ -16,8 +16,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
-
 from reader.feeds.build import build, plan
 from reader.feeds.digest import Digested, FeedJob
 from reader.feeds.extract import plain
@@ -171,7 +169,7 @@ class _Run:
             elif status in (404, 410) or isinstance(error, FeedError):
                 # the stored validators belong to a feed that is no longer there
                 changes.update(etag=None, last_modified=None)
-        except (OSError, httpx.HTTPError, ValueError) as error:  # disk full, unexpected reply: still one line
+        except Exception as error:  # disk full, an unexpected reply, any fault of this feed's: one line, this feed
             reason = str(error).splitlines()[0] if str(error) else ""
             result.state, result.error = "error", f"{type(error).__name__}: {reason}"
             changes.update(failures=feed.failures + 1, last_error=result.error)
