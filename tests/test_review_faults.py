@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from textual.geometry import Region
+from textual.widget import Widget
 from werkzeug import Response
 
 from reader import journal
@@ -25,6 +27,7 @@ from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+from reader.widgets.sources import Sources
 from tests import test_feeds_support as support
 from tests.helpers.article import story_text
 from tests.helpers.pilot import main, settle
@@ -624,3 +627,36 @@ def test_an_unforeseen_error_in_one_feed_fails_that_feed_only(
     bad, good = refresh()
     assert good.state == "updated"
     assert bad.state == "error" and bad.error == "ZeroDivisionError: division by zero"
+
+
+async def test_the_sources_pane_ages_its_times_while_it_shows(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "refreshed just now" stayed on the Sources pane for as long as it was open (an hour later, too)."""
+    refreshed = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+    with editing() as feeds:
+        feeds.append(
+            Feed(id="a1", url="http://127.0.0.1:9/a", title="Gazette", slug="a", last_refresh=refreshed.isoformat())
+        )
+    monkeypatch.setattr(Sources, "AGE_SECONDS", 0.05)
+    now = refreshed + timedelta(seconds=20)
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        sources = main(app).query_one(Sources)
+        sources.clock = lambda: now
+        await pilot.press("4")
+        await settle(pilot)
+        assert "refreshed just now" in _drawn(sources)
+        now = refreshed + timedelta(minutes=12)
+        for _ in range(40):  # a few of its ticks, bounded
+            await pilot.pause(0.05)
+            if "12 min ago" in _drawn(sources):
+                break
+        assert "refreshed 12 min ago" in _drawn(sources)
+
+
+def _drawn(widget: Widget) -> str:
+    """The text a widget draws on screen."""
+    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return " ".join(" ".join(strip.text.split()) for strip in lines)
