@@ -660,3 +660,22 @@ def _drawn(widget: Widget) -> str:
     """The text a widget draws on screen."""
     lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
     return " ".join(" ".join(strip.text.split()) for strip in lines)
+
+
+def test_a_title_or_folder_given_with_control_characters_exports_as_valid_opml(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`feeds set --title` with an escape sequence (pasted from a terminal) was kept as typed: `feeds export`
+    then printed it raw to the terminal, in an OPML file no XML reader (reader's own import) accepts."""
+    import xml.etree.ElementTree as ElementTree
+
+    with editing() as feeds:
+        feeds.append(Feed(id="abc", url="https://x.example/rss", slug="x"))
+    assert cli_main(["feeds", "set", "abc", "--title", "Bad\x1b]0;PWN\x07Title", "--folder", "News\x1b[31m/World"]) == 0
+    capsys.readouterr()
+    [feed] = load_feeds()
+    assert (feed.title_override, feed.folder) == ("BadTitle", "News/World")
+    assert cli_main(["feeds", "export"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    ElementTree.fromstring(out.encode())  # valid XML

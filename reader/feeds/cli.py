@@ -58,10 +58,10 @@ def _check_settings(args: argparse.Namespace) -> None:
 
 
 def _apply_settings(feed: Feed, args: argparse.Namespace) -> None:
-    if getattr(args, "title", None) is not None:
-        feed.title_override = args.title or None
+    if getattr(args, "title", None) is not None:  # clean: no escape sequence reaches a terminal or the OPML
+        feed.title_override = clean_line(args.title).strip() or None
     if getattr(args, "folder", None) is not None:
-        feed.folder = args.folder.strip("/") or None
+        feed.folder = clean_line(args.folder).strip().strip("/") or None
     if args.full_text:
         feed.full_text = args.full_text
     if args.interval is not None:
