@@ -679,3 +679,29 @@ def test_a_title_or_folder_given_with_control_characters_exports_as_valid_opml(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     ElementTree.fromstring(out.encode())  # valid XML
+
+
+def test_a_headline_edited_in_one_feed_leaves_the_same_story_in_another_feed_read(server: HTTPServer) -> None:
+    """Two feeds carry one story (one id); one edits its headline: its marks follow it, and the other feed's copy,
+    still under the first id, keeps them too."""
+    base = server.url_for("/")
+    server.expect_request("/other.xml").respond_with_data(
+        _market(base, "Night market moves"), content_type="application/rss+xml"
+    )
+    for title in ("Night market moves", "Night market moves to the quay"):
+        server.expect_oneshot_request("/feed.xml").respond_with_data(
+            _market(base, title), content_type="application/rss+xml"
+        )
+    add_feed(base + "feed.xml")
+    add_feed(base + "other.xml")
+    refresh()
+    [story] = _market_stories()
+    with Store(state_file()) as store:
+        store.set_read(story.id)
+        store.set_bookmark(story.id, title=story.title)
+    refresh()
+    ids = {article.id for article in _market_stories()}
+    assert ids == {story.id, story.id.replace("moves", "moves-to-the-quay")}
+    with Store(state_file()) as store:
+        assert all(store.is_read(i) for i in ids)
+        assert {mark.id for mark in store.bookmarks} == ids

@@ -10,14 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from reader.feeds.stories import feed_stories
+from reader.feeds.stories import all_stories, feed_stories
 
 
 def carry_marks(slugs: Iterable[str], state: Path | None = None) -> int:
     """Move the marks of earlier ids to the stories' ids now, in these feeds; how many marks moved.
 
-    Safe to repeat (a moved mark leaves its earlier id); a state file that cannot be written
-    keeps the marks where they were, to be moved by a later refresh.
+    Safe to repeat (a moved mark leaves its earlier id, unless another feed still has a story under it);
+    a state file that cannot be written keeps the marks where they were, to be moved by a later refresh.
     """
     moves = [
         (str(old), record)
@@ -31,15 +31,20 @@ def carry_marks(slugs: Iterable[str], state: Path | None = None) -> int:
     from reader.store import StoreError, open_store
 
     moved = 0
+    alive: set[str] | None = None  # ids another feed still has a story under (the same story in two feeds)
     try:
         with open_store(state) as store:
             for old, record in moves:
                 new = str(record["id"])
+                mark = store.bookmarks_by_id.get(old)
+                if not store.is_read(old) and mark is None:
+                    continue
+                alive = set(all_stories()) if alive is None else alive
                 if store.is_read(old):
                     store.set_read(new)
-                    store.set_read(old, False)
+                    if old not in alive:
+                        store.set_read(old, False)
                     moved += 1
-                mark = store.bookmarks_by_id.get(old)
                 if mark is not None:
                     title, published = record.get("title"), record.get("published")
                     store.set_bookmark(
@@ -48,7 +53,8 @@ def carry_marks(slugs: Iterable[str], state: Path | None = None) -> int:
                         section=mark.section,
                         published=published if isinstance(published, str) and published else mark.published,
                     )
-                    store.set_bookmark(old, False)
+                    if old not in alive:
+                        store.set_bookmark(old, False)
                     moved += 1
     except (StoreError, OSError):
         pass  # kept under the earlier ids: the next refresh of the feed moves them
