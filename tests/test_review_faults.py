@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from textual.color import Color
 from textual.geometry import Region
 from textual.widget import Widget
 from werkzeug import Response
@@ -25,6 +26,7 @@ from reader.model import Article
 from reader.paths import articles_dir, seeds_dir, state_file
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
+from reader.widgets.contrast import MINIMUM, contrast
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
@@ -705,3 +707,25 @@ def test_a_headline_edited_in_one_feed_leaves_the_same_story_in_another_feed_rea
     with Store(state_file()) as store:
         assert all(store.is_read(i) for i in ids)
         assert {mark.id for mark in store.bookmarks} == ids
+
+
+@pytest.mark.parametrize("theme", ["textual-light", "solarized-light", "catppuccin-latte", "textual-dark", "nord"])
+async def test_an_inline_link_is_readable_in_light_and_dark_themes(
+    library: Library, tmp_path: Path, theme: str
+) -> None:
+    """The Related link's headline took the dim of its "Related:" label: 2.1:1 on the light theme, hard to read."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(theme=theme), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main(app).open_article(TRAM)  # its Related link: "Cobalt Bay tidal power plant reaches full output"
+        await settle(pilot)
+        view = main(app).query_one(ArticleView)
+        found = []
+        for strip in view.render_lines(Region(0, 0, view.size.width, view.size.height)):
+            for segment in strip:
+                if "Cobalt Bay tidal" in segment.text and segment.style is not None and segment.style.underline:
+                    style = segment.style
+                    assert style.color is not None and style.bgcolor is not None
+                    fg, bg = Color.from_rich_color(style.color), Color.from_rich_color(style.bgcolor)
+                    found.append((bool(style.dim), round(contrast(fg, bg), 2)))
+        assert found and all(not dim and ratio >= MINIMUM for dim, ratio in found), found
