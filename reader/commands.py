@@ -135,8 +135,8 @@ class ReadingScreen(Protocol):
 
     library: Library
 
-    def open_article(self, article_id: str) -> None:
-        """Show a story."""
+    def read(self, article_id: str) -> None:
+        """Open a story and show it (its pane takes the screen when one pane shows at a time)."""
 
     def run_action(self, action: str) -> Any:
         """Run one of the screen's actions."""
@@ -304,7 +304,7 @@ class OpenArticle(Provider):
             yield Hit(
                 score,
                 highlight(matcher, title),
-                partial(screen.open_article, article.id),
+                partial(screen.read, article.id),
                 text=title,
                 help=as_markup(about) if about else None,
             )

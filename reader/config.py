@@ -72,6 +72,8 @@ class Config:
             return
         with _SAVING, contextlib.suppress(OSError):
             text = json.dumps(asdict(self), indent=2)
+            if path.is_symlink():  # kept in the user's dotfiles: written there, and the link stays a link
+                path = Path(os.path.realpath(path))
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:

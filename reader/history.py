@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -11,6 +12,10 @@ class Visit:
 
     article_id: str
     scroll_y: float = 0.0
+
+
+def _any(article_id: str) -> bool:
+    return True
 
 
 class History:
@@ -57,21 +62,22 @@ class History:
             del self._visits[0]
         self._index = len(self._visits) - 1
 
-    def back(self, scroll_y: float = 0.0) -> Visit | None:
-        """Step back, remembering the scroll position of the story we leave."""
-        if not self.can_go_back:
-            return None
-        self._remember(scroll_y)
-        self._index -= 1
-        return self._visits[self._index]
+    def back(self, scroll_y: float = 0.0, openable: Callable[[str], bool] = _any) -> Visit | None:
+        """Step back to the nearest story ``openable`` accepts (one whose file is gone is passed over),
+        remembering the scroll position of the story we leave; None, and no step, when there is none."""
+        return self._step(range(self._index - 1, -1, -1), scroll_y, openable)
 
-    def forward(self, scroll_y: float = 0.0) -> Visit | None:
-        """Step forward again, remembering the scroll position of the story we leave."""
-        if not self.can_go_forward:
-            return None
-        self._remember(scroll_y)
-        self._index += 1
-        return self._visits[self._index]
+    def forward(self, scroll_y: float = 0.0, openable: Callable[[str], bool] = _any) -> Visit | None:
+        """Step forward again, as :meth:`back` does the other way."""
+        return self._step(range(self._index + 1, len(self._visits)), scroll_y, openable)
+
+    def _step(self, indexes: range, scroll_y: float, openable: Callable[[str], bool]) -> Visit | None:
+        for index in indexes:
+            if openable(self._visits[index].article_id):
+                self._remember(scroll_y)
+                self._index = index
+                return self._visits[index]
+        return None
 
     def _remember(self, scroll_y: float) -> None:
         if self._index >= 0:

@@ -359,12 +359,13 @@ class JournalStorage(Storage):
             self.pending.clear()
             return
         data = orjson.dumps(self.tables) + b"\n"
-        folder = self.path.parent
+        target = self._target()
+        folder = target.parent
         folder.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileNotFoundError):
-            if not stat.S_ISREG(os.stat(self.path).st_mode):
+            if not stat.S_ISREG(os.stat(target).st_mode):
                 raise NotRegularFile(self.path)  # never replace a FIFO or a device with our file
-        tmp = folder / f".{self.path.name}.{os.getpid()}.tmp"
+        tmp = folder / f".{target.name}.{os.getpid()}.tmp"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
             try:
@@ -372,7 +373,7 @@ class JournalStorage(Storage):
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.replace(tmp, self.path)
+            os.replace(tmp, target)
         except OSError:
             with contextlib.suppress(OSError):
                 tmp.unlink()
@@ -387,6 +388,12 @@ class JournalStorage(Storage):
         self._valid_size = self._snapshot_size = len(data)
         self._journal_lines = 0
         self._ours = True
+
+    def _target(self) -> Path:
+        """The file to replace: the state file, or where its link points (a file kept in a synced folder
+        stays there, and the link stays a link)."""
+        assert self.path is not None
+        return Path(os.path.realpath(self.path)) if os.path.islink(self.path) else self.path
 
     def keep_copy(self, name: str) -> Path:
         """Keep the file as it is now under a new name beside it (``name`` plus a counter)."""
@@ -412,8 +419,9 @@ class JournalStorage(Storage):
         if self.path is None:
             return 0
         removed = 0
-        prefix = f".{self.path.name}."
-        with contextlib.suppress(OSError), os.scandir(self.path.parent) as entries:
+        target = self._target()
+        prefix = f".{target.name}."
+        with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
             for entry in entries:
                 name = entry.name
                 if not (name.startswith(prefix) and name.endswith(".tmp")):

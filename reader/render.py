@@ -101,7 +101,7 @@ def article_renderable(
         if block.kind == "heading":
             parts += [Text(block.text, style="bold"), Text()]
         elif block.kind == "related":
-            text = Text("Related: ", style="dim")
+            text = Text.assemble(("Related: ", "dim"))  # dim for the label only: the headline is the link
             resolved = links is None or targets.get(("related", block.text)) is not None
             style = Style.parse(link_style) if isinstance(link_style, str) else link_style
             if not resolved:

@@ -77,6 +77,7 @@ class Store:
         self._shown = 0  # notices already handed out by new_notices()
         self._problem: str | None = None  # the last reading problem reported (not repeated)
         self._generation = -1
+        self._news = False  # marks made elsewhere were read in by a change of ours: the next refresh says so
         self._reads: dict[str, str] = {}
         self._bookmarks: dict[str, Bookmark] = {}
         self._last_opened: str | None = None
@@ -206,6 +207,7 @@ class Store:
             if failure is not None:
                 storage.hold = True
                 stack.callback(setattr, storage, "hold", False)
+            self._news = self._news or storage.generation != self._generation
             self._sync()
             try:
                 yield
@@ -228,14 +230,16 @@ class Store:
     def refresh(self) -> bool:
         """Pick up changes made by other processes (the app polls this); never raises.
 
-        True when the data changed or a notice was added (see :meth:`new_notices`):
+        True when the data changed since the last refresh (marks made elsewhere that a change of ours
+        read in count too) or a notice was added (see :meth:`new_notices`):
         a state file found damaged, replaced or unreadable is handled as at start.
         """
         with self._guard:
             before, notices = self._generation, len(self.notices)
             self._load()
             self._sync()
-            return self._generation != before or len(self.notices) != notices
+            news, self._news = self._news, False
+            return news or self._generation != before or len(self.notices) != notices
 
     def is_read(self, article_id: str) -> bool:
         """Has the article been read?"""

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from reader.feeds.subscriptions import FULL_TEXT, Feed, SubscriptionError
+from reader.feeds.subscriptions import FULL_TEXT, MAX_INTERVAL_MINUTES, MAX_KEEP_DAYS, Feed, SubscriptionError
 from reader.text import clean_line
 
 COMMANDS = frozenset({"feeds", "refresh", "prune"})
@@ -45,16 +45,23 @@ def _check_settings(args: argparse.Namespace) -> None:
     interval = getattr(args, "interval", None)
     if interval is not None and interval < 1:
         raise SubscriptionError(f"--interval {interval}: the refresh interval is at least 1 minute")
+    if interval is not None and interval > MAX_INTERVAL_MINUTES:
+        raise SubscriptionError(
+            f"--interval {interval}: the refresh interval is at most {MAX_INTERVAL_MINUTES} minutes (a year)"
+        )
     for flag, value in (("--keep-days", getattr(args, "keep_days", None)), ("--keep", getattr(args, "keep", None))):
         if value is not None and value < 0:
             raise SubscriptionError(f"{flag} {value}: give 0 or more")
+    days = getattr(args, "keep_days", None)
+    if days is not None and days > MAX_KEEP_DAYS:
+        raise SubscriptionError(f"--keep-days {days}: at most {MAX_KEEP_DAYS} (a hundred years)")
 
 
 def _apply_settings(feed: Feed, args: argparse.Namespace) -> None:
-    if getattr(args, "title", None) is not None:
-        feed.title_override = args.title or None
+    if getattr(args, "title", None) is not None:  # clean: no escape sequence reaches a terminal or the OPML
+        feed.title_override = clean_line(args.title).strip() or None
     if getattr(args, "folder", None) is not None:
-        feed.folder = args.folder.strip("/") or None
+        feed.folder = clean_line(args.folder).strip().strip("/") or None
     if args.full_text:
         feed.full_text = args.full_text
     if args.interval is not None:

@@ -162,27 +162,38 @@ def _json_feed(data: bytes) -> ParsedFeed:
     if not isinstance(doc, dict) or "jsonfeed.org" not in str(doc.get("version", "")):
         raise FeedError("JSON, but not a JSON Feed")
     items = []
-    for entry in doc.get("items") or ():
+    for entry in _list(doc.get("items")):  # a field of another type than the spec's is taken as absent
         if not isinstance(entry, dict):
             continue
-        people = entry.get("authors") or ([entry["author"]] if isinstance(entry.get("author"), dict) else [])
-        text = entry.get("content_text")
-        content = str(entry.get("content_html") or (f"<p>{html.escape(str(text))}</p>" if text else ""))
-        link = _str(entry.get("url"))
+        people = _list(entry.get("authors")) or ([entry["author"]] if isinstance(entry.get("author"), dict) else [])
+        text = _text(entry.get("content_text"))
+        content = _text(entry.get("content_html")) or (f"<p>{html.escape(text)}</p>" if text else "")
+        link = _text(entry.get("url"))
         moment = _iso_date(entry.get("date_published") or entry.get("date_modified"))
+        guid = entry.get("id")
         items.append(
             Item(
-                guid=_str(entry.get("id")),
-                link=link if link and link.startswith(("http://", "https://")) else None,
-                title=str(entry.get("title") or ""),
+                guid=_str(guid) if isinstance(guid, (str, int)) and not isinstance(guid, bool) else None,
+                link=link if link.startswith(("http://", "https://")) else None,
+                title=_text(entry.get("title")),
                 published=moment,
-                summary_html=html.escape(str(entry.get("summary") or "")),
+                summary_html=html.escape(_text(entry.get("summary"))),
                 content_html=content,
-                authors=tuple(str(p["name"]) for p in people if isinstance(p, dict) and p.get("name")),
-                categories=tuple(str(t) for t in entry.get("tags") or () if isinstance(t, str)),
+                authors=tuple(p["name"] for p in people if isinstance(p, dict) and isinstance(p.get("name"), str)),
+                categories=tuple(t for t in _list(entry.get("tags")) if isinstance(t, str)),
             )
         )
-    return ParsedFeed(str(doc.get("title") or ""), _str(doc.get("home_page_url")), tuple(items))
+    return ParsedFeed(_text(doc.get("title")), _str(_text(doc.get("home_page_url"))), tuple(items))
+
+
+def _text(value: Any) -> str:
+    """A JSON Feed field meant to be text: itself, else "" (a number, a list or an object is no text)."""
+    return value if isinstance(value, str) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    """A JSON Feed field meant to be a list: itself, else empty."""
+    return value if isinstance(value, list) else []
 
 
 def _iso_date(value: Any) -> datetime | None:

@@ -76,18 +76,23 @@ class Limits:
     max_bytes: int = MAX_BYTES
 
 
+#: The longest wait a server's Retry-After is honoured for (one day, in seconds).
+MAX_RETRY_AFTER = 86_400
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """A Retry-After header (seconds or an HTTP date) as seconds from now."""
+    """A Retry-After header (seconds or an HTTP date) as seconds from now, at most :data:`MAX_RETRY_AFTER`
+    (a server cannot silence a feed for years, nor ask for a wait no date can hold)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return float(min(int(value), MAX_RETRY_AFTER))
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return min(MAX_RETRY_AFTER, max(0.0, when.timestamp() - (time.time() if now is None else now)))
 
 
 class _Reply(Protocol):
@@ -191,9 +196,9 @@ class Fetcher:
             if problem is not None:  # a bad port or a control character fails deep in the socket layer
                 raise FetchError(problem if current == url else f"bad redirect: {problem}", status=None)
             headers = {"Accept": accept}
-            if etag:
+            if etag and _sendable(etag):
                 headers["If-None-Match"] = etag
-            if last_modified:
+            if last_modified and _sendable(last_modified):
                 headers["If-Modified-Since"] = last_modified
             async with self._global, self._host_limit(current):
                 try:
@@ -403,3 +408,9 @@ def _connect_message(error: httpx.ConnectError, url: str) -> str:
     if "ssl" in lowered or "tls" in lowered:
         return f"TLS error with {host}: {first_line(error)}"
     return f"cannot connect to {host}: {first_line(error)}"
+
+
+def _sendable(value: str) -> bool:
+    """Can a validator the server sent go back in a request header? One in Latin-1 cannot (the request
+    is then unconditional: a whole fetch, where sending it made every refresh of the feed fail)."""
+    return value.isascii() and value.isprintable()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from reader.feeds.stories import delete_stories, feed_stories
-from reader.feeds.subscriptions import Feed
+from reader.feeds.subscriptions import MAX_KEEP_DAYS, Feed
 
 DEFAULT_DAYS = 90  #: stories older than this go, unless a feed says otherwise
 YOUNG_DAYS = 14  #: an unread story fetched within this many days is kept whatever the retention says
@@ -44,7 +44,7 @@ def plan(
     doomed: list[Doomed] = []
     for feed in feeds:
         index = feed_stories(feed.slug)
-        days = feed.retention_days if feed.retention_days is not None else DEFAULT_DAYS
+        days = min(feed.retention_days, MAX_KEEP_DAYS) if feed.retention_days is not None else DEFAULT_DAYS
         ordered = sorted(index.items(), key=lambda kv: (str(kv[1].get("published", "")), str(kv[1].get("fetched", ""))))
         ordered.reverse()
         for rank, (key, record) in enumerate(ordered):

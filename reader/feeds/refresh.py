@@ -18,16 +18,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from reader.feeds.build import build, plan
 from reader.feeds.digest import Digested, FeedJob
 from reader.feeds.extract import plain
 from reader.feeds.feedfile import FeedError, Item, parse_feed
 from reader.feeds.http import Fetcher, FetchError, Limits
 from reader.feeds.pages import Pages
+from reader.feeds.renames import carry_marks
 from reader.feeds.stories import feed_folder, feed_stories
-from reader.feeds.subscriptions import Feed, editing, find, load_feeds
+from reader.feeds.subscriptions import MAX_INTERVAL_MINUTES, Feed, editing, find, load_feeds
 from reader.feeds.writer import Writer, counts_after_loss
 
 MAX_BACKOFF = timedelta(hours=6)
@@ -99,7 +98,7 @@ def waiting_until(feed: Feed, now: datetime, *, due_only: bool) -> datetime | No
     last = _parse_iso(feed.last_refresh)
     if last is None:
         return None
-    wait = timedelta(minutes=max(1, feed.interval_minutes))
+    wait = timedelta(minutes=min(max(1, feed.interval_minutes), MAX_INTERVAL_MINUTES))
     if feed.failures:
         wait = min(MAX_BACKOFF, timedelta(minutes=2 ** min(feed.failures, 10)))
     return last + wait if last + wait > now else None
@@ -183,7 +182,7 @@ class _Run:
             elif status in (404, 410) or isinstance(error, FeedError):
                 # the stored validators belong to a feed that is no longer there
                 changes.update(etag=None, last_modified=None)
-        except (OSError, httpx.HTTPError, ValueError) as error:  # disk full, unexpected reply: still one line
+        except Exception as error:  # disk full, an unexpected reply, any fault of this feed's: one line, this feed
             reason = str(error).splitlines()[0] if str(error) else ""
             result.state, result.error = "error", f"{type(error).__name__}: {reason}"
             changes.update(failures=feed.failures + 1, last_error=result.error)
@@ -288,4 +287,6 @@ def refresh(
         refresh_async(feeds, progress=progress, due_only=due_only, named=named, limits=limits)
     )
     apply_changes(changes)
+    edited = {result.feed_id for result in results if result.updated}
+    carry_marks(feed.slug for feed in feeds if feed.id in edited)  # a story with an edited headline keeps its marks
     return results

@@ -28,6 +28,7 @@ from reader.parse import article_id as text_id
 INDEX = ".feed.json"
 LOCK = ".lock"
 STAGE = ".new"  #: ends the hidden name of a new feed folder being filled
+MAX_EARLIER_IDS = 8  #: earlier ids kept for a story whose headline or date the feed keeps editing
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +128,8 @@ def _story_id(story: NewStory) -> str | None:
         return None
 
 
-def _record(story: NewStory, name: str, article_id: str, fetched: str) -> dict[str, Any]:
-    return {
+def _record(story: NewStory, name: str, article_id: str, fetched: str, was: list[str] | None = None) -> dict[str, Any]:
+    record: dict[str, Any] = {
         "file": name,
         "id": article_id,
         "url": story.url,
@@ -138,6 +139,18 @@ def _record(story: NewStory, name: str, article_id: str, fetched: str) -> dict[s
         "digest": story.digest,
         "full_text": story.full_text,
     }
+    if was:
+        record["was"] = was
+    return record
+
+
+def _earlier_ids(record: dict[str, Any], article_id: str) -> list[str]:
+    """The ids an updated story had before (the feed edited its headline or date), newest first: its marks
+    follow it to ``article_id`` (:func:`reader.feeds.renames.carry_marks`)."""
+    was = record.get("was")
+    earlier = [record.get("id"), *(was if isinstance(was, list) else ())]
+    kept = [i for i in dict.fromkeys(earlier) if isinstance(i, str) and i and i != article_id]
+    return kept[:MAX_EARLIER_IDS]
 
 
 def save_stories(slug: str, feed_id: str, feed_url: str, stories: list[NewStory], fetched: str) -> tuple[int, int]:
@@ -190,7 +203,8 @@ def _merge(folder: Path, feed_id: str, feed_url: str, stories: list[NewStory], f
                 name = str(record["file"])
                 updated += 1
             atomic_write(folder / name, story.text.encode("utf-8"), durable=False)
-            index[story.key] = _record(story, name, article_id, fetched)
+            was = _earlier_ids(record, article_id) if record is not None else None
+            index[story.key] = _record(story, name, article_id, fetched, was)
         if new or updated or not (folder / INDEX).exists():
             write_json(folder / INDEX, {"feed_id": feed_id, "feed_url": feed_url, "stories": index})
     return new, updated

@@ -18,6 +18,8 @@ from reader.feeds.files import locked, read_json, write_json
 from reader.parse import slugify
 
 FULL_TEXT = ("auto", "always", "never")
+MAX_INTERVAL_MINUTES = 525_600  #: the longest refresh interval: a year (longer overflows the dates it makes)
+MAX_KEEP_DAYS = 36_500  #: the longest retention: a hundred years
 FORMAT = 1
 
 
@@ -63,10 +65,47 @@ class Feed:
     def from_dict(cls, data: dict[str, Any]) -> Feed:
         """Rebuild from :meth:`to_dict`; unknown keys are ignored."""
         names = {f.name for f in fields(cls)}
-        feed = cls(**{k: v for k, v in data.items() if k in names})
+        kept = {k: v for k, v in data.items() if k in names and (k not in _KINDS or _fits(v, _KINDS[k]))}
+        kept.setdefault("url", "")
+        kept.setdefault("id", feed_id(kept["url"]))
+        feed = cls(**kept)
+        if feed.full_text not in FULL_TEXT:
+            feed.full_text = "auto"
         if not isinstance(feed.slug, str) or any(c in feed.slug for c in "/\\\0") or feed.slug.startswith("."):
             feed.slug = slugify(str(feed.slug)) or "feed"  # a folder under articles/, never outside it
         return feed
+
+
+#: Each field's type as feeds.json holds it, "str", "int" or "bool" ("?": may be null); a value of another
+#: type is read as the field's default.
+_KINDS = {
+    **dict.fromkeys(("id", "url", "title", "full_text", "slug"), "str"),
+    **dict.fromkeys(("interval_minutes", "failures"), "int"),
+    **dict.fromkeys(("retention_days", "retention_count", "last_status"), "int?"),
+    "gone": "bool",
+    **dict.fromkeys(
+        (
+            "title_override",
+            "folder",
+            "etag",
+            "last_modified",
+            "last_refresh",
+            "last_success",
+            "last_error",
+            "next_try",
+            "site",
+        ),
+        "str?",
+    ),
+}
+
+
+def _fits(value: object, kind: str) -> bool:
+    """Is ``value`` of the kind a field holds (a bool is no int here)?"""
+    if value is None:
+        return kind.endswith("?")
+    wanted = {"str": str, "int": int, "bool": bool}[kind.rstrip("?")]
+    return isinstance(value, wanted) and (wanted is bool or not isinstance(value, bool))
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from reader.changes import Change, PendingChanges
 from reader.config import Config
-from reader.history import History
+from reader.history import History, Visit
 from reader.library import Library, Link
 from reader.model import Article
 from reader.screens.feed_actions import FeedActions
@@ -238,7 +239,19 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             event.refresh_styles = False
 
     def on_resize(self) -> None:
+        had = self.focused
         self._apply_width(self.size.width)
+        self.call_after_refresh(self._refocus, had)
+
+    def _refocus(self, had: Widget | None) -> None:
+        """The pane with the keys went out of sight (a narrower terminal): the story being read stays on screen
+        with them, else the headline list takes them (they did nothing, with nothing focused)."""
+        if self.focused is not None or had is None:
+            return
+        if isinstance(had, ArticleView) and self.story is not None and self.has_class("single"):
+            self._show_article_pane()  # the article takes the screen, with the keys
+        else:
+            self.query_one(HeadlineList).focus()
 
     def _apply_width(self, width: int) -> None:
         narrow = width < NARROW
@@ -376,6 +389,12 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         return box
 
     def action_filter(self) -> None:
+        if self.has_class("single"):  # one pane at a time: the list's, which holds the box, takes the screen
+            self.remove_class("show-article", "sidebar-forced", "sources")
+            self._apply_width(self.size.width)
+        elif self.has_class("sidebar-forced"):  # narrow: the sidebar was in the list's place
+            self.remove_class("sidebar-forced")
+            self._apply_width(self.size.width)
         box = self._filter_box()
         box.display = True
         self.set_focus(box)  # at once, so keys typed right after "/" reach the box
@@ -387,6 +406,12 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             if box.value:
                 box.value = ""  # Input.Changed re-shows every row
             box.display = False
+        if self.has_class("single", "sources"):  # one pane at a time: Esc goes back from the feeds to the list
+            self.remove_class("sources", "sidebar-forced", "show-article")
+            self._apply_width(self.size.width)
+        elif self.has_class("narrow", "sidebar-forced"):  # the sidebar in the list's place: the list comes back
+            self.remove_class("sidebar-forced")
+            self._apply_width(self.size.width)
         self.query_one(HeadlineList).focus()
 
     def action_view(self, view: str) -> None:
@@ -473,10 +498,19 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             return
         self._prepare(article, story.scroll_y if story.loading else self.query_one(ArticleView).scroll_y)
 
+    def on_main_screen_library_changed(self) -> None:
+        """Stories came or went: the open story's links may lead elsewhere now (then it is drawn again)."""
+        story = self.story
+        if story is None or story.gone or story.loading:
+            return
+        if self.library.links(story.article) != list(story.links):
+            self.redraw_open_story()
+
     def on_main_screen_opened(self, message: Opened) -> None:
         if message.article.id != self.current:
             return
-        self.story = Story(message.article, message.links, message.scroll_y)
+        article = message.article
+        self.story = Story(article, message.links, message.scroll_y, unreadable=article.partial)  # partial: unread
         self._refresh_keys()
         if not self.query_one(ArticleView).region:  # out of sight (one pane at a time): nothing to wait for
             self.call_after_refresh(self._fill_sidebar, message.article.id)
@@ -553,23 +587,35 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self.open_article(target)
 
     def action_back(self) -> None:
-        visit = self.history.back(self.query_one(ArticleView).scroll_y)
-        if visit is not None:
-            self.open_article(visit.article_id, record=False, scroll_y=visit.scroll_y, mark_read=False)
+        self._go(self.history.back(self.query_one(ArticleView).scroll_y, self._openable))
 
     def action_forward(self) -> None:
-        visit = self.history.forward(self.query_one(ArticleView).scroll_y)
-        if visit is not None:
+        self._go(self.history.forward(self.query_one(ArticleView).scroll_y, self._openable))
+
+    def _openable(self, article_id: str) -> bool:
+        """Can the story be shown (its file, or its bookmark, is still there)? Back and forward pass over the rest."""
+        return self.library.get(article_id) is not None or remembered(self.store, article_id) is not None
+
+    def _go(self, visit: Visit | None) -> None:
+        if visit is None:
+            self.notify("That story is not in the library", severity="warning")  # every one that way is gone
+        else:
             self.open_article(visit.article_id, record=False, scroll_y=visit.scroll_y, mark_read=False)
+            self._show_article_pane()
+
+    def read(self, article_id: str) -> None:
+        """Open a story and show it (when one pane shows at a time, the article's takes the screen)."""
+        self.open_article(article_id)
+        self._show_article_pane()
 
     def action_next_unread(self) -> None:
         for link in self.story.links if self.story else ():
             if link.target is not None and not self.changes.is_read(link.target):
-                self.open_article(link.target)
+                self.read(link.target)
                 return
         following = self._next_unread_in_list()
         if following is not None:
-            self.open_article(following.id)  # this story's links are all read: on down the list
+            self.read(following.id)  # this story's links are all read: on down the list
             return
         self.notify("No unread stories left", timeout=3)
 

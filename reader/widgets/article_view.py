@@ -34,6 +34,7 @@ WELCOME = (
     "forward with ].\nPress ? for every key."
 )
 GONE = "This story's file is no longer in the library; the bookmark keeps its title."
+UNREADABLE = "This story's file could not be read: it is gone or has changed (p lists why)."
 LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the old story (no flash for quick loads)
 MEASURE = 80  # the widest the text runs: a comfortable measure, centred in a wider pane
 
@@ -47,6 +48,7 @@ class Story:
     scroll_y: float = 0.0
     loading: bool = False
     gone: bool = False
+    unreadable: bool = False  #: its file could not be read when it was opened (the problems screen says why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +265,9 @@ class ArticleView(ScrollView, can_focus=True):
             return Text(WELCOME)
         if story.loading:
             return Text(f"Loading “{story.article.title}”…", style="italic")
-        if story.gone:
-            return Text.assemble((story.article.title + "\n\n", "bold"), (GONE, "italic"))
+        if story.gone or story.unreadable:
+            note = GONE if story.gone else UNREADABLE
+            return Text.assemble((story.article.title + "\n\n", "bold"), (note, "italic"))
         from reader.render import article_renderable  # not before the first paint, which shows no story
 
         selected = self.selected if story is self._shown else None  # a story rendered ahead has none chosen yet

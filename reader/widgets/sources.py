@@ -91,11 +91,22 @@ class Sources(WrappingOptionList):
             super().__init__()
             self.feed_id = feed_id
 
+    AGE_SECONDS = 60.0  #: how often the times shown ("5 min ago") are worked out again while the pane shows
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.statuses: dict[str, FeedStatus] = {}
         self.is_read: Callable[[str], bool] = lambda _id: False
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.border_title = "Sources"
+
+    def on_mount(self) -> None:
+        self.set_interval(self.AGE_SECONDS, self._age)
+
+    def _age(self) -> None:
+        """Redraw the times while the pane shows ("refreshed just now" stayed for as long as it was open)."""
+        if self.display and self.statuses:
+            self.refresh_counts()
 
     def unread(self, status: FeedStatus) -> int:
         """Stories of the feed not read (counting changes still being saved)."""
@@ -138,7 +149,7 @@ class Sources(WrappingOptionList):
             Text(f"{unread}/{status.items}", style="bold" if unread else "dim"),
             Text(clean_line(feed.name), style="bold" if unread else ""),
         )
-        grid.add_row("", Text(state_line(status), style="italic" if trouble else "dim"))
+        grid.add_row("", Text(state_line(status, self.clock()), style="italic" if trouble else "dim"))
         return grid
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
