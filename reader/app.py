@@ -61,7 +61,7 @@ def _open_article() -> type[Provider]:
     return OpenArticle
 
 
-class ReaderApp(KeysInOrder):
+class ReaderApp(KeysInOrder, App[None]):
     """A terminal news reader: headlines, the article, and the stories it links to."""
 
     CSS_PATH = "reader.tcss"

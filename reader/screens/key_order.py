@@ -19,9 +19,8 @@ box (the filter, the find bar) goes straight on: it runs no binding and moves no
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 from time import monotonic
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
@@ -29,6 +28,11 @@ from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
+
+if TYPE_CHECKING:
+    _AppBase = App[None]
+else:
+    _AppBase = object  # a mixin: making a subclass of App costs a launch a few milliseconds
 
 PASSES = 2
 """Rounds through the key's queues: the key itself, then what its bindings posted (the focus change)."""
@@ -40,17 +44,20 @@ STUCK = 1.0
 """Seconds after which held keys go on anyway (a queue closed under a key: a pane removed)."""
 
 
-@dataclass(frozen=True, slots=True)
 class _Trip:
-    """One key on its way: the queues it goes through, and where the focus was when it was handed on."""
+    """One key on its way: the queues it goes through, and where the focus was when it was handed on
+    (a plain class: a dataclass costs a launch about a millisecond to make)."""
 
-    turn: int
-    queues: list[MessagePump]
-    screen: Screen[Any]
-    focused: DOMNode | None
+    __slots__ = ("focused", "queues", "screen", "turn")
+
+    def __init__(self, turn: int, queues: list[MessagePump], screen: Screen[Any], focused: DOMNode | None) -> None:
+        self.turn = turn
+        self.queues = queues
+        self.screen = screen
+        self.focused = focused
 
 
-class KeysInOrder(App[None]):
+class KeysInOrder(_AppBase):
     """An app that hands keys to its panes one at a time, each after the previous one's effect."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
