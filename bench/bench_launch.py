@@ -39,15 +39,36 @@ from bench.bench_ui import Pane
 #: The column of the minimal Textual app.
 FLOOR_NAME = "Textual floor"
 
-#: The wrapper run in place of the ``reader`` command: marks, then ``reader.cli.main([])``.
-TRACE = r"""
+#: The start of both wrappers: ``mark(label)`` notes the wall time since the launch and the CPU time.
+_MARKS = r"""
 import json, os, sys, time
 T0, OUT = float(os.environ["LAUNCH_T0"]), os.environ["LAUNCH_OUT"]
 marks = []
 def mark(label):
     marks.append((label, (time.time() - T0) * 1000, time.process_time() * 1000))
 mark("python started")
-import reader.cli
+"""
+
+#: The end of both wrappers' set-up: the first frame holding headlines is marked, the marks written, the
+#: process ended.
+_FIRST_FRAME = r"""
+write = WriterThread.write
+def traced_write(self, text):
+    if len(text) > 2000 and "unread" in text:
+        mark("first frame with headlines written")
+        write(self, text)
+        with open(OUT, "w") as out:
+            json.dump(marks, out)
+        time.sleep(0.2)
+        os._exit(0)
+    write(self, text)
+WriterThread.write = traced_write
+"""
+
+#: The wrapper run in place of the ``reader`` command: marks, then ``reader.cli.main([])``.
+TRACE = (
+    _MARKS
+    + r"""import reader.cli
 mark("reader.cli imported")
 import reader.app
 mark("reader.app imported (Textual)")
@@ -70,49 +91,27 @@ around(reader.library, "default_library", "library load start", "library loaded"
 around(ReaderApp, "get_default_screen", "Textual started (driver, app CSS read)")
 around(MainScreen, "on_mount", "main screen composed and styled", "main screen mounted")
 around(Screen, "_refresh_layout", "layout start")
-write = WriterThread.write
-def traced_write(self, text):
-    if len(text) > 2000 and "unread" in text:
-        mark("first frame with headlines written")
-        write(self, text)
-        with open(OUT, "w") as out:
-            json.dump(marks, out)
-        time.sleep(0.2)
-        os._exit(0)
-    write(self, text)
-WriterThread.write = traced_write
-sys.exit(reader.cli.main([]))
 """
+    + _FIRST_FRAME
+    + "sys.exit(reader.cli.main([]))\n"
+)
 
 #: The Textual floor: the least a Textual app does before its first frame (same marks where they apply).
-FLOOR = r"""
-import json, os, sys, time
-T0, OUT = float(os.environ["LAUNCH_T0"]), os.environ["LAUNCH_OUT"]
-marks = []
-def mark(label):
-    marks.append((label, (time.time() - T0) * 1000, time.process_time() * 1000))
-mark("python started")
-from textual.app import App
+FLOOR = (
+    _MARKS
+    + r"""from textual.app import App
 from textual.widgets import Static
 mark("reader.app imported (Textual)")
 from textual.drivers._writer_thread import WriterThread
-write = WriterThread.write
-def traced_write(self, text):
-    if len(text) > 2000 and "unread" in text:
-        mark("first frame with headlines written")
-        write(self, text)
-        with open(OUT, "w") as out:
-            json.dump(marks, out)
-        time.sleep(0.2)
-        os._exit(0)
-    write(self, text)
-WriterThread.write = traced_write
-LINE = "  Minister says the harbour plan will go ahead after a long review of its costs  unread"
+"""
+    + _FIRST_FRAME
+    + r"""LINE = "  Minister says the harbour plan will go ahead after a long review of its costs  unread"
 class Floor(App[None]):
     def compose(self):
         yield Static("\n".join(f"{LINE} {n}" for n in range(38)))
 Floor().run()
 """
+)
 
 
 def prepare(root: Path, count: int, code: Path | None) -> dict[str, str]:
