@@ -225,12 +225,6 @@ async def test_the_open_storys_links_follow_stories_added_to_the_library(tmp_pat
         assert screen.story is not None and HEAT in {link.target for link in screen.story.links}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="feed_actions.py (leftovers3): on a refresh's Finished, an id whose file now holds another id "
-    "(the feed edited the headline) should leave the library; it stays until the next reload check, "
-    "and the toast counts the edited story as new",
-)
 async def test_a_headline_edited_during_an_app_refresh_shows_once(server: HTTPServer, tmp_path: Path) -> None:
     base = server.url_for("/")
     server.expect_ordered_request("/feed.xml").respond_with_data(

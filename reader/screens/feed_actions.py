@@ -187,7 +187,10 @@ class FeedActions(MainScreenPart):
         if message.error is not None:
             self.notify(f"Refresh failed: {clean_line(message.error)}", severity="error", timeout=8, markup=False)
             return
+        edited = self._edited_ids(message.paths)
         new = self.library.add_or_update(message.articles, message.paths) if message.articles else 0
+        new -= len(edited)  # the same stories under the ids their edited headlines give them: not new
+        self.library.remove(edited.values())
         shown = self.story.article if self.story else None
         if shown is not None and any(a.id == shown.id and a != shown for a in message.articles):
             self.redraw_open_story()  # the open story's text changed: draw the new one in place
@@ -206,6 +209,18 @@ class FeedActions(MainScreenPart):
         if failed:
             text += f", {failed} failed (p shows why)"
         self.notify(text, severity="warning" if failed else "information", timeout=5, markup=False)
+
+    def _edited_ids(self, paths: dict[str, str]) -> dict[str, str]:
+        """Earlier id by new id, for the stories of a refresh whose file held another id (an edited headline:
+        its marks moved to the new id; the earlier one, left in the library, showed as a second row)."""
+        if not paths:
+            return {}
+        by_path = {path: article_id for article_id, path in self.library.paths.items()}
+        return {
+            article_id: by_path[path]
+            for article_id, path in paths.items()
+            if article_id not in self.library.by_id and by_path.get(path, article_id) != article_id
+        }
 
     def _show_rows_in_place(self) -> None:
         """Show the rows again with the highlighted story on the same screen line (new stories above it)."""
