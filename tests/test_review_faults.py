@@ -548,31 +548,16 @@ async def test_esc_in_the_sidebar_on_an_80_column_terminal_brings_the_list_back(
     await _focus_in_sight(library, tmp_path, (80, 24), ("s", "slash"))  # and / brings the list with its box
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pane_actions.py (leftovers3): action_focus_headlines removes 'sidebar-forced' only below 60 "
-    "columns; at 80 the sidebar stays in the list's place and q gives the keys to the hidden list",
-)
 async def test_q_in_the_sidebar_on_an_80_column_terminal_brings_the_list_back(library: Library, tmp_path: Path) -> None:
     await _focus_in_sight(library, tmp_path, (80, 24), ("s", "q"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pane_actions.py (leftovers3): action_toggle_sidebar below 60 columns focuses the headline list "
-    "while the article (show-article) holds the screen; it should focus the pane that shows",
-)
 async def test_s_twice_over_the_article_on_a_narrow_terminal_keeps_the_keys_in_sight(
     library: Library, tmp_path: Path
 ) -> None:
     await _focus_in_sight(library, tmp_path, (50, 20), ("enter", "s", "s"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="feed_actions.py (leftovers3): action_sources closing the feeds below 60 columns focuses the "
-    "headline list while the article (show-article) holds the screen",
-)
 async def test_4_twice_over_the_article_on_a_narrow_terminal_keeps_the_keys_in_sight(
     library: Library, tmp_path: Path
 ) -> None:

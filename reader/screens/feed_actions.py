@@ -109,7 +109,7 @@ class FeedActions(MainScreenPart):
             self.query_one(Sources).focus()
         else:
             self.scope = None
-            self.query_one(HeadlineList).focus()
+            self._focus_shown_pane()
 
     @on(Sources.Scope)
     def _scope_to(self, event: Sources.Scope) -> None:
