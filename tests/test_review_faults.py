@@ -12,6 +12,8 @@ from pytest_httpserver import HTTPServer
 from textual.color import Color
 from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 from werkzeug import Response
 
 from reader import journal
@@ -24,6 +26,7 @@ from reader.feeds.subscriptions import Feed, add_feed, editing, load_feeds
 from reader.library import Library, default_library, load_library
 from reader.model import Article
 from reader.paths import articles_dir, seeds_dir, state_file
+from reader.screens.help import HelpScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.contrast import MINIMUM, contrast
@@ -708,3 +711,40 @@ async def test_an_inline_link_is_readable_in_light_and_dark_themes(
                     fg, bg = Color.from_rich_color(style.color), Color.from_rich_color(style.bgcolor)
                     found.append((bool(style.dim), round(contrast(fg, bg), 2)))
         assert found and all(not dim and ratio >= MINIMUM for dim, ratio in found), found
+
+
+@pytest.mark.parametrize("size", [(160, 48), (80, 24), (50, 20)])
+async def test_q_in_the_sources_pane_goes_back_to_the_list(
+    library: Library, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """q in the feeds quit the whole app, where in the sidebar and the article it goes back to the list (and
+    the footer said "q Quit" there only): now it goes back to the list, as the footer and the help say."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert main(app).query_one(Sources).has_focus
+        footer = {key.key: key.description for key in app.screen.query(FooterKey)}
+        assert footer.get("q") == "List"
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.return_code is None  # still running
+        screen = main(app)
+        headlines = screen.query_one(HeadlineList)
+        assert screen.focused is headlines and headlines.region.width > 0
+
+
+async def test_the_help_says_q_in_the_sources_pane_goes_back_to_the_list(library: Library, tmp_path: Path) -> None:
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(
+            " ".join(strip.text.split())
+            for group in app.screen.query(".help-group").results(Static)
+            for strip in group.render_lines(Region(0, 0, group.size.width, group.size.height))
+        )
+        assert "a Mark feed read q Back to the headlines" in shown  # in the Sources group

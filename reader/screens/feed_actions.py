@@ -120,6 +120,10 @@ class FeedActions(MainScreenPart):
             self._apply_width(self.size.width)
         self.query_one(HeadlineList).focus()
 
+    @on(Sources.ToList)
+    def _sources_to_list(self) -> None:
+        self.action_focus_headlines()
+
     @on(Sources.MarkRead)
     def _mark_source_read(self, event: Sources.MarkRead) -> None:
         status = self.feed_statuses.get(event.feed_id)

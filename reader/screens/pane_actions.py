@@ -20,9 +20,9 @@ class PaneActions(MainScreenPart):
             self.query_one(ArticleView).focus()
 
     def action_focus_headlines(self) -> None:
-        """Back to the headline list (q in the article or the sidebar)."""
+        """Back to the headline list (q in the article, the sidebar or the feeds)."""
         if self.has_class("single"):
-            self.remove_class("show-article", "sidebar-forced")
+            self.remove_class("show-article", "sidebar-forced", "sources")
             self._apply_width(self.size.width)
         elif self.has_class("sidebar-forced"):  # narrow: the sidebar was in the list's place
             self.remove_class("sidebar-forced")
