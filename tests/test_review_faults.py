@@ -748,3 +748,18 @@ async def test_the_help_says_q_in_the_sources_pane_goes_back_to_the_list(library
             for strip in group.render_lines(Region(0, 0, group.size.width, group.size.height))
         )
         assert "a Mark feed read q Back to the headlines" in shown  # in the Sources group
+
+
+def test_a_subscriptions_file_kept_elsewhere_through_a_link_stays_linked(tmp_path: Path) -> None:
+    """feeds.json as a link into a synced folder: the first `feeds add` (or refresh, which saves each feed's
+    state) replaced the link with a file of its own, and the synced copy never saw a change again."""
+    synced = tmp_path / "synced" / "feeds.json"
+    synced.parent.mkdir()
+    link = tmp_path / "data" / "feeds.json"
+    link.parent.mkdir()
+    link.symlink_to(synced)
+    add_feed("https://example.org/one.xml", path=link)
+    add_feed("https://example.org/two.xml", path=link)
+    assert link.is_symlink() and link.resolve() == synced
+    assert [feed.url for feed in load_feeds(synced)] == ["https://example.org/one.xml", "https://example.org/two.xml"]
+    assert not [p for p in link.parent.iterdir() if p.name.endswith(".tmp")]
