@@ -35,7 +35,7 @@ from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from tests import test_feeds_support as support
 from tests.helpers.article import story_text
-from tests.helpers.pilot import main, settle
+from tests.helpers.pilot import highlighted, main, settle
 from tests.test_commands import hits
 from tests.test_feeds_support import rss
 
@@ -248,6 +248,36 @@ async def test_a_headline_edited_during_an_app_refresh_shows_once(server: HTTPSe
         shown = [a.title for a in main(app).query_one(HeadlineList).rows]
         assert shown == ["Night market moves to the quay"]
         assert any("0 new" in str(n.message) for n in app._notifications)
+
+
+async def test_the_open_story_follows_its_headline_edited_during_an_app_refresh(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    """The story being read had its headline edited by the refresh: the pane and the cursor stay on it (under its
+    new id, still read), where the pane kept a story the library no longer held."""
+    base = server.url_for("/")
+    for title in ("Night market moves", "Night market moves to the quay"):
+        server.expect_ordered_request("/feed.xml").respond_with_data(
+            _market(base, title), content_type="application/rss+xml"
+        )
+    add_feed(base + "feed.xml")
+    await asyncio.to_thread(refresh)
+    app = ReaderApp(
+        load_library(folders=[articles_dir()]), Store(state_file()), Config(refresh_minutes=0), poll_interval=0
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main(app)
+        assert screen.story is not None and screen.story.article.title == "Night market moves"
+        await pilot.press("R")
+        await settle(pilot)
+        [story] = screen.query_one(HeadlineList).rows
+        assert story.title == "Night market moves to the quay"
+        assert screen.current == story.id and highlighted(app).id == story.id
+        assert "Night market moves to the quay" in story_text(app)
+        assert screen.changes.is_read(story.id)
 
 
 async def test_a_pane_hidden_by_a_narrower_terminal_hands_the_keys_on(library: Library, tmp_path: Path) -> None:

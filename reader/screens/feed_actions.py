@@ -13,6 +13,7 @@ from textual.widgets import Static
 from reader.model import Article
 from reader.screens.main_part import MainScreenPart
 from reader.text import clean_line
+from reader.widgets.article_view import ArticleView
 from reader.widgets.feed_refresh import FeedRefresher, feed_problem
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
@@ -195,12 +196,17 @@ class FeedActions(MainScreenPart):
         new = self.library.add_or_update(message.articles, message.paths) if message.articles else 0
         new -= len(edited)  # the same stories under the ids their edited headlines give them: not new
         self.library.remove(edited.values())
+        now = {old: article_id for article_id, old in edited.items()}
         shown = self.story.article if self.story else None
-        if shown is not None and any(a.id == shown.id and a != shown for a in message.articles):
+        if shown is not None and shown.id in now:  # the open story's headline was edited: the story as it is now
+            view = self.query_one(ArticleView)
+            self.open_article(now[shown.id], record=False, scroll_y=view.scroll_y, mark_read=False)
+        elif shown is not None and any(a.id == shown.id and a != shown for a in message.articles):
             self.redraw_open_story()  # the open story's text changed: draw the new one in place
         if message.articles:
             self.post_message(self.LibraryChanged())
-            self._show_rows_in_place()
+            highlighted = self.query_one(HeadlineList).highlighted
+            self._show_rows_in_place(now.get(highlighted.id) if highlighted else None)
             self._recount()
         self._load_feed_info()
         failed = sum(1 for result in message.results if result.state in ("error", "gone"))
@@ -226,11 +232,12 @@ class FeedActions(MainScreenPart):
             if article_id not in self.library.by_id and by_path.get(path, article_id) != article_id
         }
 
-    def _show_rows_in_place(self) -> None:
-        """Show the rows again with the highlighted story on the same screen line (new stories above it)."""
+    def _show_rows_in_place(self, keep: str | None = None) -> None:
+        """Show the rows again with the highlighted story (or ``keep``) on the same screen line (new stories
+        above it)."""
         headlines = self.query_one(HeadlineList)
         before = headlines.cursor_line - headlines.scroll_y
-        self._show_rows()
+        self._show_rows(keep)
 
         def keep_line() -> None:
             headlines.scroll_to(y=max(0, headlines.cursor_line - before), animate=False, immediate=True)
