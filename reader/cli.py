@@ -7,6 +7,7 @@ that holds external text (paths, titles, reasons) goes through ``clean_line``.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import re
@@ -105,7 +106,30 @@ def _json_line(data: object) -> str:
     text = orjson.dumps(data).decode()
     if not text.isascii():
         text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        if not _stdout_takes(text):  # an ASCII (or Latin-1...) terminal: escaped, the data whole (not "?")
+            text = _NON_ASCII.sub(lambda m: _u_escape(m.group()), text)
     return text + "\n"
+
+
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _u_escape(char: str) -> str:
+    """One character as a JSON ``\\u`` escape (a surrogate pair beyond the first 65536)."""
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def _stdout_takes(text: str) -> bool:
+    """Can stdout's encoding write ``text`` as it is?"""
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _path_text(path: str) -> str:
@@ -482,9 +506,20 @@ def unknown_command(word: str, commands: Sequence[str]) -> str | None:
     return f"{word!r} is not a command, nor a file or folder ({hint})"
 
 
+def _tolerant_output() -> None:
+    """A character the terminal's encoding lacks (a title under ``PYTHONIOENCODING=ascii`` or a C locale) prints
+    as ``?``, never as a UnicodeEncodeError traceback; JSON escapes it instead (:func:`_json_line`)."""
+    for stream in (sys.stdout, sys.stderr):  # stderr is most often "backslashreplace" already: left so
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(ValueError, OSError):  # closed, or cannot change now: left as it is
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reader`` command."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_output()
     try:
         if argv and argv[0] in COMMANDS:
             args = build_parser().parse_args(argv)

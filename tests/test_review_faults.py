@@ -12,6 +12,8 @@ from pytest_httpserver import HTTPServer
 from textual.color import Color
 from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 from werkzeug import Response
 
 from reader import journal
@@ -24,6 +26,7 @@ from reader.feeds.subscriptions import Feed, add_feed, editing, load_feeds
 from reader.library import Library, default_library, load_library
 from reader.model import Article
 from reader.paths import articles_dir, seeds_dir, state_file
+from reader.screens.help import HelpScreen
 from reader.store import Store
 from reader.widgets.article_view import ArticleView
 from reader.widgets.contrast import MINIMUM, contrast
@@ -32,7 +35,7 @@ from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from tests import test_feeds_support as support
 from tests.helpers.article import story_text
-from tests.helpers.pilot import main, settle
+from tests.helpers.pilot import highlighted, main, settle
 from tests.test_commands import hits
 from tests.test_feeds_support import rss
 
@@ -225,12 +228,6 @@ async def test_the_open_storys_links_follow_stories_added_to_the_library(tmp_pat
         assert screen.story is not None and HEAT in {link.target for link in screen.story.links}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="feed_actions.py (leftovers3): on a refresh's Finished, an id whose file now holds another id "
-    "(the feed edited the headline) should leave the library; it stays until the next reload check, "
-    "and the toast counts the edited story as new",
-)
 async def test_a_headline_edited_during_an_app_refresh_shows_once(server: HTTPServer, tmp_path: Path) -> None:
     base = server.url_for("/")
     server.expect_ordered_request("/feed.xml").respond_with_data(
@@ -251,6 +248,36 @@ async def test_a_headline_edited_during_an_app_refresh_shows_once(server: HTTPSe
         shown = [a.title for a in main(app).query_one(HeadlineList).rows]
         assert shown == ["Night market moves to the quay"]
         assert any("0 new" in str(n.message) for n in app._notifications)
+
+
+async def test_the_open_story_follows_its_headline_edited_during_an_app_refresh(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    """The story being read had its headline edited by the refresh: the pane and the cursor stay on it (under its
+    new id, still read), where the pane kept a story the library no longer held."""
+    base = server.url_for("/")
+    for title in ("Night market moves", "Night market moves to the quay"):
+        server.expect_ordered_request("/feed.xml").respond_with_data(
+            _market(base, title), content_type="application/rss+xml"
+        )
+    add_feed(base + "feed.xml")
+    await asyncio.to_thread(refresh)
+    app = ReaderApp(
+        load_library(folders=[articles_dir()]), Store(state_file()), Config(refresh_minutes=0), poll_interval=0
+    )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main(app)
+        assert screen.story is not None and screen.story.article.title == "Night market moves"
+        await pilot.press("R")
+        await settle(pilot)
+        [story] = screen.query_one(HeadlineList).rows
+        assert story.title == "Night market moves to the quay"
+        assert screen.current == story.id and highlighted(app).id == story.id
+        assert "Night market moves to the quay" in story_text(app)
+        assert screen.changes.is_read(story.id)
 
 
 async def test_a_pane_hidden_by_a_narrower_terminal_hands_the_keys_on(library: Library, tmp_path: Path) -> None:
@@ -554,31 +581,16 @@ async def test_esc_in_the_sidebar_on_an_80_column_terminal_brings_the_list_back(
     await _focus_in_sight(library, tmp_path, (80, 24), ("s", "slash"))  # and / brings the list with its box
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pane_actions.py (leftovers3): action_focus_headlines removes 'sidebar-forced' only below 60 "
-    "columns; at 80 the sidebar stays in the list's place and q gives the keys to the hidden list",
-)
 async def test_q_in_the_sidebar_on_an_80_column_terminal_brings_the_list_back(library: Library, tmp_path: Path) -> None:
     await _focus_in_sight(library, tmp_path, (80, 24), ("s", "q"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pane_actions.py (leftovers3): action_toggle_sidebar below 60 columns focuses the headline list "
-    "while the article (show-article) holds the screen; it should focus the pane that shows",
-)
 async def test_s_twice_over_the_article_on_a_narrow_terminal_keeps_the_keys_in_sight(
     library: Library, tmp_path: Path
 ) -> None:
     await _focus_in_sight(library, tmp_path, (50, 20), ("enter", "s", "s"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="feed_actions.py (leftovers3): action_sources closing the feeds below 60 columns focuses the "
-    "headline list while the article (show-article) holds the screen",
-)
 async def test_4_twice_over_the_article_on_a_narrow_terminal_keeps_the_keys_in_sight(
     library: Library, tmp_path: Path
 ) -> None:
@@ -729,3 +741,55 @@ async def test_an_inline_link_is_readable_in_light_and_dark_themes(
                     fg, bg = Color.from_rich_color(style.color), Color.from_rich_color(style.bgcolor)
                     found.append((bool(style.dim), round(contrast(fg, bg), 2)))
         assert found and all(not dim and ratio >= MINIMUM for dim, ratio in found), found
+
+
+@pytest.mark.parametrize("size", [(160, 48), (80, 24), (50, 20)])
+async def test_q_in_the_sources_pane_goes_back_to_the_list(
+    library: Library, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """q in the feeds quit the whole app, where in the sidebar and the article it goes back to the list (and
+    the footer said "q Quit" there only): now it goes back to the list, as the footer and the help say."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert main(app).query_one(Sources).has_focus
+        footer = {key.key: key.description for key in app.screen.query(FooterKey)}
+        assert footer.get("q") == "List"
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.return_code is None  # still running
+        screen = main(app)
+        headlines = screen.query_one(HeadlineList)
+        assert screen.focused is headlines and headlines.region.width > 0
+
+
+async def test_the_help_says_q_in_the_sources_pane_goes_back_to_the_list(library: Library, tmp_path: Path) -> None:
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(
+            " ".join(strip.text.split())
+            for group in app.screen.query(".help-group").results(Static)
+            for strip in group.render_lines(Region(0, 0, group.size.width, group.size.height))
+        )
+        assert "a Mark feed read q Back to the headlines" in shown  # in the Sources group
+
+
+def test_a_subscriptions_file_kept_elsewhere_through_a_link_stays_linked(tmp_path: Path) -> None:
+    """feeds.json as a link into a synced folder: the first `feeds add` (or refresh, which saves each feed's
+    state) replaced the link with a file of its own, and the synced copy never saw a change again."""
+    synced = tmp_path / "synced" / "feeds.json"
+    synced.parent.mkdir()
+    link = tmp_path / "data" / "feeds.json"
+    link.parent.mkdir()
+    link.symlink_to(synced)
+    add_feed("https://example.org/one.xml", path=link)
+    add_feed("https://example.org/two.xml", path=link)
+    assert link.is_symlink() and link.resolve() == synced
+    assert [feed.url for feed in load_feeds(synced)] == ["https://example.org/one.xml", "https://example.org/two.xml"]
+    assert not [p for p in link.parent.iterdir() if p.name.endswith(".tmp")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -151,6 +152,8 @@ def editing(path: Path | None = None) -> Iterator[list[Feed]]:
     with locked(path.with_name(path.name + ".lock")):
         feeds = load_feeds(path)
         yield feeds
+        if path.is_symlink():  # kept in a synced or dotfiles folder: written there, and the link stays a link
+            path = Path(os.path.realpath(path))
         write_json(path, {"format": FORMAT, "feeds": [feed.to_dict() for feed in feeds]})
 
 

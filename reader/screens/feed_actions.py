@@ -13,6 +13,7 @@ from textual.widgets import Static
 from reader.model import Article
 from reader.screens.main_part import MainScreenPart
 from reader.text import clean_line
+from reader.widgets.article_view import ArticleView
 from reader.widgets.feed_refresh import FeedRefresher, feed_problem
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
@@ -109,7 +110,7 @@ class FeedActions(MainScreenPart):
             self.query_one(Sources).focus()
         else:
             self.scope = None
-            self.query_one(HeadlineList).focus()
+            self._focus_shown_pane()
 
     @on(Sources.Scope)
     def _scope_to(self, event: Sources.Scope) -> None:
@@ -119,6 +120,10 @@ class FeedActions(MainScreenPart):
             self.remove_class("sources")
             self._apply_width(self.size.width)
         self.query_one(HeadlineList).focus()
+
+    @on(Sources.ToList)
+    def _sources_to_list(self) -> None:
+        self.action_focus_headlines()
 
     @on(Sources.MarkRead)
     def _mark_source_read(self, event: Sources.MarkRead) -> None:
@@ -187,13 +192,21 @@ class FeedActions(MainScreenPart):
         if message.error is not None:
             self.notify(f"Refresh failed: {clean_line(message.error)}", severity="error", timeout=8, markup=False)
             return
+        edited = self._edited_ids(message.paths)
         new = self.library.add_or_update(message.articles, message.paths) if message.articles else 0
+        new -= len(edited)  # the same stories under the ids their edited headlines give them: not new
+        self.library.remove(edited.values())
+        now = {old: article_id for article_id, old in edited.items()}
         shown = self.story.article if self.story else None
-        if shown is not None and any(a.id == shown.id and a != shown for a in message.articles):
+        if shown is not None and shown.id in now:  # the open story's headline was edited: the story as it is now
+            view = self.query_one(ArticleView)
+            self.open_article(now[shown.id], record=False, scroll_y=view.scroll_y, mark_read=False)
+        elif shown is not None and any(a.id == shown.id and a != shown for a in message.articles):
             self.redraw_open_story()  # the open story's text changed: draw the new one in place
         if message.articles:
             self.post_message(self.LibraryChanged())
-            self._show_rows_in_place()
+            highlighted = self.query_one(HeadlineList).highlighted
+            self._show_rows_in_place(now.get(highlighted.id) if highlighted else None)
             self._recount()
         self._load_feed_info()
         failed = sum(1 for result in message.results if result.state in ("error", "gone"))
@@ -207,11 +220,22 @@ class FeedActions(MainScreenPart):
             text += f", {failed} failed (p shows why)"
         self.notify(text, severity="warning" if failed else "information", timeout=5, markup=False)
 
-    def _show_rows_in_place(self) -> None:
-        """Show the rows again with the highlighted story on the same screen line (new stories above it)."""
+    def _edited_ids(self, paths: dict[str, str]) -> dict[str, str]:
+        """Earlier id by new id, for the stories of a refresh whose file held another id (an edited headline:
+        its marks moved to the new id; the earlier one, left in the library, showed as a second row)."""
+        fresh = {path: article_id for article_id, path in paths.items() if article_id not in self.library.by_id}
+        if not fresh:
+            return {}
+        # one pass over the library's paths, keeping only the few asked about (~6 ms at 100k stories)
+        held = {path: article_id for article_id, path in self.library.paths.items() if path in fresh}
+        return {fresh[path]: old for path, old in held.items() if old != fresh[path]}
+
+    def _show_rows_in_place(self, keep: str | None = None) -> None:
+        """Show the rows again with the highlighted story (or ``keep``) on the same screen line (new stories
+        above it)."""
         headlines = self.query_one(HeadlineList)
         before = headlines.cursor_line - headlines.scroll_y
-        self._show_rows()
+        self._show_rows(keep)
 
         def keep_line() -> None:
             headlines.scroll_to(y=max(0, headlines.cursor_line - before), animate=False, immediate=True)

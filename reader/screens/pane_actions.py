@@ -20,9 +20,12 @@ class PaneActions(MainScreenPart):
             self.query_one(ArticleView).focus()
 
     def action_focus_headlines(self) -> None:
-        """Back to the headline list (q in the article or the sidebar)."""
+        """Back to the headline list (q in the article, the sidebar or the feeds)."""
         if self.has_class("single"):
-            self.remove_class("show-article", "sidebar-forced")
+            self.remove_class("show-article", "sidebar-forced", "sources")
+            self._apply_width(self.size.width)
+        elif self.has_class("sidebar-forced"):  # narrow: the sidebar was in the list's place
+            self.remove_class("sidebar-forced")
             self._apply_width(self.size.width)
         self.query_one(HeadlineList).focus()
 
@@ -53,8 +56,19 @@ class PaneActions(MainScreenPart):
         if self.has_class("narrow"):
             self.toggle_class("sidebar-forced")
             self._apply_width(self.size.width)
-            (sidebar if self.has_class("sidebar-forced") else self.query_one(HeadlineList)).focus()
+            if self.has_class("sidebar-forced"):
+                sidebar.focus()
+            else:
+                self._focus_shown_pane()
             return
         self.config.show_sidebar = not sidebar.display
         self.post_message(self.SettingsChanged())
         self._apply_width(self.size.width)
+
+    def _focus_shown_pane(self) -> None:
+        """Give the keys to the pane in sight once the sidebar or the feeds close: the article when it holds
+        the screen (one pane at a time), else the headline list."""
+        if self.has_class("single") and self.has_class("show-article"):
+            self.query_one(ArticleView).focus()
+        else:
+            self.query_one(HeadlineList).focus()

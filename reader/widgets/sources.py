@@ -69,6 +69,8 @@ class Sources(WrappingOptionList):
         Binding("up,k", "cursor_up", "Up", show=False, id="sources.up"),
         Binding("enter", "select", "Open", tooltip="Show its stories", id="sources.open"),
         Binding("a", "mark_source_read", "Mark read", tooltip="Mark feed read", id="sources.mark_read"),
+        # q goes back to the list, as in the sidebar and the article (it quit the whole app here); Q quits
+        Binding("q", "to_list", "List", tooltip="Back to the headlines", id="sources.to_list"),
         # The screen's keys as this pane shows them: r refreshes the highlighted feed; the keys for the
         # open story still work here but leave the footer to the feed keys (so "? Help" fits at 80 columns).
         Binding("r", "screen.refresh_feed", "Refresh", id="main.refresh_feed"),
@@ -90,6 +92,9 @@ class Sources(WrappingOptionList):
         def __init__(self, feed_id: str) -> None:
             super().__init__()
             self.feed_id = feed_id
+
+    class ToList(Message):
+        """Give the keys back to the headline list (q)."""
 
     AGE_SECONDS = 60.0  #: how often the times shown ("5 min ago") are worked out again while the pane shows
 
@@ -161,3 +166,6 @@ class Sources(WrappingOptionList):
         feed_id = self.highlighted_feed
         if feed_id is not None:
             self.post_message(self.MarkRead(feed_id))
+
+    def action_to_list(self) -> None:
+        self.post_message(self.ToList())
