@@ -58,6 +58,28 @@ def test_marks_picked_up_while_saving_are_reported_by_the_next_refresh(tmp_path:
     assert not ours.refresh()  # told once
 
 
+def seeds_copy(tmp_path: Path, but: str = "") -> Path:
+    """A folder of its own holding the bundled seed pages (all but ``but``), to change under the app."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    for page in seeds_dir().glob("*.txt"):
+        if page.name != but:
+            (folder / page.name).write_bytes(page.read_bytes())
+    return folder
+
+
+def reloading_app(library: Library, folder: Path, tmp_path: Path) -> ReaderApp:
+    """The app over ``library``, reloading ``folder`` whenever asked (no timer)."""
+    return ReaderApp(
+        library,
+        Store(tmp_path / "state.json"),
+        Config(),
+        poll_interval=0,
+        reloader=lambda: load_library(folders=[folder]),
+        reload_interval=0,
+    )
+
+
 async def test_unread_count_is_right_after_marks_made_elsewhere_meet_our_own_change(
     library: Library, tmp_path: Path
 ) -> None:
@@ -74,19 +96,9 @@ async def test_unread_count_is_right_after_marks_made_elsewhere_meet_our_own_cha
 
 
 async def test_back_over_a_story_whose_file_is_gone_goes_to_the_one_before(tmp_path: Path) -> None:
-    folder = tmp_path / "stories"
-    folder.mkdir()
-    for page in seeds_dir().glob("*.txt"):
-        (folder / page.name).write_bytes(page.read_bytes())
+    folder = seeds_copy(tmp_path)
     library = load_library(folders=[folder])
-    app = ReaderApp(
-        library,
-        Store(tmp_path / "state.json"),
-        Config(),
-        poll_interval=0,
-        reloader=lambda: load_library(folders=[folder]),
-        reload_interval=0,
-    )
+    app = reloading_app(library, folder, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -106,19 +118,9 @@ async def test_back_over_a_story_whose_file_is_gone_goes_to_the_one_before(tmp_p
 
 
 async def test_back_with_only_gone_stories_behind_keeps_the_trail(tmp_path: Path) -> None:
-    folder = tmp_path / "stories"
-    folder.mkdir()
-    for page in seeds_dir().glob("*.txt"):
-        (folder / page.name).write_bytes(page.read_bytes())
+    folder = seeds_copy(tmp_path)
     library = load_library(folders=[folder])
-    app = ReaderApp(
-        library,
-        Store(tmp_path / "state.json"),
-        Config(),
-        poll_interval=0,
-        reloader=lambda: load_library(folders=[folder]),
-        reload_interval=0,
-    )
+    app = reloading_app(library, folder, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -198,19 +200,8 @@ TALLOW = "2026-11-21-tallow-river-ferry-strike-ends-after-three-day-standoff"
 
 async def test_the_open_storys_links_follow_stories_added_to_the_library(tmp_path: Path) -> None:
     """A story its Explore names arrives (a reload, a feed refresh): the sidebar stops saying it is not there."""
-    folder = tmp_path / "stories"
-    folder.mkdir()
-    for page in seeds_dir().glob("*.txt"):
-        if page.name != "southern-coast-heatwave.txt":
-            (folder / page.name).write_bytes(page.read_bytes())
-    app = ReaderApp(
-        load_library(folders=[folder]),
-        Store(tmp_path / "state.json"),
-        Config(),
-        poll_interval=0,
-        reloader=lambda: load_library(folders=[folder]),
-        reload_interval=0,
-    )
+    folder = seeds_copy(tmp_path, but="southern-coast-heatwave.txt")
+    app = reloading_app(load_library(folders=[folder]), folder, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         screen = main(app)
@@ -432,10 +423,7 @@ def test_subscriptions_with_values_of_the_wrong_type_still_load(capsys: pytest.C
 async def test_a_story_whose_file_cannot_be_read_says_so_when_opened(tmp_path: Path) -> None:
     """Its file went (prune from cron) or turned unreadable after the list was shown: the story opened blank,
     a title over nothing, with no word of why."""
-    folder = tmp_path / "stories"
-    folder.mkdir()
-    for page in seeds_dir().glob("*.txt"):
-        (folder / page.name).write_bytes(page.read_bytes())
+    folder = seeds_copy(tmp_path)
     library = load_library(folders=[folder])
     app = ReaderApp(library, Store(tmp_path / "state.json"), Config(), poll_interval=0)
     async with app.run_test(size=(160, 48)) as pilot:
