@@ -105,7 +105,8 @@ class KeysInOrder(_AppBase):
         return focused.check_consume_key(event.key, event.character)
 
     async def _next_key(self) -> None:
-        """Hand the first held key on, as Textual would, and follow it through the queues it goes to."""
+        """Hand the held keys on, as Textual would, one at a time: text for a box goes straight on; any
+        other key waits until the one before is seen through (followed only while keys wait behind it)."""
         while self._held_keys and not self._key_busy and self.screen_stack:
             key = self._held_keys.popleft()
             if self._typed_as_text(key):
