@@ -24,7 +24,7 @@ from reader.widgets.feed_refresh import FeedRefresher
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sources import Sources
 from tests import test_feeds_support as support
-from tests.helpers.pilot import main, settle
+from tests.helpers.pilot import help_text, main, settle
 from tests.test_feeds_support import rss
 
 _module_server = support._module_server
@@ -238,11 +238,7 @@ async def test_help_and_palette_list_the_feed_and_undo_keys(tmp_path: Path) -> N
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = " ".join(
-            " ".join(strip.text.split())
-            for group in app.screen.query(".help-group").results(Static)
-            for strip in group.render_lines(Region(0, 0, group.size.width, group.size.height))
-        )
+        shown = help_text(app)
         for entry in (
             "u Undo",
             "A Mark all read",

@@ -12,7 +12,6 @@ from pytest_httpserver import HTTPServer
 from textual.color import Color
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 from werkzeug import Response
 
@@ -35,7 +34,7 @@ from reader.widgets.sidebar import Sidebar
 from reader.widgets.sources import Sources
 from tests import test_feeds_support as support
 from tests.helpers.article import story_text
-from tests.helpers.pilot import highlighted, main, settle
+from tests.helpers.pilot import help_text, highlighted, main, settle
 from tests.test_commands import hits
 from tests.test_feeds_support import rss
 
@@ -760,11 +759,7 @@ async def test_the_help_says_q_in_the_sources_pane_goes_back_to_the_list(library
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        shown = " ".join(
-            " ".join(strip.text.split())
-            for group in app.screen.query(".help-group").results(Static)
-            for strip in group.render_lines(Region(0, 0, group.size.width, group.size.height))
-        )
+        shown = help_text(app)
         assert "a Mark feed read q Back to the headlines" in shown  # in the Sources group
 
 

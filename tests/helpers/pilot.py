@@ -6,7 +6,9 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from reader.app import ReaderApp
 from reader.model import Article
@@ -54,3 +56,12 @@ def highlighted(app: ReaderApp) -> Article:
     article = main(app).query_one(HeadlineList).highlighted
     assert article is not None
     return article
+
+
+def help_text(app: ReaderApp) -> str:
+    """What the help screen's key groups draw, every run of spaces made one."""
+    return " ".join(
+        " ".join(strip.text.split())
+        for group in app.screen.query(".help-group").results(Static)
+        for strip in group.render_lines(Region(0, 0, group.size.width, group.size.height))
+    )
