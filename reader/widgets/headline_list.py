@@ -107,9 +107,6 @@ class HeadlineList(ScrollView, can_focus=True):
         Binding("home,g", "first", "First", show=False, id="headlines.first"),
         Binding("end,G", "last", "Last", show=False, id="headlines.last"),
         Binding("enter", "select", "Open", id="headlines.open"),
-        # The screen's "/" (same id, so a keymap moves both), checked by the app before it hands the next
-        # keys on: letters typed in the same burst ("/harb" typed fast, pasted, sent by tmux) reach the box.
-        Binding("slash", "screen.filter", "Filter", priority=True, id="main.filter"),
     ]
 
     COMPONENT_CLASSES = {
