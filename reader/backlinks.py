@@ -16,7 +16,6 @@ import subprocess
 import sys
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
@@ -26,6 +25,7 @@ from reader.children import exit_with_parent
 from reader.files import check_regular
 from reader.model import Article
 from reader.parser_version import PARSER_VERSION
+from reader.record import Frozen, set_field
 from reader.rows import Rows
 from reader.slots import Slots
 from reader.text import ParseError
@@ -55,12 +55,17 @@ def backlinks_key(rows: Rows) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Kept:
+class Kept(Frozen):
     """Where a library's backlinks are kept between runs: beside its parse cache, under a key."""
+
+    __slots__ = ("cache", "key")
 
     cache: Path  # the parse cache holding the library's rows
     key: Callable[[], str]  # worked out when first needed
+
+    def __init__(self, cache: Path, key: Callable[[], str]) -> None:
+        set_field(self, "cache", cache)
+        set_field(self, "key", key)
 
     @property
     def path(self) -> Path:

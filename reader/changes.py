@@ -10,11 +10,11 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter, not_
 from typing import TYPE_CHECKING, Literal
 
+from reader.record import Frozen, set_field
 from reader.store import Store
 
 if TYPE_CHECKING:
@@ -24,20 +24,39 @@ Kind = Literal["read", "bookmark", "opened", "flush", "read_many"]
 MARKS = ("read", "bookmark", "read_many")  #: the kinds that change a read mark or a bookmark
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Frozen):
     """One change: mark read/unread, bookmark on/off, remember the open story, or retry failed saves.
 
     ``read_many`` marks every story in ``ids`` read (``on``) or unread, saved in one write.
     """
 
+    __slots__ = ("article_id", "ids", "kind", "on", "published", "section", "title")
+
     kind: Kind
-    article_id: str = ""
-    on: bool = True
-    title: str = ""
-    section: str | None = None
-    published: str | None = None
-    ids: tuple[str, ...] = ()
+    article_id: str
+    on: bool
+    title: str
+    section: str | None
+    published: str | None
+    ids: tuple[str, ...]
+
+    def __init__(
+        self,
+        kind: Kind,
+        article_id: str = "",
+        on: bool = True,
+        title: str = "",
+        section: str | None = None,
+        published: str | None = None,
+        ids: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "article_id", article_id)
+        set_field(self, "on", on)
+        set_field(self, "title", title)
+        set_field(self, "section", section)
+        set_field(self, "published", published)
+        set_field(self, "ids", ids)
 
     def overlay_keys(self) -> list[tuple[str, str]]:
         """The (kind, article id) marks this change sets; empty for other kinds."""

@@ -1,4 +1,4 @@
-"""User settings: a small dataclass, loaded once, saved atomically. No Textual."""
+"""User settings: a small record, loaded once, saved atomically. No Textual."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import json
 import os
 import tempfile
 import threading
-from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from reader.files import read_regular
+from reader.record import Record
 
 #: The largest article page read by default (5 MB); ``max_page_bytes`` in config.json
 #: or the ``READER_MAX_PAGE_BYTES`` environment variable change it.
@@ -23,22 +23,45 @@ SORTS = ("newest", "oldest", "section")
 _SAVING = threading.Lock()
 
 
-@dataclass
-class Config:
+class Config(Record):
     """What reader remembers between runs besides reading state."""
 
-    theme: str = "textual-dark"
-    show_sidebar: bool = True
+    __slots__ = ("keymap", "max_page_bytes", "refresh_minutes", "section", "show_sidebar", "sort", "theme")
+
+    theme: str
+    show_sidebar: bool
     #: Pages larger than this many bytes are refused (load, parse, show, import).
-    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
+    max_page_bytes: int
     #: Minutes between background refreshes of the feeds that are due (0: none).
-    refresh_minutes: int = 30
+    refresh_minutes: int
     #: The headline order: one of :data:`SORTS`.
-    sort: str = "newest"
+    sort: str
     #: Show only the stories of this section ("" for every section).
-    section: str = ""
+    section: str
     #: User key bindings: binding id (``"app.quit"``) → keys (``"ctrl+q"``), checked by the app.
-    keymap: dict[str, object] = field(default_factory=dict)
+    keymap: dict[str, object]
+
+    def __init__(
+        self,
+        theme: str = "textual-dark",
+        show_sidebar: bool = True,
+        max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES,
+        refresh_minutes: int = 30,
+        sort: str = "newest",
+        section: str = "",
+        keymap: dict[str, object] | None = None,
+    ) -> None:
+        self.theme = theme
+        self.show_sidebar = show_sidebar
+        self.max_page_bytes = max_page_bytes
+        self.refresh_minutes = refresh_minutes
+        self.sort = sort
+        self.section = section
+        self.keymap = {} if keymap is None else keymap
+
+    def to_dict(self) -> dict[str, object]:
+        """The settings as JSON-ready data (what config.json holds), in field order."""
+        return {name: getattr(self, name) for name in self._all}
 
     @classmethod
     def load(cls, path: Path | None) -> Config:
@@ -52,11 +75,11 @@ class Config:
         if not isinstance(data, dict):
             return cls()
         config = cls()
-        for item in fields(cls):
-            value = data.get(item.name)
-            default = getattr(config, item.name)
+        for name in cls._all:
+            value = data.get(name)
+            default = getattr(config, name)
             if isinstance(value, type(default)) and isinstance(value, bool) == isinstance(default, bool):
-                setattr(config, item.name, value)
+                setattr(config, name, value)
         if config.max_page_bytes <= 0:
             config.max_page_bytes = DEFAULT_MAX_PAGE_BYTES
         if config.sort not in SORTS:
@@ -71,7 +94,7 @@ class Config:
         if path is None:
             return
         with _SAVING, contextlib.suppress(OSError):
-            text = json.dumps(asdict(self), indent=2)
+            text = json.dumps(self.to_dict(), indent=2)
             if path.is_symlink():  # kept in the user's dotfiles: written there, and the link stays a link
                 path = Path(os.path.realpath(path))
             path.parent.mkdir(parents=True, exist_ok=True)

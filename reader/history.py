@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from reader.record import Frozen, set_field
 
 
-@dataclass(frozen=True, slots=True)
-class Visit:
+class Visit(Frozen):
     """A story in the trail, and how far down the user had scrolled it."""
 
+    __slots__ = ("article_id", "scroll_y")
+
     article_id: str
-    scroll_y: float = 0.0
+    scroll_y: float
+
+    def __init__(self, article_id: str, scroll_y: float = 0.0) -> None:
+        set_field(self, "article_id", article_id)
+        set_field(self, "scroll_y", scroll_y)
 
 
 def _any(article_id: str) -> bool:

@@ -23,7 +23,6 @@ import re
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +42,7 @@ from reader.fileops import (
     read_from,
     write_all,
 )
+from reader.record import Record
 
 try:
     import fcntl
@@ -63,25 +63,38 @@ class CorruptState(Exception):
     """The state file cannot be read as a state file at all."""
 
 
-@dataclass
-class Damage:
+class Damage(Record):
     """What could not be read in the file, beyond a torn last line."""
 
-    lines: int = 0  # journal lines that could not be read
-    records: int = 0  # records of the wrong shape or type, skipped
-    snapshot: str | None = None  # why line 1 was unreadable while the journal was kept
+    __slots__ = ("lines", "records", "snapshot")
+
+    lines: int  # journal lines that could not be read
+    records: int  # records of the wrong shape or type, skipped
+    snapshot: str | None  # why line 1 was unreadable while the journal was kept
+
+    def __init__(self, lines: int = 0, records: int = 0, snapshot: str | None = None) -> None:
+        self.lines = lines
+        self.records = records
+        self.snapshot = snapshot
 
     def __bool__(self) -> bool:
         return bool(self.lines or self.records or self.snapshot)
 
 
-@dataclass
-class _Parsed:
+class _Parsed(Record):
+    __slots__ = ("journal_lines", "ours", "snapshot_size", "tables", "valid_size")
     tables: Tables
     valid_size: int
     snapshot_size: int
     journal_lines: int
     ours: bool  # the snapshot line ends with a newline: lines may be appended
+
+    def __init__(self, tables: Tables, valid_size: int, snapshot_size: int, journal_lines: int, ours: bool) -> None:
+        self.tables = tables
+        self.valid_size = valid_size
+        self.snapshot_size = snapshot_size
+        self.journal_lines = journal_lines
+        self.ours = ours
 
 
 def _no_bad_records(table: str, docs: dict[str, Any]) -> Iterable[str]:

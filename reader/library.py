@@ -7,7 +7,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from reader.files import check_regular, describe_os_error, read_regular
 from reader.heads import CHUNK, Entry, HeadParser, Progress, Stamp, stamp_of
 from reader.links import Pacer, Resolver
 from reader.model import Article
+from reader.record import Frozen, set_field
 from reader.rows import Rows
 from reader.text import ParseError, clean_line
 
@@ -58,12 +59,17 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Frozen):
     """A file that could not be loaded, and why."""
+
+    __slots__ = ("path", "reason")
 
     path: Path
     reason: str
+
+    def __init__(self, path: Path, reason: str) -> None:
+        set_field(self, "path", path)
+        set_field(self, "reason", reason)
 
     def __str__(self) -> str:
         """``path: reason``, safe to print: no escape sequence, control character or line break."""
@@ -86,14 +92,23 @@ def _stamp(path: str) -> Stamp:
         return ()
 
 
-@dataclass(frozen=True)
-class Disk:
+class Disk(Frozen):
     """The files a load read, as they were: enough to tell cheaply that none changed since."""
+
+    __slots__ = ("extra", "folders", "others", "rows")
 
     extra: tuple[Path, ...]
     folders: tuple[Path, ...]
     rows: Rows  # every story's file, size and mtime
     others: dict[str, Stamp | None]  # the files that could not be loaded, as they were (None: unknown)
+
+    def __init__(
+        self, extra: tuple[Path, ...], folders: tuple[Path, ...], rows: Rows, others: dict[str, Stamp | None]
+    ) -> None:
+        set_field(self, "extra", extra)
+        set_field(self, "folders", folders)
+        set_field(self, "rows", rows)
+        set_field(self, "others", others)
 
     def unchanged(self) -> bool:
         """Are the folders just as they were (no file new, gone, or of another size or mtime)?
@@ -160,13 +175,19 @@ class _RowStamps(Mapping[str, tuple[int, int]]):
         return sum(1 for _ in self)
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(Frozen):
     """A Related or Explore headline of an article, and the article it resolves to."""
+
+    __slots__ = ("headline", "kind", "target")
 
     headline: str
     kind: str  # "related" or "explore"
     target: str | None  # article id, or None when not in the library
+
+    def __init__(self, headline: str, kind: str, target: str | None) -> None:
+        set_field(self, "headline", headline)
+        set_field(self, "kind", kind)
+        set_field(self, "target", target)
 
 
 def read_article(path: Path, limit: int | None = None, st: os.stat_result | None = None) -> Article:

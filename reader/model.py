@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reader.record import Frozen, set_field
+
 #: Block kinds an article body may hold.
 #: ``paragraph``: running text; ``heading``: a short standalone subheading;
 #: ``related``: an inline link to another story (its headline);
@@ -13,25 +15,34 @@ from typing import Any
 BLOCK_KINDS = ("paragraph", "heading", "related", "list_item", "quote")
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(Frozen):
     """One piece of an article body, in page order."""
 
+    __slots__ = ("kind", "text")
     kind: str
     text: str
+
+    def __init__(self, kind: str, text: str) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "text", text)
 
     def to_dict(self) -> dict[str, str]:
         """The block as JSON-ready data."""
         return {"kind": self.kind, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
-class Image:
+class Image(Frozen):
     """The lead image: its alt text, caption and credit (each may be missing)."""
 
+    __slots__ = ("alt", "caption", "credit")
     alt: str | None
     caption: str | None
     credit: str | None
+
+    def __init__(self, alt: str | None, caption: str | None, credit: str | None) -> None:
+        set_field(self, "alt", alt)
+        set_field(self, "caption", caption)
+        set_field(self, "credit", credit)
 
     def to_dict(self) -> dict[str, str | None]:
         """The image as JSON-ready data."""

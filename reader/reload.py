@@ -6,26 +6,45 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import partial
 
 from reader.backlinks import Kept, backlinks_key
 from reader.library import Disk, Library, Problem
 from reader.model import Article
+from reader.record import Record
 from reader.rows import Rows
 
 
-@dataclass
-class Changes:
+class Changes(Record):
     """Stories to add or replace (with their files), and ids whose file is gone."""
 
-    changed: list[Article] = field(default_factory=list)
-    paths: dict[str, str] = field(default_factory=dict)
-    gone: list[str] = field(default_factory=list)
-    new: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    disk: Disk | None = None  # the files as the fresh load found them
-    kept: Kept | None = None  # where the backlinks of the fresh load's stories are kept
+    __slots__ = ("changed", "disk", "gone", "kept", "new", "paths", "problems")
+
+    changed: list[Article]
+    paths: dict[str, str]
+    gone: list[str]
+    new: int
+    problems: list[Problem]
+    disk: Disk | None  # the files as the fresh load found them
+    kept: Kept | None  # where the backlinks of the fresh load's stories are kept
+
+    def __init__(
+        self,
+        changed: list[Article] | None = None,
+        paths: dict[str, str] | None = None,
+        gone: list[str] | None = None,
+        new: int = 0,
+        problems: list[Problem] | None = None,
+        disk: Disk | None = None,
+        kept: Kept | None = None,
+    ) -> None:
+        self.changed = [] if changed is None else changed
+        self.paths = {} if paths is None else paths
+        self.gone = [] if gone is None else gone
+        self.new = new
+        self.problems = [] if problems is None else problems
+        self.disk = disk
+        self.kept = kept
 
     def __bool__(self) -> bool:
         return bool(self.changed or self.gone)

@@ -24,7 +24,6 @@ import sys
 import threading
 import zlib
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any
@@ -32,6 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 from reader.children import Child
 from reader.model import Article
 from reader.parser_version import PARSER_VERSION
+from reader.record import Frozen, set_field
 from reader.text import ParseError
 
 
@@ -88,14 +88,21 @@ class SearchCancelled(Exception):
     """A newer search (or :meth:`SearchIndex.cancel`) stopped this one."""
 
 
-@dataclass(frozen=True, slots=True)
-class Updated:
+class Updated(Frozen):
     """What one :meth:`SearchIndex.update` did."""
+
+    __slots__ = ("added", "kept", "removed", "stopped")
 
     added: int  # new or changed entries indexed
     removed: int  # entries of vanished articles dropped
     kept: int  # entries already up to date
-    stopped: bool = False  # the ``stop`` event ended it early
+    stopped: bool  # the ``stop`` event ended it early
+
+    def __init__(self, added: int, removed: int, kept: int, stopped: bool = False) -> None:
+        set_field(self, "added", added)
+        set_field(self, "removed", removed)
+        set_field(self, "kept", kept)
+        set_field(self, "stopped", stopped)
 
 
 def default_path() -> Path:

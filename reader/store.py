@@ -17,7 +17,6 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from tinydb.table import Document
 from reader import journal
 from reader.fileops import StateLocked
 from reader.journal import CorruptState, Damage, JournalDB, JournalStorage, stamp
+from reader.record import Frozen, set_field
 
 SCHEMA = 1
 READS = "reads"
@@ -42,15 +42,23 @@ class StoreError(Exception):
     """
 
 
-@dataclass(frozen=True, slots=True)
-class Bookmark:
+class Bookmark(Frozen):
     """A bookmarked article, with enough kept to show it after its file is gone."""
+
+    __slots__ = ("at", "id", "published", "section", "title")
 
     id: str
     title: str
     section: str | None
     published: str | None
     at: str
+
+    def __init__(self, id: str, title: str, section: str | None, published: str | None, at: str) -> None:
+        set_field(self, "id", id)
+        set_field(self, "title", title)
+        set_field(self, "section", section)
+        set_field(self, "published", published)
+        set_field(self, "at", at)
 
     def to_dict(self) -> dict[str, str | None]:
         """JSON-ready data."""

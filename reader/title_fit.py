@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
+
+from reader.record import Frozen, set_field
 
 SEPARATOR = " · "
 TITLE_SEPARATOR = " — "
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(Frozen):
     """One part of the sub-title, how soon it goes when short of room (0: never; 1 goes first), and a
     shorter way to say it for when every part that may go has gone."""
 
+    __slots__ = ("drop", "short", "text")
+
     text: str
-    drop: int = 0
-    short: str | None = None
+    drop: int
+    short: str | None
+
+    def __init__(self, text: str, drop: int = 0, short: str | None = None) -> None:
+        set_field(self, "text", text)
+        set_field(self, "drop", drop)
+        set_field(self, "short", short)
 
 
 def shorten(name: str, cells: int) -> str:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from reader.changes import Change
+from reader.record import Frozen, set_field
 
 LIMIT = 200  #: steps remembered; the oldest are forgotten first
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Frozen):
     """One undoable step: what it did, in words, and the change that reverses it."""
+
+    __slots__ = ("description", "reverse")
 
     description: str
     reverse: Change
+
+    def __init__(self, description: str, reverse: Change) -> None:
+        set_field(self, "description", description)
+        set_field(self, "reverse", reverse)
 
 
 def reverse_of(change: Change, is_read: Callable[[str], bool], is_bookmarked: Callable[[str], bool]) -> Change | None:

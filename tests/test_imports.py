@@ -29,6 +29,7 @@ DOMAIN = [
     "cache",
     "fileops",
     "search",
+    "record",
 ]
 
 

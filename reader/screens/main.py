@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -23,6 +22,7 @@ from reader.config import Config
 from reader.history import History, Visit
 from reader.library import Library, Link
 from reader.model import Article
+from reader.record import Frozen, set_field
 from reader.screens.feed_actions import FeedActions
 from reader.screens.find_actions import FindActions
 from reader.screens.mark_actions import MarkActions
@@ -649,13 +649,19 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         return True
 
 
-@dataclass(frozen=True, slots=True)
-class FileStamp:
+class FileStamp(Frozen):
     """A story's file as it was read: when it was last written, and its size."""
+
+    __slots__ = ("article_id", "mtime_ns", "size")
 
     article_id: str
     mtime_ns: int
     size: int
+
+    def __init__(self, article_id: str, mtime_ns: int, size: int) -> None:
+        set_field(self, "article_id", article_id)
+        set_field(self, "mtime_ns", mtime_ns)
+        set_field(self, "size", size)
 
 
 def _quick_thread_switches() -> None:

@@ -3,7 +3,6 @@ in a worker, so that Enter shows it at once, in one frame, with no worker to wai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from textual.timer import Timer
 
 from reader.library import Link, read_article
 from reader.model import Article
+from reader.record import Frozen, set_field
 from reader.screens.main_part import MainScreenPart
 from reader.text import ParseError
 from reader.widgets.article_view import ArticleView
@@ -25,15 +25,25 @@ PREFETCH_DELAY = 0.1  # seconds the cursor rests on a headline before its story 
 PREFETCHED = 4  # stories read ahead kept at most
 
 
-@dataclass(frozen=True, slots=True)
-class Prefetched:
+class Prefetched(Frozen):
     """A story read ahead: the library's article and list it was read for, its body, links and file."""
+
+    __slots__ = ("article", "articles", "full", "links", "stamp")
 
     article: Article
     articles: list[Article]
     full: Article
     links: tuple[Link, ...]
     stamp: FileStamp | None
+
+    def __init__(
+        self, article: Article, articles: list[Article], full: Article, links: tuple[Link, ...], stamp: FileStamp | None
+    ) -> None:
+        set_field(self, "article", article)
+        set_field(self, "articles", articles)
+        set_field(self, "full", full)
+        set_field(self, "links", links)
+        set_field(self, "stamp", stamp)
 
 
 class OpenAhead(MainScreenPart):

@@ -9,7 +9,6 @@ measure it, which is what a ``Static`` in a scrolling container costs.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -27,6 +26,7 @@ from textual.visual import Visual, visualize
 from reader.find import MATCH, mark
 from reader.library import Link
 from reader.model import Article
+from reader.record import Frozen, set_field
 
 WELCOME = (
     "Choose a headline and press Enter to read it.\n\n"
@@ -39,21 +39,39 @@ LOADING_DELAY = 0.15  # seconds before "Loading…" replaces the old story (no f
 MEASURE = 80  # the widest the text runs: a comfortable measure, centred in a wider pane
 
 
-@dataclass(frozen=True, slots=True)
-class Story:
+class Story(Frozen):
     """What the pane shows: an article, its links, where to scroll; ``loading`` while its file is read."""
 
+    __slots__ = ("article", "gone", "links", "loading", "scroll_y", "unreadable")
+
     article: Article
-    links: tuple[Link, ...] = ()
-    scroll_y: float = 0.0
-    loading: bool = False
-    gone: bool = False
-    unreadable: bool = False  #: its file could not be read when it was opened (the problems screen says why)
+    links: tuple[Link, ...]
+    scroll_y: float
+    loading: bool
+    gone: bool
+    unreadable: bool  #: its file could not be read when it was opened (the problems screen says why)
+
+    def __init__(
+        self,
+        article: Article,
+        links: tuple[Link, ...] = (),
+        scroll_y: float = 0.0,
+        loading: bool = False,
+        gone: bool = False,
+        unreadable: bool = False,
+    ) -> None:
+        set_field(self, "article", article)
+        set_field(self, "links", links)
+        set_field(self, "scroll_y", scroll_y)
+        set_field(self, "loading", loading)
+        set_field(self, "gone", gone)
+        set_field(self, "unreadable", unreadable)
 
 
-@dataclass(frozen=True, slots=True)
-class Ready:
+class Ready(Frozen):
     """The first lines of a story rendered ahead of its open, for one key (width, look, selection, find)."""
+
+    __slots__ = ("article", "key", "lines", "links", "rest")
 
     article: Article
     links: tuple[Link, ...]
@@ -61,15 +79,36 @@ class Ready:
     lines: list[Strip]
     rest: Iterator[list[Strip]] | None
 
+    def __init__(
+        self,
+        article: Article,
+        links: tuple[Link, ...],
+        key: tuple[object, ...],
+        lines: list[Strip],
+        rest: Iterator[list[Strip]] | None,
+    ) -> None:
+        set_field(self, "article", article)
+        set_field(self, "links", links)
+        set_field(self, "key", key)
+        set_field(self, "lines", lines)
+        set_field(self, "rest", rest)
 
-@dataclass(frozen=True, slots=True)
-class Look:
+
+class Look(Frozen):
     """The styles a render depends on (they change with the theme)."""
+
+    __slots__ = ("base", "current", "link", "match")
 
     base: Style
     link: Style
     match: Style
     current: Style
+
+    def __init__(self, base: Style, link: Style, match: Style, current: Style) -> None:
+        set_field(self, "base", base)
+        set_field(self, "link", link)
+        set_field(self, "match", match)
+        set_field(self, "current", current)
 
 
 class ArticleView(ScrollView, can_focus=True):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
@@ -14,15 +13,21 @@ from textual.widgets.option_list import Option
 
 from reader.library import Link
 from reader.model import Article
+from reader.record import Frozen, set_field
 from reader.widgets.wrapping_list import WrappingOptionList
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Frozen):
     """One sidebar line: a headline and the library article it opens (None: not in library)."""
+
+    __slots__ = ("headline", "target")
 
     headline: str
     target: str | None
+
+    def __init__(self, headline: str, target: str | None) -> None:
+        set_field(self, "headline", headline)
+        set_field(self, "target", target)
 
 
 class Sidebar(WrappingOptionList):
