@@ -2,8 +2,8 @@
 
 A dataclass costs about half a millisecond to define (its methods are generated and compiled), and
 some twenty are defined before the first headlines are shown; these two bases define those methods
-once. A subclass annotates its fields in order (as a dataclass does), names them in ``__slots__`` too, and
-writes ``__init__``.
+once. A subclass annotates its fields in order (as a dataclass does), names them in ``__slots__`` too,
+and writes ``__init__``.
 """
 
 from __future__ import annotations
@@ -18,23 +18,27 @@ set_field = object.__setattr__
 
 
 class Record:
-    """Equal to a record of the same class whose fields are equal (those in ``_hidden`` aside); printed as
-    ``Name(field=value, ...)``; mutable, so not hashable."""
+    """Equal to a record of the same class whose fields are equal; printed as ``Name(field=value, ...)``;
+    mutable, so not hashable."""
 
     __slots__ = ()
-    _hidden: ClassVar[tuple[str, ...]] = ()
-    """Fields neither compared nor printed."""
     _all: ClassVar[tuple[str, ...]] = ()  # the fields, in order
-    _names: ClassVar[tuple[str, ...]] = ()  # those compared and printed
-    _values: ClassVar[Any] = None  # the compared fields' values, as a tuple (an ``attrgetter``)
+    _values: ClassVar[Any] = None  # a record's field values, as a tuple
 
     def __init_subclass__(cls) -> None:
         super().__init_subclass__()
-        cls._all = cls._fields()
-        cls._names = names = tuple(name for name in cls._all if name not in cls._hidden)
-        cls._values = (
-            attrgetter(*names) if len(names) > 1 else (lambda record: tuple(getattr(record, n) for n in names))
-        )
+        cls._all = names = cls._fields()
+        cls._values = attrgetter(*names) if len(names) > 1 else lambda record: tuple(getattr(record, n) for n in names)
+
+    @classmethod
+    def _fields(cls) -> tuple[str, ...]:
+        """The fields, in the order they are annotated (each named in ``__slots__`` too)."""
+        slots = cls.__dict__.get("__slots__", ())
+        named = {slots} if isinstance(slots, str) else set(slots)
+        fields = tuple(name for name in inspect.get_annotations(cls) if name in named)
+        if len(fields) != len(named) or "__slots__" not in cls.__dict__:
+            raise TypeError(f"{cls.__qualname__}: a record annotates each of its __slots__, and only those")
+        return fields
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -45,23 +49,13 @@ class Record:
     __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._names)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._all)
         return f"{type(self).__qualname__}({fields})"
-
-    @classmethod
-    def _fields(cls) -> tuple[str, ...]:
-        """The fields, in the order they are annotated (each named in ``__slots__`` too)."""
-        slots = cls.__dict__.get("__slots__")
-        slots = {slots} if isinstance(slots, str) else set(slots or ())
-        fields = tuple(name for name in inspect.get_annotations(cls) if name in slots)
-        if len(fields) != len(slots) or "__slots__" not in cls.__dict__:
-            raise TypeError(f"{cls.__qualname__}: a record annotates each of its __slots__, and only those")
-        return fields
 
 
 class Frozen(Record):
     """A :class:`Record` whose fields cannot be changed (``__init__`` sets them with :data:`set_field`):
-    hashable by the fields it compares, and copied or pickled whole."""
+    hashable by its fields, and copied or pickled whole."""
 
     __slots__ = ()
 

@@ -16,10 +16,11 @@ import re
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 from typing import Any
 
 from reader.model import Article
+from reader.record import Record
 
 #: The columns, in the order a row lists them.
 COLUMNS = ("paths", "sizes", "mtimes", "ids", "titles", "sections", "published", "minutes")
@@ -92,18 +93,39 @@ def partial_article(ident: str, title: str, section: str | None, minutes: int | 
     return partial_articles([ident], [title], [section], [minutes], [published])[0]
 
 
-@dataclass
-class Rows:
+class Rows(Record):
     """Files and their list data, one column per field, in load order (``paths``: absolute)."""
 
-    paths: list[str] = field(default_factory=list)
-    sizes: array[int] = field(default_factory=lambda: array("q"))
-    mtimes: array[int] = field(default_factory=lambda: array("q"))
-    ids: list[str] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)
-    sections: list[str | None] = field(default_factory=list)
-    published: list[str | None] = field(default_factory=list)
-    minutes: list[int | None] = field(default_factory=list)
+    __slots__ = ("ids", "minutes", "mtimes", "paths", "published", "sections", "sizes", "titles")
+
+    paths: list[str]
+    sizes: array[int]
+    mtimes: array[int]
+    ids: list[str]
+    titles: list[str]
+    sections: list[str | None]
+    published: list[str | None]
+    minutes: list[int | None]
+
+    def __init__(
+        self,
+        paths: list[str] | None = None,
+        sizes: array[int] | None = None,
+        mtimes: array[int] | None = None,
+        ids: list[str] | None = None,
+        titles: list[str] | None = None,
+        sections: list[str | None] | None = None,
+        published: list[str | None] | None = None,
+        minutes: list[int | None] | None = None,
+    ) -> None:
+        self.paths = [] if paths is None else paths
+        self.sizes = array("q") if sizes is None else sizes
+        self.mtimes = array("q") if mtimes is None else mtimes
+        self.ids = [] if ids is None else ids
+        self.titles = [] if titles is None else titles
+        self.sections = [] if sections is None else sections
+        self.published = [] if published is None else published
+        self.minutes = [] if minutes is None else minutes
 
     def __len__(self) -> int:
         return len(self.paths)
