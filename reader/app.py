@@ -20,7 +20,6 @@ from textual.screen import Screen
 
 from reader.changes import MARKS
 from reader.config import Config
-from reader.keymap import check_keymap, clashes
 from reader.library import Library
 from reader.model import Article
 from reader.screens.key_order import KeysInOrder
@@ -441,6 +440,7 @@ class ReaderApp(KeysInOrder, App[None]):
             self.keymap = {}
             self.set_keymap(self.keymap)
             return
+        from reader.keymap import check_keymap, clashes
         from reader.screens.help import HelpScreen
         from reader.screens.problems import ProblemsScreen
 

@@ -97,21 +97,22 @@ def fail(message: str, details: Iterable[str] = ()) -> None:
 
 
 # Characters JSON may carry raw that a terminal could still act on: C1 controls (8-bit
-# escapes), bidirectional overrides, line separators. They are written as \\u escapes.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# escapes), bidirectional overrides, line separators. They are written as \\u escapes. (Patterns compiled
+# when first used, by ``re``'s cache: the TUI never prints JSON.)
+_JSON_UNSAFE = "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def _json_line(data: object) -> str:
     """``data`` as one line of JSON, safe on a terminal (orjson escapes only C0 controls)."""
     text = orjson.dumps(data).decode()
     if not text.isascii():
-        text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        text = re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
         if not _stdout_takes(text):  # an ASCII (or Latin-1...) terminal: escaped, the data whole (not "?")
-            text = _NON_ASCII.sub(lambda m: _u_escape(m.group()), text)
+            text = re.sub(_NON_ASCII, lambda m: _u_escape(m.group()), text)
     return text + "\n"
 
 
-_NON_ASCII = re.compile("[^\x00-\x7f]")
+_NON_ASCII = "[^\x00-\x7f]"
 
 
 def _u_escape(char: str) -> str:

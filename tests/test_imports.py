@@ -88,3 +88,54 @@ def test_a_bare_launch_imports_neither_argparse_nor_hashlib() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+#: Modules a launch does without until a key wants them: imported just after the first frame (reader.screens.warm).
+AFTER_THE_FIRST_FRAME = (
+    "reader.widgets.filter_box",
+    "reader.title_match",
+    "reader.find",
+    "reader.reload",
+    "reader.keymap",
+)
+
+
+def test_the_first_frame_does_without_the_filter_find_reload_and_key_map_modules() -> None:
+    """Issue 9: ``reader`` (a warm start over the seeds, shown headless) paints its first headlines without
+    importing the filter box, finding in a story, the reload's comparison or the key map's checks: which of
+    them are imported is noted when the warm-up would start (just after the first frame), in its place."""
+    code = (
+        "import asyncio, sys\n"
+        "import reader.screens.main\n"
+        f"later = {AFTER_THE_FIRST_FRAME!r}\n"
+        "seen = []\n"
+        "reader.screens.main.warm_later = lambda: seen.append(sorted(m for m in sys.modules if m in later))\n"
+        "from reader.app import ReaderApp\n"
+        "from reader.library import default_library\n"
+        "default_library()\n"  # the parse cache filled: the launch below is a warm one
+        "async def first_frame(app):\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        assert app.screen.query_one('#headlines').rows, 'no headlines shown'\n"
+        "ReaderApp.run = lambda self, *a, **k: asyncio.run(first_frame(self))\n"
+        "import reader.cli\n"
+        "assert reader.cli.main([]) == 0\n"
+        "print(seen)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[[]]"
+
+
+def test_the_warm_up_imports_them_once_the_headlines_are_shown() -> None:
+    """Just after the first frame, a background thread imports each of them, so the first "/" (or Ctrl+F,
+    Ctrl+R) does not wait for its module."""
+    code = (
+        "import sys, threading\n"
+        "from reader.screens import warm\n"
+        "warm.warm_later()\n"
+        "for thread in threading.enumerate():\n"
+        "    if thread.name == 'reader-warm-imports': thread.join(30)\n"
+        f"print(sorted(m for m in sys.modules if m in {AFTER_THE_FIRST_FRAME!r}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == str(sorted(AFTER_THE_FIRST_FRAME))

@@ -30,6 +30,7 @@ from reader.screens.open_ahead import OpenAhead
 from reader.screens.pane_actions import PaneActions
 from reader.screens.reload_actions import ReloadActions, Reloader
 from reader.screens.sort_actions import SortActions
+from reader.screens.warm import warm_later
 from reader.store import Store
 from reader.text import clean_line
 from reader.title_fit import SEPARATOR, Part, shorten
@@ -38,7 +39,6 @@ from reader.views import EMPTY, VIEWS, remembered, unread_totals
 from reader.widgets.article_view import ArticleView, Story
 from reader.widgets.breadcrumb import SHOWN, Breadcrumb
 from reader.widgets.feed_refresh import FeedRefresher
-from reader.widgets.filter_box import FilterBox
 from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.key_footer import KeyFooter
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from reader.feeds.stories import StoryInfo
     from reader.feeds.subscriptions import FeedStatus
     from reader.search import SearchIndex
+    from reader.widgets.filter_box import FilterBox
 
 NARROW = 110  # below this many columns the sidebar folds away
 SINGLE = 60  # below this many columns one pane shows at a time: list, article, sidebar
@@ -232,6 +233,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if last and self.library.get(last) is not None:
             self.open_article(last, mark_read=False)
         self.call_after_refresh(_quick_thread_switches)
+        self.call_after_refresh(warm_later)  # what the first frame did without, before a key wants it
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         if not self._shown:  # the first time, every widget was styled as it was mounted, just before: once is enough
@@ -368,7 +370,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     def search_ready(self, ok: bool = True) -> None:
         """The full-text index is built (``ok``) or unusable: filter again with it (or titles only)."""
         self._index_news.append(ok)
-        for box in self.query(FilterBox):
+        for box in self.query(_filter_box_class()):
             box.index_ready(ok)
         if self.filter_text:
             self._show_rows()
@@ -380,9 +382,10 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     def _filter_box(self) -> FilterBox:
         """The filter box, made the first time it is wanted (a launch does without it: one widget fewer to
         style, and no Input styles to read)."""
-        for box in self.query(FilterBox):
+        filter_box = _filter_box_class()
+        for box in self.query(filter_box):
             return box
-        box = FilterBox(self.index, id="filter")
+        box = filter_box(self.index, id="filter")
         for ok in self._index_news:
             box.index_ready(ok)
         self.query_one("#left").mount(box, before=0)  # above the list; styled (hidden) at once
@@ -402,7 +405,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             box.prepare(self._scoped(self._view_rows()))  # the titles folded before the first key
 
     def action_clear_filter(self) -> None:
-        for box in self.query(FilterBox):
+        for box in self.query(_filter_box_class()):
             if box.value:
                 box.value = ""  # Input.Changed re-shows every row
             box.display = False
@@ -670,6 +673,14 @@ def _quick_thread_switches() -> None:
     work that follows it (the sidebar after a story's text) or a worker runs (issue 9). Set after the first
     paint: the start, when a loader thread contends with the event loop, keeps the default."""
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+
+
+def _filter_box_class() -> type[FilterBox]:
+    """The filter box's class: its module (and the title matcher and search modules it needs) is imported
+    when the box is first wanted, or just after the first frame (see :mod:`reader.screens.warm`)."""
+    from reader.widgets.filter_box import FilterBox
+
+    return FilterBox
 
 
 def _keys(bindings: Sequence[object]) -> list[Binding]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
 
 from reader.library import Library
-from reader.reload import Changes, compare, release_memory
 from reader.screens.main_part import MainScreenPart
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from reader.reload import Changes
 
 Reloader = Callable[[], Library]
 
@@ -70,6 +73,8 @@ class ReloadActions(MainScreenPart):
 
     @work(thread=True, exclusive=True, group="reload", description="reload")
     def _reload(self, manual: bool) -> None:
+        from reader.reload import Changes, compare, release_memory  # a reload comes after the first paint
+
         reloader = self.reloader
         if reloader is None:
             return

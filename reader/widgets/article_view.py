@@ -23,7 +23,6 @@ from textual.strip import Strip
 from textual.timer import Timer
 from textual.visual import Visual, visualize
 
-from reader.find import MATCH, mark
 from reader.library import Link
 from reader.model import Article
 from reader.record import Frozen, set_field
@@ -314,6 +313,8 @@ class ArticleView(ScrollView, can_focus=True):
             story.article, links=story.links, link_style=look.link, selected=selected, clickable=True
         )
         if self.find_query:
+            from reader.find import mark  # finding in a story comes after the first paint
+
             self.find_count = mark(renderable, self.find_query, self.find_current, look.match, look.current)
             if self.find_count and self.find_current >= self.find_count:
                 self.set_reactive(ArticleView.find_current, 0)
@@ -447,6 +448,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Found(self.find_current, self.find_count))
         if self.find_query and self.find_count:
+            from reader.find import MATCH
+
             self._scroll_to_line(self._line_with(MATCH, self.find_current), Spacing(2, 0, 2, 0))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -1,0 +1,26 @@
+"""Modules the first frame does without, imported just after it, so that the first key wanting one does not wait.
+
+Each is imported where it is used too (an import inside the function): these imports only bring that
+forward, in a background thread, once the headlines are on screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+
+#: Imported after the first frame: the filter box (with the title matcher), finding in a story, the
+#: reload's comparison, the user key map's checks.
+LATER = ("reader.widgets.filter_box", "reader.find", "reader.reload", "reader.keymap")
+
+
+def warm_later() -> None:
+    """Import :data:`LATER` in a daemon thread (it never holds up an exit)."""
+    threading.Thread(target=_import, args=(LATER,), name="reader-warm-imports", daemon=True).start()
+
+
+def _import(names: tuple[str, ...]) -> None:
+    for name in names:
+        with contextlib.suppress(ImportError):  # (a traceback here would land on the screen) said where used
+            importlib.import_module(name)
