@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from functools import cache
 
 
 class ParseError(ValueError):
@@ -17,7 +18,7 @@ class ParseError(ValueError):
 # is a control character is removed on its own, so no text after it is lost.
 _STRING_7BIT = r"[^\x00-\x1f\x7f-\x9f]{0,2048}"  # body of an ESC-introduced string
 _STRING_8BIT = r"[ -~]{0,512}"  # body of a C1-introduced string: printable ASCII only
-_UNSAFE = re.compile(
+_UNSAFE = (  # (the patterns are compiled when first used: a launch cleans no text before its first frame)
     r"\x1b\[[0-?]{0,64}[ -/]{0,8}[@-~]"  # CSI
     r"|\x1b[\]PX^_]" + _STRING_7BIT + r"(?:\x07|\x1b\\|\x9c)"  # OSC, DCS, SOS, PM, APC, terminated
     r"|\x1b[ -/]{0,8}[0-~]"  # other ESC sequences (also an unterminated ESC ] or ESC P)
@@ -26,8 +27,14 @@ _UNSAFE = re.compile(
     r"|[\x90\x98\x9e\x9f]" + _STRING_8BIT + r"(?:\x9c|\x1b\\)"  # 8-bit DCS, SOS, PM, APC, terminated
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"  # one control character
 )
-_QUICK_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_QUICK_UNSAFE = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 _ASCII_UNSAFE = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])  # what it finds in ASCII
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """One of this module's patterns, compiled the first time it is used."""
+    return re.compile(pattern)
 
 
 def decode(data: bytes) -> str:
@@ -74,10 +81,10 @@ def clean(text: str) -> str:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _may_be_unsafe(text) and _QUICK_UNSAFE.search(text):
+    if _may_be_unsafe(text) and _compiled(_QUICK_UNSAFE).search(text):
         if _looks_binary(text):
             raise ParseError("binary file, not text")
-        text = _UNSAFE.sub("", text)
+        text = _compiled(_UNSAFE).sub("", text)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
@@ -95,11 +102,11 @@ def _may_be_unsafe(text: str) -> bool:
 def _looks_binary(raw: str) -> bool:
     """True when a decoded text is mostly control characters (a binary file)."""
     sample = raw[:4096]
-    controls = len(_QUICK_UNSAFE.findall(sample)) - sample.count("\x1b")
+    controls = len(_compiled(_QUICK_UNSAFE).findall(sample)) - sample.count("\x1b")
     return controls > 0.1 * len(sample)
 
 
-_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_LINE_BREAKS = r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+"
 
 
 def clean_line(text: str) -> str:
@@ -109,7 +116,7 @@ def clean_line(text: str) -> str:
     become single spaces, so the text can neither drive the terminal nor spill
     out of its place on screen.
     """
-    text = _LINE_BREAKS.sub(" ", text)
-    if _QUICK_UNSAFE.search(text):
-        text = _UNSAFE.sub("", text)
+    text = _compiled(_LINE_BREAKS).sub(" ", text)
+    if _compiled(_QUICK_UNSAFE).search(text):
+        text = _compiled(_UNSAFE).sub("", text)
     return text
