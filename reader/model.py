@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from reader.record import Frozen, set_field
@@ -49,24 +49,73 @@ class Image(Frozen):
         return {"alt": self.alt, "caption": self.caption, "credit": self.credit}
 
 
-@dataclass(frozen=True, slots=True)
-class Article:
-    """A parsed news page."""
+# A dataclass still (``dataclasses.fields`` and ``replace`` work on it), but a frozen record otherwise: the
+# dataclass machinery only lists its fields, which is quick; its methods are the record's, defined once.
+@dataclass(init=False, repr=False, eq=False)
+class Article(Frozen):
+    """A parsed news page (``partial`` is neither compared nor printed)."""
+
+    __slots__ = (
+        "authors",
+        "body",
+        "dek",
+        "explore",
+        "id",
+        "image",
+        "partial",
+        "published",
+        "read_minutes",
+        "related",
+        "section",
+        "source",
+        "title",
+    )
+    _hidden = ("partial",)
 
     id: str
     title: str
-    section: str | None = None
-    read_minutes: int | None = None
-    dek: str | None = None
-    image: Image | None = None
-    authors: tuple[str, ...] = ()
-    published: str | None = None
-    body: tuple[Block, ...] = ()
-    related: tuple[str, ...] = ()
-    source: str | None = None
-    explore: tuple[str, ...] = ()
+    section: str | None
+    read_minutes: int | None
+    dek: str | None
+    image: Image | None
+    authors: tuple[str, ...]
+    published: str | None
+    body: tuple[Block, ...]
+    related: tuple[str, ...]
+    source: str | None
+    explore: tuple[str, ...]
     #: True when only the headline data was loaded (from the parse cache), not the body.
-    partial: bool = field(default=False, compare=False, repr=False)
+    partial: bool
+
+    def __init__(
+        self,
+        id: str,
+        title: str,
+        section: str | None = None,
+        read_minutes: int | None = None,
+        dek: str | None = None,
+        image: Image | None = None,
+        authors: tuple[str, ...] = (),
+        published: str | None = None,
+        body: tuple[Block, ...] = (),
+        related: tuple[str, ...] = (),
+        source: str | None = None,
+        explore: tuple[str, ...] = (),
+        partial: bool = False,
+    ) -> None:
+        set_field(self, "id", id)
+        set_field(self, "title", title)
+        set_field(self, "section", section)
+        set_field(self, "read_minutes", read_minutes)
+        set_field(self, "dek", dek)
+        set_field(self, "image", image)
+        set_field(self, "authors", authors)
+        set_field(self, "published", published)
+        set_field(self, "body", body)
+        set_field(self, "related", related)
+        set_field(self, "source", source)
+        set_field(self, "explore", explore)
+        set_field(self, "partial", partial)
 
     def to_dict(self) -> dict[str, Any]:
         """The article as JSON-ready data, in the documented field order."""

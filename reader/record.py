@@ -22,12 +22,16 @@ class Record:
     mutable, so not hashable."""
 
     __slots__ = ()
+    _hidden: ClassVar[tuple[str, ...]] = ()
+    """Fields neither compared nor printed (a dataclass's ``compare=False, repr=False``)."""
     _all: ClassVar[tuple[str, ...]] = ()  # the fields, in order
-    _values: ClassVar[Any] = None  # a record's field values, as a tuple
+    _shown: ClassVar[tuple[str, ...]] = ()  # those compared and printed
+    _values: ClassVar[Any] = None  # a record's compared field values, as a tuple
 
-    def __init_subclass__(cls) -> None:
-        super().__init_subclass__()
-        cls._all = names = cls._fields()
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._all = cls._fields()
+        cls._shown = names = tuple(name for name in cls._all if name not in cls._hidden)
         cls._values = attrgetter(*names) if len(names) > 1 else lambda record: tuple(getattr(record, n) for n in names)
 
     @classmethod
@@ -49,7 +53,7 @@ class Record:
     __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._all)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
         return f"{type(self).__qualname__}({fields})"
 
 

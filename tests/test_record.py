@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
-from dataclasses import FrozenInstanceError
+from dataclasses import FrozenInstanceError, fields, replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from reader.changes import Change
 from reader.config import Config
 from reader.history import Visit
 from reader.library import Link, Problem
-from reader.model import Block
+from reader.model import Article, Block
 from reader.record import Frozen, set_field
 
 
@@ -94,3 +94,15 @@ def test_a_record_must_annotate_each_field_it_names() -> None:
         class Broken(Frozen):
             __slots__ = ("a", "b")
             a: int
+
+
+def test_an_article_is_still_a_dataclass_whose_partial_flag_is_neither_compared_nor_printed() -> None:
+    """The parse cache's partial articles equal the parsed ones (tests/test_heads.py compares them with
+    ``dataclasses.replace``); copies and pickles keep the flag."""
+    whole = Article("a", "Storm", body=(Block("paragraph", "Rain."),))
+    partial = replace(whole, body=(), partial=True)
+    assert partial.partial and not whole.partial and partial.title == "Storm"
+    assert partial == Article("a", "Storm") and hash(partial) == hash(Article("a", "Storm"))
+    assert [f.name for f in fields(Article)][-1] == "partial"
+    assert "partial" not in repr(partial)
+    assert pickle.loads(pickle.dumps(partial)).partial and copy.copy(partial).partial
