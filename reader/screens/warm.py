@@ -9,10 +9,14 @@ from __future__ import annotations
 import contextlib
 import importlib
 import threading
+import time
 
 #: Imported after the first frame: the filter box (with the title matcher), finding in a story, the
 #: reload's comparison, the user key map's checks.
 LATER = ("reader.widgets.filter_box", "reader.find", "reader.reload", "reader.keymap")
+#: Seconds the thread waits first: the first frame is still being written to the terminal (by a thread
+#: that needs the GIL too) when it starts.
+PAUSE = 0.05
 
 
 def warm_later() -> None:
@@ -21,6 +25,7 @@ def warm_later() -> None:
 
 
 def _import(names: tuple[str, ...]) -> None:
+    time.sleep(PAUSE)
     for name in names:
-        with contextlib.suppress(ImportError):  # (a traceback here would land on the screen) said where used
+        with contextlib.suppress(Exception):  # no traceback over the screen: the import where it is used says why
             importlib.import_module(name)
