@@ -11,9 +11,17 @@ import importlib
 import threading
 import time
 
-#: Imported after the first frame: the filter box (with the title matcher), finding in a story, the
-#: reload's comparison, the user key map's checks.
-LATER = ("reader.widgets.filter_box", "reader.find", "reader.reload", "reader.keymap")
+#: Imported after the first frame: the filter box (with the title matcher), the story renderer and the
+#: parser (the first Enter reads and parses its story, unless the cursor rested on it), finding in a story,
+#: the reload's comparison, the user key map's checks.
+LATER = (
+    "reader.widgets.filter_box",
+    "reader.render",
+    "reader.parse",
+    "reader.find",
+    "reader.reload",
+    "reader.keymap",
+)
 #: Seconds the thread waits first: the first frame is still being written to the terminal (by a thread
 #: that needs the GIL too) when it starts.
 PAUSE = 0.05
