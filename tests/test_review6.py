@@ -1,0 +1,64 @@
+"""Faults found by the sixth review (a demanding user's session), each pinned by a test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reader.app import ReaderApp
+from reader.config import Config
+from reader.library import Library
+from reader.screens.problems import ProblemsScreen
+from reader.store import Store
+from tests.helpers.pilot import settle
+
+HAND_EDITED = '{\n  "keymap": {"app.quit": "ctrl+q"},\n  "sort": "oldest",\n}\n'  # a trailing comma: not JSON
+
+
+def test_a_config_that_is_not_json_is_reported_and_never_written_over(tmp_path: Path) -> None:
+    """A hand-edited config.json with a slip (a trailing comma) was silently ignored, then replaced by the
+    defaults at the first sort or theme change: the user's keymap and settings were gone."""
+    path = tmp_path / "config.json"
+    path.write_text(HAND_EDITED)
+    config = Config.load(path)
+    assert config.sort == "newest"  # the defaults meanwhile
+    assert len(config.problems) == 1 and config.problems[0].startswith("config.json: not valid JSON (line 4")
+    config.sort = "section"
+    config.save(path)
+    assert path.read_text() == HAND_EDITED  # left for the user to fix
+
+
+def test_unknown_keys_and_wrong_values_are_reported_and_kept_on_save(tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"refresh_minutes": "5", "sort": "sideways", "show_sidebr": False, "theme": "nord"}))
+    config = Config.load(path)
+    assert (config.refresh_minutes, config.sort, config.theme) == (30, "newest", "nord")
+    assert sorted(config.problems) == [
+        "config.json refresh_minutes: '5' is not a whole number (30 is used)",
+        "config.json show_sidebr: not a setting (ignored)",
+        "config.json sort: 'sideways' is not one of newest, oldest, section (newest is used)",
+    ]
+    config.theme = "gruvbox"
+    config.save(path)
+    saved = json.loads(path.read_text())
+    assert saved["theme"] == "gruvbox" and saved["show_sidebr"] is False  # the change, and the typo kept to fix
+    assert (saved["refresh_minutes"], saved["sort"]) == ("5", "sideways")  # not replaced by the defaults
+    config.sort = "oldest"
+    config.save(path)
+    assert json.loads(path.read_text())["sort"] == "oldest"  # a setting changed in the app wins
+    assert Config.load(Path(tmp_path / "none.json")).problems == []  # no file: the defaults, nothing wrong
+
+
+async def test_config_problems_and_an_unknown_theme_are_listed_under_p(library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"theme": "no-such-theme", "refresh_minutes": -1.5}))
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config.load(path), config_path=path, poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.theme == "textual-dark"
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        shown = " ".join(str(s.render()) for s in app.screen.query(".problem"))
+        assert "config.json theme\nno theme 'no-such-theme' (textual-dark is used)" in shown
+        assert "config.json refresh_minutes\n-1.5 is not a whole number (30 is used)" in shown
