@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import Library
+from reader.paths import seeds_dir
 from reader.screens.problems import ProblemsScreen
 from reader.store import Store
 from tests.helpers.pilot import settle
@@ -62,3 +65,17 @@ async def test_config_problems_and_an_unknown_theme_are_listed_under_p(library: 
         shown = " ".join(str(s.render()) for s in app.screen.query(".problem"))
         assert "config.json theme\nno theme 'no-such-theme' (textual-dark is used)" in shown
         assert "config.json refresh_minutes\n-1.5 is not a whole number (30 is used)" in shown
+
+
+def test_parse_piped_into_head_ends_quietly_with_status_0() -> None:
+    """``reader parse *.txt | head``: the other commands end with status 0 when the reader of the pipe
+    goes, but parse (printed by rich) ended with status 1, an error to a script under ``pipefail``."""
+    files = sorted(str(path) for path in seeds_dir().glob("*.txt")) * 20  # more than a pipe holds
+    command = [sys.executable, "-m", "reader", "parse", *files]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        assert child.stdout is not None and child.stderr is not None
+        first = child.stdout.readline()
+        child.stdout.close()  # as head does after its lines
+        errors = child.stderr.read()
+        status = child.wait(timeout=60)
+    assert first.strip() and (status, errors) == (0, b"")
