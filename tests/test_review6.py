@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader.app import ReaderApp
 from reader.config import Config
+from reader.feeds.subscriptions import add_feed, find, load_feeds
 from reader.library import Library
 from reader.paths import seeds_dir
 from reader.screens.problems import ProblemsScreen
@@ -79,3 +80,29 @@ def test_parse_piped_into_head_ends_quietly_with_status_0() -> None:
         errors = child.stderr.read()
         status = child.wait(timeout=60)
     assert first.strip() and (status, errors) == (0, b"")
+
+
+def test_one_feed_spelled_another_way_is_already_subscribed(tmp_path: Path) -> None:
+    """``feeds add`` (and ``feeds import``) took another spelling of a subscribed feed's address (the scheme
+    or host in capitals, a #fragment, a ``/./`` or ``..`` segment, the default port) as a new feed: the same
+    stories fetched twice, under two feeds in Sources."""
+    path = tmp_path / "feeds.json"
+    feed, created = add_feed("http://News.example.org/rss/feed.xml", path=path)
+    assert created
+    for spelling in (
+        "HTTP://news.example.org/rss/feed.xml",
+        "http://NEWS.EXAMPLE.ORG:80/rss/feed.xml",
+        "http://news.example.org/rss/feed.xml#top",
+        "http://news.example.org/rss/./feed.xml",
+        "http://news.example.org/other/../rss/feed.xml",
+    ):
+        assert add_feed(spelling, path=path) == (feed, False), spelling
+    for other in (
+        "https://news.example.org/rss/feed.xml",  # another scheme, another port: maybe another feed
+        "http://news.example.org:8080/rss/feed.xml",
+        "http://news.example.org/rss/feed.xml?page=2",
+        "http://news.example.org/RSS/feed.xml",  # paths are case-sensitive
+    ):
+        assert add_feed(other, path=path)[1], other
+    assert len(load_feeds(path)) == 5
+    assert find(load_feeds(path), "http://news.example.org/rss/./feed.xml#x") == feed  # set, remove, refresh

@@ -158,13 +158,18 @@ def editing(path: Path | None = None) -> Iterator[list[Feed]]:
 
 
 def find(feeds: list[Feed], key: str) -> Feed | None:
-    """A feed by id, URL, slug or exact title."""
+    """A feed by id, URL (however spelled: see :func:`same_address`), slug or exact title."""
     for feed in feeds:
         if key in (feed.id, feed.url, feed.slug):
             return feed
     for feed in feeds:
         if key == feed.name:
             return feed
+    if "://" in key:
+        from reader.feeds.urls import same_address
+
+        address = same_address(key)
+        return next((feed for feed in feeds if same_address(feed.url) == address), None)
     return None
 
 
