@@ -10,10 +10,12 @@ from pathlib import Path
 from reader.app import ReaderApp
 from reader.config import Config
 from reader.feeds.subscriptions import add_feed, find, load_feeds
-from reader.library import Library
+from reader.library import Library, load_library
 from reader.paths import seeds_dir
 from reader.screens.problems import ProblemsScreen
+from reader.search import SearchIndex
 from reader.store import Store
+from tests.helpers.pages import write
 from tests.helpers.pilot import settle
 
 HAND_EDITED = '{\n  "keymap": {"app.quit": "ctrl+q"},\n  "sort": "oldest",\n}\n'  # a trailing comma: not JSON
@@ -106,3 +108,21 @@ def test_one_feed_spelled_another_way_is_already_subscribed(tmp_path: Path) -> N
         assert add_feed(other, path=path)[1], other
     assert len(load_feeds(path)) == 5
     assert find(load_feeds(path), "http://news.example.org/rss/./feed.xml#x") == feed  # set, remove, refresh
+
+
+def test_a_phrase_being_typed_matches_as_it_is_typed(tmp_path: Path) -> None:
+    """Filtering as you type ``"harbour sto`` showed "Nothing matches" until the phrase's last word was
+    whole (a bare word being typed already matched as a prefix)."""
+    lib = tmp_path / "lib"
+    write(lib, "ferry.txt", "Ferry crews end their strike", "The harbour storm kept every boat in port.")
+    write(lib, "tram.txt", "Council approves the tram line", "Storms never stop the harbour trams.")
+    library = load_library([lib])
+    index = SearchIndex(tmp_path / "search.sqlite")
+    index.update(library.articles, paths=library.paths)
+    ferry = [library.by_id[i].title for i in index.search('"harbour storm"')]
+    assert ferry == ["Ferry crews end their strike"]
+    for typed in ('"harbour sto', '"harbour storm', '"harbour storm"'):
+        assert [library.by_id[i].title for i in index.search(typed, prefix=True)] == ferry, typed
+    assert index.search('"harbour st', prefix=True) == []  # two letters: not yet (as for a bare word)
+    assert index.search('"harbour sto"', prefix=True) == []  # a closed phrase is whole words
+    assert index.search('"harbour sto') == []  # only while typing
