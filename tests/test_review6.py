@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from reader.app import ReaderApp
+from reader.cli import main
 from reader.config import Config
 from reader.feeds.subscriptions import add_feed, find, load_feeds
 from reader.library import Library, load_library
@@ -126,3 +129,26 @@ def test_a_phrase_being_typed_matches_as_it_is_typed(tmp_path: Path) -> None:
     assert index.search('"harbour st', prefix=True) == []  # two letters: not yet (as for a bare word)
     assert index.search('"harbour sto"', prefix=True) == []  # a closed phrase is whole words
     assert index.search('"harbour sto') == []  # only while typing
+
+
+@pytest.mark.parametrize(
+    ("words", "usage"),
+    [
+        (["list", "--bogus"], "usage: reader list [-h] [--unread | --bookmarked] [--json]"),
+        (["refresh", "--jsn"], "usage: reader refresh [-h]"),
+        (["feeds", "list", "--all"], "usage: reader feeds list [-h] [--json]"),
+        (["bookmarks", "extra"], "usage: reader bookmarks [-h] [--format {md,json}]"),
+    ],
+)
+def test_an_unknown_option_of_a_subcommand_shows_that_subcommands_usage(
+    capsys: pytest.CaptureFixture[str], words: list[str], usage: str
+) -> None:
+    """``reader list --bogus`` printed the top-level usage (``reader [-h] COMMAND ...``) under
+    ``reader: error``: not a word of which options ``list`` does take."""
+    with pytest.raises(SystemExit) as exit_:
+        main(words)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert err.startswith(usage)
+    name = " ".join(words[:2] if words[0] == "feeds" else words[:1])
+    assert err.splitlines()[-1] == f"reader {name}: error: unrecognized arguments: {words[-1]}"
