@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
 
 from reader.app import ReaderApp
 from reader.cli import main
@@ -18,6 +20,7 @@ from reader.paths import seeds_dir
 from reader.screens.problems import ProblemsScreen
 from reader.search import SearchIndex
 from reader.store import Store
+from reader.widgets.filter_box import FilterBox
 from tests.helpers.pages import write
 from tests.helpers.pilot import settle
 
@@ -152,3 +155,28 @@ def test_an_unknown_option_of_a_subcommand_shows_that_subcommands_usage(
     assert err.startswith(usage)
     name = " ".join(words[:2] if words[0] == "feeds" else words[:1])
     assert err.splitlines()[-1] == f"reader {name}: error: unrecognized arguments: {words[-1]}"
+
+
+async def test_the_footer_of_a_text_box_offers_no_key_that_is_typed_there(library: Library, tmp_path: Path) -> None:
+    """In the filter box and in the find bar the footer said "/ Filter", but "/" typed a slash there
+    (Textual hides the keys a box takes as text, but does not know "slash" is one)."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "slash" in footer_keys(app)  # in the list: "/" filters
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.focused, FilterBox) and "slash" not in footer_keys(app)
+        await pilot.press("a", "slash", "b")
+        assert app.focused.value == "a/b"  # typed, as the footer now implies
+        await pilot.press("escape", "escape", "enter", "tab", "ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.focused, Input) and app.focused.id == "find-input"
+        assert "slash" not in footer_keys(app)
+        await pilot.press("slash")
+        assert app.focused.value == "/"
+
+
+def footer_keys(app: ReaderApp) -> set[str]:
+    """The keys the footer shows."""
+    return {key.key for key in app.screen.query(FooterKey)}
