@@ -8,22 +8,27 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
 from reader.app import ReaderApp
 from reader.cli import main
 from reader.config import Config
-from reader.feeds.subscriptions import add_feed, find, load_feeds
+from reader.feeds.subscriptions import Feed, add_feed, editing, find, load_feeds
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
 from reader.screens.problems import ProblemsScreen
 from reader.search import SearchIndex
 from reader.store import Store
 from reader.widgets.filter_box import FilterBox
+from tests import test_feeds_support as support
 from tests.helpers.pages import write
 from tests.helpers.pilot import settle
+from tests.test_feeds_support import rss
 
+_module_server = support._module_server
+server = support.server
 HAND_EDITED = '{\n  "keymap": {"app.quit": "ctrl+q"},\n  "sort": "oldest",\n}\n'  # a trailing comma: not JSON
 
 
@@ -180,3 +185,23 @@ async def test_the_footer_of_a_text_box_offers_no_key_that_is_typed_there(librar
 def footer_keys(app: ReaderApp) -> set[str]:
     """The keys the footer shows."""
     return {key.key for key in app.screen.query(FooterKey)}
+
+
+def test_feed_names_survive_an_opml_export_and_import(
+    server: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Moving to another machine with ``feeds export`` / ``feeds import``: the names the user gave feeds
+    (``--title``) came back, then the first refresh replaced each with the feed's own title."""
+    url = server.url_for("/news.xml")
+    server.expect_request("/news.xml").respond_with_data(
+        rss("Harbour News", [{"title": "A story", "guid": "s1", "link": url + "#1", "content": "<p>Text.</p>"}]),
+        content_type="application/rss+xml",
+    )
+    with editing() as feeds:
+        feeds.append(Feed(id="mine", url=url, title="Harbour News", title_override="Port paper", slug="harbour"))
+    assert main(["feeds", "export", "-o", str(tmp_path / "subs.opml")]) == 0
+    assert main(["feeds", "remove", "mine"]) == 0
+    assert main(["feeds", "import", str(tmp_path / "subs.opml")]) == 0
+    assert main(["refresh"]) == 0
+    assert [feed.name for feed in load_feeds()] == ["Port paper"]
+    capsys.readouterr()
