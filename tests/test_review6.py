@@ -205,3 +205,22 @@ def test_feed_names_survive_an_opml_export_and_import(
     assert main(["refresh"]) == 0
     assert [feed.name for feed in load_feeds()] == ["Port paper"]
     capsys.readouterr()
+
+
+def test_feeds_add_keeps_the_address_given_when_a_redirect_is_temporary(
+    server: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``feeds add`` subscribed to where a temporary redirect (302, 307) pointed that day (a mirror, a
+    signed address that expires), where ``refresh`` rightly follows only permanent moves (301, 308)."""
+    feed = rss("Harbour News", [{"title": "A story", "guid": "s1", "link": "http://x.example/1", "content": "x"}])
+    server.expect_request("/today/feed.xml").respond_with_data(feed, content_type="application/rss+xml")
+    for path, status in (("/temporary.xml", 302), ("/also-temporary.xml", 307), ("/moved.xml", 301)):
+        server.expect_request(path).respond_with_data("", status=status, headers={"Location": "/today/feed.xml"})
+    page = f'<html><head><link rel="alternate" type="application/rss+xml" href="{server.url_for("/temporary.xml")}">'
+    server.expect_request("/site.html").respond_with_data(page, content_type="text/html")
+    for path in ("/temporary.xml", "/also-temporary.xml", "/site.html", "/moved.xml"):
+        assert main(["feeds", "add", server.url_for(path)]) == 0
+    urls = [feed.url for feed in load_feeds()]
+    temporary, also = server.url_for("/temporary.xml"), server.url_for("/also-temporary.xml")
+    assert urls == [temporary, also, server.url_for("/today/feed.xml")]  # the page's feed: temporary.xml again
+    assert "already subscribed" in capsys.readouterr().out
