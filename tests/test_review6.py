@@ -15,6 +15,7 @@ from textual.widgets._footer import FooterKey
 from reader.app import ReaderApp
 from reader.cli import main
 from reader.config import Config
+from reader.feeds.opml import write_opml
 from reader.feeds.subscriptions import Feed, add_feed, editing, find, load_feeds
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
@@ -224,3 +225,16 @@ def test_feeds_add_keeps_the_address_given_when_a_redirect_is_temporary(
     temporary, also = server.url_for("/temporary.xml"), server.url_for("/also-temporary.xml")
     assert urls == [temporary, also, server.url_for("/today/feed.xml")]  # the page's feed: temporary.xml again
     assert "already subscribed" in capsys.readouterr().out
+
+
+def test_opml_export_names_only_web_pages_as_a_feed_s_site() -> None:
+    """A feed's own ``<link>`` (an Atom feed's ``urn:`` id, a hostile ``javascript:``) went into the exported
+    OPML as its ``htmlUrl``, a link the next reader shows and opens."""
+    feeds = [
+        Feed(id="a", url="https://a.example/feed", title="A", site="javascript:alert(1)"),
+        Feed(id="b", url="https://b.example/feed", title="B", site="urn:uuid:60a76c80"),
+        Feed(id="c", url="https://c.example/feed", title="C", site="https://c.example/"),
+    ]
+    exported = write_opml(feeds).decode()
+    assert "javascript" not in exported and "urn:uuid" not in exported
+    assert 'htmlUrl="https://c.example/"' in exported
