@@ -16,13 +16,14 @@ from reader.app import ReaderApp
 from reader.cli import main
 from reader.config import Config
 from reader.feeds.opml import write_opml
-from reader.feeds.subscriptions import Feed, add_feed, editing, find, load_feeds
+from reader.feeds.subscriptions import Feed, add_feed, editing, feeds_file, find, load_feeds
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
 from reader.screens.problems import ProblemsScreen
 from reader.search import SearchIndex
 from reader.store import Store
 from reader.widgets.filter_box import FilterBox
+from reader.widgets.sources import Sources
 from tests import test_feeds_support as support
 from tests.helpers.pages import write
 from tests.helpers.pilot import settle
@@ -238,3 +239,19 @@ def test_opml_export_names_only_web_pages_as_a_feed_s_site() -> None:
     exported = write_opml(feeds).decode()
     assert "javascript" not in exported and "urn:uuid" not in exported
     assert 'htmlUrl="https://c.example/"' in exported
+
+
+async def test_unreadable_subscriptions_are_not_shown_as_no_feeds(library: Library, tmp_path: Path) -> None:
+    """A hand-edited feeds.json with a slip: the Sources pane said "No feeds yet: `reader feeds add URL`
+    subscribes" to someone with a dozen feeds."""
+    feeds_file().parent.mkdir(parents=True, exist_ok=True)
+    feeds_file().write_text('{"format": 1, "feeds": [')
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        sources = app.screen.query_one(Sources)
+        shown = " ".join(sources.render_line(y).text.strip() for y in range(3))
+        assert "No feeds yet" not in shown and "feeds.json cannot be read: p says why" in shown
+    assert feeds_file().read_text() == '{"format": 1, "feeds": ['  # left for the user to fix
