@@ -255,3 +255,20 @@ async def test_unreadable_subscriptions_are_not_shown_as_no_feeds(library: Libra
         shown = " ".join(sources.render_line(y).text.strip() for y in range(3))
         assert "No feeds yet" not in shown and "feeds.json cannot be read: p says why" in shown
     assert feeds_file().read_text() == '{"format": 1, "feeds": ['  # left for the user to fix
+
+
+def test_a_title_two_feeds_share_names_neither(capsys: pytest.CaptureFixture[str]) -> None:
+    """Two feeds with one title (a site's feed added twice, from two addresses): ``feeds remove TITLE``
+    unsubscribed whichever came first, maybe not the one meant; now it asks for the id."""
+    with editing() as feeds:
+        feeds.append(Feed(id="one", url="https://a.example/rss", title="Harbour News", slug="harbour-news"))
+        feeds.append(Feed(id="two", url="https://b.example/rss", title="Harbour News", slug="harbour-news-2"))
+    for command in (["feeds", "remove", "Harbour News"], ["feeds", "set", "Harbour News", "--folder", "x"]):
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err == "reader: 2 feeds are called 'Harbour News': give the id (one, two)\n"
+    assert [(feed.id, feed.folder) for feed in load_feeds()] == [("one", None), ("two", None)]
+    assert main(["feeds", "remove", "two"]) == 0
+    assert main(["feeds", "set", "Harbour News", "--folder", "x"]) == 0  # one left: its title names it
+    assert [(feed.id, feed.folder) for feed in load_feeds()] == [("one", "x")]
+    capsys.readouterr()

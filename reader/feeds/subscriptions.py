@@ -158,13 +158,19 @@ def editing(path: Path | None = None) -> Iterator[list[Feed]]:
 
 
 def find(feeds: list[Feed], key: str) -> Feed | None:
-    """A feed by id, URL (however spelled: see :func:`same_address`), slug or exact title."""
+    """A feed by id, URL (however spelled: see :func:`same_address`), slug or exact title.
+
+    Raises :class:`SubscriptionError` when the title is that of more than one feed.
+    """
     for feed in feeds:
         if key in (feed.id, feed.url, feed.slug):
             return feed
-    for feed in feeds:
-        if key == feed.name:
-            return feed
+    named = [feed for feed in feeds if key == feed.name]
+    if len(named) > 1:
+        ids = ", ".join(feed.id for feed in named)
+        raise SubscriptionError(f"{len(named)} feeds are called {key!r}: give the id ({ids})")
+    if named:
+        return named[0]
     if "://" in key:
         from reader.feeds.urls import same_address
 
