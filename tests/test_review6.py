@@ -19,6 +19,7 @@ from reader.feeds.opml import write_opml
 from reader.feeds.subscriptions import Feed, add_feed, editing, feeds_file, find, load_feeds
 from reader.library import Library, load_library
 from reader.paths import seeds_dir
+from reader.screens.help import HelpScreen
 from reader.screens.problems import ProblemsScreen
 from reader.search import SearchIndex
 from reader.store import Store
@@ -272,3 +273,17 @@ def test_a_title_two_feeds_share_names_neither(capsys: pytest.CaptureFixture[str
     assert main(["feeds", "set", "Harbour News", "--folder", "x"]) == 0  # one left: its title names it
     assert [(feed.id, feed.folder) for feed in load_feeds()] == [("one", "x")]
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("opens", ["question_mark", "p"])
+async def test_capital_q_quits_from_the_help_and_problems_screens(library: Library, tmp_path: Path, opens: str) -> None:
+    """The README: "quit (q in the list, or Q anywhere)"; Q did nothing over the help or the problems."""
+    app = ReaderApp(library, Store(tmp_path / "state.json"), Config(refresh_minutes=0), poll_interval=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(opens)
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen | ProblemsScreen)
+        await pilot.press("Q")
+        await pilot.pause(0.2)
+        assert not app.is_running
