@@ -287,3 +287,38 @@ async def test_capital_q_quits_from_the_help_and_problems_screens(library: Libra
         await pilot.press("Q")
         await pilot.pause(0.2)
         assert not app.is_running
+
+
+def test_a_story_whose_guid_changed_is_counted_once(server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """A feed that changed its items' guids (a move to https, a new CMS) kept each story once in the list
+    (same title and date: the same story), but ``feeds list`` and the Sources pane counted it twice:
+    "4/11" beside a feed of 8 stories."""
+    url = server.url_for("/news.xml")
+
+    def serve(guid: str) -> None:
+        server.clear()
+        items = [
+            {
+                "title": f"Story {n}",
+                "guid": f"{guid}{n}",
+                "link": f"{url}#{n}",
+                "date": f"0{n + 1} Nov 2026 08:00:00 GMT",
+            }
+            | {"content": "<p>Words enough to keep. </p>" * 40}
+            for n in range(3)
+        ]
+        server.expect_request("/news.xml").respond_with_data(rss("Harbour News", items), content_type="text/xml")
+
+    with editing() as feeds:
+        feeds.append(Feed(id="h", url=url, title="Harbour News", slug="harbour", full_text="never"))
+    serve("http://harbour.example/")
+    assert main(["refresh"]) == 0
+    serve("https://harbour.example/")  # every guid new
+    assert main(["refresh"]) == 0
+    assert main(["read", "2026-11-01-story-0"]) == 0
+    capsys.readouterr()
+    assert main(["list", "--json"]) == 0
+    listed = [row for row in map(json.loads, capsys.readouterr().out.splitlines()) if row["section"] == "HARBOUR NEWS"]
+    assert main(["feeds", "list", "--json"]) == 0
+    (row,) = map(json.loads, capsys.readouterr().out.splitlines())
+    assert (row["items"], row["unread"]) == (len(listed), 2) == (3, 2)

@@ -234,7 +234,8 @@ def feed_statuses(read_ids: set[str] | dict[str, Any], path: Path | None = None)
 
     result = []
     for feed in load_feeds(path):
-        ids = tuple(record.get("id", "") for record in feed_stories(feed.slug).values())
+        # each story once: an item whose guid changed (same title and date) is the same story, under one id
+        ids = tuple(dict.fromkeys(record.get("id", "") for record in feed_stories(feed.slug).values()))
         unread = sum(1 for i in ids if i not in read_ids)
         result.append(FeedStatus(feed, len(ids), unread, ids))
     return result
