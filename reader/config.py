@@ -53,7 +53,10 @@ class Config:
         if path is None:
             return config
         try:
-            data = json.loads(read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
+            text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+            if not text.strip():  # an empty file (touched to be edited later): no settings yet, as if missing
+                return config
+            data = json.loads(text)
         except FileNotFoundError:
             return config
         except json.JSONDecodeError as error:

@@ -67,6 +67,8 @@ def test_unknown_keys_and_wrong_values_are_reported_and_kept_on_save(tmp_path: P
     config.save(path)
     assert json.loads(path.read_text())["sort"] == "oldest"  # a setting changed in the app wins
     assert Config.load(Path(tmp_path / "none.json")).problems == []  # no file: the defaults, nothing wrong
+    path.write_text("\n")
+    assert Config.load(path).problems == [] and not Config.load(path).frozen  # empty: as if missing
 
 
 async def test_config_problems_and_an_unknown_theme_are_listed_under_p(library: Library, tmp_path: Path) -> None:
