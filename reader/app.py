@@ -152,7 +152,9 @@ class ReaderApp(KeysInOrder, App[None]):
         self.reload_interval = reload_interval
         self._load_now = load_now and loader is not None
         self._load_error: str | None = None
-        self.runtime_problems: list[ProblemEntry] = []
+        self.runtime_problems: list[ProblemEntry] = [*self.config.problems]
+        if self.config.theme not in self.available_themes:  # kept in config.json as it is, for the user to fix
+            self.runtime_problems.append(f"config.json theme: no theme {self.config.theme!r} ({self.theme} is used)")
         self.keymap: dict[str, str] = {}
         """The user's key bindings in force (binding id → keys)."""
         self.search_index = search_index or SearchIndex(default_path())
@@ -178,6 +180,8 @@ class ReaderApp(KeysInOrder, App[None]):
     def on_mount(self) -> None:
         if self._gc_paused:
             self.call_after_refresh(self._resume_gc)  # after the first screen is painted
+        if self.runtime_problems:  # config.json's
+            self.notify("config.json has problems: press p to see them", severity="warning", timeout=8, markup=False)
         self.apply_keymap()
         self.watch(self, "theme", self._theme_changed, init=False)
         if self._load_error is not None:

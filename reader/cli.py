@@ -74,6 +74,9 @@ class CommandError(Exception):
         self.details = list(details)
 
 
+_PARSER = "_parser"  # the attribute of parsed arguments naming the parser of the subcommand given
+
+
 @cache
 def _parser_class() -> type[argparse.ArgumentParser]:
     """argparse's parser, with its error messages (which quote the command line) made safe to print
@@ -85,6 +88,24 @@ def _parser_class() -> type[argparse.ArgumentParser]:
             """Print usage and one clean error line; exit 2."""
             self.print_usage(sys.stderr)
             self.exit(2, f"{self.prog}: error: {clean_line(message)}\n")
+
+        def parse_known_args(  # type: ignore[override]  # typeshed's overloads, one signature here
+            self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+        ) -> tuple[argparse.Namespace, list[str]]:
+            """As argparse's, noting in the result the innermost (sub)command's parser, which reports
+            arguments it does not know (argparse reports them with the top-level usage)."""
+            parsed, extra = super().parse_known_args(args, namespace)
+            if not hasattr(parsed, _PARSER):
+                setattr(parsed, _PARSER, self)
+            return parsed, extra
+
+        def parse_args(  # type: ignore[override]
+            self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+        ) -> argparse.Namespace:
+            parsed, extra = self.parse_known_args(args, namespace)
+            if extra:
+                getattr(parsed, _PARSER, self).error(f"unrecognized arguments: {' '.join(extra)}")
+            return parsed
 
     return ArgumentParser
 

@@ -26,7 +26,18 @@ _SAVING = threading.Lock()
 class Config(Record):
     """What reader remembers between runs besides reading state."""
 
-    __slots__ = ("keymap", "max_page_bytes", "refresh_minutes", "section", "show_sidebar", "sort", "theme")
+    __slots__ = (
+        "frozen",
+        "kept",
+        "keymap",
+        "max_page_bytes",
+        "problems",
+        "refresh_minutes",
+        "section",
+        "show_sidebar",
+        "sort",
+        "theme",
+    )
 
     theme: str
     show_sidebar: bool
@@ -40,6 +51,14 @@ class Config(Record):
     section: str
     #: User key bindings: binding id (``"app.quit"``) → keys (``"ctrl+q"``), checked by the app.
     keymap: dict[str, object]
+    #: What was wrong in config.json, one line each (listed under ``p``); not a setting.
+    problems: list[str]
+    #: Entries of config.json not used (unknown keys, unusable values): written back as they were.
+    kept: dict[str, object]
+    #: config.json could not be read as settings: never written over, so the user's edit is not lost.
+    frozen: bool
+
+    _hidden = ("problems", "kept", "frozen")  # not settings: neither saved, compared nor printed
 
     def __init__(
         self,
@@ -58,43 +77,73 @@ class Config(Record):
         self.sort = sort
         self.section = section
         self.keymap = {} if keymap is None else keymap
+        self.problems = []
+        self.kept = {}
+        self.frozen = False
 
     def to_dict(self) -> dict[str, object]:
         """The settings as JSON-ready data (what config.json holds), in field order."""
-        return {name: getattr(self, name) for name in self._all}
+        return {name: getattr(self, name) for name in self._shown}
 
     @classmethod
     def load(cls, path: Path | None) -> Config:
-        """Read settings; a missing or unreadable file gives the defaults."""
-        if path is None:
-            return cls()
-        try:
-            data = json.loads(read_regular(path, MAX_CONFIG_BYTES).decode("utf-8"))
-        except (OSError, ValueError):  # ParseError (not a regular file, too large) is a ValueError
-            return cls()
-        if not isinstance(data, dict):
-            return cls()
+        """Read settings; a missing file gives the defaults, a broken one too (with a problem, and kept)."""
         config = cls()
-        for name in cls._all:
-            value = data.get(name)
-            default = getattr(config, name)
-            if isinstance(value, type(default)) and isinstance(value, bool) == isinstance(default, bool):
-                setattr(config, name, value)
-        if config.max_page_bytes <= 0:
-            config.max_page_bytes = DEFAULT_MAX_PAGE_BYTES
-        if config.sort not in SORTS:
-            config.sort = "newest"
+        if path is None:
+            return config
+        try:
+            text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+            if not text.strip():  # an empty file (touched to be edited later): no settings yet, as if missing
+                return config
+            data = json.loads(text)
+        except FileNotFoundError:
+            return config
+        except json.JSONDecodeError as error:
+            return config._broken(f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})")
+        except (OSError, ValueError) as error:  # ParseError (not a regular file, too large) is a ValueError
+            return config._broken(getattr(error, "strerror", None) or str(error) or type(error).__name__)
+        if not isinstance(data, dict):
+            return config._broken("not a JSON object of settings")
+        settings = {name: getattr(config, name) for name in cls._shown}
+        for key, value in data.items():
+            default = settings.get(key, _UNKNOWN)
+            if default is _UNKNOWN:
+                config._keep(key, value, "not a setting (ignored)")
+            elif not (isinstance(value, type(default)) and isinstance(value, bool) == isinstance(default, bool)):
+                config._keep(key, value, f"{_shown(value)} is not {_KINDS[type(default)]} ({_shown(default)} is used)")
+            elif key == "max_page_bytes" and isinstance(value, int) and value <= 0:
+                config._keep(key, value, f"{value} is not a positive number ({_shown(default)} is used)")
+            elif key == "sort" and value not in SORTS:
+                config._keep(key, value, f"{_shown(value)} is not one of {', '.join(SORTS)} (newest is used)")
+            else:
+                setattr(config, key, value)
         return config
+
+    def _broken(self, why: str) -> Config:
+        """These defaults stand in for a file that could not be read: say why, and never write over it."""
+        self.problems.append(f"config.json: {why}; the defaults are used and the file is not changed")
+        self.frozen = True
+        return self
+
+    def _keep(self, key: str, value: object, why: str) -> None:
+        """An entry not used: a problem, and written back as it was."""
+        self.problems.append(f"config.json {key}: {why}")
+        self.kept[key] = value
 
     def save(self, path: Path | None) -> None:
         """Write settings atomically; failure is silent (settings are a convenience).
 
         Saves are ordered: the last one to run writes the settings as they are then, so the last change wins.
         """
-        if path is None:
+        if path is None or self.frozen:
             return
         with _SAVING, contextlib.suppress(OSError):
-            text = json.dumps(self.to_dict(), indent=2)
+            data = self.to_dict()
+            defaults = Config()
+            for key, value in self.kept.items():  # unless changed here, an unusable value stays for the user to fix
+                if key not in data or data[key] == getattr(defaults, key):
+                    data[key] = value
+            text = json.dumps(data, indent=2)
             if path.is_symlink():  # kept in the user's dotfiles: written there, and the link stays a link
                 path = Path(os.path.realpath(path))
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,6 +156,16 @@ class Config(Record):
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
                 raise
+
+
+_UNKNOWN = object()
+_KINDS = {str: "text", bool: "true or false", int: "a whole number", dict: "an object"}
+
+
+def _shown(value: object) -> str:
+    """A value as the user wrote it, short, for a problem line."""
+    text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def max_page_bytes(config: Config | None = None) -> int:

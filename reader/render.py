@@ -179,6 +179,14 @@ def pager_command() -> tuple[str, bool] | None:
     return None
 
 
+class _PipedConsole(Console):
+    """A console whose reader going away (``reader parse ... | head``) ends the command as every other
+    command's output does (status 0, see ``cli.main``), not with rich's status 1."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 def render_to_console(
     article: Article,
     console: Console | None = None,
@@ -192,7 +200,7 @@ def render_to_console(
     ``page`` it goes through a pager (see :func:`pager_command`).
     """
     if console is None:
-        console = Console(highlight=False, emoji=False, markup=False)
+        console = _PipedConsole(highlight=False, emoji=False, markup=False)
         if console.is_terminal:
             console.width = min(console.width, MAX_WIDTH)
     renderable = article_renderable(article, links=links)

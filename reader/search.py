@@ -135,23 +135,23 @@ def match_expression(query: str, *, prefix: bool = False) -> str | None:
 
     Every word becomes a quoted string, so operators, brackets and stray quotes are
     plain text; ``"two words"`` is a phrase, ``word*`` a prefix. With ``prefix`` the
-    last bare word (the one being typed) also matches as a prefix once it has
-    :data:`AUTO_PREFIX` characters.
+    last word being typed (a bare word, or the last of a phrase not closed yet) also
+    matches as a prefix once it has :data:`AUTO_PREFIX` characters.
     """
-    terms: list[tuple[str, bool, bool]] = []  # text, is prefix, was a bare word
+    terms: list[tuple[str, bool, bool]] = []  # text, is prefix, still being typed (a bare word, an open phrase)
     for match in _TOKEN.finditer(query):
-        phrase, _closed, star, word = match.groups()
+        phrase, closed, star, word = match.groups()
         if word is not None:
             bare = word.rstrip("*")
             terms.append((bare, bare != word, True))
         else:
-            terms.append((phrase.strip(), bool(star), False))
+            terms.append((phrase.strip(), bool(star), not closed))
     terms = [term for term in terms if any(ch.isalnum() for ch in term[0])]
     if not terms:
         return None
     if prefix:
-        text, starred, bare = terms[-1]
-        if bare and not starred and len(text) >= AUTO_PREFIX:
+        text, starred, typing = terms[-1]
+        if typing and not starred and len(text.split()[-1]) >= AUTO_PREFIX:
             terms[-1] = (text, True, True)
     return " ".join('"' + text.replace('"', '""') + '"' + ("*" if starred else "") for text, starred, _ in terms)
 

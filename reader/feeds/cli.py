@@ -209,7 +209,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             if find(feeds, outline.url) is not None:
                 skipped += 1
                 continue
-            feed = Feed(id=feed_id(outline.url), url=outline.url, title=outline.title or "", folder=outline.folder)
+            # the outline's name is the one the user knew the feed by (renamed, or as another reader showed
+            # it): kept as theirs, so the first refresh does not replace it with the feed's own title
+            name = outline.title or None
+            feed = Feed(feed_id(outline.url), outline.url, name or "", title_override=name, folder=outline.folder)
             feed.slug = unique_slug(feeds, outline.title or outline.url.split("/")[2])
             feeds.append(feed)
             added += 1

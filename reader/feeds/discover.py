@@ -9,11 +9,15 @@ from reader.feeds.http import Fetcher, FetchError, Limits
 
 
 async def find_feed_async(url: str, limits: Limits | None = None) -> tuple[str, ParsedFeed]:
-    """The feed URL and its content. Raises FetchError or FeedError with a one-line reason."""
+    """The feed URL and its content. Raises FetchError or FeedError with a one-line reason.
+
+    The URL is the one given (or named by the page) unless every redirect to the feed was permanent:
+    a temporary one (302, 307) may point elsewhere tomorrow, as ``refresh`` assumes too.
+    """
     async with Fetcher(limits) as fetcher:
         response = await fetcher.get(url)
         try:
-            return response.url, parse_feed(response.body, response.content_type, response.url)
+            return response.moved_to or url, parse_feed(response.body, response.content_type, response.url)
         except FeedError as error:
             candidates = discover(response.body, response.url)
             if not candidates:
@@ -22,7 +26,7 @@ async def find_feed_async(url: str, limits: Limits | None = None) -> tuple[str, 
         for candidate in candidates[:5]:
             try:
                 reply = await fetcher.get(candidate)
-                return reply.url, parse_feed(reply.body, reply.content_type, reply.url)
+                return reply.moved_to or candidate, parse_feed(reply.body, reply.content_type, reply.url)
             except (FeedError, FetchError) as problem:  # the next candidate may work
                 last = problem
         raise FeedError(f"the page names feeds but none could be read ({last})")

@@ -73,7 +73,7 @@ def write_opml(feeds: list[Feed], now: datetime | None = None) -> bytes:
             if key not in folders:
                 folders[key] = ET.SubElement(folders[key[:-1]], "outline", text=key[-1], title=key[-1])
         attrs = {"type": "rss", "text": feed.name, "title": feed.name, "xmlUrl": feed.url}
-        if feed.site:
+        if feed.site and feed.site.startswith(("http://", "https://")):  # not an Atom id, nor javascript:
             attrs["htmlUrl"] = feed.site
         ET.SubElement(folders[path], "outline", attrs)
     ET.indent(root)

@@ -158,13 +158,24 @@ def editing(path: Path | None = None) -> Iterator[list[Feed]]:
 
 
 def find(feeds: list[Feed], key: str) -> Feed | None:
-    """A feed by id, URL, slug or exact title."""
+    """A feed by id, URL (however spelled: see :func:`same_address`), slug or exact title.
+
+    Raises :class:`SubscriptionError` when the title is that of more than one feed.
+    """
     for feed in feeds:
         if key in (feed.id, feed.url, feed.slug):
             return feed
-    for feed in feeds:
-        if key == feed.name:
-            return feed
+    named = [feed for feed in feeds if key == feed.name]
+    if len(named) > 1:
+        ids = ", ".join(feed.id for feed in named)
+        raise SubscriptionError(f"{len(named)} feeds are called {key!r}: give the id ({ids})")
+    if named:
+        return named[0]
+    if "://" in key:
+        from reader.feeds.urls import same_address
+
+        address = same_address(key)
+        return next((feed for feed in feeds if same_address(feed.url) == address), None)
     return None
 
 
@@ -223,7 +234,8 @@ def feed_statuses(read_ids: set[str] | dict[str, Any], path: Path | None = None)
 
     result = []
     for feed in load_feeds(path):
-        ids = tuple(record.get("id", "") for record in feed_stories(feed.slug).values())
+        # each story once: an item whose guid changed (same title and date) is the same story, under one id
+        ids = tuple(dict.fromkeys(record.get("id", "") for record in feed_stories(feed.slug).values()))
         unread = sum(1 for i in ids if i not in read_ids)
         result.append(FeedStatus(feed, len(ids), unread, ids))
     return result

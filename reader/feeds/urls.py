@@ -8,7 +8,7 @@ with a one-line reason instead.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from reader.text import clean_line
 
@@ -30,6 +30,39 @@ def url_problem(url: str) -> str | None:
     if port == 0:
         return f"not a valid URL (port 0): {_shown(url)}"
     return None
+
+
+def same_address(url: str) -> str:
+    """``url`` as every spelling of the same address is written: scheme and host in lower case, no
+    default port, no ``#fragment``, no ``.`` or ``..`` path segment (RFC 3986's equivalences; the path's
+    case and the query stay as they are). An address that cannot be read comes back as it is."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    if port is not None and port != {"http": 80, "https": 443}.get(parts.scheme):
+        host = f"{host}:{port}"
+    user, at, _ = parts.netloc.rpartition("@")
+    return urlunsplit((parts.scheme, user + at + host, _without_dots(parts.path) or "/", parts.query, ""))
+
+
+def _without_dots(path: str) -> str:
+    """A path with its ``.`` and ``..`` segments resolved (RFC 3986, 5.2.4)."""
+    kept: list[str] = []
+    segments = path.split("/")
+    for n, segment in enumerate(segments):
+        if segment in (".", ".."):
+            if segment == ".." and len(kept) > 1:
+                kept.pop()
+            if n == len(segments) - 1:
+                kept.append("")  # "/a/." is "/a/"
+            continue
+        kept.append(segment)
+    return "/".join(kept)
 
 
 def _shown(url: str) -> str:

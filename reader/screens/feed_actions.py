@@ -36,27 +36,29 @@ class FeedActions(MainScreenPart):
         from reader.feeds.subscriptions import SubscriptionError, feed_statuses
 
         info = all_stories()
+        unreadable = False
         try:
             statuses = feed_statuses(set())
         except SubscriptionError as error:
-            statuses = []
+            statuses, unreadable = [], True
             self.post_message(FeedRefresher.Problems([str(error)]))
-        self.post_message(self.FeedsKnown(info, statuses))
+        self.post_message(self.FeedsKnown(info, statuses, unreadable))
 
     class FeedsKnown(Message, namespace="main_screen"):  # handled as on_main_screen_feeds_known, as before
-        """The feeds, their state, and where each feed story came from."""
+        """The feeds, their state, and where each feed story came from (``unreadable``: feeds.json is not)."""
 
-        def __init__(self, info: dict[str, StoryInfo], statuses: list[FeedStatus]) -> None:
+        def __init__(self, info: dict[str, StoryInfo], statuses: list[FeedStatus], unreadable: bool = False) -> None:
             super().__init__()
             self.info = info
             self.statuses = statuses
+            self.unreadable = unreadable
 
     def on_main_screen_feeds_known(self, message: FeedsKnown) -> None:
         self.feed_info = message.info
         self.feed_statuses = {status.feed.id: status for status in message.statuses}
         for status in message.statuses:  # kept once a feed is removed: r on its stories names it
             self.feed_names[status.feed.id] = self.feed_names[status.feed.slug] = status.feed.name
-        self.query_one(Sources).show(message.statuses)
+        self.query_one(Sources).show(message.statuses, unreadable=message.unreadable)
         failing = [failure_line(status) for status in message.statuses if status.feed.gone or status.feed.last_error]
         if failing:  # failed in `reader refresh` or an earlier session: p lists them too (each once)
             self.post_message(FeedRefresher.Problems(failing))

@@ -59,6 +59,7 @@ class HelpScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"  # read when the first of these screens opens: not at launch
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("Q", "app.quit", "Quit", show=False, id="help.quit"),  # "Q anywhere", as the README says
         # the list's own keys, as in the headline list (arrows and PgUp/PgDn scroll it already)
         Binding("j", "scroll_keys('down')", "Down", show=False, id="help.down"),
         Binding("k", "scroll_keys('up')", "Up", show=False, id="help.up"),

@@ -51,6 +51,7 @@ class ProblemsScreen(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"  # read when the first of these screens opens: not at launch
     BINDINGS = [
         Binding("escape,q,p", "dismiss", "Close", id="problems.close"),
+        Binding("Q", "app.quit", "Quit", show=False, id="problems.quit"),  # "Q anywhere", as the README says
         Binding("j", "scroll_list('down')", "Down", show=False, id="problems.down"),
         Binding("k", "scroll_list('up')", "Up", show=False, id="problems.up"),
         Binding("g", "scroll_list('home')", "Top", show=False, id="problems.top"),

@@ -10,18 +10,18 @@ from textual import work
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
-from textual.widgets import Input
 
 from reader.model import Article
 from reader.search import SearchCancelled, SearchIndex
 from reader.title_match import TitleMatcher
+from reader.widgets.text_input import TextInput
 
 #: Hits asked of the index for one query (the view keeps those it shows).
 HITS = 1000
 INDEXING = "indexing… titles only"
 
 
-class FilterBox(Input):
+class FilterBox(TextInput):
     """Takes the words; :meth:`search` posts :class:`Results` from a worker given only the query.
 
     Until the index is :attr:`ready` (its first build is done) only titles are searched

@@ -61,6 +61,9 @@ def state_line(status: FeedStatus, now: datetime | None = None) -> str:
     return " · ".join(parts)
 
 
+_NO_FEEDS = "No feeds yet: `reader feeds add URL` subscribes"
+
+
 class Sources(WrappingOptionList):
     """One entry per feed; Enter scopes the headlines to it, ``a`` marks all its stories read."""
 
@@ -117,14 +120,14 @@ class Sources(WrappingOptionList):
         """Stories of the feed not read (counting changes still being saved)."""
         return sum(1 for article_id in status.story_ids if not self.is_read(article_id))
 
-    def show(self, statuses: Sequence[FeedStatus]) -> None:
-        """Fill the pane with these feeds, keeping the highlighted one."""
+    def show(self, statuses: Sequence[FeedStatus], *, unreadable: bool = False) -> None:
+        """Fill the pane with these feeds, keeping the highlighted one (``unreadable``: feeds.json could not
+        be read, so there may well be feeds)."""
         keep = self.highlighted_feed
         self.statuses = {status.feed.id: status for status in statuses}
         if not statuses:
-            self.set_options(
-                [Option(Text("No feeds yet: `reader feeds add URL` subscribes", style="dim italic"), disabled=True)]
-            )
+            empty = "feeds.json cannot be read: p says why" if unreadable else _NO_FEEDS
+            self.set_options([Option(Text(empty, style="dim italic"), disabled=True)])
             return
         self.set_options([Option(self._prompt(status), id=status.feed.id) for status in statuses])
         ids = list(self.statuses)
