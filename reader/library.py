@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import threading
@@ -9,7 +10,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,6 @@ from reader.text import ParseError, clean_line
 
 #: An article's id.
 _ID = attrgetter("id")
-_NAME = itemgetter(0)
 
 LinksOf = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None]
 #: Called with stories as a first start parses them (and the files they come from).
@@ -205,39 +205,21 @@ def read_file(path: Path, limit: int | None = None, st: os.stat_result | None = 
 def _walk(root: str, problems: list[Problem] | None = None) -> Iterator[str]:
     """``*.txt`` files below a folder, recursively, in a stable order (plain strings: fast).
 
-    A folder's files (by name) come before its folders' (by name, each walked in turn); hidden files
-    and folders are left out, and folders reached through a symbolic link are not walked (as
-    ``os.walk`` does). A folder that cannot be read is reported in ``problems`` (when given).
-    Each path is built by ``os.scandir`` (no join in Python: this walk is a large library's check).
+    A folder that cannot be read is reported in ``problems`` (when given).
     """
-    try:
-        with os.scandir(root) as entries:
-            listed = [(entry.name, entry) for entry in entries]
-    except OSError as error:
-        if problems is not None:
+    onerror: Callable[[OSError], None] | None = None
+    if problems is not None:
+        found = problems
+
+        def onerror(error: OSError) -> None:
             where = Path(error.filename) if error.filename else Path(root)
-            problems.append(Problem(where, f"folder skipped: {describe_os_error(error)}"))
-        return
-    listed.sort(key=_NAME)
-    folders = []
-    for name, entry in listed:
-        if name.startswith("."):
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError:
-            is_dir = False
-        if is_dir:
-            folders.append(entry)
-        elif name.endswith(".txt"):
-            yield entry.path
-    for entry in folders:
-        try:
-            linked = entry.is_symlink()
-        except OSError:
-            linked = False
-        if not linked:
-            yield from _walk(entry.path, problems)
+            found.append(Problem(where, f"folder skipped: {describe_os_error(error)}"))
+
+    for folder, dirs, files in os.walk(root, onerror=onerror):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".txt") and not name.startswith("."):
+                yield os.path.join(folder, name)
 
 
 def article_files(root: Path, problems: list[Problem] | None = None) -> Iterator[Path]:
@@ -325,7 +307,8 @@ class Library:
 
     def prepare_resolver(self) -> None:
         """Build the headline matcher ahead of its first use, paced so that the UI's thread is never kept
-        waiting for the GIL (a background thread calls this once the headlines are shown)."""
+        waiting for the GIL (a background thread calls this once the headlines are shown); then, for a
+        large library, find its backlinks in the background (see :meth:`_backlinks_ahead`)."""
         if self._resolver is not None and self._resolver.prepared:
             return
         articles, pacer = self.articles, Pacer()
@@ -341,6 +324,21 @@ class Library:
             self._pacer = None
             pacer.finished.set()
         resolver.prepare(Pacer())
+        self._backlinks_ahead()
+
+    def _backlinks_ahead(self) -> None:
+        """A large library's backlinks, found ahead of the first open (in a thread of their own: a child
+        process finds them, or the last run's file has them), so that opening a story never waits for
+        them nor shares the machine with their search (seconds of a core at 100k stories)."""
+        if self.loading or self._backlinks is not None or self._saved_backlinks is None:
+            return
+        if len(self.articles) < MIN_FOR_CHILD:
+            return  # found quickly here when first needed
+        threading.Thread(target=self._find_quietly, name="reader-backlinks", daemon=True).start()
+
+    def _find_quietly(self) -> None:
+        with contextlib.suppress(Exception):  # found again when first needed
+            self.backlinks("")
 
     def full(self, article: Article) -> Article:
         """The article with its body (re-read from its file when only the headline was cached).
@@ -710,7 +708,7 @@ class _Scan:
         """Walk on until ``missing`` files to parse are known, or to the end."""
         found, keys, todo, seen, holds = self.found, self.keys, self.missing, self._seen, self._holds
         for path in self._files:
-            key = path if _normal(path) else os.path.abspath(path)
+            key = os.path.abspath(path)
             if key in seen:
                 continue
             seen.add(key)
@@ -721,12 +719,6 @@ class _Scan:
                 if len(todo) >= missing:
                     return
         self.done = True
-
-
-def _normal(path: str) -> bool:
-    """Is ``path`` absolute and normal already (its own ``os.path.abspath``)? Quick, and never wrong when
-    it says so: no ``//``, no part starting with a dot (``.``, ``..``), no slash at the end."""
-    return path.startswith("/") and "//" not in path and "/." not in path and not path.endswith("/")
 
 
 def _scan(extra: Sequence[Path], folders: Sequence[Path], cache: ParseCache) -> _Scan:
