@@ -581,9 +581,10 @@ def load_library(
         parser.add(changed)
         if not scan.missing and not changed:
             batch.batches = None  # nothing to parse: the library comes whole at once
+        handed = set(early)  # handed on as parsed already
         for path in scan.found:
             cached = loaded.get(path)
-            if cached is not None and isinstance(cached[1], Article):
+            if cached is not None and isinstance(cached[1], Article) and path not in handed:
                 batch.add(cached[1], path)
         if processes:
             batch.flush()  # the cached stories at once too
