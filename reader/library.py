@@ -310,6 +310,7 @@ class Library:
         waiting for the GIL (a background thread calls this once the headlines are shown); then, for a
         large library, find its backlinks in the background (see :meth:`_backlinks_ahead`)."""
         if self._resolver is not None and self._resolver.prepared:
+            self._backlinks_ahead()
             return
         articles, pacer = self.articles, Pacer()
         self._pacer = pacer
