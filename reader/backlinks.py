@@ -51,7 +51,8 @@ def backlinks_key(rows: Rows) -> str:
     import hashlib  # here: a launch does without it (OpenSSL's library is slow to load)
 
     digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
-    digest.update("".join(rows.stamps()).encode("utf-8", "surrogateescape"))
+    for part in rows.stamps():  # a part at a time: no copy of them all (megabytes at 100k stories)
+        digest.update(part.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
