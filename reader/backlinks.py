@@ -51,7 +51,8 @@ def backlinks_key(rows: Rows) -> str:
     import hashlib  # here: a launch does without it (OpenSSL's library is slow to load)
 
     digest = hashlib.sha1(f"{BACKLINKS_FORMAT} {PARSER_VERSION}\n".encode(), usedforsecurity=False)
-    digest.update("".join(rows.stamps()).encode("utf-8", "surrogateescape"))
+    for part in rows.stamps():  # a part at a time: no copy of them all (megabytes at 100k stories)
+        digest.update(part.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -239,11 +240,23 @@ def _same_ids(names: bytes, articles: Sequence[Article]) -> bool:
     return at == len(names)
 
 
+#: How far the child steps back for the app (``nice``): its seconds of work at 100k stories run in the
+#: background, and where the machine is busy, the app's threads (opening a story) go first.
+NICENESS = 10
+
+
+def _step_back() -> None:
+    """Lower this process's priority by :data:`NICENESS` (where the system allows it; never fatal)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(NICENESS)
+
+
 def _child(cache_file: str, key: str) -> int:
     """The child's work: the library of the parse cache's rows (if they are still those of ``key``),
     every link resolved, the backlinks kept. Exit status 0 when they were. Stops at once when the
     parent is gone (its stdin closes)."""
     writing = exit_with_parent()
+    _step_back()
     from reader.library import library_from_cache
 
     found = library_from_cache(Path(cache_file))

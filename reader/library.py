@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import threading
 import time
@@ -28,8 +30,9 @@ _ID = attrgetter("id")
 LinksOf = Callable[[str], tuple[tuple[str, ...], tuple[str, ...]] | None]
 #: Called with stories as a first start parses them (and the files they come from).
 Batches = Callable[[list[Article], dict[str, str]], None]
-#: Batches come this long apart at first, later further apart (a quarter of the time so far); with
-#: children, the first comes as soon as the first :data:`FIRST` files are parsed.
+#: Batches come this long apart at first, later further apart (half the time so far: each batch makes
+#: the app sort and list every story so far again); with children, the first comes as soon as the first
+#: :data:`FIRST` files are parsed.
 BATCH_SECONDS = 0.5
 
 #: Files parsed in child processes (and how many at least before they are worth starting).
@@ -37,10 +40,17 @@ PROCESSES = 2
 MIN_FOR_PROCESSES = 1000
 #: With children: files parsed here while they start, and handed on at once (the first headlines).
 FIRST = CHUNK
-#: ``progress(done, total)`` comes after every this many files parsed.
+#: ``progress(done, total)`` comes after every this many files parsed, at most every
+#: :data:`PROGRESS_SECONDS` (each redraws the app's header: 400 of them at 100k stories cost it seconds).
 PROGRESS_EVERY = 250
+PROGRESS_SECONDS = 0.2
 #: Files to parse handed on at a time as the folders are walked (after the first :data:`MIN_FOR_PROCESSES`).
 WALK_STEP = 16 * CHUNK
+
+#: With children, the cyclic garbage collector sets aside what was built after every this many stories
+#: (``gc.freeze``): the stories live on, and its full collections would walk them all again and again
+#: (seconds of a first start at 100k stories, holding the GIL the app's thread needs too).
+FREEZE_EVERY = 5000
 
 #: Parsed bodies kept for the stories opened last (the rest are read again when opened).
 RECENT_BODIES = 8
@@ -318,8 +328,10 @@ class Library:
 
     def prepare_resolver(self) -> None:
         """Build the headline matcher ahead of its first use, paced so that the UI's thread is never kept
-        waiting for the GIL (a background thread calls this once the headlines are shown)."""
+        waiting for the GIL (a background thread calls this once the headlines are shown); then, for a
+        large library, find its backlinks in the background (see :meth:`_backlinks_ahead`)."""
         if self._resolver is not None and self._resolver.prepared:
+            self._backlinks_ahead()
             return
         articles, pacer = self.articles, Pacer()
         self._pacer = pacer
@@ -334,6 +346,21 @@ class Library:
             self._pacer = None
             pacer.finished.set()
         resolver.prepare(Pacer())
+        self._backlinks_ahead()
+
+    def _backlinks_ahead(self) -> None:
+        """A large library's backlinks, found ahead of the first open (in a thread of their own: a child
+        process finds them, or the last run's file has them), so that opening a story never waits for
+        them nor shares the machine with their search (seconds of a core at 100k stories)."""
+        if self.loading or self._backlinks is not None or self._saved_backlinks is None:
+            return
+        if len(self.articles) < MIN_FOR_CHILD:
+            return  # found quickly here when first needed
+        threading.Thread(target=self._find_quietly, name="reader-backlinks", daemon=True).start()
+
+    def _find_quietly(self) -> None:
+        with contextlib.suppress(Exception):  # found again when first needed
+            self.backlinks("")
 
     def full(self, article: Article) -> Article:
         """The article with its body (re-read from its file when only the headline was cached).
@@ -576,17 +603,22 @@ def load_library(
         parser.add(changed)
         if not scan.missing and not changed:
             batch.batches = None  # nothing to parse: the library comes whole at once
+        handed = set(early)  # handed on as parsed already
         for path in scan.found:
             cached = loaded.get(path)
-            if cached is not None and isinstance(cached[1], Article):
+            if cached is not None and isinstance(cached[1], Article) and path not in handed:
                 batch.add(cached[1], path)
         if processes:
             batch.flush()  # the cached stories at once too
         count = _Count(progress, len(scan.missing) + len(changed), len(early))
+        frozen = 0  # stories parsed when the collector last set aside what was built
         for chunk, entries in parser.results():
             for path, entry in zip(chunk, entries, strict=True):
                 loaded[path] = _take(path, keys[path], entry, cache, batch)
                 count.one()
+            if processes and count.done - frozen >= FREEZE_EVERY:
+                frozen = count.done
+                gc.freeze()
     finally:
         parser.stop()
     problems = scan.problems
@@ -645,11 +677,15 @@ class _Count:
         self.progress = progress
         self.total = total
         self.done = done
+        self.told = 0.0  # when progress was last told (monotonic seconds)
 
     def one(self) -> None:
         self.done += 1
         if self.progress is not None and self.done % PROGRESS_EVERY == 0:
-            self.progress(self.done, self.total)
+            now = time.monotonic()
+            if now - self.told >= PROGRESS_SECONDS:
+                self.told = now
+                self.progress(self.done, self.total)
 
 
 class _Batch:
@@ -667,7 +703,7 @@ class _Batch:
         self.articles.append(article)
         self.paths.setdefault(article.id, path)
         now = time.monotonic()
-        if now - self.last >= max(BATCH_SECONDS, (now - self.started) / 4):
+        if now - self.last >= max(BATCH_SECONDS, (now - self.started) / 2):
             self.flush()
 
     def flush(self) -> None:
