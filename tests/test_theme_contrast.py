@@ -39,7 +39,7 @@ async def test_every_text_the_app_draws_is_readable_in_every_theme(library: Libr
     sub-title, the sidebar's hints, gruvbox's sidebar cursor, a find's matches (text on full orange)..."""
     app = ReaderApp(library, Store(None), Config(theme=theme), poll_interval=0)
     found: list[str] = []
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         screen = main(app)
         found += faint(app, "list")
