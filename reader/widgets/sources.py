@@ -123,7 +123,7 @@ class Sources(WrappingOptionList):
         self.statuses = {status.feed.id: status for status in statuses}
         if not statuses:
             self.set_options(
-                [Option(Text("No feeds yet: `reader feeds add URL` subscribes", style="dim italic"), disabled=True)]
+                [Option(Text("No feeds yet:\n`reader feeds add URL` subscribes", style="dim italic"), disabled=True)]
             )
             return
         self.set_options([Option(self._prompt(status), id=status.feed.id) for status in statuses])
