@@ -6,6 +6,7 @@ from reader.app import ReaderApp
 from reader.config import Config
 from reader.library import Library
 from reader.store import Store
+from reader.widgets.filter_box import FilterBox
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sources import Sources
 from tests.helpers.pilot import main, settle, started
@@ -55,3 +56,16 @@ async def test_the_sources_hint_keeps_the_feed_command_on_one_line(library: Libr
         lines = [sources.render_line(y).text.strip() for y in range(2)]
         assert lines[0] == "No feeds yet:"
         assert lines[1].startswith("`reader feeds add URL`")
+
+
+async def test_the_empty_filter_box_shows_its_whole_placeholder_at_80x24(library: Library) -> None:
+    """It showed "Filter: words in title or": the end of the sentence (what is filtered) cut off."""
+    app = ReaderApp(library, Store(None), Config(), poll_interval=0)
+    async with started(app, (80, 24)) as pilot:
+        await pilot.press("slash")
+        await settle(pilot)
+        box = main(app).query_one(FilterBox)
+        region = box.region
+        screen = app.screen._compositor.render_strips()  # what the terminal shows, the box's rows
+        drawn = " ".join(screen[y].crop(region.x, region.right).text for y in range(region.y, region.bottom))
+        assert box.placeholder and box.placeholder in drawn
