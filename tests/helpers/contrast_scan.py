@@ -41,12 +41,11 @@ class Drawn:
 
 
 def label(widget: Widget) -> str:
-    """A widget as a short name: its type and id, else its type and first class."""
+    """A widget as a short name: its type and id, else its type and classes."""
     name = type(widget).__name__
     if widget.id:
         return f"{name}#{widget.id}"
-    classes = sorted(widget.classes)
-    return f"{name}.{classes[0]}" if classes else name
+    return "".join([name, *(f".{c}" for c in sorted(widget.classes))])
 
 
 def drawn(app: App[Any]) -> list[Drawn]:
