@@ -60,10 +60,25 @@ def _readable(colour: Color, backgrounds: list[Color], minimum: float, dim_minim
     return strong
 
 
+_MADE: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+"""Variables already made readable (the app asks for a theme's several times as it starts)."""
+
+
 def readable_variables(variables: dict[str, str]) -> dict[str, str]:
     """``variables`` (a theme's, as ``App.get_css_variables`` makes them) with every text colour readable:
     the foreground at :data:`BODY` (and :data:`SECONDARY` when dimmed), muted text at :data:`SECONDARY`,
     coloured text at :data:`BODY`, the footer's keys and the cursors' text too. ANSI themes are left alone."""
+    key = tuple(variables.items())
+    made = _MADE.get(key)
+    if made is None:
+        if len(_MADE) >= 32:
+            _MADE.clear()
+        made = _MADE[key] = _readable_variables(variables)
+    return dict(made)
+
+
+def _readable_variables(variables: dict[str, str]) -> dict[str, str]:
+    """:func:`readable_variables`, made afresh."""
     result = dict(variables)
     background = _colour(variables.get("background"))
     if background is None:
