@@ -34,6 +34,7 @@ from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.store_sync import StoreSync
+from reader.widgets.theme_contrast import readable_variables
 from reader.widgets.toasts import forget_identical
 
 if TYPE_CHECKING:
@@ -194,6 +195,12 @@ class ReaderApp(KeysInOrder, App[None]):
         else:
             self.push_screen(_loading_screen()())
             self._load()
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, every text colour made readable on its backgrounds (any theme, the user's too)."""
+        variables = readable_variables(super().get_css_variables())
+        self.theme_variables = variables
+        return variables
 
     def refresh_css(self, animate: bool = True) -> None:
         """Read the styles again for new theme variables; not for the theme set as the app was made (see

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -19,9 +18,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, NoReturn, Protocol
 
-import orjson
 from rich.cells import cell_len, set_cell_size
 
+from reader.json_lines import json_line
 from reader.text import clean_line
 
 if TYPE_CHECKING:
@@ -117,43 +116,6 @@ def fail(message: str, details: Iterable[str] = ()) -> None:
         print(f"  {clean_line(line)}", file=sys.stderr)
 
 
-# Characters JSON may carry raw that a terminal could still act on: C1 controls (8-bit
-# escapes), bidirectional overrides, line separators. They are written as \\u escapes. (Patterns compiled
-# when first used, by ``re``'s cache: the TUI never prints JSON.)
-_JSON_UNSAFE = "[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-
-
-def _json_line(data: object) -> str:
-    """``data`` as one line of JSON, safe on a terminal (orjson escapes only C0 controls)."""
-    text = orjson.dumps(data).decode()
-    if not text.isascii():
-        text = re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text)
-        if not _stdout_takes(text):  # an ASCII (or Latin-1...) terminal: escaped, the data whole (not "?")
-            text = re.sub(_NON_ASCII, lambda m: _u_escape(m.group()), text)
-    return text + "\n"
-
-
-_NON_ASCII = "[^\x00-\x7f]"
-
-
-def _u_escape(char: str) -> str:
-    """One character as a JSON ``\\u`` escape (a surrogate pair beyond the first 65536)."""
-    code = ord(char)
-    if code < 0x10000:
-        return f"\\u{code:04x}"
-    code -= 0x10000
-    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-
-
-def _stdout_takes(text: str) -> bool:
-    """Can stdout's encoding write ``text`` as it is?"""
-    try:
-        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
-
-
 def _path_text(path: str) -> str:
     """A path as valid text: bytes that are not UTF-8 (kept as surrogates) become ``\\xNN``."""
     try:
@@ -177,7 +139,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
             status = 1
             continue
         if args.json:
-            sys.stdout.write(_json_line(article.to_dict()))
+            sys.stdout.write(json_line(article.to_dict()))
         else:
             from reader.render import render_to_console
 
@@ -284,7 +246,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "bookmarked": marked,
                 "path": _path_text(str(library.paths.get(article.id, ""))),
             }
-            out.write(_json_line(record))
+            out.write(json_line(record))
         return 0
     prefixes = unique_prefixes(a.id for a in library.articles)
     id_width = max((cell_len(clean_line(prefixes[a.id])) for a, _, _ in rows), default=0)
@@ -374,7 +336,7 @@ def cmd_bookmarks(args: argparse.Namespace) -> int:
     marks = store.export_bookmarks()
     if args.format == "json":
         for mark in marks:
-            sys.stdout.write(_json_line(mark))
+            sys.stdout.write(json_line(mark))
         return 0
     sys.stdout.write("# Bookmarks\n\n")
     for mark in marks:
@@ -530,7 +492,7 @@ def unknown_command(word: str, commands: Sequence[str]) -> str | None:
 
 def _tolerant_output() -> None:
     """A character the terminal's encoding lacks (a title under ``PYTHONIOENCODING=ascii`` or a C locale) prints
-    as ``?``, never as a UnicodeEncodeError traceback; JSON escapes it instead (:func:`_json_line`)."""
+    as ``?``, never as a UnicodeEncodeError traceback; JSON escapes it instead (``json_line``)."""
     for stream in (sys.stdout, sys.stderr):  # stderr is most often "backslashreplace" already: left so
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and getattr(stream, "errors", None) == "strict":

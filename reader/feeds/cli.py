@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from reader.feeds.subscriptions import FULL_TEXT, MAX_INTERVAL_MINUTES, MAX_KEEP_DAYS, Feed, SubscriptionError
+from reader.json_lines import json_line
 from reader.text import clean_line
 
 COMMANDS = frozenset({"feeds", "refresh", "prune"})
@@ -160,7 +159,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             "full_text": feed.full_text,
         }
         if args.json:
-            out.write(orjson.dumps(record).decode() + "\n")
+            out.write(json_line(record, out))
             continue
         out.write(list_row(feed, status.unread, status.items) + "\n")
     if not statuses and not args.json:
@@ -259,7 +258,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     def progress(result: FeedResult, done: int, total: int) -> None:
         if args.json:
-            sys.stdout.write(orjson.dumps(result.to_dict()).decode() + "\n")
+            sys.stdout.write(json_line(result.to_dict()))
             sys.stdout.flush()
         elif tty:
             width = 24

@@ -336,10 +336,11 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         headlines = self.query_one(HeadlineList)
         keep = keep or (headlines.highlighted.id if headlines.highlighted else None)
         if self.filter_text:
-            headlines.empty_message = "Searching…"
+            headlines.empty_message, headlines.empty_hint = "Searching…", ""
             self._filter_box().search(self.filter_text, self._scoped(self._view_rows()), keep)
             return
         headlines.empty_message = EMPTY[self.view]
+        headlines.empty_hint = f"{self._key_for('main.view_all')} shows every story" if self.view == "unread" else ""
         rows = self._scoped(self._view_rows())
         headlines.set_rows(rows, keep=keep, groups=self._groups(rows))
         self.shown, self.shown_filter = len(headlines.rows), ""
@@ -352,6 +353,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         headlines = self.query_one(HeadlineList)
         where = " in titles (indexing the text…)" if message.indexing else ""
         headlines.empty_message = f"Nothing matches “{message.query}”{where}"
+        headlines.empty_hint = f"{self._key_for('main.clear_filter')} clears the filter"
         keep = headlines.highlighted.id if headlines.highlighted else None
         kept = None
         if keep == message.keep:  # the worker looked for it among the matches: no look through them here
@@ -378,6 +380,13 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         self.query_one(HeadlineList).focus()
+
+    def _key_for(self, binding_id: str) -> str:
+        """The key that runs ``binding_id`` now (the user's keymap applied), shown as the footer shows keys."""
+        keys = getattr(self.app, "keymap", {}).get(binding_id)
+        if keys is None:
+            keys = next(b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+        return self.app.get_key_display(Binding(keys.split(",")[0].strip(), ""))
 
     def _filter_box(self) -> FilterBox:
         """The filter box, made the first time it is wanted (a launch does without it: one widget fewer to

@@ -59,7 +59,7 @@ class FilterBox(TextInput):
 
     def __init__(self, index: SearchIndex | None = None, *, id: str | None = None) -> None:
         """``index``: the full-text index (None: titles only)."""
-        super().__init__(placeholder="Filter: words in title or text", id=id)
+        super().__init__(placeholder="Filter by title or text", id=id)
         self.index = index
         self.ready = False
         self._rows: list[Article] = []

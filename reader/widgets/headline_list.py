@@ -142,6 +142,8 @@ class HeadlineList(ScrollView, can_focus=True):
         self.is_read: Callable[[str], bool] = lambda _id: False
         self.is_bookmarked: Callable[[str], bool] = lambda _id: False
         self.empty_message = "No headlines"
+        self.empty_hint = ""
+        """Under :attr:`empty_message`, muted: what to do about it (the key that brings headlines back)."""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._palettes: dict[tuple[bool, bool], dict[str, Style]] = {}
 
@@ -362,6 +364,9 @@ class HeadlineList(ScrollView, can_focus=True):
             base = self.palette(False)["row"]
             if not self.rows and y == 1:
                 return Strip([Segment(fit(f"  {self.empty_message}", width), base)]).adjust_cell_length(width, base)
+            if not self.rows and y == 2 and self.empty_hint:
+                hint = self.palette(False)["meta"]
+                return Strip([Segment(fit(f"  {self.empty_hint}", width), hint)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         article = self.rows[row]
         on_cursor = row == self.cursor

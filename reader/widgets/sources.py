@@ -61,7 +61,7 @@ def state_line(status: FeedStatus, now: datetime | None = None) -> str:
     return " · ".join(parts)
 
 
-_NO_FEEDS = "No feeds yet: `reader feeds add URL` subscribes"
+_NO_FEEDS = "No feeds yet:\n`reader feeds add URL` subscribes"
 
 
 class Sources(WrappingOptionList):
