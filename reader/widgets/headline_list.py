@@ -183,6 +183,9 @@ class HeadlineList(ScrollView, can_focus=True):
         """The row of an article in the current rows, if it is there."""
         if article_id is None:
             return None
+        rows, cursor = self.rows, self.cursor
+        if 0 <= cursor < len(rows) and rows[cursor].id == article_id:
+            return cursor  # the story opened or marked is nearly always the cursor's: no map over every row
         if self._positions is None:
             self._positions = {article.id: n for n, article in enumerate(self.rows)}
         return self._positions.get(article_id)
