@@ -78,7 +78,9 @@ from reader.screens.main import MainScreen
 from textual.screen import Screen
 from textual.drivers._writer_thread import WriterThread
 def around(owner, name, before, after=None):
-    original = getattr(owner, name)
+    original = getattr(owner, name, None)
+    if original is None:  # a tree without it (--before)
+        return
     @functools.wraps(original)
     def wrapper(*args, **kwargs):
         if before: mark(before)
@@ -87,6 +89,7 @@ def around(owner, name, before, after=None):
         finally:
             if after: mark(after)
     setattr(owner, name, wrapper)
+around(reader.library, "front_library", "library load start", "library's front loaded")
 around(reader.library, "default_library", "library load start", "library loaded")
 around(ReaderApp, "get_default_screen", "Textual started (driver, app CSS read)")
 around(MainScreen, "on_mount", "main screen composed and styled", "main screen mounted")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.keys import _character_to_key
@@ -185,12 +185,34 @@ class ReaderApp(KeysInOrder, App[None]):
             self.post_message(self.LoadFailed(self._load_error))
         elif isinstance(self.screen, MainScreen):  # the first screen already (get_default_screen)
             self._tell_problems(self.screen.library, self.screen.store.new_notices())
+            self.call_after_refresh(self.finish_launch)  # the rest of a library shown from its front, once painted
             self.call_after_refresh(self.reindex)  # after the first headlines are painted
         elif self.library is not None and self.store is not None:
             self._show(self.library, self.store)
         else:
             self.push_screen(_loading_screen()())
             self._load()
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.library is not None and self.library.front is not None and _acts_on_rows(event):
+            self.finish_launch()  # before any key or click: it acts on the whole list
+        await super().on_event(event)
+
+    def finish_launch(self) -> None:
+        """Load the rest of a library a warm launch showed the front of (after the first frame), and show it: the same
+        rows and counts, nothing moves. A failure ends the app as a failed load does."""
+        library = self.library
+        if library is None or library.front is None:
+            return
+        try:
+            library.complete()
+        except Exception as error:
+            self.post_message(self.LoadFailed(str(error) or type(error).__name__))
+            return
+        main = self._main()
+        if main is not None and main.is_mounted:
+            main.library_completed()
+        self.reindex()
 
     def refresh_css(self, animate: bool = True) -> None:
         """Read the styles again for new theme variables; not for the theme set as the app was made (see
@@ -462,6 +484,15 @@ class ReaderApp(KeysInOrder, App[None]):
                 timeout=8,
                 markup=False,
             )
+
+
+def _acts_on_rows(event: events.Event) -> bool:
+    """Might this act on headlines past a launch's first rows (a key, a click, a terminal taller than they fill)?"""
+    if isinstance(event, events.Resize):
+        from reader.front import FRONT_LINES
+
+        return event.size.height > FRONT_LINES
+    return isinstance(event, (events.Key, events.Paste, events.MouseEvent))
 
 
 def _loading_screen() -> type[LoadingScreen]:

@@ -310,7 +310,18 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     def _recount(self) -> None:
         """Count the unread stories again (at start and after changes made elsewhere)."""
+        front = self.library.front
+        if front is not None:  # a launch, before the rest of the library is loaded: counted as the front was read
+            self.unread, self.unread_minutes = front.unread, front.minutes
+            return
         self.unread, self.unread_minutes = unread_totals(self.library, self.changes)
+
+    def library_completed(self) -> None:
+        """A launch loaded the rest of the library it showed the front of: the same rows and counts (nothing moves);
+        what waited for the whole library starts now (the check of its files)."""
+        self.library_grew()
+        if self.library.unchecked:
+            self.check_library()
 
     # -- marks made elsewhere -------------------------------------------------------------
 
@@ -338,6 +349,11 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self._filter_box().search(self.filter_text, self._scoped(self._view_rows()), keep)
             return
         headlines.empty_message = EMPTY[self.view]
+        front = self.library.front
+        if front is not None:  # a launch's first rows (its view, no feed): the rest comes right after the first frame
+            headlines.set_rows(front.rows(self.config.sort), keep=keep)
+            self.shown, self.shown_filter = len(headlines.rows), ""
+            return
         rows = self._scoped(self._view_rows())
         headlines.set_rows(rows, keep=keep, groups=self._groups(rows))
         self.shown, self.shown_filter = len(headlines.rows), ""
