@@ -194,7 +194,8 @@ class ReaderApp(KeysInOrder, App[None]):
             self._load()
 
     async def on_event(self, event: events.Event) -> None:
-        if self.library is not None and self.library.front is not None and _acts_on_rows(event):
+        front = self.library.front if self.library is not None else None
+        if front is not None and _acts_on_rows(event, front.lines):
             self.finish_launch()  # before any key or click: it acts on the whole list
         await super().on_event(event)
 
@@ -486,12 +487,10 @@ class ReaderApp(KeysInOrder, App[None]):
             )
 
 
-def _acts_on_rows(event: events.Event) -> bool:
-    """Might this act on headlines past a launch's first rows (a key, a click, a terminal taller than they fill)?"""
+def _acts_on_rows(event: events.Event, lines: int) -> bool:
+    """Might this act on headlines past a launch's first rows (a key, a click, a terminal taller than ``lines``)?"""
     if isinstance(event, events.Resize):
-        from reader.front import FRONT_LINES
-
-        return event.size.height > FRONT_LINES
+        return event.size.height > lines
     return isinstance(event, (events.Key, events.Paste, events.MouseEvent))
 
 

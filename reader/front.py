@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 FRONT_FORMAT = 1
 #: Rows kept at each end of the list: a terminal up to twice as many lines tall is filled by them.
 FRONT_ROWS = 200
-#: The tallest terminal (lines) the front's rows fill (two lines a row).
-FRONT_LINES = 2 * FRONT_ROWS - 8
 #: The sorts whose first rows the front holds (the section sort and one section need every row).
 SORTS = ("newest", "oldest")
 
@@ -74,12 +72,15 @@ class FrontRows(Sequence[Article]):
 class Front:
     """What a launch shows before the library is whole: the first rows of each sort and the counts."""
 
-    def __init__(self, newest: list[Article], oldest: list[Article], total: int, unread: int, minutes: int) -> None:
+    def __init__(
+        self, newest: list[Article], oldest: list[Article], total: int, unread: int, minutes: int, lines: int
+    ) -> None:
         self.newest = newest
         self.oldest = oldest
         self.total = total
         self.unread = unread  # stories not read, under the read marks the launch found
         self.minutes = minutes  # and the minutes they take to read (of those that say)
+        self.lines = lines  # the tallest terminal the rows fill (a taller one needs the rest first)
 
     def rows(self, sort: str) -> FrontRows:
         """The list in this sort (one of :data:`SORTS`), as far as the front holds it."""
@@ -140,43 +141,86 @@ def read_front(
     """The front kept for the parse cache at ``cache_path`` and a library of its stories (``loading``: the rest
     is to come), with the counts under these ``read`` marks; None when the front cannot stand for a complete
     load of the cache (missing, damaged, of another generation or other folders, a sort it does not hold, a
-    terminal taller than its rows) or the story ``keep`` is in the library but not among its rows."""
-    if roots is None or sort not in SORTS or shutil.get_terminal_size().lines > FRONT_LINES:
+    terminal taller than its rows) or the story ``keep`` is in the library but not among its rows. A damaged
+    front is removed (the next load writes it again)."""
+    if roots is None or sort not in SORTS:
         return None
+    path = front_path(cache_path)
     try:
-        data = orjson.loads(read_regular(front_path(cache_path), MAX_CACHE_BYTES))
-    except (OSError, ValueError):
+        data = orjson.loads(read_regular(path, MAX_CACHE_BYTES))
+    except OSError:
         return None
-    if type(data) is not dict or data.get("format") != FRONT_FORMAT or data.get("roots") != roots:
+    except ValueError:
+        data = None
+    kept = _Kept.of(data)
+    if kept is None:
+        _forget(path)
         return None
-    generation = data.get("generation")
-    if type(generation) is not str or generation != generation_of(cache_path):
-        return None
-    total, minutes, problems = data.get("total"), data.get("minutes"), data.get("problems")
-    if type(total) is not int or type(minutes) is not int or type(problems) is not list:
-        return None
-    if not all(type(p) is list and len(p) == 2 and type(p[0]) is str and type(p[1]) is str for p in problems):
-        return None
-    ends = []
-    for name in SORTS:
-        raw = data.get(name)
-        rows = Rows.from_json(raw)
-        if type(raw) is not dict or type(raw.get("ids")) is not list or len(rows) != len(raw["ids"]):
-            return None  # a row failed its checks
-        ends.append(rows)
-    newest, oldest = ends
-    if len(newest) != min(total, FRONT_ROWS) or len(oldest) != len(newest):
-        return None
-    ids, every_minutes = data.get("ids"), data.get("read_minutes")
-    if type(ids) is not str or type(every_minutes) is not list or len(every_minutes) != total:
-        return None
-    shown = oldest if sort == "oldest" else newest
-    if keep is not None and keep not in shown.ids and f"\n{keep}\n" in f"\n{ids}\n":
+    if kept.roots != roots or kept.generation != generation_of(cache_path):
+        return None  # of another load
+    shown = kept.oldest if sort == "oldest" else kept.newest
+    position = shown.ids.index(keep) if keep is not None and keep in shown.ids else 0
+    if not position and keep is not None and keep != shown.ids[0] and f"\n{keep}\n" in f"\n{kept.ids}\n":
         return None  # the cursor goes to a story further down
-    unread = _unread(ids, every_minutes, total, read) if read else (total, minutes)
+    lines = _lines_filled(len(shown), kept.total, position)
+    if shutil.get_terminal_size().lines > lines:
+        return None  # a terminal too tall for the rows below the cursor
+    unread = _unread(kept.ids, kept.every_minutes, kept.total, read) if read else (kept.total, kept.minutes)
     if unread is None:
+        _forget(path)
         return None
-    return _library(newest, oldest, total, *unread, problems, limit)
+    return _library(kept, *unread, limit, lines)
+
+
+def _lines_filled(rows: int, total: int, cursor: int) -> int:
+    """How tall a terminal ``rows`` first rows of ``total`` fill with the list's cursor on row ``cursor`` (two lines a
+    row; the list scrolled to put the cursor at its top at most; room for the header and the footer)."""
+    return 1_000_000 if rows == total else 2 * (rows - cursor) - 8
+
+
+class _Kept:
+    """A front file's data, checked (but for the ids and minutes of every story: see :func:`_unread`)."""
+
+    def __init__(self, data: dict[str, Any], newest: Rows, oldest: Rows) -> None:
+        self.generation: object = data["generation"]
+        self.roots: object = data["roots"]
+        self.total: int = data["total"]
+        self.minutes: int = data["minutes"]
+        self.problems: list[list[str]] = data["problems"]
+        self.ids: str = data["ids"]
+        self.every_minutes: list[Any] = data["read_minutes"]
+        self.newest, self.oldest = newest, oldest
+
+    @classmethod
+    def of(cls, data: object) -> _Kept | None:
+        """The front in ``data``, if it has the right shape and safe text."""
+        if type(data) is not dict or data.get("format") != FRONT_FORMAT:
+            return None
+        total, minutes, problems = data.get("total"), data.get("minutes"), data.get("problems")
+        if type(total) is not int or type(minutes) is not int or type(problems) is not list:
+            return None
+        if not all(type(p) is list and len(p) == 2 and type(p[0]) is str and type(p[1]) is str for p in problems):
+            return None
+        ids, every_minutes = data.get("ids"), data.get("read_minutes")
+        if type(ids) is not str or type(every_minutes) is not list or len(every_minutes) != total:
+            return None
+        ends = []
+        for name in SORTS:
+            raw = data.get(name)
+            rows = Rows.from_json(raw)
+            if type(raw) is not dict or type(raw.get("ids")) is not list or len(rows) != len(raw["ids"]):
+                return None  # a row failed its checks
+            ends.append(rows)
+        newest, oldest = ends
+        if len(newest) != min(total, FRONT_ROWS) or len(oldest) != len(newest):
+            return None
+        return cls(data, newest, oldest)
+
+
+def _forget(path: Path) -> None:
+    """Remove a damaged front file."""
+    with contextlib.suppress(OSError):
+        path.unlink()
 
 
 def _unread(ids: str, minutes: list[Any], total: int, read: dict[str, Any]) -> tuple[int, int] | None:
@@ -191,23 +235,20 @@ def _unread(ids: str, minutes: list[Any], total: int, read: dict[str, Any]) -> t
     return len(unread), sum(filter(None, unread))
 
 
-def _library(
-    newest: Rows, oldest: Rows, total: int, unread: int, minutes: int, problems: list[list[str]], limit: int | None
-) -> tuple[Front, Library]:
+def _library(kept: _Kept, unread: int, minutes: int, limit: int | None, lines: int) -> tuple[Front, Library]:
     """The front and a library of its stories (each once), which knows their files."""
     from reader.library import Library, Problem
 
-    first, last = newest.articles(), oldest.articles()
+    first, last = kept.newest.articles(), kept.oldest.articles()
     paths: dict[str, str] = {}
-    for rows in (newest, oldest):
+    for rows in (kept.newest, kept.oldest):
         for ident, path in zip(rows.ids, rows.paths, strict=True):
             paths.setdefault(ident, path)
-    known = [Problem(Path(path), reason) for path, reason in problems]
+    known = [Problem(Path(path), reason) for path, reason in kept.problems]
     by_id = {article.id: article for article in (*last, *first)}  # one object a story: the newest list's
     last = [by_id[article.id] for article in last]
     library = Library([*first, *last], paths, known, limit, unchecked=True)
     library.loading = True
-    front = Front(first, last, total, unread, minutes)
+    front = Front(first, last, kept.total, unread, minutes, lines)
     library.front = front
     return front, library
-
