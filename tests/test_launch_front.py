@@ -5,6 +5,7 @@ the whole list, and a front that is missing, stale or damaged only means the usu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -124,24 +125,25 @@ def _cache() -> ParseCache:
     return ParseCache(cache_dir() / "parse-cache.json")
 
 
-def _damaged(data: dict[str, object], damage: str) -> bytes:
+def _damaged(data: dict[str, Any], damage: str) -> bytes:
+    """A front file's data damaged one way."""
     if damage == "truncated":
         return orjson.dumps(data)[:-40]
     if damage == "not json":
         return b"\x00\xff garbage"
     if damage == "escape in a title":
-        data["newest"]["titles"][0] = "Harbour \x1b[31m news"  # type: ignore[index]
+        data["newest"]["titles"][0] = "Harbour \x1b[31m news"
     elif damage == "a row missing":
-        data["newest"]["titles"].pop()  # type: ignore[attr-defined]
+        data["newest"]["titles"].pop()
     elif damage == "counts of another library":
-        data["read_minutes"] = data["read_minutes"][1:]  # type: ignore[index]
+        data["read_minutes"] = data["read_minutes"][1:]
     elif damage == "an id twice":
-        ids = data["ids"].split("\n")  # type: ignore[attr-defined]
+        ids = data["ids"].split("\n")
         data["ids"] = "\n".join([ids[1], *ids[1:]])
     elif damage == "other folders":
         data["roots"] = [1]
     elif damage == "a number for a title":
-        data["newest"]["titles"][0] = 5  # type: ignore[index]
+        data["newest"]["titles"][0] = 5
     return orjson.dumps(data)
 
 
