@@ -212,8 +212,7 @@ class ReaderApp(KeysInOrder, App[None]):
             return
         main = self._main()
         if main is not None and main.is_mounted:
-            main.library_completed()
-        self.reindex()
+            main.library_completed()  # the search index is brought up to date after (on_mount asked for it after this)
 
     def refresh_css(self, animate: bool = True) -> None:
         """Read the styles again for new theme variables; not for the theme set as the app was made (see
