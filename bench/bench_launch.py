@@ -169,7 +169,11 @@ def table(results: dict[str, list[list[tuple[str, float, float]]]]) -> str:
         name: [{label: (wall, cpu) for label, wall, cpu in reversed(run)} for run in runs]
         for name, runs in results.items()
     }
-    labels = list(dict.fromkeys(label for runs in results.values() for run in runs for label, _, _ in run))
+    labels: list[str] = []
+    for run in (run for runs in results.values() for run in runs):  # each step after the one it follows in its run
+        for n, (label, _, _) in enumerate(run):
+            if label not in labels:
+                labels.insert(labels.index(run[n - 1][0]) + 1 if n else 0, label)
     names = list(results)
     lines = ["| step | " + " | ".join(f"{n}: at (wall) / CPU since the step before" for n in names) + " |"]
     lines.append("|---" * (len(names) + 1) + "|")
