@@ -206,8 +206,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
                 yield Static(id="story-source")
                 yield FindBar(id="find")
                 yield ArticleView(id="article").data_bind(story=MainScreen.story)
-            yield Sidebar(id="sidebar")
-            yield Sources(id="sources")
+            yield Sidebar(id="sidebar")  # the Sources pane goes beside it when first wanted
         yield StoreSync(self.changes, self.poll_interval)
         yield FeedRefresher(self.config.refresh_minutes, self.library.limit)
         yield KeyFooter()
@@ -216,7 +215,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         headlines, sidebar = self.query_one(HeadlineList), self.query_one(Sidebar)
         headlines.is_read = sidebar.is_read = self.changes.is_read
         headlines.is_bookmarked = sidebar.is_bookmarked = self.changes.is_bookmarked
-        self.query_one(Sources).is_read = self.changes.is_read
         self.call_after_refresh(self._load_feed_info)  # after the first paint: its thread would slow that down
         self._start_reload_checks()
         headlines.focus()
@@ -337,7 +335,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self._show_rows()
         self.query_one(HeadlineList).refresh()
         self.query_one(Sidebar).refresh_states()
-        self.query_one(Sources).refresh_counts()
+        for sources in self.query(Sources):
+            sources.refresh_counts()
 
     # -- rows, views and the filter ---------------------------------------------------------
 
