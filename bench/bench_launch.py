@@ -229,6 +229,8 @@ def main(argv: list[str] | None = None) -> None:
         floor = frames.pop(FLOOR_NAME)
         beyond = ", ".join(f"{name} {frame:.0f} ms (+{frame - floor:.0f} ms)" for name, frame in frames.items())
         print(f"\nfirst frame: Textual floor {floor:.0f} ms; {beyond}")
+    cpu = {name: statistics.median(run[-1][2] for run in runs) for name, runs in results.items() if runs}
+    print("CPU time at the first frame: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in cpu.items()))
 
 
 if __name__ == "__main__":
