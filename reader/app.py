@@ -177,15 +177,16 @@ class ReaderApp(KeysInOrder, App[None]):
                 self._load_error = str(error) or type(error).__name__
 
     def on_mount(self) -> None:
+        if self.library is not None and self.library.front is not None:
+            self.call_after_refresh(self.finish_launch)  # the rest of the library, once its front is painted
         if self._gc_paused:
-            self.call_after_refresh(self._resume_gc)  # after the first screen is painted
+            self.call_after_refresh(self._resume_gc)  # after the first screen is painted (and the library is whole)
         self.apply_keymap()
         self.watch(self, "theme", self._theme_changed, init=False)
         if self._load_error is not None:
             self.post_message(self.LoadFailed(self._load_error))
         elif isinstance(self.screen, MainScreen):  # the first screen already (get_default_screen)
             self._tell_problems(self.screen.library, self.screen.store.new_notices())
-            self.call_after_refresh(self.finish_launch)  # the rest of a library shown from its front, once painted
             self.call_after_refresh(self.reindex)  # after the first headlines are painted
         elif self.library is not None and self.store is not None:
             self._show(self.library, self.store)
