@@ -257,3 +257,26 @@ async def test_a_key_pressed_before_the_rest_is_loaded_acts_on_the_whole_list(fo
         assert loaded == [True]
         assert headlines.highlighted is not None and headlines.highlighted.id == whole.articles[-2].id
         assert headlines.cursor == len(whole) - 2
+
+
+def test_a_parse_cache_cut_short_means_the_usual_load(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = default_library(trust=True)
+    cache_file = cache_dir() / "parse-cache.json"
+    with open(cache_file, "r+b") as file:
+        file.truncate(cache_file.stat().st_size // 2)  # its first bytes name the generation the front was made from
+    library, _ = cli_load(monkeypatch, Store(tmp_path / "state.json"))
+    assert library.front is None and [a.id for a in library.articles] == [a.id for a in whole.articles]
+
+
+def test_a_parse_cache_of_an_earlier_version_gets_a_generation_and_a_front(folder: Path) -> None:
+    cache_file = cache_dir() / "parse-cache.json"
+    data = orjson.loads(cache_file.read_bytes())
+    del data["generation"]  # as versions before the front wrote it
+    cache_file.write_bytes(orjson.dumps(data))
+    front_path(cache_file).unlink()
+    assert front_library([], {}, "newest", None) is None
+    whole = default_library(trust=True)  # the launch's load: the cache written once more, with a generation
+    library = front_library([], {}, "newest", None)
+    assert library is not None and library.front is not None and library.front.total == len(whole)
