@@ -159,9 +159,9 @@ def read_front(
     if kept.roots != roots or kept.generation != generation_of(cache_path):
         return None  # of another load
     shown = kept.oldest if sort == "oldest" else kept.newest
-    position = shown.ids.index(keep) if keep is not None and keep in shown.ids else 0
-    if not position and keep is not None and keep != shown.ids[0] and f"\n{keep}\n" in f"\n{kept.ids}\n":
+    if keep is not None and keep not in shown.ids and f"\n{keep}\n" in f"\n{kept.ids}\n":
         return None  # the cursor goes to a story further down
+    position = shown.ids.index(keep) if keep is not None and keep in shown.ids else 0
     lines = _lines_filled(len(shown), kept.total, position)
     if shutil.get_terminal_size().lines > lines:
         return None  # a terminal too tall for the rows below the cursor
@@ -182,8 +182,8 @@ class _Kept:
     """A front file's data, checked (but for the ids and minutes of every story: see :func:`_unread`)."""
 
     def __init__(self, data: dict[str, Any], newest: Rows, oldest: Rows) -> None:
-        self.generation: object = data["generation"]
-        self.roots: object = data["roots"]
+        self.generation: object = data.get("generation")
+        self.roots: object = data.get("roots")
         self.total: int = data["total"]
         self.minutes: int = data["minutes"]
         self.problems: list[list[str]] = data["problems"]

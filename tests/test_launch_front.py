@@ -142,6 +142,8 @@ def _damaged(data: dict[str, Any], damage: str) -> bytes:
         data["ids"] = "\n".join([ids[1], *ids[1:]])
     elif damage == "other folders":
         data["roots"] = [1]
+    elif damage == "no generation":
+        del data["generation"]
     elif damage == "a number for a title":
         data["newest"]["titles"][0] = 5
     return orjson.dumps(data)
@@ -158,6 +160,7 @@ def _damaged(data: dict[str, Any], damage: str) -> bytes:
         "an id twice",
         "other folders",
         "a number for a title",
+        "no generation",
     ],
 )
 def test_a_damaged_front_means_the_usual_load(
