@@ -235,10 +235,17 @@ async def test_the_first_frame_shows_what_the_whole_library_shows(folder: Path, 
         assert main(app).unread == unread_totals(whole, PendingChanges(store))[0]
 
 
-async def test_a_key_pressed_before_the_rest_is_loaded_acts_on_the_whole_list(folder: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("when", ["as the app starts", "right after the first frame"])
+async def test_a_key_pressed_before_the_rest_is_loaded_acts_on_the_whole_list(
+    folder: Path, tmp_path: Path, when: str
+) -> None:
     whole = default_library(trust=True)
     store = Store(tmp_path / "state.json")
     loaded: list[bool] = []
+
+    def keys() -> None:
+        app.post_message(events.Key("end", None))
+        app.post_message(events.Key("up", None))
 
     def load() -> tuple[Library, Store]:
         library = front_library([], store.read_marks, "newest", None)
@@ -249,8 +256,10 @@ async def test_a_key_pressed_before_the_rest_is_loaded_acts_on_the_whole_list(fo
             return default_library(trust=True)
 
         library.load_rest(rest)
-        app.post_message(events.Key("end", None))  # typed as the app starts: handled after the first screen is up
-        app.post_message(events.Key("up", None))
+        if when == "as the app starts":
+            keys()  # handled once the first screen is up, before the rest is loaded
+        else:
+            app.call_after_refresh(keys)
         return library, store
 
     app = ReaderApp(config=Config(refresh_minutes=0), loader=load, load_now=True, poll_interval=0)
