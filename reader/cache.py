@@ -6,7 +6,9 @@ Related and Explore headlines, read only when backlinks are first needed.
 
 The cache file is checked: a row of the wrong shape, with wrong types or with text
 the parser never produces (escape sequences, control characters) is ignored and its
-file parsed again. It is written through uniquely named temp files, removed when
+file parsed again. Each write names a new generation in the file's first bytes: data
+derived from the file (the front a launch shows first, :mod:`reader.front`) keeps it,
+to tell it still stands for the file. It is written through uniquely named temp files, removed when
 the write fails; temp files of killed runs are removed when the cache is opened.
 """
 
