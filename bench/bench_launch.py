@@ -5,10 +5,11 @@ as a user's install runs it (bytecode compiled, ``PYTHONDONTWRITEBYTECODE`` unse
 wrapper marks each step inside the process (the app's code is not changed): imports, the
 library's load, Textual's start, the main screen's mount, its layout, and the first frame
 handed to the terminal with the title's unread count (the headlines) in it; then the process
-ends. Each mark has the wall time since the launch (taken before tmux starts it) and the
-process's CPU time (steadier than wall time on a loaded machine). Medians over the runs;
-with ``--before DIR`` (another copy of reader's source, e.g. ``git worktree add``), both
-trees are timed interleaved in one run.
+ends (a launch from the library's front, :mod:`reader.front`, marks that load instead of the
+whole library's, which follows the first frame). Each mark has the wall time since the launch
+(taken before tmux starts it) and the process's CPU time (steadier than wall time on a loaded
+machine). Medians over the runs; with ``--before DIR`` (another copy of reader's source, e.g.
+``git worktree add``), both trees are timed interleaved in one run.
 
 The Textual floor is timed in the same run, interleaved too: a minimal Textual app (one
 ``Static`` of 38 headline-long lines, the same terminal) from exec to its first frame; what
