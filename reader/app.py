@@ -24,7 +24,7 @@ from reader.keymap import check_keymap, clashes
 from reader.library import Library
 from reader.model import Article
 from reader.screens.key_order import KeysInOrder
-from reader.screens.main import MainScreen
+from reader.screens.main import MainScreen, _quick_thread_switches
 from reader.search import SearchError, SearchIndex, default_path
 from reader.store import Store
 from reader.text import clean_line
@@ -206,6 +206,7 @@ class ReaderApp(KeysInOrder, App[None]):
         library = self.library
         if library is None or library.front is None:
             return
+        _quick_thread_switches()  # the first frame's writer thread takes the interpreter from the load at once
         try:
             library.complete()
         except Exception as error:
