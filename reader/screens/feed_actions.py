@@ -97,7 +97,7 @@ class FeedActions(MainScreenPart):
             return sources
         sources = Sources(id="sources")
         sources.is_read = self.changes.is_read
-        self.query_one("#panes").mount(sources, after=self.query_one(Sidebar))
+        self.mount(sources, after=self.query_one(Sidebar))
         sources.display = self.has_class("sources")
         return sources
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.widget import Widget
@@ -198,15 +198,14 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     def compose(self) -> ComposeResult:
         yield TitleHeader()
-        with Horizontal(id="panes"):
-            with Vertical(id="left"):
-                yield HeadlineList(id="headlines")
-            with Vertical(id="centre"):
-                yield Breadcrumb(id="breadcrumb")
-                yield Static(id="story-source")
-                yield FindBar(id="find")
-                yield ArticleView(id="article").data_bind(story=MainScreen.story)
-            yield Sidebar(id="sidebar")  # the Sources pane goes beside it when first wanted
+        with Vertical(id="left"):
+            yield HeadlineList(id="headlines")
+        with Vertical(id="centre"):
+            yield Breadcrumb(id="breadcrumb")
+            yield Static(id="story-source")
+            yield FindBar(id="find")
+            yield ArticleView(id="article").data_bind(story=MainScreen.story)
+        yield Sidebar(id="sidebar")  # the Sources pane goes beside it when first wanted
         yield StoreSync(self.changes, self.poll_interval)
         yield FeedRefresher(self.config.refresh_minutes, self.library.limit)
         yield KeyFooter()
