@@ -5,10 +5,11 @@ as a user's install runs it (bytecode compiled, ``PYTHONDONTWRITEBYTECODE`` unse
 wrapper marks each step inside the process (the app's code is not changed): imports, the
 library's load, Textual's start, the main screen's mount, its layout, and the first frame
 handed to the terminal with the title's unread count (the headlines) in it; then the process
-ends. Each mark has the wall time since the launch (taken before tmux starts it) and the
-process's CPU time (steadier than wall time on a loaded machine). Medians over the runs;
-with ``--before DIR`` (another copy of reader's source, e.g. ``git worktree add``), both
-trees are timed interleaved in one run.
+ends (a launch from the library's front, :mod:`reader.front`, marks that load instead of the
+whole library's, which follows the first frame). Each mark has the wall time since the launch
+(taken before tmux starts it) and the process's CPU time (steadier than wall time on a loaded
+machine). Medians over the runs; with ``--before DIR`` (another copy of reader's source, e.g.
+``git worktree add``), both trees are timed interleaved in one run.
 
 The Textual floor is timed in the same run, interleaved too: a minimal Textual app (one
 ``Static`` of 38 headline-long lines, the same terminal) from exec to its first frame; what
@@ -78,7 +79,9 @@ from reader.screens.main import MainScreen
 from textual.screen import Screen
 from textual.drivers._writer_thread import WriterThread
 def around(owner, name, before, after=None):
-    original = getattr(owner, name)
+    original = getattr(owner, name, None)
+    if original is None:  # a tree without it (--before)
+        return
     @functools.wraps(original)
     def wrapper(*args, **kwargs):
         if before: mark(before)
@@ -87,6 +90,7 @@ def around(owner, name, before, after=None):
         finally:
             if after: mark(after)
     setattr(owner, name, wrapper)
+around(reader.library, "front_library", "library load start", "library's front loaded")
 around(reader.library, "default_library", "library load start", "library loaded")
 around(ReaderApp, "get_default_screen", "Textual started (driver, app CSS read)")
 around(MainScreen, "on_mount", "main screen composed and styled", "main screen mounted")
@@ -166,7 +170,11 @@ def table(results: dict[str, list[list[tuple[str, float, float]]]]) -> str:
         name: [{label: (wall, cpu) for label, wall, cpu in reversed(run)} for run in runs]
         for name, runs in results.items()
     }
-    labels = list(dict.fromkeys(label for runs in results.values() for run in runs for label, _, _ in run))
+    labels: list[str] = []
+    for run in (run for runs in results.values() for run in runs):  # each step after the one it follows in its run
+        for n, (label, _, _) in enumerate(run):
+            if label not in labels:
+                labels.insert(labels.index(run[n - 1][0]) + 1 if n else 0, label)
     names = list(results)
     lines = ["| step | " + " | ".join(f"{n}: at (wall) / CPU since the step before" for n in names) + " |"]
     lines.append("|---" * (len(names) + 1) + "|")
@@ -222,6 +230,8 @@ def main(argv: list[str] | None = None) -> None:
         floor = frames.pop(FLOOR_NAME)
         beyond = ", ".join(f"{name} {frame:.0f} ms (+{frame - floor:.0f} ms)" for name, frame in frames.items())
         print(f"\nfirst frame: Textual floor {floor:.0f} ms; {beyond}")
+    cpu = {name: statistics.median(run[-1][2] for run in runs) for name, runs in results.items() if runs}
+    print("CPU time at the first frame: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in cpu.items()))
 
 
 if __name__ == "__main__":

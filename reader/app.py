@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.keys import _character_to_key
@@ -23,7 +23,7 @@ from reader.config import Config
 from reader.library import Library
 from reader.model import Article
 from reader.screens.key_order import KeysInOrder
-from reader.screens.main import MainScreen
+from reader.screens.main import MainScreen, _quick_thread_switches
 from reader.search import SearchError, SearchIndex, default_path
 from reader.store import Store
 from reader.text import clean_line
@@ -179,8 +179,10 @@ class ReaderApp(KeysInOrder, App[None]):
                 self._load_error = str(error) or type(error).__name__
 
     def on_mount(self) -> None:
+        if self.library is not None and self.library.front is not None:
+            self.call_after_refresh(self.finish_launch)  # the rest of the library, once its front is painted
         if self._gc_paused:
-            self.call_after_refresh(self._resume_gc)  # after the first screen is painted
+            self.call_after_refresh(self._resume_gc)  # after the first screen is painted (and the library is whole)
         if self.runtime_problems:  # config.json's
             self.notify("config.json has problems: press p to see them", severity="warning", timeout=8, markup=False)
         self.apply_keymap()
@@ -201,6 +203,28 @@ class ReaderApp(KeysInOrder, App[None]):
         variables = readable_variables(super().get_css_variables())
         self.theme_variables = variables
         return variables
+
+    async def on_event(self, event: events.Event) -> None:
+        front = self.library.front if self.library is not None else None
+        if front is not None and _acts_on_rows(event, front.lines):
+            self.finish_launch()  # before any key or click: it acts on the whole list
+        await super().on_event(event)
+
+    def finish_launch(self) -> None:
+        """Load the rest of a library a warm launch showed the front of (after the first frame), and show it: the same
+        rows and counts, nothing moves. A failure ends the app as a failed load does."""
+        library = self.library
+        if library is None or library.front is None:
+            return
+        _quick_thread_switches()  # the first frame's writer thread takes the interpreter from the load at once
+        try:
+            library.complete()
+        except Exception as error:
+            self.post_message(self.LoadFailed(str(error) or type(error).__name__))
+            return
+        main = self._main()
+        if main is not None and main.is_mounted:
+            main.library_completed()  # the search index is brought up to date after (on_mount asked for it after this)
 
     def refresh_css(self, animate: bool = True) -> None:
         """Read the styles again for new theme variables; not for the theme set as the app was made (see
@@ -473,6 +497,13 @@ class ReaderApp(KeysInOrder, App[None]):
                 timeout=8,
                 markup=False,
             )
+
+
+def _acts_on_rows(event: events.Event, lines: int) -> bool:
+    """Might this act on headlines past a launch's first rows (a key, a click, a terminal taller than ``lines``)?"""
+    if isinstance(event, events.Resize):
+        return event.size.height > lines
+    return isinstance(event, (events.Key, events.Paste, events.MouseEvent))
 
 
 def _loading_screen() -> type[LoadingScreen]:

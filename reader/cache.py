@@ -6,7 +6,9 @@ Related and Explore headlines, read only when backlinks are first needed.
 
 The cache file is checked: a row of the wrong shape, with wrong types or with text
 the parser never produces (escape sequences, control characters) is ignored and its
-file parsed again. It is written through uniquely named temp files, removed when
+file parsed again. Each write names a new generation in the file's first bytes: data
+derived from the file (the front a launch shows first, :mod:`reader.front`) keeps it,
+to tell it still stands for the file. It is written through uniquely named temp files, removed when
 the write fails; temp files of killed runs are removed when the cache is opened.
 """
 
@@ -62,6 +64,7 @@ class ParseCache:
         self.roots: list[Any] | None = None
         self.problems: list[tuple[str, str]] = []
         self.complete = False
+        self.generation: str | None = None  # names what the file holds: new at every write (see :func:`generation_of`)
         self._index: dict[str, int] | None = None  # path → row, built on first use of get()
         self._links: _Links | None = None  # read on first use
         self._new_links: dict[str, list[Any]] = {}
@@ -83,6 +86,8 @@ class ParseCache:
         if data is None:
             return
         self.rows = Rows.from_json(data)
+        generation = data.get("generation")
+        self.generation = generation if type(generation) is str and _GENERATION.fullmatch(generation) else None
         roots, problems = data.get("roots"), data.get("problems")
         if type(roots) is list and type(problems) is list:
             checked = [(p[0], p[1]) for p in problems if _is_problem(p)]
@@ -150,6 +155,7 @@ class ParseCache:
             and self.roots == roots
             and self.problems == problems
             and rows.same(self.rows)
+            and self.generation is not None  # a file of an earlier version is written once more, with one
         )
         self._index = None  # the load is over: no more get()
         if same:
@@ -162,10 +168,13 @@ class ParseCache:
                 if entry is not None and entry[0] == size and entry[1] == mtime:
                     links.add(path, entry)
             header = {"format": CACHE_FORMAT, "parser": PARSER_VERSION}
+            generation = os.urandom(8).hex()
             body = {"roots": roots, "problems": problems, "complete": complete, **rows.to_json()}
-            write_atomically(self.path, orjson.dumps({**header, **body}))
+            self.generation = None  # while the file may hold neither what it held nor what it will
+            write_atomically(self.path, orjson.dumps({**header, "generation": generation, **body}))
             write_atomically(links_path(self.path), orjson.dumps({**header, **links.to_json()}))  # missing: files read
             self.rows, self.roots, self.problems, self.complete = rows, roots, problems, complete
+            self.generation = generation
             self._index, self._links, self._new_links = None, links, {}
 
 
@@ -181,6 +190,25 @@ def looks_current(path: Path) -> bool:
             return file.read(1) == b"}"  # not cut short
     except OSError:
         return False
+
+
+#: A generation: 16 hex digits.
+_GENERATION = re.compile(r"[0-9a-f]{16}")
+
+
+def generation_of(path: Path) -> str | None:
+    """The generation a parse cache file at ``path`` names in its first bytes (None: none, or another format or
+    parser): what data derived from the file keeps to tell it is still the file's (:mod:`reader.front`)."""
+    head = orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION})[:-1] + b',"generation":"'
+    try:
+        with open(path, "rb") as file:
+            start = file.read(len(head) + 17)
+    except OSError:
+        return None
+    if not start.startswith(head) or start[-1:] != b'"':
+        return None
+    generation = start[len(head) : -1].decode("ascii", "replace")
+    return generation if _GENERATION.fullmatch(generation) else None
 
 
 def _is_problem(item: object) -> bool:

@@ -454,19 +454,28 @@ def _run_tui(extra: list[Path]) -> int:
     from reader.app import ReaderApp
     from reader.cache import looks_current
     from reader.config import Config
-    from reader.library import default_library
+    from reader.library import default_library, front_library
     from reader.paths import cache_dir, config_file
     from reader.store import open_store
 
     def load() -> tuple[Library, Store]:
-        # a warm start shows the stories the parse cache holds, then checks the files (the reload below);
+        # a warm start shows the stories the parse cache holds, then checks the files (the reload below): the first
+        # rows and the counts kept beside it first, when it can, the rest right after the first frame;
         # a first start shows the stories as they are parsed
         store = open_store()
 
         def batch(articles: list[Article], paths: dict[str, str]) -> None:
             app.show_batch(articles, paths, store)
 
-        return default_library(extra, progress=app.show_progress, trust=True, batches=batch), store
+        def whole() -> Library:
+            return default_library(extra, progress=app.show_progress, trust=True, batches=batch)
+
+        if warm and not config.section:
+            front = front_library(extra, store.read_marks, config.sort, store.last_opened)
+            if front is not None:
+                front.load_rest(whole)
+                return front, store
+        return whole(), store
 
     def reload() -> Library:
         return default_library(extra)  # the same folders; the parse cache makes it cheap

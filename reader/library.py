@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.backlinks import MIN_FOR_CHILD, Backlinks, Kept, backlinks_key
 from reader.cache import ParseCache
@@ -23,6 +23,9 @@ from reader.model import Article
 from reader.record import Frozen, set_field
 from reader.rows import Rows
 from reader.text import ParseError, clean_line
+
+if TYPE_CHECKING:
+    from reader.front import Front
 
 #: An article's id.
 _ID = attrgetter("id")
@@ -291,10 +294,31 @@ class Library:
         self.unchecked = unchecked
         self.disk: Disk | None = None  # the files the stories were loaded from (None: unknown)
         self.touched: set[str] = set()  # files of stories added or replaced since: maybe not as ``disk`` has them
-        self.loading = False  # a first start is still adding the stories it parses
+        self.loading = False  # a first start is still adding the stories it parses (or a launch the rest)
+        self.front: Front | None = None  # a launch shows only these first rows and counts until :meth:`complete`
+        self._rest: Callable[[], Library] | None = None
+        self._whole = threading.Event()  # links and backlinks wait for it: over the front alone they would be wrong
+        self._whole.set()
 
     def __len__(self) -> int:
         return len(self.articles)
+
+    def load_rest(self, rest: Callable[[], Library]) -> None:
+        """This library holds the stories of its :attr:`front` only; ``rest`` loads them all (see :meth:`complete`)."""
+        self._rest = rest
+        self._whole.clear()
+
+    def complete(self) -> None:
+        """Load the rest of a library a launch showed the front of, and hold it (nothing when it is whole).
+        Links and backlinks asked for meanwhile (from workers) wait for it. An error loading is raised."""
+        rest, self._rest = self._rest, None
+        if rest is None:
+            return
+        try:
+            self.adopt(rest())
+        finally:
+            self.front = None
+            self._whole.set()
 
     def get(self, article_id: str) -> Article | None:
         """The article with this id, if any."""
@@ -316,6 +340,7 @@ class Library:
     def resolver(self) -> Resolver:
         """The headline matcher over this library (built on first use; a paced build under way is
         hurried and waited for)."""
+        self._whole.wait()
         pacer = self._pacer
         if self._resolver is None and pacer is not None:
             pacer.hurry()
@@ -330,6 +355,7 @@ class Library:
         """Build the headline matcher ahead of its first use, paced so that the UI's thread is never kept
         waiting for the GIL (a background thread calls this once the headlines are shown); then, for a
         large library, find its backlinks in the background (see :meth:`_backlinks_ahead`)."""
+        self._whole.wait()
         if self._resolver is not None and self._resolver.prepared:
             self._backlinks_ahead()
             return
@@ -407,6 +433,7 @@ class Library:
 
     def backlinks(self, article_id: str) -> list[Article]:
         """Articles whose Related or Explore lists point at this one ("Linked from")."""
+        self._whole.wait()
         graph = self._backlinks
         if graph is None:
             with self._finding:
@@ -509,13 +536,14 @@ class Library:
         """Hold what ``other`` holds (the end of a first start), staying the object the screens know."""
         with self._building:
             self.articles, self.by_id, self.paths = other.articles, other.by_id, other.paths
-            self.problems, self.limit, self.disk, self.unchecked = other.problems, other.limit, other.disk, False
+            self.problems, self.limit, self.disk = other.problems, other.limit, other.disk
+            self.unchecked = other.unchecked  # a launch's rest comes from the parse cache too: checked after
             self.touched = set(other.touched)  # the batches' files are in ``other.disk`` as the load found them
             self._cached_links, self._saved_backlinks = other._cached_links, other._saved_backlinks
             self._release_links = other._release_links
             self._resolver, self._backlinks = other._resolver, other._backlinks
             self._recent.clear()
-            self.loading = False
+            self.loading, self.front = False, None
 
     @property
     def kept_backlinks(self) -> Kept | None:
@@ -578,6 +606,9 @@ def load_library(
             library = _library(rows.articles(), first, known, limit, cache, rows, unchecked=True)
             others = dict.fromkeys((p for p, _ in cache.problems), None)  # as they were: unknown
             library.disk = Disk(tuple(extra), tuple(folders), rows, others)
+            if cache.generation is None:  # an earlier version's file: written once more, with a generation
+                cache.save(rows, roots, list(cache.problems), complete=True)
+            _keep_front(cache, roots, library)
             return library
     scan = _scan(extra, folders, cache)
     scan.until(MIN_FOR_PROCESSES)  # as far as it takes to know whether children are worth starting
@@ -649,7 +680,16 @@ def load_library(
     if complete:
         others = {p: stamps.get(p, ()) for p, _ in saved_problems}
         library.disk = Disk(tuple(extra), tuple(folders), rows, others)
+        _keep_front(cache, roots, library)
     return library
+
+
+def _keep_front(cache: ParseCache, roots: list[Any] | None, library: Library) -> None:
+    """Keep the front of a library loaded completely through the parse cache, for the next launch."""
+    if cache.path is not None and cache.generation is not None:
+        from reader.front import keep_front
+
+        keep_front(cache.path, cache.generation, roots, library)
 
 
 def _size_mtime(stamp: Stamp) -> tuple[int, int]:
@@ -834,6 +874,21 @@ def library_from_cache(cache_file: Path) -> tuple[Library, str] | None:
         return None
     first = dict(zip(reversed(rows.ids), reversed(rows.paths), strict=True))
     return _library(rows.articles(), first, [], None, cache, rows), backlinks_key(rows)
+
+
+def front_library(extra: Sequence[Path], read: dict[str, Any], sort: str, keep: str | None) -> Library | None:
+    """The user's library (as :func:`default_library` loads it, trusted) as far as its front holds it: the first rows
+    of the list in ``sort`` order and the counts under the ``read`` marks (see :mod:`reader.front`), ``loading``;
+    :meth:`Library.load_rest` is to be given the whole. None when there is no usable front, or the story ``keep``
+    (the cursor's) is in the library but not among those rows."""
+    from reader.config import max_page_bytes
+    from reader.front import read_front
+    from reader.paths import articles_dir, cache_dir, seeds_dir
+
+    limit = max_page_bytes()
+    roots = _roots(extra, (articles_dir(), seeds_dir()), limit)
+    found = read_front(cache_dir() / "parse-cache.json", roots, read, sort, limit, keep)
+    return None if found is None else found[1]
 
 
 def default_library(

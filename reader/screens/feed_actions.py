@@ -58,7 +58,7 @@ class FeedActions(MainScreenPart):
         self.feed_statuses = {status.feed.id: status for status in message.statuses}
         for status in message.statuses:  # kept once a feed is removed: r on its stories names it
             self.feed_names[status.feed.id] = self.feed_names[status.feed.slug] = status.feed.name
-        self.query_one(Sources).show(message.statuses, unreadable=message.unreadable)
+        self._sources().show(message.statuses, unreadable=message.unreadable)
         failing = [failure_line(status) for status in message.statuses if status.feed.gone or status.feed.last_error]
         if failing:  # failed in `reader refresh` or an earlier session: p lists them too (each once)
             self.post_message(FeedRefresher.Problems(failing))
@@ -92,10 +92,23 @@ class FeedActions(MainScreenPart):
         is_read = self.changes.is_read
         self.scope_unread = sum(1 for i in status.story_ids if not is_read(i)) if status else 0
 
-    def _apply_sources(self) -> None:
-        sources = self.query_one(Sources)
+    def _sources(self) -> Sources:
+        """The Sources pane, made the first time it is wanted (a launch does without it: it shows once the feeds are
+        known, just after the first frame)."""
+        for sources in self.query(Sources):
+            return sources
+        sources = Sources(id="sources")
+        sources.is_read = self.changes.is_read
+        self.mount(sources, after=self.query_one(Sidebar))
         sources.display = self.has_class("sources")
-        if sources.display:
+        return sources
+
+    def _apply_sources(self) -> None:
+        shown = self.has_class("sources")
+        for sources in self.query(Sources):
+            sources.display = shown
+        if shown:
+            self._sources().display = True
             self.query_one(Sidebar).display = False
 
     def action_sources(self) -> None:
@@ -103,13 +116,13 @@ class FeedActions(MainScreenPart):
         if self.scope is not None and not self.has_class("sources"):
             self.add_class("sources")  # narrow: the list was scoped with the pane closed; show the feeds again
             self._apply_width(self.size.width)
-            self.query_one(Sources).focus()
+            self._sources().focus()
             return
         self.toggle_class("sources")
         self._apply_width(self.size.width)
         if self.has_class("sources"):
             self._load_feed_info()
-            self.query_one(Sources).focus()
+            self._sources().focus()
         else:
             self.scope = None
             self._focus_shown_pane()
@@ -150,7 +163,7 @@ class FeedActions(MainScreenPart):
 
     def action_refresh_feed(self) -> None:
         """Refresh the highlighted feed (Sources pane), else the current story's feed."""
-        sources = self.query_one(Sources)
+        sources = self._sources()
         target = self._target()
         feed_id = sources.highlighted_feed if sources.has_focus else None
         feed_id = feed_id or self._feed_of(target) or self.scope

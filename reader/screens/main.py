@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.widget import Widget
@@ -199,16 +199,14 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     def compose(self) -> ComposeResult:
         yield TitleHeader()
-        with Horizontal(id="panes"):
-            with Vertical(id="left"):
-                yield HeadlineList(id="headlines")
-            with Vertical(id="centre"):
-                yield Breadcrumb(id="breadcrumb")
-                yield Static(id="story-source")
-                yield FindBar(id="find")
-                yield ArticleView(id="article").data_bind(story=MainScreen.story)
-            yield Sidebar(id="sidebar")
-            yield Sources(id="sources")
+        with Vertical(id="left"):
+            yield HeadlineList(id="headlines")
+        with Vertical(id="centre"):
+            yield Breadcrumb(id="breadcrumb")
+            yield Static(id="story-source")
+            yield FindBar(id="find")
+            yield ArticleView(id="article").data_bind(story=MainScreen.story)
+        yield Sidebar(id="sidebar")  # the Sources pane goes beside it when first wanted
         yield StoreSync(self.changes, self.poll_interval)
         yield FeedRefresher(self.config.refresh_minutes, self.library.limit)
         yield KeyFooter()
@@ -217,7 +215,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         headlines, sidebar = self.query_one(HeadlineList), self.query_one(Sidebar)
         headlines.is_read = sidebar.is_read = self.changes.is_read
         headlines.is_bookmarked = sidebar.is_bookmarked = self.changes.is_bookmarked
-        self.query_one(Sources).is_read = self.changes.is_read
         self.call_after_refresh(self._load_feed_info)  # after the first paint: its thread would slow that down
         self._start_reload_checks()
         headlines.focus()
@@ -312,7 +309,18 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     def _recount(self) -> None:
         """Count the unread stories again (at start and after changes made elsewhere)."""
+        front = self.library.front
+        if front is not None:  # a launch, before the rest of the library is loaded: counted as the front was read
+            self.unread, self.unread_minutes = front.unread, front.minutes
+            return
         self.unread, self.unread_minutes = unread_totals(self.library, self.changes)
+
+    def library_completed(self) -> None:
+        """A launch loaded the rest of the library it showed the front of: the same rows and counts (nothing moves);
+        what waited for the whole library starts now (the check of its files)."""
+        self.library_grew()
+        if self.library.unchecked:
+            self.check_library()
 
     # -- marks made elsewhere -------------------------------------------------------------
 
@@ -328,7 +336,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             self._show_rows()
         self.query_one(HeadlineList).refresh()
         self.query_one(Sidebar).refresh_states()
-        self.query_one(Sources).refresh_counts()
+        for sources in self.query(Sources):
+            sources.refresh_counts()
 
     # -- rows, views and the filter ---------------------------------------------------------
 
@@ -341,6 +350,11 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
             return
         headlines.empty_message = EMPTY[self.view]
         headlines.empty_hint = f"{self._key_for('main.view_all')} shows every story" if self.view == "unread" else ""
+        front = self.library.front
+        if front is not None:  # a launch's first rows (its view, no feed): the rest comes right after the first frame
+            headlines.set_rows(front.rows(self.config.sort), keep=keep)
+            self.shown, self.shown_filter = len(headlines.rows), ""
+            return
         rows = self._scoped(self._view_rows())
         headlines.set_rows(rows, keep=keep, groups=self._groups(rows))
         self.shown, self.shown_filter = len(headlines.rows), ""

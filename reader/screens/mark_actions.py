@@ -84,12 +84,14 @@ class MarkActions(MainScreenPart):
         if any(entry.target == article_id for entry in sidebar.entries.values()):
             sidebar.refresh_states()  # only when the sidebar lists the story: a redraw of it costs
         if article_id in self.feed_info:
-            self.query_one(Sources).refresh_counts()
+            for sources in self.query(Sources):
+                sources.refresh_counts()
 
     def _redraw_all_marks(self) -> None:
         self.query_one(HeadlineList).refresh()
         self.query_one(Sidebar).refresh_states()
-        self.query_one(Sources).refresh_counts()
+        for sources in self.query(Sources):
+            sources.refresh_counts()
 
     # -- undo and mark all read ------------------------------------------------------------------
 
