@@ -92,7 +92,7 @@ class Config(Record):
         if path is None:
             return config
         try:
-            text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+            text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8-sig")  # a byte-order mark (Notepad) is no slip
             if not text.strip():  # an empty file (touched to be edited later): no settings yet, as if missing
                 return config
             data = json.loads(text)
