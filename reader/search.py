@@ -26,13 +26,13 @@ import zlib
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from reader.children import Child
 from reader.model import Article
 from reader.parser_version import PARSER_VERSION
 from reader.record import Frozen, set_field
-from reader.text import ParseError
+from reader.text import ParseError, clean_line
 
 
 class _OnFirstUse:
@@ -44,8 +44,32 @@ class _OnFirstUse:
 
     def __getattr__(self, attribute: str) -> Any:
         if self._module is None:
-            self._module = importlib.import_module(self._name)
+            try:
+                self._module = importlib.import_module(self._name)
+            except ImportError as error:  # a Python built without SQLite: no index, titles are still matched
+                self._module = _missing(self._name, error)
         return getattr(self._module, attribute)
+
+
+def _missing(name: str, error: ImportError) -> ModuleType:
+    """A stand-in for the database module this Python lacks: connecting raises :class:`SearchError` (the
+    index is unavailable, and the user is told why); its error classes are never raised."""
+
+    class Error(Exception):
+        """Never raised."""
+
+    class DatabaseError(Error):
+        """Never raised."""
+
+    class OperationalError(DatabaseError):
+        """Never raised."""
+
+    def connect(*_args: object, **_kwargs: object) -> NoReturn:
+        raise SearchError(f"this Python has no {name} module ({clean_line(str(error))})")
+
+    module = ModuleType(name)
+    vars(module).update(Error=Error, DatabaseError=DatabaseError, OperationalError=OperationalError, connect=connect)
+    return module
 
 
 if TYPE_CHECKING:
