@@ -205,6 +205,12 @@ def render_to_console(
             console.width = min(console.width, MAX_WIDTH)
     renderable = article_renderable(article, links=links)
     pager = pager_command() if page and console.is_terminal else None
+    if pager is None and not console.is_terminal and isinstance(console, _PipedConsole):
+        with console.capture() as captured:  # to a file or another program: lines without the padding to the width
+            console.print(renderable)
+        console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+        console.file.flush()
+        return
     if pager is None:
         console.print(renderable)
         return

@@ -165,6 +165,17 @@ def test_show_does_not_page_when_piped(tmp_path: Path) -> None:
     assert not paged.exists()
 
 
+def test_show_piped_has_no_trailing_spaces() -> None:
+    """Piped into a file or another program, ``show``'s lines end with their last word (no padding to 80 columns)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "show", "2024-11-23-nato"], capture_output=True, text=True, timeout=60
+    )
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and "NATO chief meets" in result.stdout and len(lines) > 10
+    assert [line for line in lines if line != line.rstrip()] == []
+    assert max(len(line) for line in lines) <= 80
+
+
 # -- ambiguous ids ----------------------------------------------------------------------------------
 
 
