@@ -93,6 +93,8 @@ def test_a_bare_launch_imports_neither_argparse_nor_hashlib() -> None:
 #: Modules a launch does without until a key wants them: imported just after the first frame (reader.screens.warm).
 AFTER_THE_FIRST_FRAME = (
     "reader.widgets.filter_box",
+    "reader.widgets.text_input",
+    "reader.widgets.sources",
     "reader.title_match",
     "reader.render",
     "reader.parse",

@@ -11,11 +11,13 @@ import importlib
 import threading
 import time
 
-#: Imported after the first frame: the filter box (with the title matcher), the story renderer and the
-#: parser (the first Enter reads and parses its story, unless the cursor rested on it), finding in a story,
-#: the reload's comparison, the user key map's checks.
+#: Imported after the first frame: the filter box (with the title matcher and the text box the find bar
+#: shares), the Sources pane (made once the feeds are known), the story renderer and the parser (the first
+#: Enter reads and parses its story, unless the cursor rested on it), finding in a story, the reload's
+#: comparison, the user key map's checks.
 LATER = (
     "reader.widgets.filter_box",
+    "reader.widgets.sources",
     "reader.render",
     "reader.parse",
     "reader.find",
