@@ -34,8 +34,6 @@ from reader.text import ParseError
 BACKLINKS_FORMAT = 3
 _MAGIC = b"reader-backlinks"
 _MAX_BYTES = 1_000_000_000
-#: Libraries this large have their backlinks found by a child process (its memory, its core).
-MIN_FOR_CHILD = 5_000
 _IDS_AT_ONCE = 2000  # ids compared at a time, reading backlinks back
 _NUMBERS_AT_ONCE = 1 << 16  # numbers read at a time
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)

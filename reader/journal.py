@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import re
 import stat
@@ -504,12 +505,14 @@ def _loads(data: bytes) -> Any:
         return _BAD
 
 
-# In a TinyDB snapshot: the start of a table, ``"name":{`` before ``"doc_id":{``, or
-# one flat record, ``"doc_id":{...}`` (braces inside its strings are fine).
-_TOKEN = re.compile(
-    rb'"((?:[^"\\]|\\.)*)"\s*:\s*\{(?=\s*"\d+"\s*:\s*\{)'
-    rb'|"(\d+)"\s*:\s*(\{(?:"(?:[^"\\]|\\.)*"|[^{}"])*\})'
-)
+@functools.cache
+def _token() -> re.Pattern[bytes]:
+    """In a TinyDB snapshot: the start of a table, ``"name":{`` before ``"doc_id":{``, or one flat record,
+    ``"doc_id":{...}`` (braces inside its strings are fine). Compiled when first needed (a damaged file)."""
+    return re.compile(
+        rb'"((?:[^"\\]|\\.)*)"\s*:\s*\{(?=\s*"\d+"\s*:\s*\{)'
+        rb'|"(\d+)"\s*:\s*(\{(?:"(?:[^"\\]|\\.)*"|[^{}"])*\})'
+    )
 
 
 def _salvage(line: bytes) -> tuple[dict[str, Any], int]:
@@ -521,7 +524,7 @@ def _salvage(line: bytes) -> tuple[dict[str, Any], int]:
     tables: dict[str, Any] = {}
     table: str | None = None
     found, last = 0, 0
-    for match in _TOKEN.finditer(line):
+    for match in _token().finditer(line):
         if line[last : match.start()].lstrip().startswith(b"}"):
             table = None
         last = match.end()

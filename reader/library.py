@@ -14,18 +14,21 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.backlinks import MIN_FOR_CHILD, Backlinks, Kept, backlinks_key
 from reader.cache import ParseCache
 from reader.files import check_regular, describe_os_error, read_regular
 from reader.heads import CHUNK, Entry, HeadParser, Progress, Stamp, stamp_of
-from reader.links import Pacer, Resolver
 from reader.model import Article
 from reader.record import Frozen, set_field
 from reader.rows import Rows
 from reader.text import ParseError, clean_line
 
 if TYPE_CHECKING:
+    from reader.backlinks import Backlinks, Kept
     from reader.front import Front
+    from reader.links import Pacer, Resolver
+
+# The headline matcher and the backlinks are imported where they are first used (once the first frame is
+# drawn): a launch shows its first headlines without them.
 
 #: An article's id.
 _ID = attrgetter("id")
@@ -54,6 +57,8 @@ WALK_STEP = 16 * CHUNK
 #: (``gc.freeze``): the stories live on, and its full collections would walk them all again and again
 #: (seconds of a first start at 100k stories, holding the GIL the app's thread needs too).
 FREEZE_EVERY = 5000
+#: Libraries this large have their backlinks found by a child process (its memory, its core).
+MIN_FOR_CHILD = 5_000
 
 #: Parsed bodies kept for the stories opened last (the rest are read again when opened).
 RECENT_BODIES = 8
@@ -340,6 +345,8 @@ class Library:
     def resolver(self) -> Resolver:
         """The headline matcher over this library (built on first use; a paced build under way is
         hurried and waited for)."""
+        from reader.links import Resolver
+
         self._whole.wait()
         pacer = self._pacer
         if self._resolver is None and pacer is not None:
@@ -355,6 +362,8 @@ class Library:
         """Build the headline matcher ahead of its first use, paced so that the UI's thread is never kept
         waiting for the GIL (a background thread calls this once the headlines are shown); then, for a
         large library, find its backlinks in the background (see :meth:`_backlinks_ahead`)."""
+        from reader.links import Pacer, Resolver
+
         self._whole.wait()
         if self._resolver is not None and self._resolver.prepared:
             self._backlinks_ahead()
@@ -442,6 +451,8 @@ class Library:
 
     def _find_backlinks(self) -> Backlinks:
         """The backlinks kept by the last run over these very files, else resolved now (and kept)."""
+        from reader.backlinks import Backlinks
+
         saved = self._saved_backlinks
         key = saved.key() if saved is not None else ""
         articles = self.articles
@@ -466,6 +477,8 @@ class Library:
         return self._backlinks is not None
 
     def _build_backlinks(self, resolver: Resolver) -> Backlinks:
+        from reader.backlinks import Backlinks
+
         return Backlinks.build(self.articles, resolver.resolve, self.headlines)
 
     def headlines(self, article: Article) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -853,6 +866,8 @@ def _library(
     unchecked: bool = False,
 ) -> Library:
     """The library of loaded stories, wired to the cache for links and backlinks."""
+    from reader.backlinks import Kept, backlinks_key
+
     rows_of: dict[str, int] | None = None
 
     def cached_links(article_id: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -868,6 +883,8 @@ def _library(
 
 def library_from_cache(cache_file: Path) -> tuple[Library, str] | None:
     """The library of the rows a parse cache holds (files unread), and their backlinks key; None when empty."""
+    from reader.backlinks import backlinks_key
+
     cache = ParseCache(cache_file)
     rows = cache.rows
     if not rows:

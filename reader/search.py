@@ -97,7 +97,7 @@ _SCHEMA = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, section, body, content='',"
     " tokenize='unicode61 remove_diacritics 2')",
 )
-_TOKEN = re.compile(r'"([^"]*)("?)(\*?)|([^\s"]+)')
+_TOKEN = r'"([^"]*)("?)(\*?)|([^\s"]+)'  # a query's words and phrases: compiled (and kept by re) at the first search
 
 ReadBody = Callable[[str], str]
 #: Files' (size, mtime) as the caller last looked at them, by path (no need to look again).
@@ -163,7 +163,7 @@ def match_expression(query: str, *, prefix: bool = False) -> str | None:
     matches as a prefix once it has :data:`AUTO_PREFIX` characters.
     """
     terms: list[tuple[str, bool, bool]] = []  # text, is prefix, still being typed (a bare word, an open phrase)
-    for match in _TOKEN.finditer(query):
+    for match in re.finditer(_TOKEN, query):
         phrase, closed, star, word = match.groups()
         if word is not None:
             bare = word.rstrip("*")

@@ -92,7 +92,10 @@ def test_a_bare_launch_imports_neither_argparse_nor_hashlib() -> None:
 
 #: Modules a launch does without until a key wants them: imported just after the first frame (reader.screens.warm).
 AFTER_THE_FIRST_FRAME = (
+    "reader.links",
     "reader.widgets.filter_box",
+    "reader.widgets.text_input",
+    "reader.widgets.sources",
     "reader.title_match",
     "reader.render",
     "reader.parse",
@@ -104,9 +107,9 @@ AFTER_THE_FIRST_FRAME = (
 
 def test_the_first_frame_does_without_the_modules_of_later_keys() -> None:
     """Issue 9: ``reader`` (a warm start over the seeds, shown headless) paints its first headlines without
-    importing the filter box, the parser, the story renderer, finding in a story, the reload's comparison or
-    the key map's checks: which of them are imported is noted when the warm-up would start (just after the
-    first frame), in its place."""
+    importing the filter box (nor the find bar's text box), the Sources pane, the headline matcher, the parser,
+    the story renderer, finding in a story, the reload's comparison or the key map's checks: which of them are
+    imported is noted when the warm-up would start (just after the first frame), in its place."""
     code = (
         "import asyncio, sys\n"
         "import reader.screens.main\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import reader.library as library_module
+import reader.links as links_module
 import reader.search as search_module
 from reader.app import ReaderApp
 from reader.config import Config
@@ -185,8 +185,8 @@ def test_a_story_opened_during_the_paced_build_hurries_it_and_builds_nothing_twi
             while not self.hurried and time.monotonic() < deadline:  # paused until someone waits
                 time.sleep(0.001)
 
-    monkeypatch.setattr(library_module, "Resolver", Counted)
-    monkeypatch.setattr(library_module, "Pacer", Slow)
+    monkeypatch.setattr(links_module, "Resolver", Counted)  # the library imports them where it first uses them
+    monkeypatch.setattr(links_module, "Pacer", Slow)
     library = Library([Article(id=f"s{n}", title=f"Story number {n} of the day") for n in range(50)])
     worker = threading.Thread(target=library.prepare_resolver)
     worker.start()

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.message import Message
 from textual.widgets import Static
 
@@ -17,11 +17,11 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.feed_refresh import FeedRefresher, feed_problem
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
-from reader.widgets.sources import Sources
 
 if TYPE_CHECKING:
     from reader.feeds.stories import StoryInfo
     from reader.feeds.subscriptions import FeedStatus
+    from reader.widgets.sources import Sources
 
 
 NO_FEEDS = "No feeds yet: `reader feeds add URL` subscribes (a feed's address or a site's page)"
@@ -94,7 +94,9 @@ class FeedActions(MainScreenPart):
 
     def _sources(self) -> Sources:
         """The Sources pane, made the first time it is wanted (a launch does without it: it shows once the feeds are
-        known, just after the first frame)."""
+        known, just after the first frame; so is its module)."""
+        from reader.widgets.sources import Sources
+
         for sources in self.query(Sources):
             return sources
         sources = Sources(id="sources")
@@ -105,7 +107,7 @@ class FeedActions(MainScreenPart):
 
     def _apply_sources(self) -> None:
         shown = self.has_class("sources")
-        for sources in self.query(Sources):
+        for sources in self.query("#sources"):  # by id: the pane's module is not imported before it is made
             sources.display = shown
         if shown:
             self._sources().display = True
@@ -127,8 +129,7 @@ class FeedActions(MainScreenPart):
             self.scope = None
             self._focus_shown_pane()
 
-    @on(Sources.Scope)
-    def _scope_to(self, event: Sources.Scope) -> None:
+    def on_sources_scope(self, event: Sources.Scope) -> None:
         self.scope = event.feed_id
         self._show_rows()
         if self.has_class("narrow"):  # the article pane comes back; 4 shows the feeds again
@@ -136,12 +137,10 @@ class FeedActions(MainScreenPart):
             self._apply_width(self.size.width)
         self.query_one(HeadlineList).focus()
 
-    @on(Sources.ToList)
-    def _sources_to_list(self) -> None:
+    def on_sources_to_list(self) -> None:
         self.action_focus_headlines()
 
-    @on(Sources.MarkRead)
-    def _mark_source_read(self, event: Sources.MarkRead) -> None:
+    def on_sources_mark_read(self, event: Sources.MarkRead) -> None:
         status = self.feed_statuses.get(event.feed_id)
         if status is not None:
             self._mark_read(status.story_ids, f"in {clean_line(status.feed.name)}")

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
@@ -43,7 +44,6 @@ from reader.widgets.find_bar import FindBar
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.key_footer import KeyFooter
 from reader.widgets.sidebar import Sidebar
-from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
 from reader.widgets.title_header import TitleHeader
 
@@ -63,7 +63,9 @@ SWITCH_INTERVAL = 0.001  # seconds a thread holds the GIL while another waits fo
 SHORT_VIEWS = {"all": "All"}
 
 
-class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions, ReloadActions, OpenAhead):
+class MainScreen(
+    PaneActions, MarkActions, FeedActions, SortActions, FindActions, ReloadActions, OpenAhead, Screen[None]
+):  # the parts are plain classes at run time (see MainScreenPart): Screen comes after them
     """Headlines, article and sidebar over one library and one store."""
 
     AUTO_FOCUS = "#headlines"  # not the (hidden) filter box, which would swallow the first keys
@@ -264,6 +266,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
 
     def key_groups(self) -> list[tuple[str, list[Binding]]]:
         """This screen's keys, then each pane's, for the help screen."""
+        from reader.widgets.sources import Sources  # made when first wanted (just after the first frame)
+
         scroll = Binding("up,down,pageup,pagedown", "", "Scroll")
         return [
             ("Everywhere", _keys(self.BINDINGS)),
@@ -329,6 +333,8 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self.query_one(StoreSync).poll()
 
     def on_store_sync_polled(self, message: StoreSync.Polled) -> None:
+        from reader.widgets.sources import Sources  # made when first wanted (just after the first frame)
+
         for notice in message.notices:
             self.notify(clean_line(notice), severity="error", timeout=10, markup=False)
         self._recount()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.screen import Screen
-
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from textual.message import Message
     from textual.reactive import var
+    from textual.screen import Screen
 
     from reader.changes import PendingChanges
     from reader.config import Config
@@ -24,9 +23,17 @@ if TYPE_CHECKING:
     from reader.undo import UndoStack
     from reader.widgets.article_view import Story
 
+    _ScreenBase = Screen[None]
+else:
+    _ScreenBase = object  # a mixin: each subclass of Screen costs a launch about half a millisecond to make
 
-class MainScreenPart(Screen[None]):
-    """One group of the main screen's actions and handlers; ``MainScreen`` inherits every part."""
+
+class MainScreenPart(_ScreenBase):
+    """One group of the main screen's actions and handlers; ``MainScreen`` inherits every part (then ``Screen``).
+
+    A plain class at run time (a Screen to the type checker): its handlers are found by their names
+    (``on_<message>``), as Textual finds them on any class of the screen's; an ``@on`` handler here would not be.
+    """
 
     if TYPE_CHECKING:  # what MainScreen holds, for the type checker
         SettingsChanged: ClassVar[type[Message]]

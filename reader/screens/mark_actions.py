@@ -11,7 +11,6 @@ from reader.text import clean_line
 from reader.undo import Step, reverse_of
 from reader.widgets.headline_list import HeadlineList
 from reader.widgets.sidebar import Sidebar
-from reader.widgets.sources import Sources
 from reader.widgets.store_sync import StoreSync
 
 
@@ -79,6 +78,8 @@ class MarkActions(MainScreenPart):
             self._recount()  # the store did not take the change as shown: count again from what it holds
 
     def _redraw_marks(self, article_id: str) -> None:
+        from reader.widgets.sources import Sources  # made when first wanted (just after the first frame)
+
         self.query_one(HeadlineList).refresh_article(article_id)
         sidebar = self.query_one(Sidebar)
         if any(entry.target == article_id for entry in sidebar.entries.values()):
@@ -88,6 +89,8 @@ class MarkActions(MainScreenPart):
                 sources.refresh_counts()
 
     def _redraw_all_marks(self) -> None:
+        from reader.widgets.sources import Sources
+
         self.query_one(HeadlineList).refresh()
         self.query_one(Sidebar).refresh_states()
         for sources in self.query(Sources):

@@ -11,16 +11,19 @@ import importlib
 import threading
 import time
 
-#: Imported after the first frame: the filter box (with the title matcher), the story renderer and the
-#: parser (the first Enter reads and parses its story, unless the cursor rested on it), finding in a story,
-#: the reload's comparison, the user key map's checks.
+#: Imported after the first frame: the filter box (with the title matcher and the text box the find bar
+#: shares), the Sources pane (made once the feeds are known), the story renderer and the parser (the first
+#: Enter reads and parses its story, unless the cursor rested on it), finding in a story, the reload's
+#: comparison, the user key map's checks, the headline matcher (the search index's worker builds it).
 LATER = (
     "reader.widgets.filter_box",
+    "reader.widgets.sources",
     "reader.render",
     "reader.parse",
     "reader.find",
     "reader.reload",
     "reader.keymap",
+    "reader.links",
 )
 #: Seconds the thread waits first: the first frame is still being written to the terminal (by a thread
 #: that needs the GIL too) when it starts.

@@ -9,8 +9,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from reader.widgets.text_input import TextInput
-
 
 class FindBar(Horizontal):
     """Takes the words to find; posts Changed as they are typed, Step for next/previous, Closed on Esc.
@@ -47,6 +45,8 @@ class FindBar(Horizontal):
     def _parts(self) -> tuple[Input, Static]:
         """The words box and the count, made when the bar first opens (a launch does without them)."""
         if not self.children:
+            from reader.widgets.text_input import TextInput  # the bar's box is made when it first opens
+
             self.mount(TextInput(placeholder="Find in this story", id="find-input", select_on_focus=True))
             self.mount(Static("", id="find-count"))
         return self.query_one(Input), self.query_one("#find-count", Static)
