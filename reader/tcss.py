@@ -10,21 +10,25 @@ from __future__ import annotations
 import re
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_DECLARATION = re.compile(r"([a-z][a-z0-9-]*)\s*:\s*([^:;{}]*;)")
+_RULE_START = re.compile(r"([^;{}]*?)\s*\{")
 
 
 def compact(css: str) -> str:
-    """``css`` with its comments, indents and blank lines gone and one rule a line (``name:value;``):
-    the same rules for Textual's parser, in fewer tokens. Selectors and values keep their spaces."""
+    """``css`` with its comments, indents and blank lines gone, each rule on a line of its own and its
+    declarations written ``name:value;``: the same rules for Textual's parser, in fewer tokens. Selectors and
+    values keep their spaces; a line of any other shape is kept as it is, on a line of its own."""
     out: list[str] = []
     for raw in _COMMENT.sub("", css).splitlines():
         line = raw.strip()
         if not line:
             continue
-        if line.endswith("{"):  # a rule starts on its own line
-            out.append("\n" + line[:-1].rstrip() + "{")
-        elif line.endswith(";") and ":" in line:  # a declaration: no space after the colon
-            name, _, value = line.partition(":")
-            out.append(name.rstrip() + ":" + value.strip())
-        else:  # "}", a selector continued on the next line, a declaration without its ";"
-            out.append(("" if line.startswith("}") else "\n") + line)
+        if declaration := _DECLARATION.fullmatch(line):
+            out.append(declaration[1] + ":" + declaration[2])
+        elif start := _RULE_START.fullmatch(line):
+            out.append("\n" + start[1] + "{")
+        elif line == "}":
+            out.append(line)
+        else:
+            out.append("\n" + line + "\n")
     return "".join(out).strip() + "\n"

@@ -5,22 +5,58 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.css.errors import StylesheetError
 from textual.css.stylesheet import Stylesheet
 from textual.css.tokenize import tokenize
+from textual.dom import DOMNode
 
 import reader
 from reader.app import ReaderApp
+from reader.compact_stylesheet import CompactStylesheet
 from reader.tcss import compact
+from reader.widgets.headline_list import HeadlineList
 
 STYLES = Path(reader.__file__).parent
 
 
-def rules(css: str) -> list[tuple[str, str]]:
+VARIABLES = ReaderApp().get_css_variables()
+
+
+def rules(css: str, *, default: bool = False) -> list[tuple[str, str, bool]]:
     """Each rule's selectors and declarations, as Textual parses ``css``."""
-    sheet = Stylesheet(variables=ReaderApp().get_css_variables())
-    sheet.add_source(css, read_from=("test", ""))
+    sheet = Stylesheet(variables=VARIABLES)
+    sheet.add_source(css, read_from=("test", ""), is_default_css=default)
     sheet.parse()
-    return [(rule.selectors, rule.styles.css) for rule in sheet.rules]
+    return [(rule.selectors, repr(rule.styles.get_rules()), rule.is_default_rules) for rule in sheet.rules]
+
+
+def default_css() -> dict[str, str]:
+    """The DEFAULT_CSS of every widget class reader or Textual's widgets define, by class name."""
+    import textual.widgets
+
+    import reader.commands
+    import reader.screens.help
+    import reader.screens.problems
+    import reader.widgets.filter_box
+    import reader.widgets.sources  # noqa: F401
+
+    for name in vars(textual.widgets)["__all__"]:  # the lazily imported widgets
+        getattr(textual.widgets, name)
+    found: dict[str, str] = {}
+    classes: list[type[DOMNode]] = [DOMNode]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        if css := cls.__dict__.get("DEFAULT_CSS"):
+            found[f"{cls.__module__}.{cls.__qualname__}"] = css
+    return found
+
+
+def test_every_widget_s_default_css_compact_has_the_same_rules() -> None:
+    found = default_css()
+    assert len(found) > 60 and "textual.widgets._option_list.OptionList" in found
+    for name, css in found.items():
+        assert rules(compact(css), default=True) == rules(css, default=True), name
 
 
 @pytest.mark.parametrize("name", ["reader.tcss", "screens/dialogs.tcss"])
@@ -46,12 +82,22 @@ Baz.narrow #c { width: 32%; }
     small = compact(css)
     assert "comment" not in small and "lit" not in small
     assert rules(small) == rules(css)
-    assert [selectors for selectors, _ in rules(small)] == ["#a, Sidebar > .b:focus-within, Foo Bar", "Baz.narrow #c"]
+    assert [rule[0] for rule in rules(small)] == ["#a, Sidebar > .b:focus-within, Foo Bar", "Baz.narrow #c"]
 
 
-def test_the_app_reads_reader_tcss_compact_where_textual_would_read_the_file() -> None:
+def test_the_app_parses_every_source_compact_reader_tcss_and_widgets_default_css() -> None:
     app = ReaderApp()
+    assert isinstance(app.stylesheet, CompactStylesheet)
     path = str(STYLES / "reader.tcss")
-    assert app.css_path == []  # not read a second time as Textual starts
-    assert app.stylesheet.source[(path, "")].content == compact((STYLES / "reader.tcss").read_text(encoding="utf-8"))
-    assert not app.stylesheet.source[(path, "")].is_defaults
+    app.stylesheet.read_all(app.css_path)  # as Textual does as it starts
+    app.stylesheet.add_source(HeadlineList.DEFAULT_CSS or "HeadlineList {}", ("x", "HeadlineList"), is_default_css=True)
+    read = app.stylesheet.source[(path, "")]
+    assert read.content == compact((STYLES / "reader.tcss").read_text(encoding="utf-8")) and not read.is_defaults
+    assert app.stylesheet.source[("x", "HeadlineList")].is_defaults
+    app.stylesheet.parse()
+    assert any(rule.selectors == "#left:focus-within, Sidebar:focus" for rule in app.stylesheet.rules)
+
+
+def test_a_stylesheet_file_that_cannot_be_read_is_a_stylesheet_error(tmp_path: Path) -> None:
+    with pytest.raises(StylesheetError, match="unable to read CSS file"):
+        CompactStylesheet().read(tmp_path / "missing.tcss")
