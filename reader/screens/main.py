@@ -206,7 +206,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         with Vertical(id="centre"):
             yield Breadcrumb(id="breadcrumb")
             yield Static(id="story-source")
-            yield FindBar(id="find")
+            # the find bar goes here, over the article, when first wanted (FindActions)
             yield ArticleView(id="article").data_bind(story=MainScreen.story)
         yield Sidebar(id="sidebar")  # the Sources pane goes beside it when first wanted
         yield StoreSync(self.changes, self.poll_interval)
@@ -222,7 +222,6 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         self._focused_as_styled(headlines)
         self._watch_cursor_for_reading_ahead()
         sidebar.clear_story()
-        self.query_one(FindBar).display = False
         self._load_arrangement()
         self.query_one("#left").border_title = "Headlines"
         self._apply_width(self.size.width)
@@ -686,7 +685,7 @@ class MainScreen(PaneActions, MarkActions, FeedActions, SortActions, FindActions
         if action == "find":
             return self.story is not None and not self.story.loading
         if action == "close_find":
-            return bool(self.query_one(FindBar).display)  # else Esc is the list's "clear filter"
+            return any(bar.display for bar in self.query(FindBar))  # else Esc is the list's "clear filter"
         return True
 
 
