@@ -19,6 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.changes import MARKS
+from reader.compact_stylesheet import CompactStylesheet
 from reader.config import Config
 from reader.library import Library
 from reader.model import Article
@@ -142,6 +143,7 @@ class ReaderApp(KeysInOrder, App[None]):
         resumed once the first screen is painted.
         """
         super().__init__()
+        self.stylesheet = CompactStylesheet(variables=self.theme_variables)  # no style read yet (see its module)
         self.library = library
         self.store = store
         self.config = config or Config()

@@ -10,15 +10,24 @@ from reader.widgets.find_bar import FindBar
 class FindActions(MainScreenPart):
     """ctrl+f: the find bar over the article, its matches counted and stepped through."""
 
+    def _find_bar(self) -> FindBar:
+        """The find bar over the article, made the first time it is wanted (a launch does without it)."""
+        for bar in self.query(FindBar):
+            return bar
+        bar = FindBar(id="find")
+        article = self.query_one(ArticleView)
+        self.query_one("#centre").mount(bar, before=article)
+        return bar
+
     def action_find(self) -> None:
-        self.query_one(FindBar).open()
-        query = self.query_one(FindBar).query_text
-        self.query_one(ArticleView).find_query = query
+        bar = self._find_bar()
+        bar.open()
+        self.query_one(ArticleView).find_query = bar.query_text
 
     def action_close_find(self) -> None:
-        bar = self.query_one(FindBar)
-        bar.display = False
-        bar.found = None
+        for bar in self.query(FindBar):
+            bar.display = False
+            bar.found = None
         self.query_one(ArticleView).find_query = ""
         self.query_one(ArticleView).focus()
 
@@ -32,4 +41,5 @@ class FindActions(MainScreenPart):
         self.action_close_find()
 
     def on_article_view_found(self, message: ArticleView.Found) -> None:
-        self.query_one(FindBar).found = (message.current, message.count)
+        for bar in self.query(FindBar):  # none before the first find
+            bar.found = (message.current, message.count)

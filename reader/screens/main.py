@@ -200,13 +200,15 @@ class MainScreen(
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        headlines = HeadlineList(id="headlines")
+        self._focus_unstyled(headlines)
         yield TitleHeader()
         with Vertical(id="left"):
-            yield HeadlineList(id="headlines")
+            yield headlines
         with Vertical(id="centre"):
             yield Breadcrumb(id="breadcrumb")
             yield Static(id="story-source")
-            yield FindBar(id="find")
+            # the find bar goes here, over the article, when first wanted (FindActions)
             yield ArticleView(id="article").data_bind(story=MainScreen.story)
         yield Sidebar(id="sidebar")  # the Sources pane goes beside it when first wanted
         yield StoreSync(self.changes, self.poll_interval)
@@ -219,10 +221,9 @@ class MainScreen(
         headlines.is_bookmarked = sidebar.is_bookmarked = self.changes.is_bookmarked
         self.call_after_refresh(self._load_feed_info)  # after the first paint: its thread would slow that down
         self._start_reload_checks()
-        headlines.focus()
+        self._focused_as_styled(headlines)
         self._watch_cursor_for_reading_ahead()
         sidebar.clear_story()
-        self.query_one(FindBar).display = False
         self._load_arrangement()
         self.query_one("#left").border_title = "Headlines"
         self._apply_width(self.size.width)
@@ -233,6 +234,19 @@ class MainScreen(
             self.open_article(last, mark_read=False)
         self.call_after_refresh(_quick_thread_switches)
         self.call_after_refresh(warm_later)  # what the first frame did without, before a key wants it
+
+    def _focus_unstyled(self, headlines: HeadlineList) -> None:
+        """The headline list has the keys from the start: focused before any widget is styled, so it is styled
+        once, focused, as it is mounted (Textual's auto-focus, after the mount, styled it twice more: ~3 ms)."""
+        headlines.set_reactive(Widget.has_focus, True)
+        self.focused = headlines  # Textual's auto-focus finds the focus taken and leaves it
+
+    def _focused_as_styled(self, headlines: HeadlineList) -> None:
+        """What focusing the headline list does besides its style: its pane's title lit (the pane was styled
+        before the list was in it), the Focus event, and the footer's keys."""
+        self.app.stylesheet.apply(self.query_one("#left"))  # #left:focus-within
+        headlines.post_message(events.Focus())
+        self.refresh_bindings()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         if not self._shown:  # the first time, every widget was styled as it was mounted, just before: once is enough
@@ -677,7 +691,7 @@ class MainScreen(
         if action == "find":
             return self.story is not None and not self.story.loading
         if action == "close_find":
-            return bool(self.query_one(FindBar).display)  # else Esc is the list's "clear filter"
+            return any(bar.display for bar in self.query(FindBar))  # else Esc is the list's "clear filter"
         return True
 
 
