@@ -199,7 +199,13 @@ _GENERATION = re.compile(r"[0-9a-f]{16}")
 def generation_of(path: Path) -> str | None:
     """The generation a parse cache file at ``path`` names in its first bytes (None: none, or another format or
     parser): what data derived from the file keeps to tell it is still the file's (:mod:`reader.front`)."""
-    head = orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION})[:-1] + b',"generation":"'
+    return generation_after(path, orjson.dumps({"format": CACHE_FORMAT, "parser": PARSER_VERSION})[:-1])
+
+
+def generation_after(path: Path, head: bytes) -> str | None:
+    """The generation a JSON file at ``path`` names right after ``head``, the object its first bytes open (None:
+    the file does not start so, or cannot be read)."""
+    head += b',"generation":"'
     try:
         with open(path, "rb") as file:
             start = file.read(len(head) + 17)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import orjson
 
-from reader.cache import MAX_CACHE_BYTES, generation_of, write_atomically
+from reader.cache import MAX_CACHE_BYTES, generation_after, generation_of, write_atomically
 from reader.files import read_regular
 from reader.model import Article
 from reader.rows import Rows
@@ -124,15 +124,7 @@ def _rows(articles: list[Article], paths: dict[str, str]) -> Rows:
 
 def _kept_generation(path: Path) -> str | None:
     """The generation the front file at ``path`` names (it comes first in the file), if any."""
-    head = orjson.dumps({"format": FRONT_FORMAT})[:-1] + b',"generation":"'
-    try:
-        with open(path, "rb") as file:
-            start = file.read(len(head) + 17)
-    except OSError:
-        return None
-    if not start.startswith(head) or start[-1:] != b'"':
-        return None
-    return start[len(head) : -1].decode("ascii", "replace")
+    return generation_after(path, orjson.dumps({"format": FRONT_FORMAT})[:-1])
 
 
 def read_front(
