@@ -36,8 +36,6 @@ class Sidebar(WrappingOptionList):
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
-        Binding("home,g", "first", "First", show=False, id="sidebar.first"),
-        Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
         Binding("enter", "select", "Open story", id="sidebar.open"),
         Binding("q", "screen.focus_headlines", "List", show=False, id="sidebar.to_list"),
         Binding("escape", "screen.leave_pane", "Back", show=False, id="sidebar.leave"),

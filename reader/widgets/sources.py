@@ -70,8 +70,6 @@ class Sources(WrappingOptionList):
     BINDINGS = [
         Binding("down,j", "cursor_down", "Down", show=False, id="sources.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sources.up"),
-        Binding("home,g", "first", "First", show=False, id="sources.first"),
-        Binding("end,G", "last", "Last", show=False, id="sources.last"),
         Binding("enter", "select", "Open", tooltip="Show its stories", id="sources.open"),
         Binding("a", "mark_source_read", "Mark read", tooltip="Mark feed read", id="sources.mark_read"),
         # q goes back to the list, as in the sidebar and the article (it quit the whole app here); Q quits
